@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// The workbook runner (`npm run workbook`): prerequisites, build, register the kernel, execute notebooks through a
+// real Jupyter client (nbclient, one fresh kernel per notebook), write executed copies to OUT/notebooks/, then
+// export the static site (OUT/site/) when scripts/export-site.mjs exists. Never writes into notebooks/.
+//
+//   npm run workbook                                   every notebooks/*.ipynb, in file-name order
+//   npm run workbook -- notebooks/00-getting-started.ipynb [more.ipynb ...]
+//
+// Options:
+//   --out DIR            build folder (default build/): executed copies in DIR/notebooks, site in DIR/site
+//   --kernel-dir DIR     install the kernel spec as under the prefix DIR (DIR/share/jupyter/kernels/nonsmooth-ad)
+//                        and point JUPYTER_PATH there, instead of the user's Jupyter data folder
+//   --timeout SECONDS    time limit per notebook (default 600, or $NSAD_NOTEBOOK_TIMEOUT)
+//   --no-prerequisites   skip the system prerequisites check
+//   --no-build           skip compiling the library (dist/)
+//   --no-site            skip the site export
+// NSAD_SCALE and the rest of the environment are passed through to the kernels.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { installKernel, KERNEL_NAME } from "../kernel/install.mjs";
+import { ensurePrerequisites, SYSTEM_PYTHON } from "./prerequisites.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RUN_NOTEBOOK = path.join(ROOT, "scripts", "run_notebook.py");
+const EXPORT_SITE = path.join(ROOT, "scripts", "export-site.mjs");
+
+class UsageError extends Error {}
+
+const USAGE =
+  "usage: npm run workbook -- [NOTEBOOK.ipynb ...] [--out DIR] [--kernel-dir DIR] [--timeout SECONDS]\n" +
+  "                           [--no-prerequisites] [--no-build] [--no-site]";
+
+export function parseArgs(argv, env = process.env) {
+  const opts = {
+    notebooks: [],
+    out: "build",
+    kernelDir: undefined,
+    timeout: env.NSAD_NOTEBOOK_TIMEOUT ? Number(env.NSAD_NOTEBOOK_TIMEOUT) : 600,
+    prerequisites: true,
+    build: true,
+    site: true,
+  };
+  const value = (i, name) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${name} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline;
+    if (a.startsWith("--") && a.includes("=")) [a, inline] = [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)];
+    const take = (name) => (inline !== undefined ? inline : value(i++, name));
+    switch (a) {
+      case "--out": opts.out = take(a); break;
+      case "--kernel-dir": opts.kernelDir = take(a); break;
+      case "--timeout": opts.timeout = Number(take(a)); break;
+      case "--no-prerequisites": opts.prerequisites = false; break;
+      case "--no-build": opts.build = false; break;
+      case "--no-site": opts.site = false; break;
+      case "-h": case "--help": opts.help = true; break;
+      default:
+        if (a.startsWith("-")) throw new UsageError(`unknown option ${JSON.stringify(a)}\n${USAGE}`);
+        opts.notebooks.push(a);
+    }
+  }
+  if (!(opts.timeout > 0)) {
+    throw new UsageError(`the timeout must be a positive number of seconds (got ${JSON.stringify(String(opts.timeout))})`);
+  }
+  return opts;
+}
+
+function rel(p) {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith("..") ? r : p;
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Resolves and checks the notebooks to run: given paths, or notebooks/*.ipynb in file-name order. */
+export function listNotebooks(given) {
+  if (given.length === 0) {
+    const dir = path.join(ROOT, "notebooks");
+    if (!fs.existsSync(dir)) throw new UsageError(`no notebooks folder at ${dir}`);
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+    if (files.length === 0) throw new UsageError(`no .ipynb files in ${dir}`);
+    return files.map((f) => path.join(dir, f));
+  }
+  const paths = given.map((g) => path.resolve(g));
+  for (const [i, p] of paths.entries()) {
+    if (!p.endsWith(".ipynb")) throw new UsageError(`${given[i]}: not a notebook (expected a .ipynb file)`);
+    if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new UsageError(`${given[i]}: no such notebook`);
+  }
+  const seen = new Map();
+  for (const p of paths) {
+    const b = path.basename(p);
+    if (seen.has(b)) throw new UsageError(`two notebooks share the name ${b} (${seen.get(b)} and ${p}); their executed copies would collide`);
+    seen.set(b, p);
+  }
+  return paths;
+}
+
+/** Reads a notebook's JSON and checks it names the nonsmooth-ad kernel; returns an error message or null. */
+function checkNotebookFile(file) {
+  let nb;
+  try {
+    nb = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    return `${rel(file)}: not valid notebook JSON (${e.message})`;
+  }
+  const name = nb?.metadata?.kernelspec?.name;
+  if (name !== KERNEL_NAME) {
+    return `${rel(file)}: metadata.kernelspec.name is ${JSON.stringify(name)}, expected "${KERNEL_NAME}"`;
+  }
+  return null;
+}
+
+function runStep(label, cmd, args) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.error) throw new Error(`${label}: could not start ${cmd} (${r.error.message})`);
+  if (r.status !== 0) throw new Error(`${label} failed (\`${[cmd, ...args].map(rel).join(" ")}\` exited with ${r.status ?? r.signal})`);
+  console.log(`${label}: done in ${seconds(Date.now() - t0)}`);
+}
+
+/** Runs scripts/run_notebook.py on one notebook; resolves to { status, message, cell? }. */
+function executeNotebook(input, output, { timeout, env }) {
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nsad-nb-")), "result.json");
+  const args = [RUN_NOTEBOOK, input, output, "--kernel", KERNEL_NAME, "--timeout", String(timeout), "--result", resultFile];
+  return new Promise((resolve) => {
+    const child = spawn(SYSTEM_PYTHON, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    // Backstop, should nbclient's own time limits not fire: kill the client a minute after the limit.
+    const timer = setTimeout(() => child.kill("SIGKILL"), (timeout + 120) * 1000);
+    const done = (fallback) => {
+      clearTimeout(timer);
+      let result;
+      try {
+        result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
+      } catch {
+        result = fallback;
+      }
+      fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
+      resolve(result);
+    };
+    child.on("error", (e) =>
+      done({ status: "missing-jupyter", message: `could not start ${SYSTEM_PYTHON} (${e.message}); run node scripts/prerequisites.mjs` }),
+    );
+    child.on("exit", (code, signal) =>
+      done({
+        status: signal === "SIGKILL" ? "timeout" : "error",
+        message:
+          signal === "SIGKILL"
+            ? `the Jupyter client did not finish within ${timeout + 120} s and was killed`
+            : `the Jupyter client exited with ${code ?? signal} without a result:\n${stderr.trim().split("\n").slice(-15).join("\n")}`,
+      }),
+    );
+  });
+}
+
+export async function main(argv) {
+  const opts = parseArgs(argv);
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = Date.now();
+  const notebooks = listNotebooks(opts.notebooks);
+  const problems = notebooks.map(checkNotebookFile).filter(Boolean);
+  if (problems.length) throw new UsageError(problems.join("\n"));
+
+  const out = path.resolve(opts.out);
+  const outNotebooks = path.join(out, "notebooks");
+  const nbDir = path.join(ROOT, "notebooks");
+  if (path.resolve(outNotebooks) === path.resolve(nbDir)) throw new UsageError(`--out ${opts.out} would write into notebooks/ itself`);
+
+  if (opts.prerequisites) {
+    const t0 = Date.now();
+    ensurePrerequisites();
+    console.log(`prerequisites: present (${seconds(Date.now() - t0)})`);
+  }
+  if (opts.build) runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+
+  const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });
+  console.log(`kernel: "${KERNEL_NAME}" registered in ${rel(kernelDir)}`);
+  const env = { ...process.env, JUPYTER_PATH: [dataDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  // Keep Python warnings about Jupyter's own deprecations out of the log.
+  env.PYTHONWARNINGS ??= "ignore::DeprecationWarning";
+
+  // A full run replaces the executed copies; a run of chosen notebooks replaces only theirs.
+  fs.mkdirSync(outNotebooks, { recursive: true });
+  if (opts.notebooks.length === 0) {
+    for (const f of fs.readdirSync(outNotebooks)) if (f.endsWith(".ipynb")) fs.rmSync(path.join(outNotebooks, f));
+  }
+
+  const failures = [];
+  for (const [i, nb] of notebooks.entries()) {
+    const target = path.join(outNotebooks, path.basename(nb));
+    process.stdout.write(`[${i + 1}/${notebooks.length}] ${rel(nb)} ... `);
+    const t0 = Date.now();
+    const result = await executeNotebook(nb, target, { timeout: opts.timeout, env });
+    const took = seconds(Date.now() - t0);
+    if (result.status === "ok") {
+      console.log(`ok (${took})`);
+    } else {
+      console.log(`FAILED (${took})`);
+      const text = `${rel(nb)}: ${result.message}`;
+      console.error(text.replace(/^/gm, "    ").trimEnd());
+      failures.push({ notebook: nb, ...result, text });
+    }
+  }
+
+  if (failures.length) {
+    console.error(`\nworkbook: ${failures.length} of ${notebooks.length} notebook(s) failed:`);
+    for (const f of failures) console.error(`  ${f.text.split("\n")[0]}`);
+    console.error(`(executed copies, partial where a cell failed, are in ${rel(outNotebooks)})`);
+    return 1;
+  }
+
+  if (opts.site && fs.existsSync(EXPORT_SITE)) {
+    runStep("site", process.execPath, [EXPORT_SITE, "--notebooks", outNotebooks, "--site", path.join(out, "site")]);
+  }
+  console.log(`workbook: ${notebooks.length} notebook(s) executed in ${seconds(Date.now() - started)}; executed copies in ${rel(outNotebooks)}`);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`workbook: ${e.message}`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    },
+  );
+}
