@@ -1,0 +1,60 @@
+/**
+ * The display bundle: what one Jupyter output carries (a MIME bundle plus metadata).
+ *
+ * @module
+ */
+import { inspect } from "util";
+
+/** MIME type of a vega-lite v5 specification, as JupyterLab renders it. */
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** MIME data of one output: MIME type → content (strings; the vega-lite spec is an object; PNG is base64). */
+export type MimeData = Record<string, unknown>;
+
+/**
+ * One display output: the MIME bundle that is sent to the kernel (or, outside a kernel, only returned).
+ * Printing it (for instance as the last expression of a cell) shows its one-line `text/plain` summary, not the
+ * whole PNG.
+ */
+export class DisplayBundle {
+  /** MIME type → content. */
+  readonly data: MimeData;
+  /** Per-MIME metadata, e.g. `{"image/png": {width, height}}`. */
+  readonly metadata: Record<string, unknown>;
+  /** True when the bundle was sent to a running tslab kernel; false when only returned (plain Node, tests). */
+  readonly sent: boolean;
+
+  /** @internal */
+  constructor(data: MimeData, metadata: Record<string, unknown>, sent: boolean) {
+    this.data = data;
+    this.metadata = metadata;
+    this.sent = sent;
+  }
+
+  /** The MIME types this bundle carries. */
+  get mimeTypes(): string[] {
+    return Object.keys(this.data);
+  }
+
+  /** The PNG bytes, if the bundle carries `image/png`. */
+  get png(): Buffer | undefined {
+    const b64 = this.data["image/png"];
+    return typeof b64 === "string" ? Buffer.from(b64, "base64") : undefined;
+  }
+
+  /** The `text/plain` summary. */
+  get text(): string {
+    const t = this.data["text/plain"];
+    return typeof t === "string" ? t : "";
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    return `[${this.sent ? "displayed" : "not displayed (no kernel)"}: ${this.text.split("\n")[0]}]`;
+  }
+
+  /** @internal */
+  toString(): string {
+    return this.text;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Options and assembly shared by the chart builders.
+ * @module
+ */
+import { VEGALITE_SCHEMA, type VegaLiteSpec } from "../render";
+
+/** Options every chart builder takes. */
+export interface ChartOptions {
+  /** Title drawn above the chart. */
+  title?: string;
+  /**
+   * Width in pixels of the whole image (axes, legend and title included), default 480. For a faceted chart: the
+   * width of one panel.
+   */
+  width?: number;
+  /** Height in pixels of the whole image; for a faceted chart, of one panel. Default 320. */
+  height?: number;
+  /** Title of the x axis. */
+  xTitle?: string;
+  /** Title of the y axis. */
+  yTitle?: string;
+}
+
+/** Options of charts that can be split into panels, one per value of a column. */
+export interface FacetOptions {
+  /** Name of the column whose values split the chart into panels (small multiples). */
+  facet?: string;
+  /** Panels per row when faceting; default: all in one row up to 3, then 3 per row. */
+  columns?: number;
+}
+
+/** @internal */
+export const DEFAULT_WIDTH = 480;
+/** @internal */
+export const DEFAULT_HEIGHT = 320;
+
+/** @internal */
+export function size(options: ChartOptions, fn: string): { width: number; height: number } {
+  const width = options.width ?? DEFAULT_WIDTH;
+  const height = options.height ?? DEFAULT_HEIGHT;
+  for (const [k, v] of [["width", width], ["height", height]] as const) {
+    if (!(Number.isFinite(v) && v >= 20 && v <= 10000)) throw new RangeError(`${fn}: options.${k} must be a number of pixels in [20, 10000], got ${v}`);
+  }
+  return { width, height };
+}
+
+/**
+ * Assembles a top-level spec from a view (mark+encoding or layer) and the data, applying size, title and facet.
+ * @internal
+ */
+export function assemble(
+  view: Record<string, unknown>,
+  values: Record<string, unknown>[],
+  options: ChartOptions & FacetOptions,
+  description: string,
+  fn: string,
+): VegaLiteSpec {
+  const { width, height } = size(options, fn);
+  const top: VegaLiteSpec = { $schema: VEGALITE_SCHEMA, description };
+  if (options.title) top.title = options.title;
+  top.data = { values };
+  if (options.facet) {
+    const field = options.facet;
+    if (!values.some((r) => r[field] !== undefined)) throw new RangeError(`${fn}: options.facet names the column "${field}", which no record has`);
+    const n = new Set(values.map((r) => String(r[field]))).size;
+    top.facet = { field, type: "nominal" };
+    top.columns = options.columns ?? (n <= 3 ? n : 3);
+    top.spec = { width, height, ...view };
+  } else {
+    top.width = width;
+    top.height = height;
+    top.autosize = { type: "fit", contains: "padding" };
+    Object.assign(top, view);
+  }
+  return top;
+}
+
+/** An axis title entry, omitted when not given. @internal */
+export function axisTitle(t: string | undefined, fallback?: string): { title?: string } {
+  const title = t ?? fallback;
+  return title === undefined ? {} : { title };
+}

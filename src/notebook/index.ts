@@ -1,0 +1,15 @@
+/**
+ * nonsmooth-ad/notebook: charts, tables, 3-D plots and progress for Jupyter notebooks on the tslab kernel.
+ *
+ * @packageDocumentation
+ */
+export { DisplayBundle, VEGALITE_MIME } from "./bundle";
+export type { MimeData } from "./bundle";
+export { renderPng, renderSvg, svgToPng, VEGALITE_SCHEMA } from "./render";
+export type { RenderOptions, RenderedPng, VegaLiteSpec } from "./render";
+export { chartFontFiles, CHART_FONT } from "./fonts";
+export { show } from "./show";
+export type { ShowOptions } from "./show";
+export type { ChartOptions, FacetOptions } from "./charts/common";
+export { linePlot, functionPlot } from "./charts/lines";
+export type { Series, LinePlotOptions, MarkedPoint, NamedFunction, FunctionPlotOptions } from "./charts/lines";
