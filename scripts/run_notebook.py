@@ -46,6 +46,14 @@ def stream_text(cell, name):
     return "".join(parts)
 
 
+def trim_stack(text):
+    """Drops the kernel's own stack frames (node:vm, tslab) from a cell's stderr, keeping the cell's frames."""
+    keep = [line for line in text.splitlines()
+            if not (line.lstrip().startswith("at ") and ("node:vm" in line or "/tslab/dist/" in line
+                                                          or "sigintHandlersWrap" in line))]
+    return "\n".join(keep)
+
+
 def first_line(cell):
     for line in cell.source.splitlines():
         if line.strip():
@@ -92,7 +100,6 @@ def main():
     client = NotebookClient(nb, kernel_name=args.kernel, timeout=int(args.timeout),
                             startup_timeout=int(args.startup_timeout),
                             resources={"metadata": {"path": os.path.dirname(path)}})
-    deadline = time.monotonic() + args.timeout
     current = {"index": None}
 
     def save():
@@ -101,11 +108,14 @@ def main():
 
     def cell_info(index):
         cell = nb.cells[index]
-        return {"number": index + 1, "first_line": first_line(cell), "stderr": stream_text(cell, "stderr"),
-                "stdout": stream_text(cell, "stdout")}
+        code_number = sum(1 for c in nb.cells[:index + 1] if c.cell_type == "code" and c.source.strip())
+        return {"number": index + 1, "code_number": code_number, "first_line": first_line(cell),
+                "stderr": stream_text(cell, "stderr"), "stdout": stream_text(cell, "stdout"),
+                "label": f"cell {index + 1} (code cell {code_number})"}
 
     try:
         with client.setup_kernel():
+            deadline = time.monotonic() + args.timeout  # kernel start has its own limit
             count = 0
             for index, cell in enumerate(nb.cells):
                 current["index"] = index
@@ -113,31 +123,29 @@ def main():
                     count += 1  # tslab sends no execution counts: number the code cells 1, 2, ...
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise CellTimeoutError(f"notebook time limit of {args.timeout:g} s reached before cell {index + 1}")
+                    raise CellTimeoutError("time limit reached between cells")
                 client.timeout = max(1, int(remaining))
                 client.execute_cell(cell, index, execution_count=count or None)
     except CellExecutionError:
         save()
         info = cell_info(current["index"])
-        stderr = info["stderr"].rstrip() or "(the cell wrote nothing to stderr)"
+        stderr = trim_stack(info["stderr"]).rstrip() or "(the cell wrote nothing to stderr)"
         finish(args.result, "cell-error",
-               f"cell {info['number']} failed: {info['first_line']}\n{stderr}", cell=info)
+               f"{info['label']} failed: {info['first_line']}\n{stderr}", cell=info)
     except (CellTimeoutError, TimeoutError) as e:
         save()
-        where = ""
         if current["index"] is not None:
             info = cell_info(current["index"])
-            where = f" in cell {info['number']}: {info['first_line']}"
+            what = (f"timed out in {info['label']}: {info['first_line']}\n"
+                    f"(the notebook's time limit is {args.timeout:g} s; raise it with --timeout SECONDS)")
         else:
             info = None
-        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
-        finish(args.result, "timeout",
-               f"timed out{where} (limit {args.timeout:g} s for the notebook, "
-               f"{args.startup_timeout:g} s for kernel start): {detail}", cell=info)
+            what = f"timed out while starting the kernel (limit {args.startup_timeout:g} s)"
+        finish(args.result, "timeout", what, cell=info)
     except DeadKernelError:
         save()
         info = cell_info(current["index"]) if current["index"] is not None else None
-        where = f" while running cell {info['number']}: {info['first_line']}" if info else " while starting"
+        where = f" while running {info['label']}: {info['first_line']}" if info else " while starting"
         out = (info or {}).get("stderr", "").rstrip()
         finish(args.result, "dead-kernel",
                f"the kernel died{where}" + (f"\n{out}" if out else ""), cell=info)
