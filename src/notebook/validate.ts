@@ -39,9 +39,10 @@ export function sameLength(a: number, b: number, nameA: string, nameB: string, f
 }
 
 /** Throws unless every value is > 0 (for log scales). @internal */
-export function positive(values: number[], name: string, fn: string, why: string): void {
+export function positive(values: number[], name: string | ((i: number) => string), fn: string, why: string): void {
   for (let i = 0; i < values.length; i++) {
-    if (!(values[i] > 0)) throw new RangeError(`${fn}: ${name}[${i}] is ${values[i]}; ${why} needs values > 0`);
+    const where = typeof name === "function" ? name(i) : `${name}[${i}]`;
+    if (!(values[i] > 0)) throw new RangeError(`${fn}: ${where} is ${values[i]}; ${why} needs values > 0`);
   }
 }
 

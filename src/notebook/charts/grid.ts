@@ -1,0 +1,291 @@
+/**
+ * Functions of two variables on a grid: sampling, heatmaps, contour lines (marching squares).
+ * @module
+ */
+import type { VegaLiteSpec } from "../render";
+import { finite, finiteArray, interval, positiveInt } from "../validate";
+import { assemble, axisTitle, type ChartOptions } from "./common";
+
+/** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
+export interface Grid {
+  x: number[];
+  y: number[];
+  z: number[][];
+}
+
+/** A function of two variables, or values already on a grid. */
+export type GridSource = Grid | ((x: number, y: number) => number);
+
+/** Where and how finely to sample a function of two variables. */
+export interface SamplingOptions {
+  /** Interval of x, default [-1, 1]. */
+  x?: [number, number];
+  /** Interval of y, default [-1, 1]. */
+  y?: [number, number];
+  /** Samples per axis (or [nx, ny]), default 61. */
+  n?: number | [number, number];
+}
+
+/**
+ * Samples `f` on an evenly spaced grid over `x` × `y` (both ends included).
+ *
+ * @example
+ * ```ts
+ * import { sampleGrid } from "nonsmooth-ad/notebook";
+ * const g = sampleGrid((x, y) => Math.abs(x) + Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 3 });
+ * console.log(g.z); // [ [ 2, 1, 2 ], [ 1, 0, 1 ], [ 2, 1, 2 ] ]
+ * ```
+ */
+export function sampleGrid(f: (x: number, y: number) => number, options: SamplingOptions = {}): Grid {
+  const fn = "sampleGrid";
+  if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function (x, y) => number`);
+  const [x0, x1] = interval(options.x ?? [-1, 1], "options.x", fn);
+  const [y0, y1] = interval(options.y ?? [-1, 1], "options.y", fn);
+  const n = options.n ?? 61;
+  const [nx, ny] = Array.isArray(n) ? n : [n, n];
+  positiveInt(nx, "options.n (x)", fn, 2);
+  positiveInt(ny, "options.n (y)", fn, 2);
+  const x = Array.from({ length: nx }, (_, i) => x0 + ((x1 - x0) * i) / (nx - 1));
+  const y = Array.from({ length: ny }, (_, j) => y0 + ((y1 - y0) * j) / (ny - 1));
+  const z = y.map((yj, j) => x.map((xi, i) => finite(f(xi, yj), `f(${xi}, ${yj}) (z[${j}][${i}])`, fn)));
+  return { x, y, z };
+}
+
+/** Checks a grid (or samples a function) and returns it. @internal */
+export function toGrid(source: GridSource, options: SamplingOptions, fn: string): Grid {
+  if (typeof source === "function") return sampleGrid(source, options);
+  if (source == null || typeof source !== "object") throw new TypeError(`${fn}: expected a function (x, y) => number or a grid {x, y, z}`);
+  const x = finiteArray(source.x, "grid.x", fn);
+  const y = finiteArray(source.y, "grid.y", fn);
+  if (x.length < 2 || y.length < 2) throw new RangeError(`${fn}: grid.x and grid.y need at least 2 values each`);
+  for (const [a, name] of [[x, "grid.x"], [y, "grid.y"]] as const) {
+    for (let i = 1; i < a.length; i++) if (!(a[i] > a[i - 1])) throw new RangeError(`${fn}: ${name} must increase, but ${name}[${i}] = ${a[i]} <= ${a[i - 1]}`);
+  }
+  if (!Array.isArray(source.z) || source.z.length !== y.length) {
+    throw new RangeError(`${fn}: grid.z must have one row per y value (${y.length}), got ${Array.isArray(source.z) ? source.z.length : typeof source.z}`);
+  }
+  const z = source.z.map((row, j) => {
+    const r = finiteArray(row, `grid.z[${j}]`, fn);
+    if (r.length !== x.length) throw new RangeError(`${fn}: grid.z[${j}] has length ${r.length} but grid.x has length ${x.length}`);
+    return r;
+  });
+  return { x, y, z };
+}
+
+function edges(a: number[]): number[] {
+  const e = [a[0] - (a[1] - a[0]) / 2];
+  for (let i = 1; i < a.length; i++) e.push((a[i - 1] + a[i]) / 2);
+  e.push(a[a.length - 1] + (a[a.length - 1] - a[a.length - 2]) / 2);
+  return e;
+}
+
+function range(g: Grid): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of g.z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  return [lo, hi];
+}
+
+/** One piece of a contour line: from (x, y) to (x2, y2), at `level`. */
+export interface ContourSegment {
+  level: number;
+  x: number;
+  y: number;
+  x2: number;
+  y2: number;
+}
+
+/** `count` levels evenly spaced strictly inside the range of the grid's values. @internal */
+export function defaultLevels(g: Grid, count: number): number[] {
+  const [lo, hi] = range(g);
+  if (lo === hi) return [lo];
+  return Array.from({ length: count }, (_, k) => lo + ((hi - lo) * (k + 1)) / (count + 1));
+}
+
+/**
+ * Contour lines of a grid by marching squares: the segments where z, interpolated linearly along the cell
+ * edges, crosses each level (a value equal to the level counts as above it; saddles are resolved by
+ * the cell's mean).
+ *
+ * @example
+ * ```ts
+ * import { contourLines, sampleGrid } from "nonsmooth-ad/notebook";
+ * const segs = contourLines(sampleGrid((x, y) => Math.max(Math.abs(x), Math.abs(y)), { n: 21 }), [0.5]);
+ * console.log(segs.length > 0, segs.every((s) => s.level === 0.5)); // true true
+ * ```
+ */
+export function contourLines(grid: Grid, levels: number[]): ContourSegment[] {
+  const fn = "contourLines";
+  const g = toGrid(grid, {}, fn);
+  const ls = finiteArray(levels, "levels", fn);
+  const out: ContourSegment[] = [];
+  const { x, y, z } = g;
+  for (const L of ls) {
+    for (let j = 0; j + 1 < y.length; j++) {
+      for (let i = 0; i + 1 < x.length; i++) {
+        // corners counter-clockwise from bottom-left: 00, 10, 11, 01
+        const c = [z[j][i], z[j][i + 1], z[j + 1][i + 1], z[j + 1][i]];
+        const px = [x[i], x[i + 1], x[i + 1], x[i]];
+        const py = [y[j], y[j], y[j + 1], y[j + 1]];
+        const above = c.map((v) => v >= L);
+        const pts: [number, number][] = [];
+        for (let e = 0; e < 4; e++) {
+          const a = e;
+          const b = (e + 1) % 4; // edges: bottom, right, top, left
+          if (above[a] !== above[b]) {
+            const t = (L - c[a]) / (c[b] - c[a]);
+            pts.push([px[a] + t * (px[b] - px[a]), py[a] + t * (py[b] - py[a])]);
+          }
+        }
+        const seg = (p: [number, number], q: [number, number]) => out.push({ level: L, x: p[0], y: p[1], x2: q[0], y2: q[1] });
+        if (pts.length === 2) seg(pts[0], pts[1]);
+        else if (pts.length === 4) {
+          const centerAbove = (c[0] + c[1] + c[2] + c[3]) / 4 >= L;
+          if (centerAbove === above[0]) { seg(pts[0], pts[1]); seg(pts[2], pts[3]); }
+          else { seg(pts[3], pts[0]); seg(pts[1], pts[2]); }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A path drawn over a heatmap or contour plot (e.g. an optimizer's iterates). */
+export interface Path2D {
+  name: string;
+  /** The points, in order: [x, y] pairs. */
+  points: ArrayLike<number>[];
+}
+
+/** Options of {@link heatmap}. */
+export interface HeatmapOptions extends ChartOptions, SamplingOptions {
+  /** Title of the colour legend. Default "f". */
+  colorTitle?: string;
+  /** A vega colour scheme name, default "viridis". */
+  scheme?: string;
+  /** Also draw contour lines: a number of levels, or the levels. */
+  contours?: number | number[];
+  /** Paths drawn on top (e.g. optimizer trajectories). */
+  paths?: Path2D[];
+}
+
+function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  (paths ?? []).forEach((p, k) => {
+    if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
+    p.points.forEach((pt, i) => {
+      const xy = finiteArray(pt, `options.paths[${k}].points[${i}]`, fn);
+      if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
+      out.push({ layer: "path", path: p.name ?? `path ${k}`, i, x: xy[0], y: xy[1] });
+    });
+  });
+  return out;
+}
+
+function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: number[] | undefined, fn: string) {
+  const values: Record<string, unknown>[] = [];
+  const layer: Record<string, unknown>[] = [];
+  const xe = edges(g.x);
+  const ye = edges(g.y);
+  const xScale = { domain: [xe[0], xe[xe.length - 1]], nice: false, zero: false };
+  const yScale = { domain: [ye[0], ye[ye.length - 1]], nice: false, zero: false };
+  const xEnc = { field: "x", type: "quantitative", scale: xScale, ...axisTitle(options.xTitle, "x") };
+  const yEnc = { field: "y", type: "quantitative", scale: yScale, ...axisTitle(options.yTitle, "y") };
+  if (fill) {
+    // each cell overlaps its right and upper neighbours by a quarter cell (drawn over by them): no anti-aliasing
+    // seams between cells
+    g.y.forEach((_, j) =>
+      g.x.forEach((_, i) => {
+        const x2 = xe[i + 1] + (xe[i + 1] - xe[i]) / 4;
+        const y2 = ye[j + 1] + (ye[j + 1] - ye[j]) / 4;
+        values.push({ layer: "cell", x: xe[i], x2, y: ye[j], y2, z: g.z[j][i] });
+      }),
+    );
+    layer.push({
+      transform: [{ filter: "datum.layer === 'cell'" }],
+      mark: { type: "rect", strokeWidth: 0, clip: true },
+      encoding: {
+        x: xEnc, x2: { field: "x2" }, y: yEnc, y2: { field: "y2" },
+        color: { field: "z", type: "quantitative", scale: { scheme: options.scheme ?? "viridis" }, title: options.colorTitle ?? "f" },
+      },
+    });
+  }
+  if (levels && levels.length > 0) {
+    for (const s of contourLines(g, levels)) values.push({ layer: "contour", ...s });
+    layer.push({
+      transform: [{ filter: "datum.layer === 'contour'" }],
+      mark: { type: "rule", strokeWidth: 1.2, ...(fill ? { color: "white", opacity: 0.8 } : {}) },
+      encoding: {
+        x: xEnc, y: yEnc, x2: { field: "x2" }, y2: { field: "y2" },
+        ...(fill ? {} : { color: { field: "level", type: "quantitative", scale: { scheme: options.scheme ?? "viridis" }, title: options.colorTitle ?? "level" } }),
+      },
+    });
+  }
+  const paths = pathRecords(options.paths, fn);
+  if (paths.length > 0) {
+    values.push(...paths);
+    const enc = { x: xEnc, y: yEnc, order: { field: "i", type: "quantitative" }, color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } } };
+    layer.push({ transform: [{ filter: "datum.layer === 'path'" }], mark: { type: "line", point: { filled: true, size: 20 }, clip: true, strokeWidth: 2 }, encoding: enc });
+  }
+  // independent colour scales keep the legends of z (or the levels) and of the paths apart
+  return { values, layer, resolve: { scale: { color: "independent" } } };
+}
+
+function levelsOf(g: Grid, spec: number | number[] | undefined, fn: string, fallback: number): number[] {
+  if (spec === undefined) return defaultLevels(g, fallback);
+  if (typeof spec === "number") return defaultLevels(g, positiveInt(spec, "options.contours", fn, 1));
+  return finiteArray(spec, "options.contours", fn);
+}
+
+/**
+ * A heatmap of f(x, y) (a function, sampled on a grid, or a {@link Grid}), optionally with contour lines and
+ * paths on top.
+ *
+ * @example
+ * ```ts
+ * import { heatmap, show } from "nonsmooth-ad/notebook";
+ * const out = await show(heatmap((x, y) => Math.abs(x) + 2 * Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 41, contours: 6 }));
+ * console.log(out.text);
+ * ```
+ */
+export function heatmap(source: GridSource, options: HeatmapOptions = {}): VegaLiteSpec {
+  const fn = "heatmap";
+  const g = toGrid(source, options, fn);
+  const levels = options.contours === undefined ? undefined : levelsOf(g, options.contours, fn, 8);
+  const { values, layer, resolve } = gridLayers(g, options, true, levels, fn);
+  const [lo, hi] = range(g);
+  const desc = `Heatmap: ${g.x.length}x${g.y.length} grid, x in [${g.x[0]}, ${g.x[g.x.length - 1]}], y in [${g.y[0]}, ${g.y[g.y.length - 1]}], values in [${lo.toPrecision(4)}, ${hi.toPrecision(4)}]`;
+  return assemble({ layer, resolve }, values, options, desc, fn);
+}
+
+/** Options of {@link contourPlot}. */
+export interface ContourOptions extends ChartOptions, SamplingOptions {
+  /** A number of levels evenly spaced inside the range of values (default 10), or the levels. */
+  levels?: number | number[];
+  /** Colour scheme of the levels, default "viridis". */
+  scheme?: string;
+  /** Title of the colour legend. Default "level". */
+  colorTitle?: string;
+  /** Paths drawn on top (e.g. optimizer trajectories). */
+  paths?: Path2D[];
+}
+
+/**
+ * Contour lines of f(x, y) (a function, sampled on a grid, or a {@link Grid}), coloured by level.
+ *
+ * @example
+ * ```ts
+ * import { contourPlot, show } from "nonsmooth-ad/notebook";
+ * const f = (x: number, y: number) => Math.max(Math.abs(x), 2 * Math.abs(y)) + 0.3 * x;
+ * const out = await show(contourPlot(f, { x: [-2, 2], y: [-2, 2], levels: [0.5, 1, 1.5, 2] }));
+ * console.log(out.text);
+ * ```
+ */
+export function contourPlot(source: GridSource, options: ContourOptions = {}): VegaLiteSpec {
+  const fn = "contourPlot";
+  const g = toGrid(source, options, fn);
+  const levels = levelsOf(g, options.levels, fn, 10);
+  const { values, layer, resolve } = gridLayers(g, { ...options, contours: undefined }, false, levels, fn);
+  const desc = `Contour plot: ${levels.length} levels on a ${g.x.length}x${g.y.length} grid`;
+  return assemble({ layer, resolve }, values, options, desc, fn);
+}
