@@ -56,7 +56,7 @@ export function parseArgs(argv, env = process.env) {
     switch (a) {
       case "--out": opts.out = take(a); break;
       case "--kernel-dir": opts.kernelDir = take(a); break;
-      case "--timeout": opts.timeout = Number(take(a)); break;
+      case "--timeout": opts.timeoutText = take(a); opts.timeout = Number(opts.timeoutText); break;
       case "--no-prerequisites": opts.prerequisites = false; break;
       case "--no-build": opts.build = false; break;
       case "--no-site": opts.site = false; break;
@@ -67,7 +67,7 @@ export function parseArgs(argv, env = process.env) {
     }
   }
   if (!(opts.timeout > 0)) {
-    throw new UsageError(`the timeout must be a positive number of seconds (got ${JSON.stringify(String(opts.timeout))})`);
+    throw new UsageError(`the timeout must be a positive number of seconds (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`);
   }
   return opts;
 }

@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects:
+// - unit: fast, pure Node (the library's tests, the display helpers' tests, pure tests of the infra scripts);
+// - integration: the real Jupyter kernel, the notebooks and the static site. Its globalSetup runs the workbook
+//   once into build/test/ (see test/infra/global-setup.ts); tests read the executed notebooks and the site there.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/infra/**/*.test.ts", "test/site/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "test/infra/**/*.unit.test.ts"],
+          environment: "node",
+          globalSetup: ["test/infra/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
