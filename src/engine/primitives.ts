@@ -1,0 +1,723 @@
+/**
+ * THE table of primitives: for each one, its value, its partial derivatives (or, for structural ops, its pair of
+ * linear maps) and its kinks, side by side. Forward and reverse mode are both derived from these declarations,
+ * so they pick the same element of the Clarke set at every kink by construction.
+ *
+ * Partials are written with the library's own ops, so when the backward pass is recorded (Hessian-vector
+ * products) they are differentiated too. Choices at kinks are constants chosen by the policy (Bolte and Pauwels
+ * 2020: any such selection of the Clarke Jacobian, chain-ruled, is a conservative field for the program).
+ *
+ * @module
+ */
+import { Tensor, fmtShape, sameShape, shapeSize, broadcastShapes, stridesOf } from "../tensor";
+import * as K from "../kernels";
+import { boundChoice, scalarChoice } from "../policy";
+import type { KinkPolicy, TieRule } from "../policy";
+import { keyedUniform } from "../rng";
+import { apply, primal, shapeOf, Tracer } from "./trace";
+import type { Env, KinkHit, LinEnv, Linear, Primitive, Value } from "./trace";
+
+/* ------------------------------------------------------------------------------------------------ helpers */
+
+/** A partial derivative: a value, a constant number (1 and -1 avoid a multiplication), or null (zero). */
+type Partial = Value | number | null;
+
+function scaleBy(p: Value | number, t: Value): Value {
+  if (p === 1) return t;
+  if (p === -1) return apply(PRIMS.neg, [t], undefined);
+  return apply(PRIMS.mul, [p, t], undefined);
+}
+
+const addV = (a: Value, b: Value): Value => apply(PRIMS.add, [a, b], undefined);
+const subV = (a: Value, b: Value): Value => apply(PRIMS.sub, [a, b], undefined);
+const mulV = (a: Value, b: Value): Value => apply(PRIMS.mul, [a, b], undefined);
+const divV = (a: Value, b: Value): Value => apply(PRIMS.div, [a, b], undefined);
+const negV = (a: Value): Value => apply(PRIMS.neg, [a], undefined);
+const sumToV = (a: Value, shape: readonly number[]): Value =>
+  sameShape(shapeOf(a), shape) ? a : apply(PRIMS.sumTo, [a], { shape: [...shape] });
+const broadcastToV = (a: Value, shape: readonly number[]): Value =>
+  sameShape(shapeOf(a), shape) ? a : apply(PRIMS.broadcastTo, [a], { shape: [...shape] });
+const reshapeV = (a: Value, shape: readonly number[]): Value =>
+  sameShape(shapeOf(a), shape) ? a : apply(PRIMS.reshape, [a], { shape: [...shape] });
+/** Applies a table primitive by name (the explicit types keep the table's own type inference acyclic). */
+function call(name: string, args: readonly Value[], params?: unknown): Value {
+  return apply((PRIMS as unknown as Record<string, Primitive<unknown>>)[name], args, params);
+}
+const sumAxisV = (a: Value, axis: number | null, keepDims: boolean): Value => apply(PRIMS.sum, [a], { axis, keepDims });
+
+/**
+ * A constant tensor computed elementwise from the primal values of `xs` (broadcast): the way partials that
+ * depend on a kink choice are built. `f` also receives the element index (for keyed random draws).
+ */
+function select(env: Env, xs: readonly Value[], f: (a: number[], element: number) => number): Tensor {
+  const ts = xs.map(primal);
+  const shape = broadcastShapes("select", ...ts.map((t) => t.shape));
+  const idx = ts.map((t) => K.broadcastIndex(t.shape, shape));
+  const n = shapeSize(shape);
+  const out = new Float64Array(n);
+  const a = new Array<number>(ts.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < ts.length; j++) a[j] = ts[j].data[idx[j][i]];
+    out[i] = env.round(f(a, i));
+  }
+  return new Tensor(out, shape);
+}
+
+/** Counts the (broadcast) elements where `at` holds. */
+function countWhere(xs: readonly Tensor[], at: (a: number[]) => boolean): number {
+  if (xs.length === 1) {
+    let c = 0;
+    const d = xs[0].data;
+    const a = [0];
+    for (let i = 0; i < d.length; i++) {
+      a[0] = d[i];
+      if (at(a)) c++;
+    }
+    return c;
+  }
+  const shape = broadcastShapes("kinks", ...xs.map((t) => t.shape));
+  const idx = xs.map((t) => K.broadcastIndex(t.shape, shape));
+  const a = new Array<number>(xs.length);
+  let c = 0;
+  for (let i = 0; i < idx[0].length; i++) {
+    for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[idx[j][i]];
+    if (at(a)) c++;
+  }
+  return c;
+}
+
+/** Declaration of an elementwise primitive: scalar value, partials, and (if nonsmooth) its kink set. */
+export interface ElementwiseSpec<P> {
+  readonly name: string;
+  readonly arity: number;
+  /** The scalar function (given the params). */
+  readonly f: (params: P) => (...a: number[]) => number;
+  /** One partial per input, at the point; null for a structurally zero partial. */
+  readonly partials: (xs: readonly Value[], y: Value, params: P, env: LinEnv) => Partial[];
+  /** The kink set: where the primitive is not differentiable. */
+  readonly kink?: { readonly key: string; readonly at: (a: number[], params: P) => boolean; readonly notLipschitz?: string };
+  readonly secondOrder?: boolean;
+  readonly describe?: (params: P) => string;
+}
+
+/** Builds an elementwise primitive: both linear maps come from the one list of partials. */
+export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
+  const { name, arity } = spec;
+  return {
+    name,
+    secondOrder: spec.secondOrder ?? true,
+    describe: spec.describe,
+    value(inputs, params, env) {
+      const f = spec.f(params);
+      if (arity === 1) return K.map1(inputs[0], f, env.round);
+      if (arity === 2) return K.map2(name, inputs[0], inputs[1], f, env.round);
+      return K.mapN(name, [...inputs], f, env.round);
+    },
+    linearize(xs, y, params, env): Linear {
+      const ps = spec.partials(xs, y, params, env);
+      const outShape = shapeOf(y);
+      return {
+        jvp(ts) {
+          let acc: Value | null = null;
+          for (let i = 0; i < arity; i++) {
+            const p = ps[i];
+            const t = ts[i];
+            if (p === null || t === null || t === undefined) continue;
+            const term = scaleBy(p, t);
+            acc = acc === null ? term : addV(acc, term);
+          }
+          return acc === null ? null : broadcastToV(acc, outShape);
+        },
+        vjp(c) {
+          return ps.map((p, i) => (p === null ? null : sumToV(scaleBy(p, c), shapeOf(xs[i]))));
+        },
+      };
+    },
+    kinks: spec.kink
+      ? (inputs, params) => {
+          const k = spec.kink!;
+          return { key: k.key, count: countWhere(inputs, (a) => k.at(a, params)), notLipschitz: k.notLipschitz };
+        }
+      : undefined,
+  };
+}
+
+/** A primitive whose value is linear in its single input: jvp applies it, vjp applies its transpose. */
+function linearPrimitive<P>(
+  name: string,
+  value: (x: Tensor, params: P, env: Env) => Tensor,
+  transpose: (c: Value, x: Value, params: P) => Value,
+  describe?: (params: P) => string,
+): Primitive<P> {
+  const prim: Primitive<P> = {
+    name,
+    secondOrder: true,
+    describe,
+    value: (inputs, params, env) => value(inputs[0], params, env),
+    linearize(xs, _y, params) {
+      return {
+        jvp: (ts) => (ts[0] === null ? null : apply(prim, [ts[0]], params)),
+        vjp: (c) => [transpose(c, xs[0], params)],
+      };
+    },
+  };
+  return prim;
+}
+
+/* -------------------------------------------------------------------------------- reductions with ties */
+
+/** Weights of a max (or min) reduction: which entries of each lane receive the derivative. */
+function extremumWeights(x: Tensor, axis: number | null, isMax: boolean, rule: TieRule, policy: KinkPolicy, node: number, round: K.Round): Tensor {
+  const w = new Float64Array(x.size);
+  const lanes = axis === null ? [[...Array(x.size).keys()]] : laneIndices(x.shape, axis);
+  lanes.forEach((lane, li) => {
+    let best = isMax ? -Infinity : Infinity;
+    let hasNaN = false;
+    for (const i of lane) {
+      const v = x.data[i];
+      if (v !== v) hasNaN = true;
+      else if (isMax ? v > best : v < best) best = v;
+    }
+    if (hasNaN) {
+      for (const i of lane) w[i] = NaN; // NaN in, NaN out: never silently a number
+      return;
+    }
+    const ties = lane.filter((i) => x.data[i] === best);
+    const k = ties.length;
+    if (k === 1) {
+      w[ties[0]] = 1;
+      return;
+    }
+    if (policy.randomSeed !== undefined) {
+      // uniform on the simplex of the tied entries (normalised exponentials), keyed like every random choice
+      const e = ties.map((i, j) => -Math.log(1 - keyedUniform(policy.randomSeed!, node, li, j, best)));
+      const s = e.reduce((a, b) => a + b, 0);
+      ties.forEach((i, j) => (w[i] = round(e[j] / s)));
+      return;
+    }
+    switch (rule) {
+      case "split":
+        for (const i of ties) w[i] = round(1 / k);
+        break;
+      case "first":
+        w[ties[0]] = 1;
+        break;
+      case "last":
+        w[ties[k - 1]] = 1;
+        break;
+      case "each":
+        for (const i of ties) w[i] = 1;
+        break;
+    }
+  });
+  return new Tensor(w, x.shape);
+}
+
+/** Flat indices of every lane along `axis`. */
+function laneIndices(shape: readonly number[], axis: number): number[][] {
+  const n = shape[axis];
+  const outer = shapeSize(shape.slice(0, axis));
+  const inner = shapeSize(shape.slice(axis + 1));
+  const lanes: number[][] = [];
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const lane = new Array<number>(n);
+      for (let j = 0; j < n; j++) lane[j] = o * n * inner + j * inner + i;
+      lanes.push(lane);
+    }
+  return lanes;
+}
+
+/** Counts lanes with more than one extremal entry. */
+function countTiedLanes(x: Tensor, axis: number | null, isMax: boolean): number {
+  const lanes = axis === null ? [[...Array(x.size).keys()]] : laneIndices(x.shape, axis);
+  let c = 0;
+  for (const lane of lanes) {
+    let best = isMax ? -Infinity : Infinity;
+    for (const i of lane) if (isMax ? x.data[i] > best : x.data[i] < best) best = x.data[i];
+    let k = 0;
+    for (const i of lane) if (x.data[i] === best) k++;
+    if (k > 1) c++;
+  }
+  return c;
+}
+
+interface AxisParams {
+  readonly axis: number | null;
+  readonly keepDims: boolean;
+}
+
+function reduceValue(x: Tensor, p: AxisParams, env: Env, lane: (get: (j: number) => number, n: number) => number): Tensor {
+  if (p.axis === null) {
+    const v = lane((j) => x.data[j], x.size);
+    return new Tensor(Float64Array.of(v), p.keepDims ? x.shape.map(() => 1) : []);
+  }
+  return K.reduceAxis(x, p.axis, p.keepDims, lane);
+}
+
+/** The shape a reduced value has with keepDims (for broadcasting cotangents back). */
+function keptShape(shape: readonly number[], axis: number | null): number[] {
+  return axis === null ? shape.map(() => 1) : shape.map((d, i) => (i === axis ? 1 : d));
+}
+
+function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
+  const isMax = name === "max";
+  return {
+    name,
+    secondOrder: true,
+    describe: (p) => `axis=${p.axis}`,
+    value(inputs, p, env) {
+      return reduceValue(inputs[0], p, env, (get, n) => {
+        if (n === 0) throw new Error(`${name}: cannot reduce an empty axis`);
+        let b = get(0);
+        for (let j = 1; j < n; j++) {
+          const v = get(j);
+          if (v !== v || b !== b) b = NaN;
+          else if (isMax ? v > b : v < b) b = v;
+        }
+        return b;
+      });
+    },
+    linearize(xs, _y, p, env) {
+      const x = primal(xs[0]);
+      const w = extremumWeights(x, p.axis, isMax, isMax ? env.policy.maxTies : env.policy.minTies, env.policy, env.node, env.round);
+      const kept = keptShape(x.shape, p.axis);
+      return {
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(w, ts[0]), p.axis, p.keepDims)),
+        vjp: (c) => [mulV(w, broadcastToV(reshapeV(c, kept), x.shape))],
+      };
+    },
+    kinks(inputs, p) {
+      return { key: isMax ? "maxTies" : "minTies", count: countTiedLanes(inputs[0], p.axis, isMax) };
+    },
+  };
+}
+
+/* ---------------------------------------------------------------------------------------------- matmul */
+
+interface MatmulParams {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+const matmulPrim: Primitive<MatmulParams> = {
+  name: "matmul",
+  secondOrder: true,
+  describe: (p) => (p.transA || p.transB ? `transA=${p.transA} transB=${p.transB}` : ""),
+  value(inputs, p, env) {
+    const [a, b] = inputs;
+    if (a.rank !== 2 || b.rank !== 2) {
+      throw new Error(`matmul: expected 2-D operands after promotion, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    }
+    return K.matmul2d(a, b, p.transA, p.transB, env.round);
+  },
+  linearize(xs, _y, p) {
+    const [A, B] = xs;
+    const mm = (x: Value, y: Value, tA: boolean, tB: boolean): Value => apply(matmulPrim, [x, y], { transA: tA, transB: tB });
+    return {
+      jvp([ta, tb]) {
+        const t1 = ta ? mm(ta, B, p.transA, p.transB) : null;
+        const t2 = tb ? mm(A, tb, p.transA, p.transB) : null;
+        return t1 && t2 ? addV(t1, t2) : (t1 ?? t2);
+      },
+      vjp(c) {
+        // C = op(A) op(B): d op(A) = dC op(B)^T and d op(B) = op(A)^T dC, transposed back when op transposes.
+        const gA = p.transA ? mm(B, c, p.transB, true) : mm(c, B, false, !p.transB);
+        const gB = p.transB ? mm(c, A, true, p.transA) : mm(A, c, !p.transA, false);
+        return [gA, gB];
+      },
+    };
+  },
+};
+
+/* ------------------------------------------------------------------------------------------ the table */
+
+const noParams = (): string => "";
+
+/** Every built-in primitive, declared once. */
+export const PRIMS = {
+  add: elementwise<void>({ name: "add", arity: 2, f: () => (a, b) => a + b, partials: () => [1, 1] }),
+  sub: elementwise<void>({ name: "sub", arity: 2, f: () => (a, b) => a - b, partials: () => [1, -1] }),
+  mul: elementwise<void>({ name: "mul", arity: 2, f: () => (a, b) => a * b, partials: ([a, b]) => [b, a] }),
+  div: elementwise<void>({
+    name: "div",
+    arity: 2,
+    f: () => (a, b) => a / b,
+    partials: ([, b], y) => [divV(1, b), negV(divV(y, b))],
+  }),
+  neg: elementwise<void>({ name: "neg", arity: 1, f: () => (a) => -a, partials: () => [-1] }),
+  square: elementwise<void>({ name: "square", arity: 1, f: () => (a) => a * a, partials: ([x]) => [mulV(2, x)] }),
+  pow: elementwise<{ p: number }>({
+    name: "pow",
+    arity: 1,
+    f: ({ p }) => (a) => a ** p,
+    partials: ([x], _y, { p }): Partial[] => [p === 0 ? null : p === 1 ? 1 : p === 2 ? mulV(2, x) : mulV(p, call("pow", [x], { p: p - 1 }))],
+    // x^p with 0 < p < 1 has an infinite derivative at 0 (like sqrt): reported, not drawn.
+    kink: { key: "pow", at: ([a], { p }) => a === 0 && p > 0 && p < 1, notLipschitz: "infinite derivative at 0" },
+    describe: ({ p }) => `p=${p}`,
+  }),
+  exp: elementwise<void>({ name: "exp", arity: 1, f: () => Math.exp, partials: (_x, y) => [y] }),
+  log: elementwise<void>({ name: "log", arity: 1, f: () => Math.log, partials: ([x]) => [divV(1, x)] }),
+  sqrt: elementwise<void>({
+    name: "sqrt",
+    arity: 1,
+    f: () => Math.sqrt,
+    partials: (_x, y) => [divV(0.5, y)], // +inf at 0, as every framework returns
+    kink: { key: "sqrt", at: ([a]) => a === 0, notLipschitz: "sqrt is not Lipschitz at 0: derivative +inf" },
+  }),
+  sin: elementwise<void>({ name: "sin", arity: 1, f: () => Math.sin, partials: ([x]) => [call("cos", [x], undefined)] }),
+  cos: elementwise<void>({ name: "cos", arity: 1, f: () => Math.cos, partials: ([x]) => [negV(call("sin", [x], undefined))] }),
+  tanh: elementwise<void>({ name: "tanh", arity: 1, f: () => Math.tanh, partials: (_x, y) => [subV(1, mulV(y, y))] }),
+  sigmoid: elementwise<void>({
+    name: "sigmoid",
+    arity: 1,
+    // stable on both sides: never exp of a large positive number
+    f: () => (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))),
+    partials: (_x, y) => [mulV(y, subV(1, y))],
+  }),
+  softplus: elementwise<void>({
+    name: "softplus",
+    arity: 1,
+    // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): a smooth primitive, not assembled from nonsmooth parts
+    f: () => (a) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))),
+    partials: ([x]) => [call("sigmoid", [x], undefined)],
+  }),
+  relu: elementwise<void>({
+    name: "relu",
+    arity: 1,
+    f: () => (a) => (a > 0 ? a : a === a ? 0 : NaN),
+    // relu'(0) = s, any s in [0, 1] = Clarke set; PyTorch and TensorFlow take 0 (talk, Part I).
+    partials: ([x], _y, _p, env) => [
+      select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? scalarChoice(env.policy, "relu", env.node, i, a) : NaN)),
+    ],
+    kink: { key: "relu", at: ([a]) => a === 0 },
+  }),
+  leakyRelu: elementwise<{ slope: number }>({
+    name: "leakyRelu",
+    arity: 1,
+    f: ({ slope }) => (a) => (a > 0 ? a : slope * a),
+    partials: ([x], _y, { slope }, env) => [
+      select(env, [x], ([a], i) => {
+        if (a > 0) return 1;
+        if (a < 0) return slope;
+        if (a !== 0) return NaN;
+        const th = scalarChoice(env.policy, "leakyRelu", env.node, i, a);
+        return (1 - th) * slope + th; // Clarke set: the segment between slope and 1
+      }),
+    ],
+    kink: { key: "leakyRelu", at: ([a]) => a === 0 },
+    describe: ({ slope }) => `slope=${slope}`,
+  }),
+  abs: elementwise<void>({
+    name: "abs",
+    arity: 1,
+    f: () => Math.abs,
+    partials: ([x], _y, _p, env) => [
+      select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? scalarChoice(env.policy, "abs", env.node, i, a) : NaN)),
+    ],
+    kink: { key: "abs", at: ([a]) => a === 0 },
+  }),
+  sign: elementwise<void>({
+    name: "sign",
+    arity: 1,
+    f: () => (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN),
+    // derivative 0 off 0; at 0 sign jumps: not Lipschitz, no Clarke set; 0 as every framework returns.
+    partials: () => [null],
+    kink: { key: "sign", at: ([a]) => a === 0, notLipschitz: "sign jumps at 0: derivative taken as 0" },
+  }),
+  maximum: elementwise<void>({
+    name: "maximum",
+    arity: 2,
+    f: () => (a, b) => (a > b ? a : b > a ? b : a === b ? a : NaN),
+    // at a tie the Clarke set is {(w, 1 - w) : w in [0, 1]}
+    partials: (xs, _y, _p, env) => {
+      const wa = select(env, xs, ([a, b], i) => (a > b ? 1 : a < b ? 0 : a === b ? scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
+      const wb = select(env, xs, ([a, b], i) => (a > b ? 0 : a < b ? 1 : a === b ? 1 - scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
+      return [wa, wb];
+    },
+    kink: { key: "maximum", at: ([a, b]) => a === b },
+  }),
+  minimum: elementwise<void>({
+    name: "minimum",
+    arity: 2,
+    f: () => (a, b) => (a < b ? a : b < a ? b : a === b ? a : NaN),
+    partials: (xs, _y, _p, env) => {
+      const wa = select(env, xs, ([a, b], i) => (a < b ? 1 : a > b ? 0 : a === b ? scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
+      const wb = select(env, xs, ([a, b], i) => (a < b ? 0 : a > b ? 1 : a === b ? 1 - scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
+      return [wa, wb];
+    },
+    kink: { key: "minimum", at: ([a, b]) => a === b },
+  }),
+  clip: clampPrimitive("clip"),
+  hardtanh: clampPrimitive("hardtanh"),
+  relu6: clampPrimitive("relu6"),
+  hinge: elementwise<void>({
+    name: "hinge",
+    arity: 1,
+    // hinge(t) = max(0, 1 - t); at t = 1 the Clarke set is [-1, 0]
+    f: () => (a) => (a < 1 ? 1 - a : a === a ? 0 : NaN),
+    partials: ([x], _y, _p, env) => [
+      select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? scalarChoice(env.policy, "hinge", env.node, i, a) : NaN)),
+    ],
+    kink: { key: "hinge", at: ([a]) => a === 1 },
+  }),
+  sum: {
+    name: "sum",
+    secondOrder: true,
+    describe: (p: AxisParams) => `axis=${p.axis}`,
+    value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
+      return reduceValue(inputs[0], p, env, (get, n) => {
+        let s = 0;
+        for (let j = 0; j < n; j++) s = env.round(s + get(j));
+        return s;
+      });
+    },
+    linearize(xs: readonly Value[], _y: Value, p: AxisParams): Linear {
+      const shape = shapeOf(xs[0]);
+      return {
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(ts[0], p.axis, p.keepDims)),
+        vjp: (c) => [broadcastToV(reshapeV(c, keptShape(shape, p.axis)), shape)],
+      };
+    },
+  } as Primitive<AxisParams>,
+  max: extremumPrimitive("max"),
+  min: extremumPrimitive("min"),
+  matmul: matmulPrim,
+  reshape: linearPrimitive<{ shape: number[] }>(
+    "reshape",
+    (x, { shape }) => {
+      if (shapeSize(shape) !== x.size) throw new Error(`reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`);
+      return new Tensor(x.data, shape);
+    },
+    (c, x) => reshapeV(c, shapeOf(x)),
+    ({ shape }) => `shape=${fmtShape(shape)}`,
+  ),
+  transpose: linearPrimitive<{ perm: number[] }>(
+    "transpose",
+    (x, { perm }) => K.transposeKernel(x, perm),
+    (c, _x, { perm }) => {
+      const inv = new Array<number>(perm.length);
+      perm.forEach((p, i) => (inv[p] = i));
+      return call("transpose", [c], { perm: inv });
+    },
+    ({ perm }) => `perm=[${perm.join(", ")}]`,
+  ),
+  slice: linearPrimitive<{ begin: number[]; size: number[] }>(
+    "slice",
+    (x, { begin, size }) => K.sliceKernel(x, begin, size),
+    (c, x, { begin }) => call("pad", [c], { shape: [...shapeOf(x)], begin }),
+    ({ begin, size }) => `begin=[${begin}] size=[${size}]`,
+  ),
+  pad: linearPrimitive<{ shape: number[]; begin: number[] }>(
+    "pad",
+    (x, { shape, begin }) => K.padKernel(x, shape, begin),
+    (c, x, { begin }) => call("slice", [c], { begin, size: [...shapeOf(x)] }),
+    ({ shape, begin }) => `shape=${fmtShape(shape)} begin=[${begin}]`,
+  ),
+  broadcastTo: linearPrimitive<{ shape: number[] }>(
+    "broadcastTo",
+    (x, { shape }) => K.broadcastTo(x, shape),
+    (c, x) => sumToV(c, shapeOf(x)),
+    ({ shape }) => `shape=${fmtShape(shape)}`,
+  ),
+  sumTo: linearPrimitive<{ shape: number[] }>(
+    "sumTo",
+    (x, { shape }, env) => K.sumTo(x, shape, env.round),
+    (c, x) => broadcastToV(c, shapeOf(x)),
+    ({ shape }) => `shape=${fmtShape(shape)}`,
+  ),
+  concat: {
+    name: "concat",
+    secondOrder: true,
+    describe: (p: { axis: number }) => `axis=${p.axis}`,
+    value: (inputs: readonly Tensor[], p: { axis: number }) => K.concatKernel([...inputs], p.axis),
+    linearize(xs: readonly Value[], _y: Value, p: { axis: number }): Linear {
+      const shapes = xs.map(shapeOf);
+      return {
+        jvp(ts) {
+          if (ts.every((t) => t === null)) return null;
+          const parts = ts.map((t, i) => t ?? new Tensor(new Float64Array(shapeSize(shapes[i])), [...shapes[i]]));
+          return call("concat", parts, p);
+        },
+        vjp(c) {
+          let off = 0;
+          return shapes.map((s) => {
+            const begin = s.map((_, i) => (i === p.axis ? off : 0));
+            off += s[p.axis];
+            return call("slice", [c], { begin, size: [...s] });
+          });
+        },
+      };
+    },
+  } as Primitive<{ axis: number }>,
+  logsumexp: {
+    name: "logsumexp",
+    secondOrder: true,
+    describe: (p: AxisParams) => `axis=${p.axis}`,
+    value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
+      // stable: m + log(sum exp(x - m)), m the lane's max
+      return reduceValue(inputs[0], p, env, (get, n) => {
+        let m = -Infinity;
+        for (let j = 0; j < n; j++) m = Math.max(m, get(j));
+        if (m === -Infinity || m === Infinity) return m;
+        let s = 0;
+        for (let j = 0; j < n; j++) s = env.round(s + env.round(Math.exp(env.round(get(j) - m))));
+        return env.round(m + env.round(Math.log(s)));
+      });
+    },
+    linearize(xs: readonly Value[], y: Value, p: AxisParams): Linear {
+      const shape = shapeOf(xs[0]);
+      const kept = keptShape(shape, p.axis);
+      // the partials are the softmax weights exp(x - lse)
+      const w = call("exp", [subV(xs[0], broadcastToV(reshapeV(y, kept), shape))], undefined);
+      return {
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(w, ts[0]), p.axis, p.keepDims)),
+        vjp: (c) => [mulV(w, broadcastToV(reshapeV(c, kept), shape))],
+      };
+    },
+  } as Primitive<AxisParams>,
+  softmaxCrossEntropy: {
+    name: "softmaxCrossEntropy",
+    secondOrder: true,
+    // inputs: logits [..., C] and target probabilities [..., C] (one-hot or soft labels, a constant)
+    value(inputs: readonly Tensor[], _p: void, env: Env) {
+      const [z, y] = inputs;
+      if (!sameShape(z.shape, y.shape)) {
+        throw new Error(`softmaxCrossEntropy: logits ${fmtShape(z.shape)} and targets ${fmtShape(y.shape)} must have the same shape`);
+      }
+      const axis = z.rank - 1;
+      const C = z.shape[axis];
+      const rows = z.size / C;
+      const out = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let m = -Infinity;
+        for (let j = 0; j < C; j++) m = Math.max(m, z.data[r * C + j]);
+        let s = 0;
+        for (let j = 0; j < C; j++) s = env.round(s + env.round(Math.exp(env.round(z.data[r * C + j] - m))));
+        const lse = env.round(m + env.round(Math.log(s)));
+        let l = 0;
+        for (let j = 0; j < C; j++) l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
+        out[r] = l;
+      }
+      return new Tensor(out, z.shape.slice(0, axis));
+    },
+    linearize(xs: readonly Value[]): Linear {
+      const [z, y] = xs;
+      if (y instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
+      const shape = shapeOf(z);
+      const axis = shape.length - 1;
+      const kept = keptShape(shape, axis);
+      const lse = call("logsumexp", [z], { axis, keepDims: true });
+      const soft = call("exp", [subV(z, broadcastToV(lse, shape))], undefined);
+      // d/dz sum_j y_j (lse - z_j) = softmax(z) * sum_j y_j - y
+      const ysum = sumAxisV(y, axis, true);
+      const g = subV(mulV(soft, broadcastToV(ysum, shape)), y);
+      return {
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(g, ts[0]), axis, false)),
+        vjp: (c) => [mulV(g, broadcastToV(reshapeV(c, kept), shape)), null],
+      };
+    },
+  } as Primitive<void>,
+  squaredError: {
+    name: "squaredError",
+    secondOrder: true,
+    // sum over the last axis of (prediction - target)^2: the talk's ||.||^2 per sample
+    value(inputs: readonly Tensor[], _p: void, env: Env) {
+      const [a, b] = inputs;
+      if (!sameShape(a.shape, b.shape)) {
+        throw new Error(`squaredError: prediction ${fmtShape(a.shape)} and target ${fmtShape(b.shape)} must have the same shape`);
+      }
+      if (a.rank === 0) return new Tensor(Float64Array.of(env.round(env.round(a.data[0] - b.data[0]) ** 2)), []);
+      const C = a.shape[a.rank - 1];
+      const rows = C === 0 ? 0 : a.size / C;
+      const out = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let j = 0; j < C; j++) {
+          const d = env.round(a.data[r * C + j] - b.data[r * C + j]);
+          s = env.round(s + env.round(d * d));
+        }
+        out[r] = s;
+      }
+      return new Tensor(out, a.shape.slice(0, a.rank - 1));
+    },
+    linearize(xs: readonly Value[]): Linear {
+      const shape = shapeOf(xs[0]);
+      const axis = shape.length === 0 ? null : shape.length - 1;
+      const g = mulV(2, subV(xs[0], xs[1]));
+      const kept = keptShape(shape, axis);
+      const red = (v: Value): Value => (axis === null ? v : sumAxisV(v, axis, false));
+      return {
+        jvp([ta, tb]) {
+          const d = ta && tb ? subV(ta, tb) : ta ? ta : tb ? negV(tb) : null;
+          return d === null ? null : red(mulV(g, d));
+        },
+        vjp(c) {
+          const gc = mulV(g, broadcastToV(reshapeV(c, kept), shape));
+          return [gc, negV(gc)];
+        },
+      };
+    },
+  } as Primitive<void>,
+  norm: {
+    name: "norm",
+    secondOrder: true,
+    value(inputs: readonly Tensor[], _p: void, env: Env) {
+      const d = inputs[0].data;
+      let s = 0;
+      for (let i = 0; i < d.length; i++) s = env.round(s + env.round(d[i] * d[i]));
+      return new Tensor(Float64Array.of(env.round(Math.sqrt(s))), []);
+    },
+    linearize(xs: readonly Value[], y: Value, _p: void, env: LinEnv): Linear {
+      const x = xs[0];
+      const shape = shapeOf(x);
+      let g: Value;
+      if (primal(y).data[0] === 0) {
+        // at 0 the Clarke set is the unit ball: 0 is in it (PyTorch, TensorFlow); x/||x|| gives NaN (JAX, tfjs)
+        if (env.policy.randomSeed !== undefined) {
+          const n = shapeSize(shape);
+          const v = Array.from({ length: n }, (_, i) => keyedUniform(env.policy.randomSeed!, env.node, i, 0) * 2 - 1);
+          const r = Math.sqrt(v.reduce((a, b) => a + b * b, 0)) || 1;
+          const rad = keyedUniform(env.policy.randomSeed!, env.node, -1, 0) ** (1 / Math.max(n, 1));
+          g = new Tensor(Float64Array.from(v, (t) => env.round((t / r) * rad)), [...shape]);
+        } else {
+          g = new Tensor(new Float64Array(shapeSize(shape)).fill(env.policy.norm === "zero" ? 0 : NaN), [...shape]);
+        }
+      } else {
+        g = divV(x, y);
+      }
+      return {
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(g, ts[0]), null, false)),
+        vjp: (c) => [mulV(g, c)],
+      };
+    },
+    kinks(inputs: readonly Tensor[]): KinkHit {
+      return { key: "norm", count: inputs[0].data.every((v) => v === 0) ? 1 : 0 };
+    },
+  } as Primitive<void>,
+} satisfies Record<string, Primitive<any>>;
+
+function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: number; hi: number }> {
+  return elementwise<{ lo: number; hi: number }>({
+    name: key,
+    arity: 1,
+    f: ({ lo, hi }) => (a) => (a < lo ? lo : a > hi ? hi : a),
+    // derivative 1 inside, 0 outside; at a bound the Clarke set is [0, 1] and the policy picks per bound
+    partials: ([x], _y, { lo, hi }, env) => [
+      select(env, [x], ([a], i) => {
+        if (a > lo && a < hi) return 1;
+        if (a < lo || a > hi) return 0;
+        if (a === lo) return boundChoice(env.policy, key, "lower", env.node, i, a);
+        if (a === hi) return boundChoice(env.policy, key, "upper", env.node, i, a);
+        return NaN;
+      }),
+    ],
+    kink: { key, at: ([a], { lo, hi }) => a === lo || a === hi },
+    describe: ({ lo, hi }) => `lo=${lo} hi=${hi}`,
+  });
+}
+
+/** The names of the built-in primitives. */
+export type PrimitiveName = keyof typeof PRIMS;
+
+export { stridesOf };

@@ -1,0 +1,231 @@
+/**
+ * The trace: a flat tape of primitive applications recorded while a function runs on traced values, plus the
+ * dynamic context (policy, precision, kink log) of the differentiation call that owns it.
+ *
+ * @module
+ */
+import { Tensor, fmtShape, scalar } from "../tensor";
+import type { Precision } from "../precision";
+import { rounding, isExact } from "../precision";
+import type { Round } from "../kernels";
+import { map1 } from "../kernels";
+import type { KinkPolicy } from "../policy";
+import { policies } from "../policy";
+
+/** A value that is being traced: the primal value of one node on a tape. */
+export class Tracer {
+  /** @internal */
+  constructor(
+    readonly trace: Trace,
+    readonly index: number,
+    readonly value: Tensor,
+  ) {}
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+  get size(): number {
+    return this.value.size;
+  }
+  toString(): string {
+    return `Tracer(%${this.index}, shape=${fmtShape(this.value.shape)})`;
+  }
+}
+
+/** What primitives accept: a tensor, a traced value, or a plain number (a scalar constant). */
+export type Value = Tensor | Tracer | number;
+
+/** What kernels see: the rounding of the active precision. */
+export interface Env {
+  readonly precision: Precision;
+  readonly round: Round;
+}
+
+/** What a linearization sees: the policy and the node's place on the tape (for keyed random draws). */
+export interface LinEnv extends Env {
+  readonly policy: KinkPolicy;
+  /** The node's index on the tape (-1 for an untraced application). */
+  readonly node: number;
+}
+
+/** The two linear maps of a primitive at a point, built from one declaration so both modes agree. */
+export interface Linear {
+  /** Pushes input tangents (null: symbolic zero) forward to the output tangent (null if zero). */
+  jvp(tangents: readonly (Value | null)[]): Value | null;
+  /** Pulls an output cotangent back to one cotangent per input (null: symbolic zero). */
+  vjp(cotangent: Value): (Value | null)[];
+}
+
+/** How many elements of one application sit on a kink, and what the policy does there. */
+export interface KinkHit {
+  /** The policy key that decides the choice (e.g. "relu", "maxTies"), or the primitive name for user primitives. */
+  readonly key: string;
+  readonly count: number;
+  /** Set when the point is not one of local Lipschitz continuity (sqrt at 0, sign at 0): no Clarke set. */
+  readonly notLipschitz?: string;
+}
+
+/** A primitive: its value kernel and its linearization, declared side by side. */
+export interface Primitive<P = unknown> {
+  readonly name: string;
+  /** The primal value on concrete tensors, rounded by env.round. */
+  value(inputs: readonly Tensor[], params: P, env: Env): Tensor;
+  /** The linear maps at a point; inputs are Tracers when the backward pass is itself recorded (hvp). */
+  linearize(inputs: readonly Value[], output: Value, params: P, env: LinEnv): Linear;
+  /** Counts kink hits of one application (for the kink report); absent for smooth primitives. */
+  kinks?(inputs: readonly Tensor[], params: P, output: Tensor): KinkHit | null;
+  /** False when its partials are constants computed from numbers (user primitives): no second derivatives. */
+  readonly secondOrder: boolean;
+  /** Describes params on the printed tape. */
+  describe?(params: P): string;
+}
+
+/** One recorded application. */
+export interface TapeNode {
+  readonly prim: Primitive<any>;
+  readonly params: unknown;
+  readonly inputs: readonly (Tracer | Tensor)[];
+  readonly output: Tracer;
+  /** Cached linearization on primal tensors (shared by forward and reverse mode). */
+  lin?: Linear;
+}
+
+/** One entry of a kink report. */
+export interface KinkEvent {
+  readonly op: string;
+  /** Tape index of the application (-1 if it was not traced). */
+  readonly node: number;
+  readonly key: string;
+  readonly count: number;
+  readonly notLipschitz?: string;
+}
+
+let traceCounter = 0;
+
+/** The tape and context of one differentiation call. */
+export class Trace {
+  readonly id = ++traceCounter;
+  readonly nodes: TapeNode[] = [];
+  readonly kinkEvents: KinkEvent[] = [];
+  readonly round: Round;
+  /** False while the library runs its own backward or tangent computations (no kink logging then). */
+  logKinks = true;
+  active = false;
+  constructor(
+    readonly policy: KinkPolicy,
+    readonly precision: Precision,
+    readonly label: string,
+  ) {
+    this.round = rounding(precision);
+  }
+}
+
+const FLOAT64_ENV: Env = { precision: "float64", round: rounding("float64") };
+
+let current: Trace | null = null;
+
+/** The trace of the running differentiation call, if any. */
+export function currentTrace(): Trace | null {
+  return current;
+}
+
+/** The kernel environment of the running call (float64 outside any call). */
+export function currentEnv(): Env {
+  return current ?? FLOAT64_ENV;
+}
+
+/** Runs `fn` with `trace` active, restoring the previous context afterwards. */
+export function withTrace<T>(trace: Trace, fn: () => T): T {
+  const prev = current;
+  current = trace;
+  trace.active = true;
+  try {
+    return fn();
+  } finally {
+    trace.active = false;
+    current = prev;
+  }
+}
+
+const roundedIn: Record<Precision, WeakSet<Tensor>> = {
+  float64: new WeakSet(),
+  float32: new WeakSet(),
+  float16: new WeakSet(),
+};
+
+/** Marks a tensor as holding values of a precision already (outputs of primitives run in it). */
+function markRounded(t: Tensor, p: Precision): Tensor {
+  if (p !== "float64") roundedIn[p].add(t);
+  return t;
+}
+
+/** A constant entering a program run in reduced precision is rounded to it first (once). */
+export function toPrecision(t: Tensor, env: Env): Tensor {
+  if (isExact(env.round) || roundedIn[env.precision].has(t)) return t;
+  return markRounded(map1(t, env.round, env.round), env.precision);
+}
+
+function mixedError(op: string, v: Tracer): Error {
+  const cur = current;
+  if (!cur) {
+    return new Error(
+      `${op}: got a traced value (%${v.index} of "${v.trace.label}") outside its differentiation call: traced values cannot escape the function being differentiated; use the returned results instead`,
+    );
+  }
+  return new Error(
+    `${op}: mixes values from two different traces: %${v.index} belongs to "${v.trace.label}" (trace ${v.trace.id}), but the running call is "${cur.label}" (trace ${cur.id}); pass values into the function as arguments instead of capturing them`,
+  );
+}
+
+/**
+ * Applies a primitive to values: computes its value (in the active precision), logs kink hits, and records a
+ * node when any input is traced. Every op of the library goes through here.
+ */
+export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P): Value {
+  const t = current;
+  const env = t ?? FLOAT64_ENV;
+  const n = args.length;
+  const tensors = new Array<Tensor>(n);
+  let traced = false;
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    if (a instanceof Tracer) {
+      if (a.trace !== t) throw mixedError(prim.name, a);
+      tensors[i] = a.value;
+      traced = true;
+    } else if (a instanceof Tensor) {
+      tensors[i] = t ? toPrecision(a, env) : a;
+    } else if (typeof a === "number") {
+      tensors[i] = markRounded(scalar(env.round(a)), env.precision);
+    } else {
+      throw new Error(`${prim.name}: argument ${i} must be a number, a Tensor or a traced value, got ${a === null ? "null" : typeof a}`);
+    }
+  }
+  const out = markRounded(prim.value(tensors, params, env), env.precision);
+  if (t && t.logKinks && prim.kinks) {
+    const hit = prim.kinks(tensors, params, out);
+    if (hit && hit.count > 0) {
+      t.kinkEvents.push({ op: prim.name, node: traced ? t.nodes.length : -1, key: hit.key, count: hit.count, notLipschitz: hit.notLipschitz });
+    }
+  }
+  if (!traced || !t) return out;
+  const inputs = new Array<Tracer | Tensor>(n);
+  for (let i = 0; i < n; i++) inputs[i] = args[i] instanceof Tracer ? (args[i] as Tracer) : tensors[i];
+  const tr = new Tracer(t, t.nodes.length, out);
+  t.nodes.push({ prim, params, inputs, output: tr });
+  return tr;
+}
+
+/** The primal tensor of a value. */
+export function primal(v: Value): Tensor {
+  if (v instanceof Tracer) return v.value;
+  if (v instanceof Tensor) return v;
+  return scalar(v);
+}
+
+/** The shape of a value. */
+export function shapeOf(v: Value): readonly number[] {
+  return typeof v === "number" ? [] : v instanceof Tracer ? v.value.shape : v.shape;
+}
+
+/** A default policy for untraced use of linearizations (never used to pick user-facing results). */
+export const DEFAULT_POLICY = policies.pytorch;

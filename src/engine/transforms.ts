@@ -1,0 +1,489 @@
+/**
+ * The differentiation calls: reverse mode (grad, valueAndGrad, vjp), forward mode (jvp), jacobian both ways,
+ * Hessian-vector products (forward over reverse), plain evaluation with a kink report, and the printable tape.
+ * All of them take the kink policy and the precision explicitly, as options of the call.
+ *
+ * @module
+ */
+import { Tensor, fmtShape, sameShape, shapeSize } from "../tensor";
+import { PRECISIONS } from "../precision";
+import type { Precision } from "../precision";
+import { checkPolicy, policies } from "../policy";
+import type { KinkPolicy } from "../policy";
+import { PRIMS } from "./primitives";
+import { Trace, Tracer, apply, primal, withTrace } from "./trace";
+import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
+import { buildKinkReport } from "./kink-report";
+import type { KinkReport } from "./kink-report";
+
+/** Options of every differentiation call. */
+export interface DiffOptions {
+  /** Which Clarke element each nonsmooth primitive takes at its kinks. Default: `policies.pytorch`. */
+  readonly policy?: KinkPolicy;
+  /** The arithmetic: "float64" (default), "float32" or "float16", rounding after every operation. */
+  readonly precision?: Precision;
+}
+
+/** Inputs a call accepts: a number, an array of numbers, a Float64Array, a tensor, or an array of tensors. */
+export type Primal = number | readonly number[] | Float64Array | Tensor | readonly Tensor[];
+
+/** What the function being differentiated receives for an input of type X. */
+export type Traced<X> = X extends readonly Tensor[] ? Tracer[] : Tracer;
+
+/** A gradient (or tangent) has the type of the input it belongs to. */
+export type Like<X> = X extends number
+  ? number
+  : X extends Float64Array
+    ? Float64Array
+    : X extends Tensor
+      ? Tensor
+      : X extends readonly Tensor[]
+        ? Tensor[]
+        : number[];
+
+interface Packed {
+  tensors: Tensor[];
+  unpack(ts: readonly Tensor[]): unknown;
+  multi: boolean;
+}
+
+function pack(op: string, x: Primal, what = "input"): Packed {
+  if (typeof x === "number") return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: (ts) => ts[0].data[0], multi: false };
+  if (x instanceof Tensor) return { tensors: [x], unpack: (ts) => ts[0], multi: false };
+  if (x instanceof Float64Array) return { tensors: [new Tensor(Float64Array.from(x), [x.length])], unpack: (ts) => Float64Array.from(ts[0].data), multi: false };
+  if (Array.isArray(x)) {
+    if (x.length > 0 && x.every((t) => t instanceof Tensor)) {
+      return { tensors: [...(x as Tensor[])], unpack: (ts) => [...ts], multi: true };
+    }
+    if (x.every((t) => typeof t === "number")) {
+      return { tensors: [new Tensor(Float64Array.from(x as number[]), [x.length])], unpack: (ts) => Array.from(ts[0].data), multi: false };
+    }
+  }
+  throw new Error(`${op}: the ${what} must be a number, an array of numbers, a Float64Array, a Tensor or an array of Tensors`);
+}
+
+function checkFinite(op: string, t: Tensor, what: string): void {
+  for (let i = 0; i < t.data.length; i++) {
+    if (!Number.isFinite(t.data[i])) {
+      throw new Error(`${op}: the ${what} has a non-finite value ${t.data[i]} at flat index ${i} (shape ${fmtShape(t.shape)})`);
+    }
+  }
+}
+
+function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; precision: Precision } {
+  if (opts !== undefined && (opts === null || typeof opts !== "object")) throw new Error(`${op}: options must be an object like { policy, precision }`);
+  for (const k of Object.keys(opts ?? {})) {
+    if (k !== "policy" && k !== "precision") throw new Error(`${op}: unknown option "${k}": expected policy and precision`);
+  }
+  const policy = opts?.policy === undefined ? policies.pytorch : checkPolicy(opts.policy, op);
+  const precision = opts?.precision ?? "float64";
+  if (!PRECISIONS.includes(precision)) throw new Error(`${op}: unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
+  return { policy, precision };
+}
+
+const INPUT: Primitive<void> = {
+  name: "input",
+  secondOrder: true,
+  value: (inputs) => inputs[0],
+  linearize() {
+    throw new Error("input nodes have no linearization");
+  },
+};
+
+interface Recording {
+  trace: Trace;
+  inputs: Tracer[];
+  output: Value;
+  packed: Packed;
+}
+
+/** Runs `f` on traced inputs, recording the tape. */
+function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions | undefined): Recording {
+  if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
+  const { policy, precision } = resolveOptions(op, opts);
+  const packed = pack(op, x);
+  const trace = new Trace(policy, precision, `${op}(${f.name || "anonymous"})`);
+  return withTrace(trace, () => {
+    const inputs = packed.tensors.map((t, i) => {
+      checkFinite(op, t, packed.multi ? `input ${i}` : "input");
+      const rounded = precision === "float64" ? t : new Tensor(t.data.map(trace.round), t.shape);
+      const tr = new Tracer(trace, trace.nodes.length, rounded);
+      trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr });
+      return tr;
+    });
+    const output = f(packed.multi ? inputs : inputs[0]);
+    if (output instanceof Tracer) {
+      if (output.trace !== trace) throw new Error(`${op}: the function returned a traced value from another call`);
+    } else if (!(output instanceof Tensor) && typeof output !== "number") {
+      throw new Error(`${op}: the function must return a number, a Tensor or a traced value, got ${output === null ? "null" : typeof output}`);
+    }
+    return { trace, inputs, output, packed };
+  });
+}
+
+function linEnv(trace: Trace, index: number): LinEnv {
+  return { precision: trace.precision, round: trace.round, policy: trace.policy, node: index };
+}
+
+/** The linearization of a node on primal tensors, computed once and shared by both modes. */
+function linearization(trace: Trace, node: TapeNode): Linear {
+  if (!node.lin) {
+    node.lin = node.prim.linearize(node.inputs.map(primal), node.output.value, node.params, linEnv(trace, node.output.index));
+  }
+  return node.lin;
+}
+
+const addV = (a: Value, b: Value): Value => apply(PRIMS.add, [a, b], undefined);
+
+/** Pulls `cot` back from `out` to every node; returns the cotangent of each node (undefined: zero). */
+function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | undefined)[] {
+  const { trace, output } = rec;
+  const cots: (Value | undefined)[] = new Array(trace.nodes.length);
+  if (!(output instanceof Tracer)) return cots;
+  cots[output.index] = cot;
+  const prevLog = trace.logKinks;
+  trace.logKinks = false;
+  try {
+    return withTrace(trace, () => {
+      for (let i = output.index; i >= 0; i--) {
+        const c = cots[i];
+        if (c === undefined) continue; // symbolic zero: nothing flows, no 0 * inf is ever formed
+        const node = trace.nodes[i];
+        if (node.prim === INPUT) continue;
+        let lin: Linear;
+        if (createGraph) {
+          if (!node.prim.secondOrder) {
+            throw new Error(`hvp: primitive "${node.prim.name}" declares its partials as numbers: it has no second derivatives`);
+          }
+          lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
+        } else lin = linearization(trace, node);
+        const gs = lin.vjp(c);
+        for (let j = 0; j < node.inputs.length; j++) {
+          const inp = node.inputs[j];
+          const g = gs[j];
+          if (!(inp instanceof Tracer) || g === null || g === undefined) continue;
+          const prev = cots[inp.index];
+          cots[inp.index] = prev === undefined ? g : addV(prev, g);
+        }
+      }
+      return cots;
+    });
+  } finally {
+    trace.logKinks = prevLog;
+  }
+}
+
+/** Pushes input tangents forward through every node; returns the tangent of each node (null: zero). */
+function forward(rec: Recording, tangents: readonly Tensor[]): (Value | null)[] {
+  const { trace, inputs } = rec;
+  const tans: (Value | null)[] = new Array(trace.nodes.length).fill(null);
+  inputs.forEach((inp, i) => (tans[inp.index] = tangents[i]));
+  const prevLog = trace.logKinks;
+  trace.logKinks = false;
+  try {
+    return withTrace(trace, () => {
+      for (let i = 0; i < trace.nodes.length; i++) {
+        const node = trace.nodes[i];
+        if (node.prim === INPUT) continue;
+        const ts = node.inputs.map((inp) => (inp instanceof Tracer ? tans[inp.index] : null));
+        if (ts.every((t) => t === null)) continue;
+        tans[i] = linearization(trace, node).jvp(ts);
+      }
+      return tans;
+    });
+  } finally {
+    trace.logKinks = prevLog;
+  }
+}
+
+function zerosLike(t: Tensor): Tensor {
+  return new Tensor(new Float64Array(t.size), t.shape);
+}
+
+function asTensor(v: Value | undefined | null, like: Tensor): Tensor {
+  if (v === undefined || v === null) return zerosLike(like);
+  const t = primal(v);
+  if (!sameShape(t.shape, like.shape)) {
+    return new Tensor(Float64Array.from({ length: like.size }, (_, i) => t.data[t.size === 1 ? 0 : i]), like.shape);
+  }
+  return t;
+}
+
+function scalarOutput(op: string, rec: Recording): Tensor {
+  const out = primal(rec.output);
+  if (out.size !== 1) {
+    throw new Error(`${op}: the function must return a scalar, but it returned a value of shape ${fmtShape(out.shape)}; use vjp or jacobian for vector outputs`);
+  }
+  return out;
+}
+
+/** The result of valueAndGrad. */
+export interface ValueAndGrad<G> {
+  readonly value: number;
+  readonly grad: G;
+  /** Which primitives were evaluated exactly at a kink during the forward pass. */
+  readonly kinks: KinkReport;
+}
+
+/**
+ * The value and the gradient (reverse mode) of a scalar function, with the kink report of the evaluation.
+ *
+ * @example
+ * ```ts
+ * import { valueAndGrad, relu, add, neg, policies, assertEqual } from "nonsmooth-ad";
+ * // relu2(t) = relu(-t) + t equals relu, but formal differentiation gives relu2'(0) = 1 - relu'(0)
+ * const relu2 = (t: any) => add(relu(neg(t)), t);
+ * const r = valueAndGrad(relu2, 0, { policy: policies.pytorch });
+ * assertEqual(r.value, 0);
+ * assertEqual(r.grad, 1);
+ * assertEqual(r.kinks.total, 1);
+ * ```
+ */
+export function valueAndGrad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): ValueAndGrad<Like<X>> {
+  const rec = record("valueAndGrad", f as (x: any) => Value, x, options);
+  const out = scalarOutput("valueAndGrad", rec);
+  const one = new Tensor(Float64Array.of(1), out.shape);
+  const cots = backward(rec, one, false);
+  const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
+  return { value: out.data[0], grad: rec.packed.unpack(grads) as Like<X>, kinks: buildKinkReport(rec.trace) };
+}
+
+/**
+ * The gradient (reverse mode) of a scalar function at x, with the chosen kink policy.
+ *
+ * @example
+ * ```ts
+ * import { grad, relu, add, neg, mul, policies, assertEqual } from "nonsmooth-ad";
+ * const relu3 = (t: any) => mul(0.5, add(relu(t), add(relu(neg(t)), t)));
+ * for (const s of [0, 0.25, 1]) assertEqual(grad(relu3, 0, { policy: policies.reluAt(s) }), 0.5);
+ * ```
+ */
+export function grad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): Like<X> {
+  return valueAndGrad(f, x, options).grad;
+}
+
+/**
+ * Vector-Jacobian product: the value of f at x and the pullback of `cotangent` (shaped like the output).
+ *
+ * @example
+ * ```ts
+ * import { vjp, mul, tensor, assertEqual } from "nonsmooth-ad";
+ * const r = vjp((x: any) => mul(x, x), [1, 2, 3], tensor([1, 0, 1]));
+ * assertEqual(r.vjp, [2, 0, 6]);
+ * ```
+ */
+export function vjp<X extends Primal>(
+  f: (x: Traced<X>) => Value,
+  x: X,
+  cotangent: number | readonly number[] | Tensor,
+  options?: DiffOptions,
+): { value: Tensor; vjp: Like<X>; kinks: KinkReport } {
+  const rec = record("vjp", f as (x: any) => Value, x, options);
+  const out = primal(rec.output);
+  const cot = cotangent instanceof Tensor ? cotangent : typeof cotangent === "number" ? new Tensor(Float64Array.of(cotangent), []) : new Tensor(Float64Array.from(cotangent), [cotangent.length]);
+  if (cot.size !== out.size) {
+    throw new Error(`vjp: the cotangent has shape ${fmtShape(cot.shape)} but the output has shape ${fmtShape(out.shape)}`);
+  }
+  checkFinite("vjp", cot, "cotangent");
+  const cots = backward(rec, new Tensor(cot.data, out.shape), false);
+  const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
+  return { value: out, vjp: rec.packed.unpack(grads) as Like<X>, kinks: buildKinkReport(rec.trace) };
+}
+
+/**
+ * Jacobian-vector product (forward mode): the value of f at x and the directional derivative along `tangent`
+ * (shaped like x). Built from the same partials as reverse mode, so at kinks both pick the same element.
+ *
+ * @example
+ * ```ts
+ * import { jvp, abs, policies, assertEqual } from "nonsmooth-ad";
+ * const r = jvp(abs, 0, 1, { policy: policies.jax });
+ * assertEqual(r.tangent, 1);
+ * ```
+ */
+export function jvp<X extends Primal>(
+  f: (x: Traced<X>) => Value,
+  x: X,
+  tangent: X,
+  options?: DiffOptions,
+): { value: Tensor | number; tangent: Tensor | number; kinks: KinkReport } {
+  const rec = record("jvp", f as (x: any) => Value, x, options);
+  const tp = pack("jvp", tangent as Primal, "tangent");
+  if (tp.tensors.length !== rec.inputs.length || tp.tensors.some((t, i) => t.size !== rec.inputs[i].value.size)) {
+    throw new Error(`jvp: the tangent must have the shape of the input (${rec.inputs.map((i) => fmtShape(i.value.shape)).join(", ")})`);
+  }
+  tp.tensors.forEach((t, i) => checkFinite("jvp", t, "tangent"));
+  const tans = forward(
+    rec,
+    tp.tensors.map((t, i) => new Tensor(t.data, rec.inputs[i].value.shape)),
+  );
+  const out = primal(rec.output);
+  const t = rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
+  const scalarOut = typeof x === "number" && out.shape.length === 0;
+  return { value: scalarOut ? out.data[0] : out, tangent: scalarOut ? t.data[0] : t, kinks: buildKinkReport(rec.trace) };
+}
+
+/**
+ * The Jacobian of f at x, shaped [...output shape, ...input shape], by forward mode (one tangent per input
+ * element) or reverse mode (one cotangent per output element). Both give the same matrix, kinks included.
+ *
+ * @example
+ * ```ts
+ * import { jacobian, relu, assertEqual } from "nonsmooth-ad";
+ * const J = jacobian(relu, [-1, 0, 2], { mode: "forward" });
+ * assertEqual(J.toArray(), [[0, 0, 0], [0, 0, 0], [0, 0, 1]]);
+ * ```
+ */
+export function jacobian(
+  f: (x: Tracer) => Value,
+  x: number | readonly number[] | Float64Array | Tensor,
+  options?: DiffOptions & { readonly mode?: "forward" | "reverse" },
+): Tensor {
+  const { mode = "reverse", ...rest } = options ?? {};
+  if (mode !== "forward" && mode !== "reverse") throw new Error(`jacobian: mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
+  const rec = record("jacobian", f as (x: any) => Value, x, rest);
+  const input = rec.inputs[0].value;
+  const out = primal(rec.output);
+  const n = input.size;
+  const m = out.size;
+  const J = new Float64Array(m * n);
+  if (mode === "reverse") {
+    for (let k = 0; k < m; k++) {
+      const e = new Float64Array(m);
+      e[k] = 1;
+      const cots = backward(rec, new Tensor(e, out.shape), false);
+      const g = asTensor(cots[rec.inputs[0].index], input);
+      J.set(g.data, k * n);
+    }
+  } else {
+    for (let j = 0; j < n; j++) {
+      const e = new Float64Array(n);
+      e[j] = 1;
+      const tans = forward(rec, [new Tensor(e, input.shape)]);
+      const t = rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
+      for (let k = 0; k < m; k++) J[k * n + j] = t.data[k];
+    }
+  }
+  return new Tensor(J, [...out.shape, ...input.shape]);
+}
+
+/**
+ * Hessian-vector product H(x) v of a scalar function, by forward mode over a recorded reverse pass. Meant for
+ * smooth programs: at a kink the policy's choice is a constant, so its second derivative is taken as 0.
+ *
+ * @example
+ * ```ts
+ * import { hvp, mul, sum, assertEqual } from "nonsmooth-ad";
+ * const f = (x: any) => sum(mul(x, mul(x, x))); // sum of cubes: H = diag(6 x)
+ * assertEqual(hvp(f, [1, 2], [1, 1]), [6, 12]);
+ * ```
+ */
+export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, options?: DiffOptions): Like<X> {
+  const rec = record("hvp", f as (x: any) => Value, x, options);
+  const out = scalarOutput("hvp", rec);
+  const vp = pack("hvp", v as Primal, "direction");
+  if (vp.tensors.length !== rec.inputs.length || vp.tensors.some((t, i) => t.size !== rec.inputs[i].value.size)) {
+    throw new Error("hvp: the direction must have the shape of the input");
+  }
+  const cots = backward(rec, new Tensor(Float64Array.of(1), out.shape), true);
+  const tans = forward(
+    rec,
+    vp.tensors.map((t, i) => new Tensor(t.data, rec.inputs[i].value.shape)),
+  );
+  const res = rec.inputs.map((inp) => {
+    const g = cots[inp.index];
+    return g instanceof Tracer ? asTensor(tans[g.index], inp.value) : zerosLike(inp.value);
+  });
+  return rec.packed.unpack(res) as Like<X>;
+}
+
+/**
+ * Evaluates f at x (traced, in the chosen precision) and reports every primitive evaluated exactly at a kink.
+ *
+ * @example
+ * ```ts
+ * import { evaluate, relu, tensor, assertEqual } from "nonsmooth-ad";
+ * const r = evaluate(relu, tensor([-1, 0, 0, 2]));
+ * assertEqual(r.kinks.byKey.relu, 2);
+ * ```
+ */
+export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
+  const rec = record("evaluate", f as (x: any) => Value, x, options);
+  return { value: primal(rec.output), kinks: buildKinkReport(rec.trace) };
+}
+
+/**
+ * The kink report of f at x alone: which primitives sat exactly on a kink, how many times, what the policy
+ * chose there, and which of those choices lie outside the Clarke set.
+ *
+ * @example
+ * ```ts
+ * import { kinkReport, norm, policies, assertEqual } from "nonsmooth-ad";
+ * const r = kinkReport(norm, [0, 0], { policy: policies.jax });
+ * assertEqual(r.outsideClarke.length, 1);
+ * ```
+ */
+export function kinkReport<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): KinkReport {
+  return evaluate(f, x, options).kinks;
+}
+
+/** One line of a printed tape. */
+export interface TapeEntry {
+  readonly index: number;
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly shape: readonly number[];
+  readonly params: string;
+  /** The value if it has at most 8 elements. */
+  readonly value?: readonly number[];
+  readonly kinks: number;
+}
+
+/** A recorded program: a flat list of nodes in evaluation order. */
+export interface Tape {
+  readonly entries: readonly TapeEntry[];
+  readonly kinks: KinkReport;
+  toString(): string;
+}
+
+/**
+ * Records f at x and returns its tape: each node's op, inputs, shape, value and kink hits.
+ *
+ * @example
+ * ```ts
+ * import { makeTape, relu, add, neg, assertEqual } from "nonsmooth-ad";
+ * const t = makeTape((x: any) => add(relu(neg(x)), x), 0);
+ * assertEqual(t.entries.map((e) => e.op), ["input", "neg", "relu", "add"]);
+ * ```
+ */
+export function makeTape<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): Tape {
+  const rec = record("makeTape", f as (x: any) => Value, x, options);
+  const kinkCount = new Map<number, number>();
+  for (const e of rec.trace.kinkEvents) if (e.node >= 0) kinkCount.set(e.node, (kinkCount.get(e.node) ?? 0) + e.count);
+  const entries: TapeEntry[] = rec.trace.nodes.map((n, i) => ({
+    index: i,
+    op: n.prim.name,
+    inputs: n.inputs.map((inp) => (inp instanceof Tracer ? `%${inp.index}` : inp.size === 1 ? String(inp.data[0]) : `const${fmtShape(inp.shape)}`)),
+    shape: n.output.value.shape,
+    params: n.prim.describe ? n.prim.describe(n.params as never) : "",
+    value: n.output.value.size <= 8 ? Array.from(n.output.value.data) : undefined,
+    kinks: kinkCount.get(i) ?? 0,
+  }));
+  const kinks = buildKinkReport(rec.trace);
+  return {
+    entries,
+    kinks,
+    toString() {
+      return entries
+        .map((e) => {
+          const args = e.op === "input" ? "" : `(${e.inputs.join(", ")}${e.params ? `; ${e.params}` : ""})`;
+          const val = e.value ? ` = [${e.value.map((v) => +v.toPrecision(6)).join(", ")}]` : "";
+          const k = e.kinks ? `  <- ${e.kinks} at a kink` : "";
+          return `%${e.index} = ${e.op}${args} : ${fmtShape(e.shape)}${val}${k}`;
+        })
+        .join("\n");
+    },
+  };
+}
+
+export { shapeSize };

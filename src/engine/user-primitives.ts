@@ -1,0 +1,115 @@
+/**
+ * User-declared elementwise primitives: a value, partial derivatives and (optionally) a kink set with its Clarke
+ * range, given as plain number functions. They work in both modes and in the kink report like built-ins.
+ *
+ * @module
+ */
+import { Tensor, broadcastShapes, shapeSize } from "../tensor";
+import { broadcastIndex } from "../kernels";
+import { keyedUniform } from "../rng";
+import { elementwise } from "./primitives";
+import { apply, primal } from "./trace";
+import type { Value, Tracer } from "./trace";
+
+/** The declaration of a user primitive. */
+export interface PrimitiveDeclaration {
+  /** A unique name; it is also the key under `policy.primitives` that chooses at its kinks. */
+  readonly name: string;
+  /** How many inputs (1 to 3). */
+  readonly arity: number;
+  /** The value at a point. */
+  readonly value: (...x: number[]) => number;
+  /** The partial derivatives at a point where the primitive is differentiable (one per input). */
+  readonly partials: (...x: number[]) => number[];
+  /** Where it is not differentiable, and which partials it takes there. */
+  readonly kink?: {
+    /** True at a kink. */
+    readonly at: (...x: number[]) => boolean;
+    /** The range of the policy value s for which `partials(s, ...x)` lies in the Clarke set. */
+    readonly range: readonly [number, number];
+    /** The value of s when the policy does not set `primitives[name]`. */
+    readonly default: number;
+    /** The partials at a kink for the policy value s. */
+    readonly partials: (s: number, ...x: number[]) => number[];
+  };
+}
+
+const ranges = new Map<string, readonly [number, number]>();
+
+/** The Clarke range declared by a user primitive's kink (for the kink report). */
+export function userRange(name: string): readonly [number, number] | undefined {
+  return ranges.get(name);
+}
+
+/**
+ * Declares a new elementwise primitive from its value, its partials and its kinks, and returns the op. It works
+ * in forward and reverse mode and in the kink report; at its kinks the policy's `primitives[name]` (or the
+ * declared default) picks the element, and a value outside the declared range is refused.
+ *
+ * @example
+ * ```ts
+ * import { definePrimitive, grad, policies, assertEqual } from "nonsmooth-ad";
+ * // the "soft threshold" max(|x| - 1, 0) * sign(x), with kinks at ±1
+ * const shrink = definePrimitive({
+ *   name: "shrink", arity: 1,
+ *   value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0),
+ *   partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
+ *   kink: { at: (x) => Math.abs(x) === 1, range: [0, 1], default: 0, partials: (s) => [s] },
+ * });
+ * assertEqual(grad(shrink, 2), 1);
+ * assertEqual(grad(shrink, 1), 0);
+ * assertEqual(grad(shrink, 1, { policy: policies.custom({ primitives: { shrink: 1 } }) }), 1);
+ * ```
+ */
+export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) => Tensor | Tracer {
+  const { name, arity, value, partials, kink } = decl;
+  if (typeof name !== "string" || !/^[A-Za-z_][\w]*$/.test(name)) throw new Error(`definePrimitive: name must be an identifier, got ${JSON.stringify(name)}`);
+  if (!(Number.isInteger(arity) && arity >= 1 && arity <= 3)) throw new Error(`definePrimitive(${name}): arity must be 1, 2 or 3, got ${arity}`);
+  if (typeof value !== "function" || typeof partials !== "function") throw new Error(`definePrimitive(${name}): value and partials must be functions`);
+  if (kink) {
+    const [lo, hi] = kink.range;
+    if (!(lo <= hi)) throw new Error(`definePrimitive(${name}): kink.range [${lo}, ${hi}] is empty`);
+    if (!(kink.default >= lo && kink.default <= hi)) {
+      throw new Error(`definePrimitive(${name}): kink.default = ${kink.default} is outside its range [${lo}, ${hi}]`);
+    }
+    ranges.set(name, [lo, hi]);
+  }
+  const prim = elementwise<void>({
+    name,
+    arity,
+    secondOrder: false,
+    f: () => value,
+    partials: (xs, _y, _p, env) => {
+      const ts = xs.map(primal);
+      const shape = broadcastShapes(name, ...ts.map((t) => t.shape));
+      const idx = ts.map((t) => broadcastIndex(t.shape, shape));
+      const n = shapeSize(shape);
+      const outs = Array.from({ length: arity }, () => new Float64Array(n));
+      const a = new Array<number>(arity);
+      let s: number | undefined;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < arity; j++) a[j] = ts[j].data[idx[j][i]];
+        let ps: number[];
+        if (kink && kink.at(...a)) {
+          if (env.policy.randomSeed !== undefined) {
+            s = kink.range[0] + (kink.range[1] - kink.range[0]) * keyedUniform(env.policy.randomSeed, env.node, i, a[0]);
+          } else {
+            s = env.policy.primitives[name] ?? kink.default;
+            if (!(s >= kink.range[0] && s <= kink.range[1])) {
+              throw new Error(`policy ${env.policy.name}: primitives.${name} = ${s} is outside the Clarke set: allowed range is [${kink.range[0]}, ${kink.range[1]}]`);
+            }
+          }
+          ps = kink.partials(s, ...a);
+        } else ps = partials(...a);
+        if (!Array.isArray(ps) || ps.length !== arity) throw new Error(`definePrimitive(${name}): partials must return ${arity} number(s)`);
+        for (let j = 0; j < arity; j++) outs[j][i] = env.round(ps[j]);
+      }
+      return outs.map((o) => new Tensor(o, shape));
+    },
+    kink: kink ? { key: `primitives.${name}`, at: (a) => kink.at(...a) } : undefined,
+  });
+  return (...args: Value[]) => {
+    if (args.length !== arity) throw new Error(`${name}: expected ${arity} argument(s), got ${args.length}`);
+    return apply(prim, args, undefined) as Tensor | Tracer;
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The operations users write programs with. Each is one primitive of the table in `engine/primitives.ts` (or a
+ * short composition, such as mean = sum / n). They accept numbers, tensors and traced values, and return a tensor
+ * outside a differentiation call or a traced value inside one.
+ *
+ * @module
+ */
+import { PRIMS } from "./engine/primitives";
+import { apply, shapeOf, primal } from "./engine/trace";
+import type { Value, Tracer } from "./engine/trace";
+import { Tensor, fmtShape, shapeSize } from "./tensor";
+import { normAxis } from "./kernels";
+
+export type { Value };
+
+/** What an op returns: a tensor, or a traced value inside a differentiation call. */
+export type Result = Tensor | Tracer;
+
+const u = undefined;
+
+function finiteParam(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number, got ${String(v)}`);
+  return v;
+}
+
+/** a + b (broadcasting). */
+export const add = (a: Value, b: Value): Result => apply(PRIMS.add, [a, b], u) as Result;
+/** a - b (broadcasting). */
+export const sub = (a: Value, b: Value): Result => apply(PRIMS.sub, [a, b], u) as Result;
+/** a * b elementwise (broadcasting). */
+export const mul = (a: Value, b: Value): Result => apply(PRIMS.mul, [a, b], u) as Result;
+/** a / b elementwise (broadcasting). */
+export const div = (a: Value, b: Value): Result => apply(PRIMS.div, [a, b], u) as Result;
+/** -a. */
+export const neg = (a: Value): Result => apply(PRIMS.neg, [a], u) as Result;
+/** a². */
+export const square = (a: Value): Result => apply(PRIMS.square, [a], u) as Result;
+/** a^p for a constant exponent p (integer or real); for 0 < p < 1 the derivative at 0 is +inf (reported). */
+export const pow = (a: Value, p: number): Result => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Result;
+/** e^a. */
+export const exp = (a: Value): Result => apply(PRIMS.exp, [a], u) as Result;
+/** Natural logarithm. */
+export const log = (a: Value): Result => apply(PRIMS.log, [a], u) as Result;
+/** Square root; its derivative at 0 is +inf, as in every framework, and the kink report says so. */
+export const sqrt = (a: Value): Result => apply(PRIMS.sqrt, [a], u) as Result;
+/** Sine. */
+export const sin = (a: Value): Result => apply(PRIMS.sin, [a], u) as Result;
+/** Cosine. */
+export const cos = (a: Value): Result => apply(PRIMS.cos, [a], u) as Result;
+/** Hyperbolic tangent. */
+export const tanh = (a: Value): Result => apply(PRIMS.tanh, [a], u) as Result;
+/** The logistic function 1 / (1 + e^-a), computed stably. */
+export const sigmoid = (a: Value): Result => apply(PRIMS.sigmoid, [a], u) as Result;
+/** log(1 + e^a), computed stably (a smooth primitive). */
+export const softplus = (a: Value): Result => apply(PRIMS.softplus, [a], u) as Result;
+
+/**
+ * max(0, a). At 0 its derivative is the policy's choice s in [0, 1] (PyTorch and TensorFlow: 0).
+ *
+ * @example
+ * ```ts
+ * import { relu, grad, policies, assertEqual } from "nonsmooth-ad";
+ * assertEqual(grad(relu, 0, { policy: policies.pytorch }), 0);
+ * assertEqual(grad(relu, 0, { policy: policies.reluAt(1) }), 1);
+ * ```
+ */
+export const relu = (a: Value): Result => apply(PRIMS.relu, [a], u) as Result;
+/** a for a > 0, slope·a otherwise; at 0 the policy picks in the segment between slope and 1. */
+export const leakyRelu = (a: Value, slope = 0.01): Result =>
+  apply(PRIMS.leakyRelu, [a], { slope: finiteParam("leakyRelu", "slope", slope) }) as Result;
+/**
+ * |a|. At 0 its derivative is the policy's choice in [-1, 1] (PyTorch 0, JAX +1, tfjs -1).
+ *
+ * @example
+ * ```ts
+ * import { abs, grad, policies, assertEqual } from "nonsmooth-ad";
+ * assertEqual(grad(abs, 0, { policy: policies.tfjs }), -1);
+ * ```
+ */
+export const abs = (a: Value): Result => apply(PRIMS.abs, [a], u) as Result;
+/** The sign of a (derivative 0; the jump at 0 is reported as a non-Lipschitz point). */
+export const sign = (a: Value): Result => apply(PRIMS.sign, [a], u) as Result;
+/** Elementwise max(a, b); at a tie the policy splits the derivative (w, 1 - w). */
+export const maximum = (a: Value, b: Value): Result => apply(PRIMS.maximum, [a, b], u) as Result;
+/** Elementwise min(a, b); at a tie the policy splits the derivative (w, 1 - w). */
+export const minimum = (a: Value, b: Value): Result => apply(PRIMS.minimum, [a, b], u) as Result;
+
+function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: number } {
+  finiteParam(op, "lo", lo);
+  finiteParam(op, "hi", hi);
+  if (!(lo < hi)) throw new Error(`${op}: the lower bound ${lo} must be below the upper bound ${hi}`);
+  return { lo, hi };
+}
+/** Clamps a to [lo, hi]; at a bound the policy's `clip` choice gives the derivative. */
+export const clip = (a: Value, lo: number, hi: number): Result => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Result;
+/** Clamps to [-1, 1], a separate primitive with its own policy key (frameworks differ from clip at the bounds). */
+export const hardtanh = (a: Value): Result => apply(PRIMS.hardtanh, [a], { lo: -1, hi: 1 }) as Result;
+/** Clamps to [0, 6], a separate primitive with its own policy key. */
+export const relu6 = (a: Value): Result => apply(PRIMS.relu6, [a], { lo: 0, hi: 6 }) as Result;
+/** The hinge max(0, 1 - t); at t = 1 the policy picks in [-1, 0]. */
+export const hinge = (t: Value): Result => apply(PRIMS.hinge, [t], u) as Result;
+/** The Euclidean norm of all elements; at 0 the policy's `norm` choice (0, or NaN as JAX and tfjs). */
+export const norm = (a: Value): Result => apply(PRIMS.norm, [a], u) as Result;
+
+function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
+  if (axis === undefined) return { axis: null, keepDims };
+  return { axis: normAxis(op, axis, shapeOf(a).length), keepDims };
+}
+
+/** Sum of all elements, or along one axis. */
+export const sum = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Result;
+/** Mean of all elements, or along one axis. */
+export function mean(a: Value, axis?: number, keepDims = false): Result {
+  const shape = shapeOf(a);
+  const p = axisParams("mean", a, axis, keepDims);
+  const n = p.axis === null ? shapeSize(shape) : shape[p.axis];
+  if (n === 0) throw new Error(`mean: cannot average an empty tensor of shape ${fmtShape(shape)}`);
+  return mul(apply(PRIMS.sum, [a], p), 1 / n);
+}
+/** Max of all elements, or along one axis; ties split by the policy's `maxTies`. */
+export const max = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Result;
+/** Min of all elements, or along one axis; ties split by the policy's `minTies`. */
+export const min = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Result;
+/** log(sum(exp(a))) over all elements or one axis, computed stably. */
+export const logsumexp = (a: Value, axis?: number, keepDims = false): Result =>
+  apply(PRIMS.logsumexp, [a], axisParams("logsumexp", a, axis, keepDims)) as Result;
+
+/** Reshapes (same number of elements). */
+export const reshape = (a: Value, shape: readonly number[]): Result => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Result;
+/** Permutes axes (default: reverses them). */
+export function transpose(a: Value, perm?: readonly number[]): Result {
+  const rank = shapeOf(a).length;
+  const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
+  const sorted = [...p].sort((x, y) => x - y);
+  if (p.length !== rank || sorted.some((v, i) => v !== i)) {
+    throw new Error(`transpose: perm [${p.join(", ")}] is not a permutation of the ${rank} axes of a tensor of shape ${fmtShape(shapeOf(a))}`);
+  }
+  return apply(PRIMS.transpose, [a], { perm: p }) as Result;
+}
+/** The block starting at `begin` with extents `size` (-1 means "to the end"). */
+export function slice(a: Value, begin: readonly number[], size: readonly number[]): Result {
+  const shape = shapeOf(a);
+  if (begin.length !== shape.length || size.length !== shape.length) {
+    throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
+  }
+  const sz = size.map((s, i) => (s === -1 ? shape[i] - begin[i] : s));
+  for (let i = 0; i < shape.length; i++) {
+    if (!(Number.isInteger(begin[i]) && Number.isInteger(sz[i]) && begin[i] >= 0 && sz[i] >= 0 && begin[i] + sz[i] <= shape[i])) {
+      throw new Error(`slice: begin [${begin}] size [${size}] is out of bounds for shape ${fmtShape(shape)} (axis ${i})`);
+    }
+  }
+  return apply(PRIMS.slice, [a], { begin: [...begin], size: sz }) as Result;
+}
+/** Element i of a 1-D value, as a scalar. */
+export function at(a: Value, i: number): Result {
+  const shape = shapeOf(a);
+  if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
+  return reshape(slice(a, [i], [1]), []);
+}
+/** Concatenates along an axis. */
+export function concat(xs: readonly Value[], axis = 0): Result {
+  if (xs.length === 0) throw new Error("concat: nothing to concatenate");
+  const shapes = xs.map(shapeOf);
+  const ax = normAxis("concat", axis, shapes[0].length);
+  for (const s of shapes) {
+    if (s.length !== shapes[0].length || s.some((d, i) => i !== ax && d !== shapes[0][i])) {
+      throw new Error(`concat: shapes ${shapes.map(fmtShape).join(", ")} differ outside axis ${ax}`);
+    }
+  }
+  return apply(PRIMS.concat, xs, { axis: ax }) as Result;
+}
+/** Copies a value broadcast to a shape. */
+export const broadcastTo = (a: Value, shape: readonly number[]): Result => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Result;
+
+/**
+ * Matrix product; 1-D operands are promoted as row (left) or column (right) vectors and the added axis removed.
+ *
+ * @example
+ * ```ts
+ * import { matmul, tensor, assertEqual } from "nonsmooth-ad";
+ * const y = matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1]));
+ * assertEqual((y as any).toArray(), [3, 7]);
+ * ```
+ */
+export function matmul(a: Value, b: Value): Result {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  if (sa.length < 1 || sa.length > 2 || sb.length < 1 || sb.length > 2) {
+    throw new Error(`matmul: operands must be 1-D or 2-D, got ${fmtShape(sa)} and ${fmtShape(sb)}`);
+  }
+  const A = sa.length === 1 ? reshape(a, [1, sa[0]]) : a;
+  const B = sb.length === 1 ? reshape(b, [sb[0], 1]) : b;
+  const k1 = sa[sa.length - 1];
+  const k2 = sb[0];
+  if (k1 !== k2) throw new Error(`matmul: inner dimensions differ: ${fmtShape(sa)} times ${fmtShape(sb)} (${k1} vs ${k2})`);
+  const C = apply(PRIMS.matmul, [A, B], { transA: false, transB: false }) as Result;
+  if (sa.length === 2 && sb.length === 2) return C;
+  const out = [...(sa.length === 2 ? [sa[0]] : []), ...(sb.length === 2 ? [sb[1]] : [])];
+  return reshape(C, out);
+}
+
+/**
+ * Softmax cross-entropy per row: -sum_j y_j log softmax(z)_j over the last axis, computed stably. `targets` is
+ * an array of class indices (one per row) or a constant tensor of probabilities with the logits' shape.
+ */
+export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | Int32Array | Tensor): Result {
+  const shape = shapeOf(logits);
+  if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
+  let y: Tensor;
+  if (targets instanceof Tensor) y = targets;
+  else {
+    const C = shape[shape.length - 1];
+    const rows = shapeSize(shape) / C;
+    if (targets.length !== rows) {
+      throw new Error(`softmaxCrossEntropy: ${targets.length} labels for ${rows} rows of logits ${fmtShape(shape)}`);
+    }
+    const d = new Float64Array(rows * C);
+    for (let r = 0; r < rows; r++) {
+      const c = targets[r];
+      if (!(Number.isInteger(c) && c >= 0 && c < C)) throw new Error(`softmaxCrossEntropy: label ${c} at row ${r} is not a class index in [0, ${C})`);
+      d[r * C + c] = 1;
+    }
+    y = new Tensor(d, [...shape]);
+  }
+  return apply(PRIMS.softmaxCrossEntropy, [logits, y], u) as Result;
+}
+
+/** Sum over the last axis of (prediction - target)²: one value per sample (a scalar for 1-D inputs). */
+export const squaredError = (prediction: Value, target: Value): Result => apply(PRIMS.squaredError, [prediction, target], u) as Result;
+
+/** The primal tensor of any value (a traced value's current value). */
+export const valueOf = (a: Value): Tensor => primal(a);

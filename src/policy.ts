@@ -1,0 +1,322 @@
+/**
+ * Kink policies: which element of the Clarke set each nonsmooth primitive returns at its kinks.
+ *
+ * Frameworks hide this choice in a `>` versus `>=`; here it is a named value passed explicitly to every
+ * differentiation call. Presets reproduce PyTorch, JAX, TensorFlow and tfjs (field notes §6), including the
+ * values some of them return outside the Clarke set, which the kink report flags.
+ *
+ * @module
+ */
+import { keyedUniform } from "./rng";
+
+/** How a max (or min) over k tied entries splits its derivative. */
+export type TieRule = "split" | "first" | "last" | "each";
+
+/** Derivative with respect to x at the lower and the upper bound of a clamp, each in [0, 1]. */
+export interface BoundChoice {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** The choices at every kink of the built-in primitives. */
+export interface PolicyChoices {
+  /** relu'(0) = s, Clarke set [0, 1]. */
+  readonly relu: number;
+  /** leaky relu with slope a at 0: derivative (1 - θ)·a + θ·1 for this θ in [0, 1] (θ = 0 gives a, θ = 1 gives 1). */
+  readonly leakyRelu: number;
+  /** abs'(0), Clarke set [-1, 1]. */
+  readonly abs: number;
+  /** maximum(x, y) at x = y: the weight w on x (and 1 - w on y), Clarke set w in [0, 1]. */
+  readonly maximum: number;
+  /** minimum(x, y) at x = y: the weight w on x (and 1 - w on y), Clarke set w in [0, 1]. */
+  readonly minimum: number;
+  /** max over an axis with k tied entries: "split" (1/k each), "first", "last", or "each" (1 to each: outside the Clarke set when k > 1). */
+  readonly maxTies: TieRule;
+  /** min over an axis with k tied entries, as maxTies. */
+  readonly minTies: TieRule;
+  /** clip(x, lo, hi) at x = lo and x = hi: derivative in [0, 1]. */
+  readonly clip: BoundChoice;
+  /** hardtanh (clip to [-1, 1]) at ±1. */
+  readonly hardtanh: BoundChoice;
+  /** relu6 (clip to [0, 6]) at 0 and 6. */
+  readonly relu6: BoundChoice;
+  /** hinge(t) = max(0, 1 - t) at t = 1: derivative in [-1, 0]. */
+  readonly hinge: number;
+  /** Gradient of the Euclidean norm at 0: "zero" (in the Clarke set, the unit ball) or "nan" (outside). */
+  readonly norm: "zero" | "nan";
+  /** Choices for user-declared primitives, by primitive name (see definePrimitive). */
+  readonly primitives: Readonly<Record<string, number>>;
+}
+
+/** A kink policy: a name and the choices. `random` policies draw inside the Clarke set at each kink instead. */
+export interface KinkPolicy extends PolicyChoices {
+  readonly name: string;
+  /** Present for the random policy: the seed of its keyed draws. */
+  readonly randomSeed?: number;
+}
+
+type ScalarKey = "relu" | "leakyRelu" | "abs" | "maximum" | "minimum" | "hinge";
+type BoundKey = "clip" | "hardtanh" | "relu6";
+
+/** The Clarke set of each scalar choice, as an interval. */
+export const CLARKE_RANGES: Readonly<Record<ScalarKey, readonly [number, number]>> = {
+  relu: [0, 1],
+  leakyRelu: [0, 1],
+  abs: [-1, 1],
+  maximum: [0, 1],
+  minimum: [0, 1],
+  hinge: [-1, 0],
+};
+
+const BOUND_KEYS: readonly BoundKey[] = ["clip", "hardtanh", "relu6"];
+const TIE_RULES: readonly TieRule[] = ["split", "first", "last", "each"];
+const ALL_KEYS = [...Object.keys(CLARKE_RANGES), ...BOUND_KEYS, "maxTies", "minTies", "norm", "primitives"];
+
+/** True when a choice lies in the Clarke set of its key (NaN never does). */
+export function insideClarke(key: ScalarKey, value: number): boolean {
+  const [lo, hi] = CLARKE_RANGES[key];
+  return value >= lo && value <= hi;
+}
+
+/** The kink choices that lie outside the Clarke set, as "key=value" strings (empty for Clarke-valid policies). */
+export function outsideClarkeChoices(p: PolicyChoices): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) if (!insideClarke(k, p[k])) out.push(`${k}=${p[k]}`);
+  for (const k of BOUND_KEYS) {
+    if (!(p[k].lower >= 0 && p[k].lower <= 1)) out.push(`${k}.lower=${p[k].lower}`);
+    if (!(p[k].upper >= 0 && p[k].upper <= 1)) out.push(`${k}.upper=${p[k].upper}`);
+  }
+  if (p.maxTies === "each") out.push("maxTies=each");
+  if (p.minTies === "each") out.push("minTies=each");
+  if (p.norm === "nan") out.push("norm=nan");
+  return out;
+}
+
+const base: Omit<KinkPolicy, "name"> = {
+  relu: 0,
+  leakyRelu: 0,
+  abs: 0,
+  maximum: 0.5,
+  minimum: 0.5,
+  maxTies: "split",
+  minTies: "split",
+  clip: { lower: 1, upper: 1 },
+  hardtanh: { lower: 0, upper: 0 },
+  relu6: { lower: 0, upper: 0 },
+  hinge: 0,
+  norm: "zero",
+  primitives: {},
+};
+
+function freeze(p: KinkPolicy): KinkPolicy {
+  return Object.freeze({
+    ...p,
+    clip: Object.freeze({ ...p.clip }),
+    hardtanh: Object.freeze({ ...p.hardtanh }),
+    relu6: Object.freeze({ ...p.relu6 }),
+    primitives: Object.freeze({ ...p.primitives }),
+  });
+}
+
+/**
+ * PyTorch 1.13 (measured): relu'(0) = 0, abs'(0) = 0 (sign), maximum splits ties (1/2, 1/2), max over k ties
+ * splits evenly, clamp has derivative 1 at its bounds, hardtanh and relu6 have 0 there (`x > min && x < max`),
+ * leaky_relu'(0) = slope, the norm's gradient at 0 is 0. hinge written as relu(1 - t) gives 0 at t = 1.
+ */
+const pytorch = freeze({ ...base, name: "pytorch" });
+
+/**
+ * JAX (read in its sources): `jax.nn.relu` has a custom JVP with relu'(0) = 0; `jnp.abs` differentiates as
+ * sign with abs'(0) = +1 (select(x >= 0)); `jnp.maximum`/`jnp.minimum` split ties 1/2; `jnp.clip` is built from
+ * maximum and minimum, so 1/2 at a bound; `jax.nn.relu6` has derivative 0 at 0 and 6; `jax.nn.hard_tanh` is a
+ * `where(x > 1, ..., where(x < -1, ..., x))`, so 1 at ±1; `leaky_relu` is `where(x >= 0, x, a x)`, so 1 at 0;
+ * `jnp.linalg.norm` at 0 gives NaN (x / ||x||); optax's hinge `maximum(0, 1 - t)` gives -1/2 at t = 1.
+ */
+const jax = freeze({
+  ...base,
+  name: "jax",
+  abs: 1,
+  leakyRelu: 1,
+  clip: { lower: 0.5, upper: 0.5 },
+  hardtanh: { lower: 1, upper: 1 },
+  relu6: { lower: 0, upper: 0 },
+  hinge: -0.5,
+  norm: "nan",
+});
+
+/**
+ * TensorFlow 2 (read in its sources): `tf.nn.relu` 0 at 0; `tf.abs` 0 (sign); `tf.maximum(x, y)` gives the whole
+ * derivative to x at a tie (x >= y), `tf.minimum(x, y)` too (x <= y); reductions split ties evenly;
+ * `tf.clip_by_value` 1 at its bounds; `tf.nn.relu6` 0 at 0 and 6 (0 < x < 6); leaky relu slope at 0; the norm's
+ * gradient at 0 is 0 (it uses a safe division); hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ */
+const tensorflow = freeze({
+  ...base,
+  name: "tensorflow",
+  maximum: 1,
+  minimum: 1,
+  clip: { lower: 1, upper: 1 },
+  hardtanh: { lower: 1, upper: 1 },
+  relu6: { lower: 0, upper: 0 },
+  hinge: -1,
+});
+
+/**
+ * tfjs 4 (read in its sources): relu'(0) = 0 (step); abs'(0) = -1 (`step(x, -1)`); maximum gives the tie to the
+ * first argument (x >= y), minimum too (x <= y); max over k tied entries gives 1 to each of them (outside the
+ * Clarke set); clipByValue 1 at its bounds; relu6 0 at 0 and 1 at 6 (`(x <= 6) * step(x)`); leaky relu slope at
+ * 0; the norm's gradient at 0 is NaN; hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ */
+const tfjs = freeze({
+  ...base,
+  name: "tfjs",
+  abs: -1,
+  maximum: 1,
+  minimum: 1,
+  maxTies: "each",
+  minTies: "each",
+  clip: { lower: 1, upper: 1 },
+  hardtanh: { lower: 1, upper: 1 },
+  relu6: { lower: 0, upper: 1 },
+  hinge: -1,
+  norm: "nan",
+});
+
+/** Everything a `custom` policy may set; unset keys take the PyTorch values. */
+export type PolicyOptions = Partial<Omit<PolicyChoices, "clip" | "hardtanh" | "relu6">> & {
+  readonly name?: string;
+  readonly clip?: number | Partial<BoundChoice>;
+  readonly hardtanh?: number | Partial<BoundChoice>;
+  readonly relu6?: number | Partial<BoundChoice>;
+};
+
+function checkRange(key: string, v: unknown, lo: number, hi: number): number {
+  if (typeof v !== "number" || !(v >= lo && v <= hi)) {
+    throw new Error(`policies.custom: ${key} = ${String(v)} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
+  }
+  return v;
+}
+
+function bound(key: BoundKey, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice): BoundChoice {
+  if (v === undefined) return dflt;
+  if (typeof v === "number") {
+    checkRange(key, v, 0, 1);
+    return { lower: v, upper: v };
+  }
+  for (const k of Object.keys(v)) {
+    if (k !== "lower" && k !== "upper") throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
+  }
+  return {
+    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, 0, 1),
+    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, 0, 1),
+  };
+}
+
+/**
+ * Builds a policy from explicit choices; unset keys keep PyTorch's. Rejects unknown keys and every value outside
+ * the Clarke set (with a message naming the key and the allowed range).
+ *
+ * @example
+ * ```ts
+ * import { policies, assertEqual } from "nonsmooth-ad";
+ * const p = policies.custom({ relu: 0.5, abs: 0 });
+ * assertEqual(p.relu, 0.5);
+ * let message = "";
+ * try { policies.custom({ relu: 2 }); } catch (e) { message = (e as Error).message; }
+ * assertEqual(message, "policies.custom: relu = 2 is outside the Clarke set: allowed range is [0, 1]");
+ * ```
+ */
+function custom(options: PolicyOptions): KinkPolicy {
+  if (options === null || typeof options !== "object") throw new Error("policies.custom: expected an object of choices");
+  for (const k of Object.keys(options)) {
+    if (k !== "name" && !ALL_KEYS.includes(k)) {
+      throw new Error(`policies.custom: unknown key "${k}": known keys are ${ALL_KEYS.join(", ")}`);
+    }
+  }
+  const p: Record<string, unknown> = { ...pytorch, name: options.name ?? "custom" };
+  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) {
+    if (options[k] !== undefined) p[k] = checkRange(k, options[k], ...CLARKE_RANGES[k]);
+  }
+  for (const k of BOUND_KEYS) p[k] = bound(k, options[k], pytorch[k]);
+  for (const k of ["maxTies", "minTies"] as const) {
+    const v = options[k];
+    if (v !== undefined) {
+      if (v === "each") throw new Error(`policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`);
+      if (!TIE_RULES.includes(v)) throw new Error(`policies.custom: ${k} = ${JSON.stringify(v)}: allowed are "split", "first", "last"`);
+      p[k] = v;
+    }
+  }
+  if (options.norm !== undefined) {
+    if (options.norm !== "zero") throw new Error(`policies.custom: norm = ${JSON.stringify(options.norm)} is outside the Clarke set: allowed is "zero"`);
+    p.norm = "zero";
+  }
+  if (options.primitives !== undefined) {
+    for (const [name, v] of Object.entries(options.primitives)) {
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`policies.custom: primitives.${name} must be a finite number, got ${String(v)}`);
+    }
+    p.primitives = { ...options.primitives };
+  }
+  return freeze(p as unknown as KinkPolicy);
+}
+
+/**
+ * A policy that draws uniformly inside the Clarke set at each kink hit. The draw depends only on the seed, the
+ * kink's place in the program (its node on the tape), the element and the evaluation point, so forward and
+ * reverse mode see the same draw and a repeated call gives the same result.
+ *
+ * @example
+ * ```ts
+ * import { policies, grad, relu, assert } from "nonsmooth-ad";
+ * const g = grad((t) => relu(t), 0, { policy: policies.random(7) });
+ * assert(g >= 0 && g <= 1, "relu'(0) drawn in [0, 1]");
+ * ```
+ */
+function random(seed = 0): KinkPolicy {
+  if (!Number.isFinite(seed)) throw new Error(`policies.random: seed must be a finite number, got ${seed}`);
+  return freeze({ ...pytorch, name: `random(${seed})`, randomSeed: seed });
+}
+
+/** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */
+function reluAt(s: number): KinkPolicy {
+  return custom({ name: `relu'(0)=${s}`, relu: s });
+}
+
+/**
+ * The preset and constructed policies.
+ *
+ * @example
+ * ```ts
+ * import { policies, grad, abs, assertEqual } from "nonsmooth-ad";
+ * assertEqual(grad(abs, 0, { policy: policies.pytorch }), 0);
+ * assertEqual(grad(abs, 0, { policy: policies.jax }), 1);
+ * assertEqual(grad(abs, 0, { policy: policies.tfjs }), -1);
+ * ```
+ */
+export const policies = { pytorch, jax, tensorflow, tfjs, custom, random, reluAt } as const;
+
+/** The four framework presets, by name. */
+export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs", KinkPolicy>> = { pytorch, jax, tensorflow, tfjs };
+
+/** Checks that a value is a policy (clear error otherwise). */
+export function checkPolicy(p: unknown, where: string): KinkPolicy {
+  if (p === null || typeof p !== "object" || typeof (p as KinkPolicy).name !== "string" || typeof (p as KinkPolicy).relu !== "number") {
+    throw new Error(`${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`);
+  }
+  return p as KinkPolicy;
+}
+
+/**
+ * The value a policy takes for a scalar key at one kink: the fixed choice, or for the random policy a draw
+ * uniform in the Clarke range keyed by (node, element, value).
+ */
+export function scalarChoice(p: KinkPolicy, key: ScalarKey, node: number, element: number, x: number): number {
+  if (p.randomSeed === undefined) return p[key];
+  const [lo, hi] = CLARKE_RANGES[key];
+  return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, key.length);
+}
+
+/** As scalarChoice, for a bound of clip, hardtanh or relu6. */
+export function boundChoice(p: KinkPolicy, key: BoundKey, which: "lower" | "upper", node: number, element: number, x: number): number {
+  if (p.randomSeed === undefined) return p[key][which];
+  return keyedUniform(p.randomSeed, node, element, x, which === "lower" ? 11 : 13);
+}
