@@ -33,19 +33,22 @@ const FILES = {
   [DEJAVU_FONT]: "fonts-dejavu-core",
 };
 
-/** Returns [{ what, pkg }] for every missing part (empty when all is present). */
-export function findMissing() {
+/**
+ * Returns [{ what, pkg }] for every missing part (empty when all is present). The requirement lists can be given
+ * (tests do, to see the report for a part that is really absent); they default to the project's.
+ */
+export function findMissing({ python = SYSTEM_PYTHON, modules = PYTHON_MODULES, files = FILES } = {}) {
   const missing = [];
-  for (const [file, pkg] of Object.entries(FILES)) {
+  for (const [file, pkg] of Object.entries(files)) {
     if (!fs.existsSync(file)) missing.push({ what: file, pkg });
   }
-  if (fs.existsSync(SYSTEM_PYTHON)) {
+  if (fs.existsSync(python)) {
     const code =
       "import importlib.util, json, sys\n" +
-      `mods = ${JSON.stringify(Object.keys(PYTHON_MODULES))}\n` +
+      `mods = ${JSON.stringify(Object.keys(modules))}\n` +
       "print(json.dumps([m for m in mods if importlib.util.find_spec(m) is None]))";
-    const r = spawnSync(SYSTEM_PYTHON, ["-c", code], { encoding: "utf8" });
-    let absent = Object.keys(PYTHON_MODULES);
+    const r = spawnSync(python, ["-c", code], { encoding: "utf8" });
+    let absent = Object.keys(modules);
     if (r.status === 0) {
       try {
         absent = JSON.parse(r.stdout.trim());
@@ -53,9 +56,9 @@ export function findMissing() {
         /* treat all as missing */
       }
     }
-    for (const m of absent) missing.push({ what: `Python module ${m} (in ${SYSTEM_PYTHON})`, pkg: PYTHON_MODULES[m] });
+    for (const m of absent) missing.push({ what: `Python module ${m} in ${python}`, pkg: modules[m] });
   } else {
-    for (const [m, pkg] of Object.entries(PYTHON_MODULES)) missing.push({ what: `Python module ${m}`, pkg });
+    for (const [m, pkg] of Object.entries(modules)) missing.push({ what: `Python module ${m}`, pkg });
   }
   return missing;
 }
@@ -69,12 +72,12 @@ function installCommand(pkgs, sudo) {
  * Checks, and installs what is missing when allowed and possible. Returns { installed: string[] }; throws an Error
  * whose message names the missing parts and the exact command to run when it cannot fix them itself.
  */
-export function ensurePrerequisites({ install = true, log = console.log } = {}) {
-  let missing = findMissing();
+export function ensurePrerequisites({ install = true, log = console.log, requirements = {} } = {}) {
+  let missing = findMissing(requirements);
   if (missing.length === 0) return { installed: [] };
   const pkgs = [...new Set(missing.map((m) => m.pkg))].sort();
   const list = missing.map((m) => `  - ${m.what} (Debian package ${m.pkg})`).join("\n");
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const isRoot = requirements.asRoot ?? (typeof process.getuid === "function" && process.getuid() === 0);
   const hasApt = fs.existsSync("/usr/bin/apt-get");
   if (!install || !isRoot || !hasApt) {
     const why = !install ? "" : !hasApt ? " (apt-get not found: install the equivalent packages of your system)" : "";
@@ -90,7 +93,7 @@ export function ensurePrerequisites({ install = true, log = console.log } = {}) 
       throw new Error(`\`apt-get ${args.join(" ")}\` failed (exit ${r.status ?? r.signal}); missing:\n${list}`);
     }
   }
-  missing = findMissing();
+  missing = findMissing(requirements);
   if (missing.length > 0) {
     throw new Error(
       `still missing after apt-get install:\n${missing.map((m) => `  - ${m.what} (${m.pkg})`).join("\n")}`,

@@ -55,3 +55,13 @@ describe("kernel spec", () => {
     expect(noValue.stderr).toContain("--prefix needs a folder");
   });
 });
+
+describe("prerequisites", () => {
+  it("finds Jupyter's Python parts, Chromium and the fonts on this machine, quickly", async () => {
+    const t0 = Date.now();
+    const r = await node("scripts/prerequisites.mjs", ["--check"]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.stdout).toContain("are present");
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});

@@ -80,3 +80,21 @@ describe("workbook options", () => {
     expect(() => parseArgs(["--timeout", "-1"], {})).toThrow(/positive number of seconds \(got "-1"\)/);
   });
 });
+
+describe("prerequisites", () => {
+  it("names a missing part and the exact apt-get command when it may not install", async () => {
+    // @ts-ignore
+    const { ensurePrerequisites } = await import("../../scripts/prerequisites.mjs");
+    const requirements = {
+      modules: { nsad_no_such_module: "python3-nsad-test" },
+      files: { "/nonexistent/nsad-chromium": "chromium" },
+      asRoot: false,
+    };
+    expect(() => ensurePrerequisites({ requirements })).toThrow(
+      /\/nonexistent\/nsad-chromium \(Debian package chromium\)\n  - Python module nsad_no_such_module in \/usr\/bin\/python3 \(Debian package python3-nsad-test\)[\s\S]*sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium python3-nsad-test/,
+    );
+    expect(() => ensurePrerequisites({ requirements: { ...requirements, asRoot: true }, install: false })).toThrow(
+      /Install them with:\n {2}apt-get update && apt-get install -y --no-install-recommends chromium python3-nsad-test/,
+    );
+  });
+});
