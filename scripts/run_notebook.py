@@ -17,6 +17,7 @@ nbclient's CellExecutionError says nothing useful: the cell's own outputs are re
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -61,7 +62,16 @@ def first_line(cell):
     return "(empty cell)"
 
 
+class Terminated(BaseException):
+    """Raised on SIGTERM so that nbclient's context manager shuts the kernel down instead of orphaning it."""
+
+
+def on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main():
+    signal.signal(signal.SIGTERM, on_sigterm)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("input")
     ap.add_argument("output")
@@ -149,6 +159,11 @@ def main():
         out = (info or {}).get("stderr", "").rstrip()
         finish(args.result, "dead-kernel",
                f"the kernel died{where}" + (f"\n{out}" if out else ""), cell=info)
+    except Terminated:
+        import logging
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # the interrupted cell's task, reported at exit
+        save()
+        finish(args.result, "timeout", "the notebook client was stopped (SIGTERM) and shut its kernel down")
     except RuntimeError as e:  # e.g. "Kernel died before replying to kernel_info"
         save()
         finish(args.result, "no-kernel", f"the kernel '{args.kernel}' could not start: {e}")

@@ -135,10 +135,16 @@ function executeNotebook(input, output, { timeout, env }) {
     const child = spawn(SYSTEM_PYTHON, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    // Backstop, should nbclient's own time limits not fire: kill the client a minute after the limit.
-    const timer = setTimeout(() => child.kill("SIGKILL"), (timeout + 120) * 1000);
+    // Backstop, should nbclient's own time limits not fire: two minutes after the limit, stop the client (it shuts
+    // its kernel down on SIGTERM), and kill it if it is still there 15 s later.
+    let killTimer;
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    }, (timeout + 120) * 1000);
     const done = (fallback) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       let result;
       try {
         result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
