@@ -1,0 +1,315 @@
+// Engine benchmarks (run after `npm run build`; never part of the tests):
+//  (a) gradient of a small scalar nonsmooth program: grad vs tfjs (CPU) vs the plain JavaScript function;
+//  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) vs tfjs (float32, CPU) vs hand-written
+//      JavaScript backprop on the library's own matmul kernel;
+//  (c) the same MLP's forward pass in emulated float32 vs float64.
+// Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { measureInterleaved, fmtTime, row, printTable, sink } from "./lib/timing.mjs";
+
+const require = createRequire(import.meta.url);
+const N = require("../dist/index.js");
+const { matmul2d } = require("../dist/kernels.js");
+const { rounding } = require("../dist/precision.js");
+
+const log = (...a) => console.log(...a);
+
+async function loadTf() {
+  // tfjs warns once that tfjs-node would be faster: that is the point of the comparison, keep the log quiet
+  const { warn, log: plainLog } = console;
+  console.warn = () => {};
+  console.log = () => {};
+  try {
+    const tf = require("@tensorflow/tfjs");
+    await tf.setBackend("cpu");
+    await tf.ready();
+    tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync()); // the banner prints on the first op
+    return tf;
+  } finally {
+    console.warn = warn;
+    console.log = plainLog;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------ (a) */
+
+// 20 primitives on three scalars: mul sub relu sin add abs mul maximum sub relu mul sub abs mul sin add maximum mul add (+1 sub)
+function programPlain(x, y, z) {
+  const a = Math.max(x * y - z, 0);
+  const b = Math.abs(Math.sin(x) + y);
+  const c = Math.max(a, b * z);
+  const d = Math.max(c - 0.5, 0) * x;
+  const e = Math.abs(d - y) + Math.sin(z * c);
+  return Math.max(e, a) * b + d;
+}
+
+function programAD([x, y, z]) {
+  const { add, sub, mul, relu, abs, sin, maximum } = N;
+  const a = relu(sub(mul(x, y), z));
+  const b = abs(add(sin(x), y));
+  const c = maximum(a, mul(b, z));
+  const d = mul(relu(sub(c, 0.5)), x);
+  const e = add(abs(sub(d, y)), sin(mul(z, c)));
+  return add(mul(maximum(e, a), b), d);
+}
+
+function programTf(tf) {
+  return (x, y, z) => {
+    const a = tf.relu(tf.sub(tf.mul(x, y), z));
+    const b = tf.abs(tf.add(tf.sin(x), y));
+    const c = tf.maximum(a, tf.mul(b, z));
+    const d = tf.mul(tf.relu(tf.sub(c, 0.5)), x);
+    const e = tf.add(tf.abs(tf.sub(d, y)), tf.sin(tf.mul(z, c)));
+    return tf.add(tf.mul(tf.maximum(e, a), b), d);
+  };
+}
+
+async function benchScalar(tf) {
+  log("\n(a) gradient of a 20-primitive scalar nonsmooth program (relu/abs/maximum/mul/add/sin) of 3 scalars");
+  const pts = Array.from({ length: 64 }, (_, i) => [0.3 + 0.01 * i, -0.7 + 0.02 * i, 1.1 - 0.005 * i]);
+  const ptsT = pts.map((p) => p.map((v) => N.scalar(v)));
+
+  // correctness first: the three gradients agree at a smooth point (tfjs in float32)
+  const g0 = N.grad(programAD, ptsT[5]).map((t) => t.data[0]);
+  const tfGrad = tf.grads(programTf(tf));
+  const tg = tf.tidy(() => tfGrad(pts[5].map((v) => tf.scalar(v))).map((t) => t.dataSync()[0]));
+  const h = 1e-6;
+  const fd = [0, 1, 2].map((k) => {
+    const p = [...pts[5]];
+    const m = [...pts[5]];
+    p[k] += h;
+    m[k] -= h;
+    return (programPlain(...p) - programPlain(...m)) / (2 * h);
+  });
+  log(`  grad here ${g0.map((v) => v.toFixed(6)).join(", ")}; tfjs ${tg.map((v) => v.toFixed(6)).join(", ")}; finite diff ${fd.map((v) => v.toFixed(6)).join(", ")}`);
+
+  const [plain, ours, tfm] = measureInterleaved([
+    (i) => {
+      const p = pts[i & 63];
+      sink.value += programPlain(p[0], p[1], p[2]);
+    },
+    (i) => {
+      const g = N.grad(programAD, ptsT[i & 63]);
+      sink.value += g[0].data[0];
+    },
+    (i) => {
+      const p = pts[i & 63];
+      const v = tf.tidy(() => {
+        const gs = tfGrad(p.map((x) => tf.scalar(x)));
+        return gs[0].dataSync()[0];
+      });
+      sink.value += v;
+    },
+  ], { minTime: 1, minBatches: 9 });
+  log(`  plain JS evaluation  ${fmtTime(plain.perCall).padStart(10)}   ${plain.callsPerSecond.toExponential(3)} calls/s`);
+  log(`  nonsmooth-ad grad    ${fmtTime(ours.perCall).padStart(10)}   ${ours.callsPerSecond.toExponential(3)} calls/s`);
+  log(`  tfjs tf.grads (cpu)  ${fmtTime(tfm.perCall).padStart(10)}   ${tfm.callsPerSecond.toExponential(3)} calls/s`);
+  const vsTf = tfm.perCall / ours.perCall;
+  const vsPlain = ours.perCall / plain.perCall;
+  log(`  grad is ${vsTf.toFixed(1)}x faster than tfjs (target >= 100x); grad costs ${vsPlain.toFixed(1)} plain evaluations (target <= 30)`);
+  return [
+    row("(a) scalar program", "grad speed-up over tfjs", vsTf, 100, "higher"),
+    row("(a) scalar program", "grad time / plain JS evaluation", vsPlain, 30, "lower"),
+  ];
+}
+
+/* ------------------------------------------------------------------------------------------------ (b), (c) */
+
+const SIZES = [784, 256, 256, 10];
+const BATCH = 128;
+
+function makeRng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mlpData() {
+  const r = makeRng(1234);
+  const params = [];
+  for (let l = 0; l < 3; l++) {
+    const [nin, nout] = [SIZES[l], SIZES[l + 1]];
+    const scale = Math.sqrt(2 / nin);
+    params.push(new N.Tensor(Float64Array.from({ length: nin * nout }, () => (r() * 2 - 1) * scale * Math.sqrt(3)), [nin, nout]));
+    params.push(new N.Tensor(Float64Array.from({ length: nout }, () => (r() * 2 - 1) * 0.01), [nout]));
+  }
+  const X = new N.Tensor(Float64Array.from({ length: BATCH * SIZES[0] }, () => r()), [BATCH, SIZES[0]]);
+  const labels = Array.from({ length: BATCH }, () => Math.floor(r() * 10));
+  return { params, X, labels };
+}
+
+function mlpLoss(X, labels) {
+  const { add, matmul, relu, softmaxCrossEntropy, mean } = N;
+  return ([W1, b1, W2, b2, W3, b3]) => {
+    const h1 = relu(add(matmul(X, W1), b1));
+    const h2 = relu(add(matmul(h1, W2), b2));
+    const z = add(matmul(h2, W3), b3);
+    return mean(softmaxCrossEntropy(z, labels));
+  };
+}
+
+/** Hand-written forward + backward on raw Float64Arrays, with the library's matmul kernel. */
+function handBackprop(X, labels, params) {
+  const round = rounding("float64");
+  const [W1, b1, W2, b2, W3, b3] = params;
+  const addBiasRelu = (Z, b, relu) => {
+    const [m, n] = Z.shape;
+    const d = Z.data;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        const v = d[i * n + j] + b.data[j];
+        d[i * n + j] = relu && v < 0 ? 0 : v;
+      }
+    return Z;
+  };
+  const H1 = addBiasRelu(matmul2d(X, W1, false, false, round), b1, true);
+  const H2 = addBiasRelu(matmul2d(H1, W2, false, false, round), b2, true);
+  const Z = addBiasRelu(matmul2d(H2, W3, false, false, round), b3, false);
+  // softmax cross-entropy and its cotangent (softmax - onehot) / B
+  const C = 10;
+  const dZd = new Float64Array(BATCH * C);
+  let loss = 0;
+  for (let r = 0; r < BATCH; r++) {
+    let m = -Infinity;
+    for (let j = 0; j < C; j++) m = Math.max(m, Z.data[r * C + j]);
+    let s = 0;
+    for (let j = 0; j < C; j++) s += Math.exp(Z.data[r * C + j] - m);
+    const lse = m + Math.log(s);
+    loss += lse - Z.data[r * C + labels[r]];
+    for (let j = 0; j < C; j++) dZd[r * C + j] = Math.exp(Z.data[r * C + j] - lse) / BATCH;
+    dZd[r * C + labels[r]] -= 1 / BATCH;
+  }
+  loss /= BATCH;
+  const colSum = (D) => {
+    const [m, n] = D.shape;
+    const out = new Float64Array(n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j] += D.data[i * n + j];
+    return new N.Tensor(out, [n]);
+  };
+  const reluBack = (D, H) => {
+    const d = D.data;
+    for (let i = 0; i < d.length; i++) if (!(H.data[i] > 0)) d[i] = 0;
+    return D;
+  };
+  const dZ = new N.Tensor(dZd, [BATCH, C]);
+  const dW3 = matmul2d(H2, dZ, true, false, round);
+  const db3 = colSum(dZ);
+  const dZ2 = reluBack(matmul2d(dZ, W3, false, true, round), H2);
+  const dW2 = matmul2d(H1, dZ2, true, false, round);
+  const db2 = colSum(dZ2);
+  const dZ1 = reluBack(matmul2d(dZ2, W2, false, true, round), H1);
+  const dW1 = matmul2d(X, dZ1, true, false, round);
+  const db1 = colSum(dZ1);
+  return { loss, grads: [dW1, db1, dW2, db2, dW3, db3] };
+}
+
+function maxRelDiff(a, b) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (Math.abs(b[i]) + 1e-12));
+  return m;
+}
+
+async function benchMlp(tf) {
+  const flopsFB = 6 * BATCH * SIZES.slice(0, 3).reduce((s, nin, l) => s + nin * SIZES[l + 1], 0);
+  const flopsF = flopsFB / 3;
+  log(`\n(b) MLP ${SIZES.join("-")}, batch ${BATCH}, relu, softmax cross-entropy: loss + gradient (${(flopsFB / 1e6).toFixed(1)} MFLOP a step)`);
+  const { params, X, labels } = mlpData();
+  const loss = mlpLoss(X, labels);
+
+  // correctness: the library and the hand-written backprop agree
+  const r0 = N.valueAndGrad(loss, params);
+  const h0 = handBackprop(X, labels, params);
+  const diff = Math.max(...r0.grad.map((g, i) => maxRelDiff(g.data, h0.grads[i].data)));
+  log(`  loss ${r0.value.toFixed(6)} (hand-written ${h0.loss.toFixed(6)}); max relative gradient difference ${diff.toExponential(2)}`);
+  if (!(Math.abs(r0.value - h0.loss) < 1e-9 && diff < 1e-6)) throw new Error("bench (b): the library and the hand-written backprop disagree");
+
+  // tfjs, float32 on its CPU backend
+  const tp = params.map((p) => tf.tensor(Float32Array.from(p.data), [...p.shape]));
+  const tX = tf.tensor(Float32Array.from(X.data), [...X.shape]);
+  const tY = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
+  const tfLoss = (W1, b1, W2, b2, W3, b3) => {
+    const h1 = tf.relu(tf.add(tf.matMul(tX, W1), b1));
+    const h2 = tf.relu(tf.add(tf.matMul(h1, W2), b2));
+    const z = tf.add(tf.matMul(h2, W3), b3);
+    return tf.losses.softmaxCrossEntropy(tY, z);
+  };
+  const tfVG = tf.valueAndGrads(tfLoss);
+  const tv = tf.tidy(() => tfVG(tp).value.dataSync()[0]);
+  log(`  tfjs loss (float32) ${tv.toFixed(6)}`);
+
+  const opts = { minTime: 1.5, minBatches: 5, warmup: 0.5, batchTime: 0.25 };
+  const [ours, hand, tfm] = measureInterleaved([
+    () => {
+      sink.value += N.valueAndGrad(loss, params).value;
+    },
+    () => {
+      sink.value += handBackprop(X, labels, params).loss;
+    },
+    () => {
+      const v = tf.tidy(() => {
+        const { value, grads } = tfVG(tp);
+        for (const g of grads) g.dataSync();
+        return value.dataSync()[0];
+      });
+      sink.value += v;
+    },
+  ], opts);
+
+  const gf = (t) => flopsFB / t / 1e9;
+  log(`  nonsmooth-ad valueAndGrad (float64) ${fmtTime(ours.perCall).padStart(10)}   ${gf(ours.perCall).toFixed(2)} GFLOP/s`);
+  log(`  hand-written backprop (float64)     ${fmtTime(hand.perCall).padStart(10)}   ${gf(hand.perCall).toFixed(2)} GFLOP/s`);
+  log(`  tfjs valueAndGrads (float32, cpu)   ${fmtTime(tfm.perCall).padStart(10)}   ${gf(tfm.perCall).toFixed(2)} GFLOP/s`);
+  const vsTf = tfm.perCall / ours.perCall;
+  const vsHand = ours.perCall / hand.perCall;
+  log(`  valueAndGrad is ${vsTf.toFixed(2)}x faster than tfjs (target >= 2x) and takes ${vsHand.toFixed(2)}x the hand-written time (target <= 1.5x)`);
+
+  log(`\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64 and in emulated float32`);
+  const [e64, e32] = measureInterleaved([
+    () => {
+      sink.value += N.evaluate(loss, params).value.data[0];
+    },
+    () => {
+      sink.value += N.evaluate(loss, params, { precision: "float32" }).value.data[0];
+    },
+  ], opts);
+  const v32 = N.evaluate(loss, params, { precision: "float32" }).value.data[0];
+  log(`  float32 loss ${v32.toFixed(6)} (float64 ${r0.value.toFixed(6)}, tfjs ${tv.toFixed(6)})`);
+  log(`  evaluate float64 ${fmtTime(e64.perCall).padStart(10)}   ${gf(e64.perCall * 3).toFixed(2)} GFLOP/s`);
+  log(`  evaluate float32 ${fmtTime(e32.perCall).padStart(10)}   ${gf(e32.perCall * 3).toFixed(2)} GFLOP/s`);
+  const slow = e32.perCall / e64.perCall;
+  log(`  emulated float32 is ${slow.toFixed(2)}x slower than float64`);
+
+  tp.forEach((t) => t.dispose());
+  tX.dispose();
+  tY.dispose();
+  return [
+    row("(b) MLP grad", "valueAndGrad speed-up over tfjs", vsTf, 2, "higher"),
+    row("(b) MLP grad", "valueAndGrad time / hand-written", vsHand, 1.5, "lower"),
+    row("(b) MLP grad", "valueAndGrad GFLOP/s", gf(ours.perCall), undefined, "higher", "GFLOP/s"),
+    row("(b) MLP grad", "hand-written GFLOP/s", gf(hand.perCall), undefined, "higher", "GFLOP/s"),
+    row("(b) MLP grad", "tfjs GFLOP/s", gf(tfm.perCall), undefined, "higher", "GFLOP/s"),
+    row("(c) MLP forward", "float32 GFLOP/s", gf(e32.perCall * 3), undefined, "higher", "GFLOP/s"),
+    row("(c) MLP forward", "float64 GFLOP/s", gf(e64.perCall * 3), undefined, "higher", "GFLOP/s"),
+    row("(c) MLP forward", "float32 slowdown vs float64", slow, undefined, "lower"),
+  ];
+}
+
+/** Runs the engine benchmarks; returns the summary rows. */
+export async function run() {
+  const tf = await loadTf();
+  log(`engine benchmarks: node ${process.version}, tfjs ${tf.version.tfjs} (${tf.getBackend()} backend)`);
+  const rows = [...(await benchScalar(tf)), ...(await benchMlp(tf))];
+  if (sink.value === 12345.6789) log("(sink)");
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await run();
+  log("");
+  printTable(rows);
+}
