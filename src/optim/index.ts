@@ -1,1 +1,31 @@
-export {};
+/**
+ * Optimization on top of the engine: pure optimizers (init/update over explicit state), step size schedules,
+ * models as functions of a flat parameter vector, data sets, and experiment runners that return typed records.
+ *
+ * Parameters are flat vectors: a `Float64Array` or a `number[]` in, always a new `Float64Array` out.
+ *
+ * @module
+ */
+export { schedules } from "./schedules";
+export type { Schedule, ScheduleSpec, StepSize } from "./schedules";
+export type { Params } from "./vector";
+export type { OptState, OptStep, Optimizer, OptimizerSpec } from "./optimizers/types";
+export { sgd } from "./optimizers/sgd";
+export type { SgdState } from "./optimizers/sgd";
+export { heavyBall } from "./optimizers/heavy-ball";
+export type { HeavyBallState } from "./optimizers/heavy-ball";
+export { adam } from "./optimizers/adam";
+export type { AdamState } from "./optimizers/adam";
+export { inna } from "./optimizers/inna";
+export type { InnaState } from "./optimizers/inna";
+export { makeOptimizer } from "./optimizers/make";
+export { iterate } from "./optimizers/iterative";
+export type { IterativeMethod, IterState, IterStep, IterateRow } from "./optimizers/iterative";
+export { conservativeFlow } from "./optimizers/conservative-flow";
+export type { ConservativeFlowOptions, FieldSelection } from "./optimizers/conservative-flow";
+export { mlp } from "./models/mlp";
+export type { Mlp, MlpOptions, Activation, InitScheme, InitOptions, LossKind, LayerLayout, ModelParams } from "./models/mlp";
+export { datasets } from "./data/synthetic";
+export { loadIris, loadMnist } from "./data/loaders";
+export { takeRows, batchIndices, trainTestSplit } from "./data/dataset";
+export type { Dataset } from "./data/dataset";
