@@ -108,4 +108,15 @@ describe("workbook runner", () => {
     expect(r.stderr).toContain("Jupyter kernel 'no-such-kernel' is not installed");
     expect(r.stderr).not.toContain("Traceback");
   });
+
+  it("the notebook client names the missing Jupyter modules and the install command", async () => {
+    // -S keeps Debian's dist-packages (where Jupyter lives) off the module path: a Python without Jupyter.
+    const r = await run("/usr/bin/python3", [
+      "-S", "scripts/run_notebook.py", path.join(FIXTURES, "typed-import.ipynb"), path.join(out, "y.ipynb"),
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Jupyter's Python modules are missing \(No module named '\w+'\)/);
+    expect(r.stderr).toContain("apt-get install -y --no-install-recommends python3-nbclient");
+    expect(r.stderr).not.toContain("Traceback");
+  });
 });
