@@ -135,6 +135,7 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
       width, height, margin: { l: 0, r: 0, t: title ? 40 : 10, b: 0 },
       scene: { xaxis: { title: { text: options.xTitle ?? "x" } }, yaxis: { title: { text: options.yTitle ?? "y" } }, zaxis: { title: { text: options.zTitle ?? "z" } } },
       showlegend: paths.length > 0,
+      legend: { x: 0, y: 1, xanchor: "left", yanchor: "top" },
     },
   };
   const mode = options.inlinePlotly ?? "auto";
