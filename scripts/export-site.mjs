@@ -125,6 +125,21 @@ ${items}
 `;
 }
 
+/**
+ * TypeDoc's pages refer to their icons as `<use href="assets/icons.svg#icon-x">`, which Chromium refuses from
+ * file:// ("Unsafe attempt to load URL"); assets/icons.js also puts the same symbols into the page, so point the
+ * references at the page itself.
+ */
+export function fixTypedocIcons(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".html")) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    const html = fs.readFileSync(file, "utf8");
+    const fixed = html.replace(/href="(?:\.\.\/)*assets\/icons\.svg#/g, 'href="#');
+    if (fixed !== html) fs.writeFileSync(file, fixed);
+  }
+}
+
 export function main(argv) {
   const opts = parseArgs(argv);
   if (opts.help) {
@@ -150,6 +165,7 @@ export function main(argv) {
   });
   if (opts.api) {
     run(process.execPath, [path.join(ROOT, "node_modules", "typedoc", "bin", "typedoc"), "--options", path.join(ROOT, "typedoc.json"), "--out", path.join(site, "api")], "typedoc");
+    fixTypedocIcons(path.join(site, "api"));
   }
   fs.writeFileSync(path.join(site, "index.html"), indexPage(entries, opts.api));
 
