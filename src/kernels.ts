@@ -175,9 +175,80 @@ export function sumAll(x: Tensor, round: Round): number {
   return s;
 }
 
+/** A row-major copy of the transpose of an r x c matrix. */
+function transposed(d: Float64Array, r: number, c: number): Float64Array {
+  const t = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) {
+    const ri = i * c;
+    for (let j = 0; j < c; j++) t[j * r + i] = d[ri + j];
+  }
+  return t;
+}
+
+/**
+ * C[i, j] = sum_p A[i, p] * B[j, p] for row-major A [m, k] and B [n, k] (both read along contiguous rows).
+ * Float64: blocks of 2 rows by 4 columns keep 8 running sums in registers (about 4x a naive loop in V8); each
+ * sum still adds its terms in increasing p from 0, so results are bitwise those of the naive loop.
+ */
+function dotRowsExact(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      for (let p = 0; p < k; p++) {
+        const x0 = A[a0 + p], x1 = A[a1 + p];
+        const y0 = B[b0 + p], y1 = B[b1 + p], y2 = B[b2 + p], y3 = B[b3 + p];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+      }
+      const c0 = i * n + j, c1 = c0 + n;
+      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
+      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+    }
+    for (; j < n; j++) {
+      let s0 = 0, s1 = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) {
+        const y = B[bj + p];
+        s0 += A[a0 + p] * y;
+        s1 += A[a1 + p] * y;
+      }
+      C[i * n + j] = s0;
+      C[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
+      C[i * n + j] = s;
+    }
+  }
+}
+
+/** As dotRowsExact, rounding after every product and every addition (the documented order). */
+function dotRowsRounded(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number, round: Round): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) s = round(s + round(A[ai + p] * B[bj + p]));
+      C[i * n + j] = s;
+    }
+  }
+}
+
 /**
  * Matrix product of 2-D tensors, op(A) [m, k] times op(B) [k, n], where op transposes when asked.
- * Each output element accumulates its k terms in increasing order (see the module note).
+ * Each output element accumulates its k terms in increasing order (see the module note), whatever the flags:
+ * operands are first laid out so that both are read along rows.
  */
 export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean, round: Round): Tensor {
   const [ar, ac] = a.shape;
@@ -191,57 +262,11 @@ export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean,
       `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${k} vs ${k2})`,
     );
   }
-  const A = a.data;
-  const B = b.data;
+  const rowsA = transA ? transposed(a.data, ar, ac) : a.data; // [m, k]
+  const rowsB = transB ? b.data : transposed(b.data, br, bc); // [n, k]
   const C = new Float64Array(m * n);
-  const exact = isExact(round);
-  if (!transA && !transB) {
-    if (exact) {
-      for (let i = 0; i < m; i++) {
-        const ci = i * n;
-        const ai = i * k;
-        for (let p = 0; p < k; p++) {
-          const aip = A[ai + p];
-          const bp = p * n;
-          for (let j = 0; j < n; j++) C[ci + j] += aip * B[bp + j];
-        }
-      }
-    } else {
-      for (let i = 0; i < m; i++)
-        for (let p = 0; p < k; p++) {
-          const aip = A[i * k + p];
-          for (let j = 0; j < n; j++) C[i * n + j] = round(C[i * n + j] + round(aip * B[p * n + j]));
-        }
-    }
-  } else if (!transA && transB) {
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        const ai = i * k;
-        const bj = j * k;
-        if (exact) for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
-        else for (let p = 0; p < k; p++) s = round(s + round(A[ai + p] * B[bj + p]));
-        C[i * n + j] = s;
-      }
-  } else if (transA && !transB) {
-    for (let p = 0; p < k; p++) {
-      const ap = p * m;
-      const bp = p * n;
-      for (let i = 0; i < m; i++) {
-        const api = A[ap + i];
-        const ci = i * n;
-        if (exact) for (let j = 0; j < n; j++) C[ci + j] += api * B[bp + j];
-        else for (let j = 0; j < n; j++) C[ci + j] = round(C[ci + j] + round(api * B[bp + j]));
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s = exact ? s + A[p * m + i] * B[j * k + p] : round(s + round(A[p * m + i] * B[j * k + p]));
-        C[i * n + j] = s;
-      }
-  }
+  if (isExact(round)) dotRowsExact(rowsA, rowsB, C, m, k, n);
+  else dotRowsRounded(rowsA, rowsB, C, m, k, n, round);
   return new Tensor(C, [m, n]);
 }
 

@@ -22,15 +22,23 @@ import type { Env, KinkHit, LinEnv, Linear, Primitive, Value } from "./trace";
 /** A partial derivative: a value, a constant number (1 and -1 avoid a multiplication), or null (zero). */
 type Partial = Value | number | null;
 
+/**
+ * A partial derivative times a tangent or cotangent, with a strong zero: 0 * p = 0 even when p is infinite or
+ * NaN, so a direction that does not move an input never meets the cusp of sqrt at 0 (style rule 6: symbolic zero
+ * is not "no derivative", and 0 * Infinity is never computed). Forward and reverse mode then agree entry by
+ * entry even where a partial is infinite.
+ */
 function scaleBy(p: Value | number, t: Value): Value {
   if (p === 1) return t;
   if (p === -1) return apply(PRIMS.neg, [t], undefined);
-  return apply(PRIMS.mul, [p, t], undefined);
+  return apply(PRIMS.mulStrongZero, [p, t], undefined);
 }
 
 const addV = (a: Value, b: Value): Value => apply(PRIMS.add, [a, b], undefined);
 const subV = (a: Value, b: Value): Value => apply(PRIMS.sub, [a, b], undefined);
 const mulV = (a: Value, b: Value): Value => apply(PRIMS.mul, [a, b], undefined);
+/** Weights (partials) times a tangent or cotangent, with the strong zero of scaleBy. */
+const weightV = (w: Value, t: Value): Value => apply(PRIMS.mulStrongZero, [w, t], undefined);
 const divV = (a: Value, b: Value): Value => apply(PRIMS.div, [a, b], undefined);
 const negV = (a: Value): Value => apply(PRIMS.neg, [a], undefined);
 const sumToV = (a: Value, shape: readonly number[]): Value =>
@@ -51,11 +59,21 @@ const sumAxisV = (a: Value, axis: number | null, keepDims: boolean): Value => ap
  */
 function select(env: Env, xs: readonly Value[], f: (a: number[], element: number) => number): Tensor {
   const ts = xs.map(primal);
+  const a = new Array<number>(ts.length);
+  if (ts.length === 1 || ts.every((t) => sameShape(t.shape, ts[0].shape))) {
+    // no broadcasting: read every operand at the same flat index
+    const n = ts[0].size;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < ts.length; j++) a[j] = ts[j].data[i];
+      out[i] = env.round(f(a, i));
+    }
+    return new Tensor(out, ts[0].shape);
+  }
   const shape = broadcastShapes("select", ...ts.map((t) => t.shape));
   const idx = ts.map((t) => K.broadcastIndex(t.shape, shape));
   const n = shapeSize(shape);
   const out = new Float64Array(n);
-  const a = new Array<number>(ts.length);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < ts.length; j++) a[j] = ts[j].data[idx[j][i]];
     out[i] = env.round(f(a, i));
@@ -65,20 +83,18 @@ function select(env: Env, xs: readonly Value[], f: (a: number[], element: number
 
 /** Counts the (broadcast) elements where `at` holds. */
 function countWhere(xs: readonly Tensor[], at: (a: number[]) => boolean): number {
-  if (xs.length === 1) {
-    let c = 0;
-    const d = xs[0].data;
-    const a = [0];
-    for (let i = 0; i < d.length; i++) {
-      a[0] = d[i];
+  const a = new Array<number>(xs.length);
+  let c = 0;
+  if (xs.length === 1 || xs.every((t) => sameShape(t.shape, xs[0].shape))) {
+    const n = xs[0].size;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[i];
       if (at(a)) c++;
     }
     return c;
   }
   const shape = broadcastShapes("kinks", ...xs.map((t) => t.shape));
   const idx = xs.map((t) => K.broadcastIndex(t.shape, shape));
-  const a = new Array<number>(xs.length);
-  let c = 0;
   for (let i = 0; i < idx[0].length; i++) {
     for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[idx[j][i]];
     if (at(a)) c++;
@@ -128,8 +144,8 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
           }
           return acc === null ? null : broadcastToV(acc, outShape);
         },
-        vjp(c) {
-          return ps.map((p, i) => (p === null ? null : sumToV(scaleBy(p, c), shapeOf(xs[i]))));
+        vjp(c, needed) {
+          return ps.map((p, i) => (p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c), shapeOf(xs[i]))));
         },
       };
     },
@@ -283,8 +299,8 @@ function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
       const w = extremumWeights(x, p.axis, isMax, isMax ? env.policy.maxTies : env.policy.minTies, env.policy, env.node, env.round);
       const kept = keptShape(x.shape, p.axis);
       return {
-        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(w, ts[0]), p.axis, p.keepDims)),
-        vjp: (c) => [mulV(w, broadcastToV(reshapeV(c, kept), x.shape))],
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(w, ts[0]), p.axis, p.keepDims)),
+        vjp: (c) => [weightV(w, broadcastToV(reshapeV(c, kept), x.shape))],
       };
     },
     kinks(inputs, p) {
@@ -320,10 +336,10 @@ const matmulPrim: Primitive<MatmulParams> = {
         const t2 = tb ? mm(A, tb, p.transA, p.transB) : null;
         return t1 && t2 ? addV(t1, t2) : (t1 ?? t2);
       },
-      vjp(c) {
+      vjp(c, needed) {
         // C = op(A) op(B): d op(A) = dC op(B)^T and d op(B) = op(A)^T dC, transposed back when op transposes.
-        const gA = p.transA ? mm(B, c, p.transB, true) : mm(c, B, false, !p.transB);
-        const gB = p.transB ? mm(c, A, true, p.transA) : mm(A, c, !p.transA, false);
+        const gA = needed?.[0] === false ? null : p.transA ? mm(B, c, p.transB, true) : mm(c, B, false, !p.transB);
+        const gB = needed?.[1] === false ? null : p.transB ? mm(c, A, true, p.transA) : mm(A, c, !p.transA, false);
         return [gA, gB];
       },
     };
@@ -339,6 +355,13 @@ export const PRIMS = {
   add: elementwise<void>({ name: "add", arity: 2, f: () => (a, b) => a + b, partials: () => [1, 1] }),
   sub: elementwise<void>({ name: "sub", arity: 2, f: () => (a, b) => a - b, partials: () => [1, -1] }),
   mul: elementwise<void>({ name: "mul", arity: 2, f: () => (a, b) => a * b, partials: ([a, b]) => [b, a] }),
+  // the product of linear maps: like mul, but 0 times anything (inf, NaN) is 0
+  mulStrongZero: elementwise<void>({
+    name: "mulStrongZero",
+    arity: 2,
+    f: () => (a, b) => (a === 0 || b === 0 ? 0 : a * b),
+    partials: ([a, b]) => [b, a],
+  }),
   div: elementwise<void>({
     name: "div",
     arity: 2,
@@ -571,8 +594,8 @@ export const PRIMS = {
       // the partials are the softmax weights exp(x - lse)
       const w = call("exp", [subV(xs[0], broadcastToV(reshapeV(y, kept), shape))], undefined);
       return {
-        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(w, ts[0]), p.axis, p.keepDims)),
-        vjp: (c) => [mulV(w, broadcastToV(reshapeV(c, kept), shape))],
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(w, ts[0]), p.axis, p.keepDims)),
+        vjp: (c) => [weightV(w, broadcastToV(reshapeV(c, kept), shape))],
       };
     },
   } as Primitive<AxisParams>,
@@ -613,8 +636,8 @@ export const PRIMS = {
       const ysum = sumAxisV(y, axis, true);
       const g = subV(mulV(soft, broadcastToV(ysum, shape)), y);
       return {
-        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(g, ts[0]), axis, false)),
-        vjp: (c) => [mulV(g, broadcastToV(reshapeV(c, kept), shape)), null],
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(g, ts[0]), axis, false)),
+        vjp: (c) => [weightV(g, broadcastToV(reshapeV(c, kept), shape)), null],
       };
     },
   } as Primitive<void>,
@@ -650,10 +673,10 @@ export const PRIMS = {
       return {
         jvp([ta, tb]) {
           const d = ta && tb ? subV(ta, tb) : ta ? ta : tb ? negV(tb) : null;
-          return d === null ? null : red(mulV(g, d));
+          return d === null ? null : red(weightV(g, d));
         },
         vjp(c) {
-          const gc = mulV(g, broadcastToV(reshapeV(c, kept), shape));
+          const gc = weightV(g, broadcastToV(reshapeV(c, kept), shape));
           return [gc, negV(gc)];
         },
       };
@@ -672,7 +695,8 @@ export const PRIMS = {
       const x = xs[0];
       const shape = shapeOf(x);
       let g: Value;
-      if (primal(y).data[0] === 0) {
+      const xd = primal(x).data;
+      if (xd.every((v) => v === 0)) {
         // at 0 the Clarke set is the unit ball: 0 is in it (PyTorch, TensorFlow); x/||x|| gives NaN (JAX, tfjs)
         if (env.policy.randomSeed !== undefined) {
           const n = shapeSize(shape);
@@ -683,12 +707,20 @@ export const PRIMS = {
         } else {
           g = new Tensor(new Float64Array(shapeSize(shape)).fill(env.policy.norm === "zero" ? 0 : NaN), [...shape]);
         }
+      } else if (primal(y).data[0] === 0 || !Number.isFinite(primal(y).data[0])) {
+        // ||x|| underflowed (or overflowed) although x != 0: x / ||x|| from x scaled by its largest entry
+        let m = 0;
+        for (const v of xd) m = Math.max(m, Math.abs(v));
+        let s2 = 0;
+        for (const v of xd) s2 += (v / m) ** 2;
+        const r = Math.sqrt(s2);
+        g = new Tensor(Float64Array.from(xd, (v) => env.round(v / m / r)), [...shape]);
       } else {
         g = divV(x, y);
       }
       return {
-        jvp: (ts) => (ts[0] === null ? null : sumAxisV(mulV(g, ts[0]), null, false)),
-        vjp: (c) => [mulV(g, c)],
+        jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(g, ts[0]), null, false)),
+        vjp: (c) => [weightV(g, c)],
       };
     },
     kinks(inputs: readonly Tensor[]): KinkHit {

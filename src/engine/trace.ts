@@ -51,8 +51,11 @@ export interface LinEnv extends Env {
 export interface Linear {
   /** Pushes input tangents (null: symbolic zero) forward to the output tangent (null if zero). */
   jvp(tangents: readonly (Value | null)[]): Value | null;
-  /** Pulls an output cotangent back to one cotangent per input (null: symbolic zero). */
-  vjp(cotangent: Value): (Value | null)[];
+  /**
+   * Pulls an output cotangent back to one cotangent per input (null: symbolic zero). `needed[i]` false means
+   * input i is a constant: its cotangent may be skipped (returned as null).
+   */
+  vjp(cotangent: Value, needed?: readonly boolean[]): (Value | null)[];
 }
 
 /** How many elements of one application sit on a kink, and what the policy does there. */
@@ -164,6 +167,20 @@ export function toPrecision(t: Tensor, env: Env): Tensor {
   return markRounded(map1(t, env.round, env.round), env.precision);
 }
 
+const scalarCache: Record<Precision, Map<number, Tensor>> = { float64: new Map(), float32: new Map(), float16: new Map() };
+
+/** The scalar tensor of a number constant, rounded to the precision; shared (tensors are never mutated). */
+function constantScalar(a: number, env: Env): Tensor {
+  const cache = scalarCache[env.precision];
+  let t = cache.get(a);
+  if (t === undefined) {
+    t = markRounded(scalar(env.round(a)), env.precision);
+    if (cache.size > 4096) cache.clear(); // bounded: programs with many distinct constants just recompute
+    cache.set(a, t);
+  }
+  return t;
+}
+
 function mixedError(op: string, v: Tracer): Error {
   const cur = current;
   if (!cur) {
@@ -195,7 +212,7 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
     } else if (a instanceof Tensor) {
       tensors[i] = t ? toPrecision(a, env) : a;
     } else if (typeof a === "number") {
-      tensors[i] = markRounded(scalar(env.round(a)), env.precision);
+      tensors[i] = constantScalar(a, env);
     } else {
       throw new Error(`${prim.name}: argument ${i} must be a number, a Tensor or a traced value, got ${a === null ? "null" : typeof a}`);
     }

@@ -106,7 +106,7 @@ function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions |
   return withTrace(trace, () => {
     const inputs = packed.tensors.map((t, i) => {
       checkFinite(op, t, packed.multi ? `input ${i}` : "input");
-      const rounded = precision === "float64" ? t : new Tensor(t.data.map(trace.round), t.shape);
+      const rounded = new Tensor(roundData(trace, t.data), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr });
       return tr;
@@ -119,6 +119,11 @@ function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions |
     }
     return { trace, inputs, output, packed };
   });
+}
+
+/** Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first. */
+function roundData(trace: Trace, d: Float64Array): Float64Array {
+  return trace.precision === "float64" ? d : d.map(trace.round);
 }
 
 function linEnv(trace: Trace, index: number): LinEnv {
@@ -157,7 +162,10 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
-        const gs = lin.vjp(c);
+        const gs = lin.vjp(
+          c,
+          node.inputs.map((inp) => inp instanceof Tracer),
+        );
         for (let j = 0; j < node.inputs.length; j++) {
           const inp = node.inputs[j];
           const g = gs[j];
@@ -285,7 +293,7 @@ export function vjp<X extends Primal>(
     throw new Error(`vjp: the cotangent has shape ${fmtShape(cot.shape)} but the output has shape ${fmtShape(out.shape)}`);
   }
   checkFinite("vjp", cot, "cotangent");
-  const cots = backward(rec, new Tensor(cot.data, out.shape), false);
+  const cots = backward(rec, new Tensor(roundData(rec.trace, cot.data), out.shape), false);
   const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
   return { value: out, vjp: rec.packed.unpack(grads) as Like<X>, kinks: buildKinkReport(rec.trace) };
 }
@@ -315,7 +323,7 @@ export function jvp<X extends Primal>(
   tp.tensors.forEach((t, i) => checkFinite("jvp", t, "tangent"));
   const tans = forward(
     rec,
-    tp.tensors.map((t, i) => new Tensor(t.data, rec.inputs[i].value.shape)),
+    tp.tensors.map((t, i) => new Tensor(roundData(rec.trace, t.data), rec.inputs[i].value.shape)),
   );
   const out = primal(rec.output);
   const t = rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
@@ -386,9 +394,10 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
     throw new Error("hvp: the direction must have the shape of the input");
   }
   const cots = backward(rec, new Tensor(Float64Array.of(1), out.shape), true);
+  vp.tensors.forEach((t) => checkFinite("hvp", t, "direction"));
   const tans = forward(
     rec,
-    vp.tensors.map((t, i) => new Tensor(t.data, rec.inputs[i].value.shape)),
+    vp.tensors.map((t, i) => new Tensor(roundData(rec.trace, t.data), rec.inputs[i].value.shape)),
   );
   const res = rec.inputs.map((inp) => {
     const g = cots[inp.index];
