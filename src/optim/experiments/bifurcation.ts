@@ -1,0 +1,137 @@
+/**
+ * The ReLU'(0) bifurcation experiment (Bertoin, Bolte, Gerchinovitz and Pauwels, NeurIPS 2021; field notes §8):
+ * two copies of one network, with relu'(0) = 0 and relu'(0) = 1, share the weights and the mini-batches; at each
+ * step both backprop outputs are computed, in the chosen precision, and compared. They differ only when some
+ * relu is evaluated at exactly 0 with a nonzero incoming cotangent: the weights are then in the "bifurcation
+ * zone". Biases are drawn from a continuous law, so exact zeros come from rounding, not from dead layers.
+ *
+ * The trajectory follows the relu'(0) = 0 copy (PyTorch's choice). Had the copies been trained separately they
+ * would coincide exactly up to the first differing step and drift apart after it, so `differ` and `firstStep`
+ * are the same in both designs; `differingSteps` counts the steps at which the shared iterate is in the zone.
+ *
+ * @module
+ */
+import { valueAndGrad } from "../../engine/transforms";
+import { policies } from "../../policy";
+import type { Precision } from "../../precision";
+import { hash32 } from "../../rng";
+import type { Tensor } from "../../tensor";
+import { mlp } from "../models/mlp";
+import type { InitScheme, LossKind } from "../models/mlp";
+import { batchIndices, datasetSize, takeRows } from "../data/dataset";
+import { loadDataset } from "../data/spec";
+import type { DataSource } from "../data/spec";
+import { integer, oneOf, positive } from "../validate";
+import { asList, toPrecision } from "./common";
+
+/** Configuration of {@link bifurcationExperiment}; depth, width and precision may be lists (all combinations). */
+export interface BifurcationConfig {
+  /** Numbers of hidden layers. */
+  readonly depth: number | readonly number[];
+  /** Hidden widths. */
+  readonly width: number | readonly number[];
+  readonly precision: Precision | readonly Precision[];
+  readonly batchSize: number;
+  /** Independent runs (initializations and batch sequences) per configuration. */
+  readonly runs: number;
+  /** SGD steps per run. */
+  readonly steps: number;
+  readonly seed: number;
+  /** Default: { kind: "regression", seed, n: 256, inputDim: 2 }. */
+  readonly data?: DataSource;
+  /** SGD step size (default 0.01). */
+  readonly stepSize?: number;
+  /** Weight initialization (default "pytorch"; biases follow the same continuous law). */
+  readonly init?: InitScheme;
+  readonly loss?: LossKind;
+}
+
+/** One run of one configuration. */
+export interface BifurcationRow {
+  readonly precision: Precision;
+  readonly depth: number;
+  readonly width: number;
+  readonly run: number;
+  /** Whether the two backprop outputs ever differed. */
+  readonly differ: boolean;
+  /** The first step at which they differed (-1 if never). */
+  readonly firstStep: number;
+  /** At how many steps they differed. */
+  readonly differingSteps: number;
+  readonly steps: number;
+  /** The largest |difference| of a gradient entry over the run. */
+  readonly maxDifference: number;
+  /** Relu evaluations at exactly 0 over the run (forward passes of the relu'(0) = 0 copy). */
+  readonly reluZeros: number;
+}
+
+/**
+ * Runs the bifurcation experiment for every (precision, depth, width): per run, whether and when the backprop
+ * outputs with relu'(0) = 0 and relu'(0) = 1 differ along an SGD trajectory.
+ *
+ * @example
+ * ```ts
+ * import { bifurcationExperiment, assert } from "nonsmooth-ad";
+ * const rows = bifurcationExperiment({ depth: 1, width: 4, precision: "float64", batchSize: 4, runs: 2, steps: 3, seed: 0 });
+ * assert(rows.every((r) => !r.differ), "float64: no disagreement");
+ * ```
+ */
+export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow[] {
+  const where = "bifurcationExperiment";
+  const depths = asList(config.depth).map((d) => integer(where, "depth", d, 1));
+  const widths = asList(config.width).map((w) => integer(where, "width", w, 1));
+  const precisions = asList(config.precision).map((p) => toPrecision(where, p));
+  const batchSize = integer(where, "batchSize", config.batchSize, 1);
+  const runs = integer(where, "runs", config.runs, 1);
+  const steps = integer(where, "steps", config.steps, 1);
+  const stepSize = positive(where, "stepSize", config.stepSize ?? 0.01);
+  const scheme = oneOf(where, "init", config.init ?? "pytorch", ["uniform", "pytorch", "he"] as const);
+  const data = loadDataset(config.data ?? { kind: "regression", seed: config.seed, n: 256, inputDim: 2 });
+  const n = datasetSize(data);
+  if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
+  const outputs = Array.isArray(data.y) ? (data.numClasses as number) : (data.y as Tensor).shape[1];
+  const zero = policies.reluAt(0);
+  const one = policies.reluAt(1);
+  const rows: BifurcationRow[] = [];
+  for (const precision of precisions) {
+    for (const depth of depths) {
+      for (const width of widths) {
+        const net = mlp({ sizes: [data.X.shape[1], ...new Array(depth).fill(width), outputs], activation: "relu" });
+        for (let run = 0; run < runs; run++) {
+          const runSeed = hash32(hash32(config.seed >>> 0, run), hash32(depth, width));
+          let w = net.init(runSeed, { scheme, biases: scheme === "he" ? "uniform" : "scheme" });
+          let firstStep = -1;
+          let differingSteps = 0;
+          let maxDifference = 0;
+          let reluZeros = 0;
+          for (let k = 0; k < steps; k++) {
+            const J = net.loss(takeRows(data, batchIndices(runSeed, k, n, batchSize)), { loss: config.loss });
+            const a = valueAndGrad(J, w, { policy: zero, precision });
+            const b = valueAndGrad(J, w, { policy: one, precision });
+            if (!Number.isFinite(a.value)) {
+              throw new Error(`${where}: the loss is ${a.value} at step ${k} of run ${run} (${precision}, depth ${depth}, width ${width}); lower the step size`);
+            }
+            reluZeros += a.kinks.byKey.relu ?? 0;
+            let diff = 0;
+            let same = true;
+            for (let i = 0; i < w.length; i++) {
+              if (!Object.is(a.grad[i], b.grad[i])) same = false;
+              const d = Math.abs(a.grad[i] - b.grad[i]);
+              if (d > diff || Number.isNaN(d)) diff = Number.isNaN(d) ? Infinity : d;
+            }
+            if (!same) {
+              differingSteps++;
+              if (firstStep < 0) firstStep = k;
+              maxDifference = Math.max(maxDifference, diff);
+            }
+            const next = new Float64Array(w.length);
+            for (let i = 0; i < w.length; i++) next[i] = w[i] - stepSize * a.grad[i];
+            w = next;
+          }
+          rows.push({ precision, depth, width, run, differ: firstStep >= 0, firstStep, differingSteps, steps, maxDifference, reluZeros });
+        }
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,45 @@
+/**
+ * Pieces shared by the experiment runners: building models and optimizers from plain configurations.
+ *
+ * @module
+ */
+import { mlp } from "../models/mlp";
+import type { Mlp, MlpOptions } from "../models/mlp";
+import { makeOptimizer } from "../optimizers/make";
+import type { Optimizer, OptimizerSpec } from "../optimizers/types";
+import type { StepSize } from "../schedules";
+import { PRECISIONS } from "../../precision";
+import type { Precision } from "../../precision";
+
+/** A model, or the options that build it (the form worker threads receive). */
+export type ModelSource = Mlp | MlpOptions;
+
+/** The model a source describes. */
+export function toModel(where: string, m: ModelSource): Mlp {
+  if (m === null || typeof m !== "object") throw new Error(`${where}: model must be an mlp(...) or its options { sizes, ... }`);
+  return typeof (m as Mlp).forward === "function" ? (m as Mlp) : mlp(m as MlpOptions);
+}
+
+/** The optimizer a configuration names; a schedule given beside an optimizer object is an error. */
+export function toOptimizer(where: string, o: Optimizer<any> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<any> {
+  if (o === undefined) return makeOptimizer({ name: "sgd" }, schedule);
+  if (typeof (o as Optimizer).update === "function") {
+    if (schedule !== undefined) {
+      throw new Error(`${where}: pass the schedule to the optimizer (e.g. sgd({ stepSize: schedule })) or give the optimizer as a spec like { name: "sgd" }`);
+    }
+    return o as Optimizer<any>;
+  }
+  return makeOptimizer(o as OptimizerSpec, schedule);
+}
+
+/** Checks a precision name. */
+export function toPrecision(where: string, p: unknown): Precision {
+  const v = p ?? "float64";
+  if (!PRECISIONS.includes(v as Precision)) throw new Error(`${where}: precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(p)}`);
+  return v as Precision;
+}
+
+/** Returns `v` as an array (a single value becomes a one-element array). */
+export function asList<T>(v: T | readonly T[]): T[] {
+  return Array.isArray(v) ? [...v] : [v as T];
+}

@@ -1,0 +1,106 @@
+/**
+ * How often some relu is evaluated at exactly 0 in random networks (the talk, Issue III: "nonsmooth zones of
+ * neural nets can be significantly activated"). Weights are uniform on [-1, 1] as in the talk's figure; with zero
+ * biases a layer whose pre-activations are all <= 0 outputs exact zeros, and the next layer then applies relu to
+ * exactly 0; with continuous biases exact zeros only come from rounding.
+ *
+ * @module
+ */
+import { evaluate } from "../../engine/transforms";
+import { Tensor } from "../../tensor";
+import { Rng, hash32 } from "../../rng";
+import type { Precision } from "../../precision";
+import { mlp } from "../models/mlp";
+import { loadDataset } from "../data/spec";
+import type { DataSource } from "../data/spec";
+import { integer, oneOf } from "../validate";
+import { asList, toPrecision } from "./common";
+
+/** Configuration of {@link reluZeroProbability}; widths, depths and precisions may be lists (all combinations). */
+export interface ReluZeroConfig {
+  /** Hidden layer widths to try. */
+  readonly widths: number | readonly number[];
+  /** Numbers of hidden layers to try. */
+  readonly depths: number | readonly number[];
+  /** "zero" (as in the talk's figure) or "uniform" on [-1, 1]. Default "zero". */
+  readonly biases?: "zero" | "uniform";
+  /** "uniform" inputs on [-1, 1]^inputDim, or rows of a data set. Default "uniform". */
+  readonly inputs?: "uniform" | DataSource;
+  /** Input dimension for uniform inputs. Default 2. */
+  readonly inputDim?: number;
+  /** One or more precisions. Default "float64". */
+  readonly precision?: Precision | readonly Precision[];
+  /** Random networks (each with one random input) per configuration. */
+  readonly samples: number;
+  readonly seed: number;
+}
+
+/** One configuration's estimate. */
+export interface ReluZeroRow {
+  readonly width: number;
+  readonly depth: number;
+  readonly biases: "zero" | "uniform";
+  readonly inputs: string;
+  readonly precision: Precision;
+  readonly samples: number;
+  /** Samples in which at least one relu was evaluated at exactly 0. */
+  readonly hits: number;
+  /** hits / samples. */
+  readonly probability: number;
+  /** Mean number of relu evaluations at 0 per sample. */
+  readonly meanKinks: number;
+}
+
+/**
+ * Estimates, for each width, depth and precision, the probability that a random relu network (weights uniform
+ * on [-1, 1], scalar output) applies relu to exactly 0 on a random input; counted by the kink report of the
+ * forward pass. Sample s of a configuration uses the same network and input at every precision.
+ *
+ * @example
+ * ```ts
+ * import { reluZeroProbability, assert } from "nonsmooth-ad";
+ * const rows = reluZeroProbability({ widths: 2, depths: [1, 6], samples: 100, seed: 0 });
+ * assert(rows[0].probability === 0, "one layer: pre-activations of a continuous input are never exactly 0");
+ * assert(rows[1].probability > 0.1, "deep and narrow with zero biases: dead layers feed exact zeros forward");
+ * ```
+ */
+export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
+  const where = "reluZeroProbability";
+  const widths = asList(config.widths).map((w) => integer(where, "width", w, 1));
+  const depths = asList(config.depths).map((d) => integer(where, "depth", d, 1));
+  const precisions = asList(config.precision ?? "float64").map((p) => toPrecision(where, p));
+  const biases = oneOf(where, "biases", config.biases ?? "zero", ["zero", "uniform"] as const);
+  const samples = integer(where, "samples", config.samples, 1);
+  const source = config.inputs ?? "uniform";
+  const data = source === "uniform" ? undefined : loadDataset(source);
+  const inputDim = data ? data.X.shape[1] : integer(where, "inputDim", config.inputDim ?? 2, 1);
+  const inputsLabel = data ? data.name : "uniform";
+  const rows: ReluZeroRow[] = [];
+  for (const depth of depths) {
+    for (const width of widths) {
+      const net = mlp({ sizes: [inputDim, ...new Array(depth).fill(width), 1], activation: "relu", bias: true });
+      const hits = new Map<Precision, number>(precisions.map((p) => [p, 0]));
+      const kinks = new Map<Precision, number>(precisions.map((p) => [p, 0]));
+      for (let s = 0; s < samples; s++) {
+        const sampleSeed = hash32(hash32(config.seed >>> 0, s), hash32(width, depth));
+        const w = net.init(sampleSeed, { scheme: "uniform", biases });
+        const rng = new Rng(hash32(sampleSeed, 0x1234567));
+        let x: Tensor;
+        if (data) {
+          const r = rng.int(data.X.shape[0]);
+          x = new Tensor(data.X.data.slice(r * inputDim, (r + 1) * inputDim), [1, inputDim]);
+        } else x = new Tensor(Float64Array.from({ length: inputDim }, () => rng.uniform(-1, 1)), [1, inputDim]);
+        for (const precision of precisions) {
+          const count = evaluate((p) => net.forward(p, x), w, { precision }).kinks.byKey.relu ?? 0;
+          if (count > 0) hits.set(precision, (hits.get(precision) ?? 0) + 1);
+          kinks.set(precision, (kinks.get(precision) ?? 0) + count);
+        }
+      }
+      for (const precision of precisions) {
+        const h = hits.get(precision) ?? 0;
+        rows.push({ width, depth, biases, inputs: inputsLabel, precision, samples, hits: h, probability: h / samples, meanKinks: (kinks.get(precision) ?? 0) / samples });
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs many configurations of an experiment on all cores with worker threads. Functions cannot be sent to a
+ * worker, so the runner is named (a built-in runner, or a CommonJS module's export) and each worker loads the
+ * compiled library (dist/). Every configuration is run by the same code with the same seeds in either mode, so
+ * the results are identical to a sequential run.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { resolveRunner } from "./runners";
+import type { ModuleRunner, RunnerName } from "./runners";
+
+/** Progress of a sweep, reported after each finished configuration. */
+export interface SweepProgress {
+  /** Configurations finished so far. */
+  readonly done: number;
+  readonly total: number;
+  /** The configuration that just finished. */
+  readonly index: number;
+  /** Milliseconds since the sweep started. */
+  readonly elapsedMs: number;
+}
+
+/** Options of {@link sweep}. */
+export interface SweepOptions {
+  /** Worker threads (default: the number of cores; 0 or 1 runs in this thread). */
+  readonly workers?: number;
+  /** Called after each configuration finishes. */
+  readonly onProgress?: (p: SweepProgress) => void;
+}
+
+function workerScript(): string {
+  const candidates = [path.join(__dirname, "sweep-worker.js"), path.resolve(__dirname, "../../../dist/optim/experiments/sweep-worker.js")];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`sweep: the compiled worker (dist/optim/experiments/sweep-worker.js) was not found: build the library first (npm run build)`);
+  return found;
+}
+
+function defaultWorkers(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+async function sequential<R>(configs: readonly unknown[], fn: (c: any) => R, onProgress: SweepOptions["onProgress"]): Promise<R[]> {
+  const start = Date.now();
+  const out: R[] = [];
+  for (let i = 0; i < configs.length; i++) {
+    try {
+      out.push(fn(configs[i]));
+    } catch (e) {
+      throw new Error(`sweep: configuration ${i} failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+    onProgress?.({ done: i + 1, total: configs.length, index: i, elapsedMs: Date.now() - start });
+    await new Promise((r) => setImmediate(r)); // let progress displays update between configurations
+  }
+  return out;
+}
+
+/**
+ * Runs `runner` on every configuration, in parallel on worker threads, and resolves with the results in the
+ * order of `configs` (each result is the runner's return value, usually an array of rows: `.flat()` joins them).
+ * `runner` is the name of a built-in runner ({@link runners}), `{ module, export }` naming a CommonJS module by
+ * absolute path, or, for a sequential run only, a function.
+ *
+ * @example
+ * ```ts
+ * import { sweep, assertEqual } from "nonsmooth-ad";
+ * const configs = [0.5, 0.25].map((c) => ({ f: "absPlusHalfSquare", x0: [1, 1], steps: 5, schedule: c }));
+ * const seq = await sweep(configs, "oscillationCompensation", { workers: 1 });
+ * const par = await sweep(configs, "oscillationCompensation", { workers: 2 });
+ * assertEqual(par, seq);
+ * ```
+ */
+export async function sweep<R = unknown>(
+  configs: readonly unknown[],
+  runner: RunnerName | ModuleRunner | ((config: any) => R),
+  options: SweepOptions = {},
+): Promise<R[]> {
+  if (!Array.isArray(configs)) throw new Error("sweep: configs must be an array of configurations");
+  const requested = options.workers ?? defaultWorkers();
+  if (!(Number.isInteger(requested) && requested >= 0)) throw new Error(`sweep: workers must be an integer >= 0, got ${String(options.workers)}`);
+  const fn = resolveRunner(runner) as (c: any) => R;
+  const workers = Math.min(requested, configs.length);
+  if (typeof runner === "function") {
+    if (requested > 1) {
+      throw new Error("sweep: a function cannot be sent to worker threads; name a runner (e.g. \"trainingRun\") or a module { module, export }, or pass workers: 1");
+    }
+    return sequential(configs, fn, options.onProgress);
+  }
+  if (workers <= 1) return sequential(configs, fn, options.onProgress);
+
+  const script = workerScript();
+  const results = new Array<R>(configs.length);
+  const start = Date.now();
+  return new Promise<R[]>((resolve, reject) => {
+    const pool: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    const stop = () => pool.forEach((w) => void w.terminate());
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      stop();
+      reject(err);
+    };
+    const feed = (w: Worker) => {
+      if (next < configs.length) {
+        const index = next++;
+        try {
+          w.postMessage({ index, runner, config: configs[index] });
+        } catch (e) {
+          fail(new Error(`sweep: configuration ${index} cannot be sent to a worker (${(e as Error).message}); configurations must be plain data`));
+        }
+      }
+    };
+    for (let i = 0; i < workers; i++) {
+      const w = new Worker(script);
+      pool.push(w);
+      w.on("message", (m: { index: number; result?: R; error?: string }) => {
+        if (failed) return;
+        if (m.error !== undefined) return fail(new Error(`sweep: configuration ${m.index} failed: ${m.error}`));
+        results[m.index] = m.result as R;
+        done++;
+        try {
+          options.onProgress?.({ done, total: configs.length, index: m.index, elapsedMs: Date.now() - start });
+        } catch (e) {
+          return fail(e as Error);
+        }
+        if (done === configs.length) {
+          stop();
+          resolve(results);
+        } else feed(w);
+      });
+      w.on("error", (e) => fail(new Error(`sweep: a worker crashed: ${e.message}`)));
+      w.on("exit", (code) => {
+        if (!failed && done < configs.length && code !== 0) fail(new Error(`sweep: a worker exited with code ${code}`));
+      });
+      feed(w);
+    }
+  });
+}
