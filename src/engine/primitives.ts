@@ -119,12 +119,13 @@ export interface ElementwiseSpec<P> {
 /** Builds an elementwise primitive: both linear maps come from the one list of partials. */
 export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
   const { name, arity } = spec;
+  let fNoParams: ((...a: number[]) => number) | undefined; // the scalar function of a parameterless primitive, built once
   return {
     name,
     secondOrder: spec.secondOrder ?? true,
     describe: spec.describe,
     value(inputs, params, env) {
-      const f = spec.f(params);
+      const f = params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params);
       if (arity === 1) return K.map1(inputs[0], f, env.round);
       if (arity === 2) return K.map2(name, inputs[0], inputs[1], f, env.round);
       return K.mapN(name, [...inputs], f, env.round);

@@ -88,6 +88,8 @@ export interface TapeNode {
   readonly params: unknown;
   readonly inputs: readonly (Tracer | Tensor)[];
   readonly output: Tracer;
+  /** Which inputs are traced (need a cotangent). */
+  readonly needed?: readonly boolean[];
   /** Cached linearization on primal tensors (shared by forward and reverse mode). */
   lin?: Linear;
 }
@@ -226,9 +228,13 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
   }
   if (!traced || !t) return out;
   const inputs = new Array<Tracer | Tensor>(n);
-  for (let i = 0; i < n; i++) inputs[i] = args[i] instanceof Tracer ? (args[i] as Tracer) : tensors[i];
+  const needed = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    needed[i] = args[i] instanceof Tracer;
+    inputs[i] = needed[i] ? (args[i] as Tracer) : tensors[i];
+  }
   const tr = new Tracer(t, t.nodes.length, out);
-  t.nodes.push({ prim, params, inputs, output: tr });
+  t.nodes.push({ prim, params, inputs, output: tr, needed });
   return tr;
 }
 

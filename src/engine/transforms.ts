@@ -108,7 +108,7 @@ function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions |
       checkFinite(op, t, packed.multi ? `input ${i}` : "input");
       const rounded = new Tensor(roundData(trace, t.data), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
-      trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr });
+      trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
       return tr;
     });
     const output = f(packed.multi ? inputs : inputs[0]);
@@ -162,10 +162,7 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
-        const gs = lin.vjp(
-          c,
-          node.inputs.map((inp) => inp instanceof Tracer),
-        );
+        const gs = lin.vjp(c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
         for (let j = 0; j < node.inputs.length; j++) {
           const inp = node.inputs[j];
           const g = gs[j];
