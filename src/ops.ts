@@ -7,7 +7,8 @@
  */
 import { PRIMS } from "./engine/primitives";
 import { apply, shapeOf, primal } from "./engine/trace";
-import type { Value, Tracer } from "./engine/trace";
+import { Tracer } from "./engine/trace";
+import type { Value } from "./engine/trace";
 import { Tensor, fmtShape, shapeSize } from "./tensor";
 import { normAxis } from "./kernels";
 
@@ -207,6 +208,7 @@ export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | 
   const shape = shapeOf(logits);
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
+  if ((targets as unknown) instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
   if (targets instanceof Tensor) y = targets;
   else {
     const C = shape[shape.length - 1];

@@ -245,8 +245,12 @@ export interface ValueAndGrad<G> {
  * ```
  */
 export function valueAndGrad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): ValueAndGrad<Like<X>> {
-  const rec = record("valueAndGrad", f as (x: any) => Value, x, options);
-  const out = scalarOutput("valueAndGrad", rec);
+  return reverseScalar("valueAndGrad", f, x, options);
+}
+
+function reverseScalar<X extends Primal>(op: string, f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): ValueAndGrad<Like<X>> {
+  const rec = record(op, f as (x: any) => Value, x, options);
+  const out = scalarOutput(op, rec);
   const one = new Tensor(Float64Array.of(1), out.shape);
   const cots = backward(rec, one, false);
   const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
@@ -264,7 +268,7 @@ export function valueAndGrad<X extends Primal>(f: (x: Traced<X>) => Value, x: X,
  * ```
  */
 export function grad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): Like<X> {
-  return valueAndGrad(f, x, options).grad;
+  return reverseScalar("grad", f, x, options).grad;
 }
 
 /**
