@@ -44,3 +44,5 @@ export { runners } from "./experiments/runners";
 export type { RunnerName, ModuleRunner } from "./experiments/runners";
 export { sweep } from "./experiments/sweep";
 export type { SweepOptions, SweepProgress } from "./experiments/sweep";
+export { gradientSampling } from "./optimizers/gradient-sampling";
+export type { GradientSamplingOptions, GradientSamplingState } from "./optimizers/gradient-sampling";
