@@ -41,6 +41,17 @@ const soft = tensor([
   [0.25, 0.25, 0.25, 0.25],
 ]);
 
+const C23 = tensor([
+  [0.5, -1.25, 2],
+  [-0.75, 1.5, 0.25],
+]);
+const C32 = tensor([
+  [1, -0.5],
+  [0.25, 2],
+  [-1.5, 0.75],
+]);
+const C3 = tensor([0.3, -0.6, 0.9]);
+
 const cases: Case[] = [
   { name: "add", shapes: [s(2, 3), s(2, 3)], f: N.add },
   { name: "add broadcast [2,3]+[3]", shapes: [s(2, 3), s(3)], f: N.add },
@@ -121,6 +132,19 @@ const cases: Case[] = [
   { name: "squaredError", shapes: [s(3, 2), s(3, 2)], f: N.squaredError },
   { name: "squaredError of vectors", shapes: [s(4), s(4)], f: N.squaredError },
   { name: "squaredError of scalars", shapes: [s(), s()], f: N.squaredError },
+  // one operand a constant tensor (no cotangent is computed for it), in either position
+  { name: "matmul constant [2,3] x traced [3,4]", shapes: [s(3, 4)], f: (b: Value) => N.matmul(C23, b) },
+  { name: "matmul traced [4,3] x constant [3,2]", shapes: [s(4, 3)], f: (a: Value) => N.matmul(a, C32) },
+  { name: "matmul constant vector x traced matrix", shapes: [s(3, 2)], f: (b: Value) => N.matmul(C3, b) },
+  { name: "mul by a constant tensor, broadcast", shapes: [s(2, 1)], f: (a: Value) => N.mul(C23, a) },
+  { name: "div of a constant tensor", shapes: [s(3)], f: (a: Value) => N.div(C23, a), domains: [awayFromZero] },
+  { name: "sub from a constant, broadcast", shapes: [s()], f: (a: Value) => N.sub(C23, a) },
+  { name: "maximum with a constant tensor", shapes: [s(2, 3)], f: (a: Value) => N.maximum(a, C23), pre: (xs) => xs[0].data.every((v, i) => Math.abs(v - C23.data[i]) > 1e-3) },
+  { name: "minimum of a constant tensor and a broadcast scalar", shapes: [s()], f: (a: Value) => N.minimum(C23, a), pre: (xs) => C23.data.every((v) => Math.abs(v - xs[0].data[0]) > 1e-3) },
+  { name: "concat with a constant", shapes: [s(1, 3)], f: (a: Value) => N.concat([C23, a, C23], 0) },
+  { name: "squaredError against a constant target", shapes: [s(2, 3)], f: (a: Value) => N.squaredError(a, C23) },
+  { name: "squaredError of a constant prediction", shapes: [s(2, 3)], f: (a: Value) => N.squaredError(C23, a) },
+  { name: "a constant-only branch added to a traced one", shapes: [s(2, 3)], f: (a: Value) => N.add(N.mul(a, N.exp(C23)), N.sum(N.relu(C23))) },
 ];
 
 describe("tier 1: jvp matches central differences and jvp/vjp are adjoint at smooth points", () => {
