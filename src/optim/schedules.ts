@@ -104,7 +104,7 @@ function logarithmic(c: number): Schedule {
  * @example
  * ```ts
  * import { schedules, assertEqual } from "nonsmooth-ad";
- * const g = schedules.custom((k) => (k < 10 ? 0.1 : 0.01), "two-phase");
+ * const g = schedules.custom((k: number) => (k < 10 ? 0.1 : 0.01), "two-phase");
  * assertEqual(g(20), 0.01);
  * ```
  */

@@ -23,7 +23,7 @@ export interface AdamState extends OptState {
  * ```ts
  * import { adam, assertClose } from "nonsmooth-ad";
  * const opt = adam({ stepSize: 0.05 });
- * let x = Float64Array.of(1, -1), s = opt.init(x);
+ * let x: Float64Array = Float64Array.of(1, -1), s = opt.init(x);
  * for (let k = 0; k < 500; k++) ({ params: x, state: s } = opt.update([2 * x[0], 2 * x[1]], s, x));
  * assertClose(Array.from(x), [0, 0], 1e-3);
  * ```

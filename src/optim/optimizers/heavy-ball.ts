@@ -22,7 +22,7 @@ export interface HeavyBallState extends OptState {
  * ```ts
  * import { heavyBall, assertClose } from "nonsmooth-ad";
  * const opt = heavyBall({ stepSize: 0.1, beta: 0.5 });
- * let x = Float64Array.of(3, -2), s = opt.init(x);
+ * let x: Float64Array = Float64Array.of(3, -2), s = opt.init(x);
  * for (let k = 0; k < 200; k++) ({ params: x, state: s } = opt.update([x[0], 4 * x[1]], s, x));
  * assertClose(Array.from(x), [0, 0], 1e-9);
  * ```

@@ -21,7 +21,7 @@ export type SgdState = OptState;
  * ```ts
  * import { sgd, assertClose } from "nonsmooth-ad";
  * const opt = sgd({ stepSize: 0.5 });
- * let x = Float64Array.of(4), s = opt.init(x);
+ * let x: Float64Array = Float64Array.of(4), s = opt.init(x);
  * for (let k = 0; k < 50; k++) ({ params: x, state: s } = opt.update([2 * x[0]], s, x)); // f = x²
  * assertClose(x[0], 0, 1e-12);
  * ```

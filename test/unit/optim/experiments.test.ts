@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bifurcationExperiment, oscillationCompensation, policies, reluZeroProbability, schedules, sgd, sweep, tensor, Tensor, trainingRun, train } from "../../../src";
 import type { TrainingRunConfig } from "../../../src";
@@ -117,6 +118,12 @@ describe("sweep", () => {
     const cfg = { ...moons, policy: policies.reluAt(1), data: { name: "m", X: tensor([[0, 0], [1, 1], [2, 0], [0, 2]]), y: [0, 1, 0, 1], numClasses: 2 }, batchSize: 2, steps: 4 };
     const [par] = await sweep([cfg, cfg], "trainingRun", { workers: 2 });
     expect(par).toEqual(trainingRun(cfg));
+  }, 30_000);
+  it("runs a user runner named by module path and export", async () => {
+    const runner = { module: path.join(__dirname, "fixtures", "square-runner.cjs"), export: "square" };
+    const out = await sweep([{ x: 2 }, { x: 3 }, { x: 4 }], runner, { workers: 2 });
+    expect(out.flat()).toEqual([{ x: 2, y: 4 }, { x: 3, y: 9 }, { x: 4, y: 16 }]);
+    await expect(sweep([{ x: 1 }], { module: runner.module, export: "cube" }, { workers: 1 })).rejects.toThrow(/has no function export "cube"/);
   }, 30_000);
   it("reports failures and refuses functions on workers", async () => {
     await expect(sweep([{ ...moons, batchSize: 1000 }], "trainingRun", { workers: 1 })).rejects.toThrow(/configuration 0 failed: .*batch size 1000/);
