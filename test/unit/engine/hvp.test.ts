@@ -58,4 +58,21 @@ describe("tier 3: hvp matches finite differences of gradients, and H is symmetri
     const quad = hvp((x: any) => N.sum(N.square(x)), [1, 2, 3], v) as number[];
     if (quad.join() !== [2, -4, 1].join()) throw new Error(`H v of sum(x^2): ${quad}`);
   });
+  it("at a kink the policy's choice is a constant: f = sum(relu(x) * x) has H = diag(2 relu'(x)) exactly", () => {
+    const f = (x: any) => N.sum(N.mul(N.relu(x), x));
+    for (const s of [0, 0.25, 1]) {
+      const policy = N.policies.reluAt(s);
+      const H = [0, 1, 2].map((j) => hvp(f, [0, 1, -1], [0, 1, 2].map((i) => (i === j ? 1 : 0)), { policy }) as number[]);
+      if (JSON.stringify(H) !== JSON.stringify([[2 * s, 0, 0], [0, 2, 0], [0, 0, 0]])) throw new Error(`s = ${s}: H = ${JSON.stringify(H)}`);
+    }
+  });
+  it("hvp rejects a non-finite direction", () => {
+    let msg = "";
+    try {
+      hvp((x: any) => N.sum(N.square(x)), [1, 2], [1, NaN]);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    if (!msg.includes("hvp: the direction has a non-finite value NaN at flat index 1")) throw new Error(`message: ${msg}`);
+  });
 });
