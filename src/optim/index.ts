@@ -36,8 +36,8 @@ export type { TrainingRunConfig, TrainingRow, TrainingResult } from "./experimen
 export type { ModelSource } from "./experiments/common";
 export { reluZeroProbability } from "./experiments/relu-zero";
 export type { ReluZeroConfig, ReluZeroRow } from "./experiments/relu-zero";
-export { bifurcationExperiment } from "./experiments/bifurcation";
-export type { BifurcationConfig, BifurcationRow } from "./experiments/bifurcation";
+export { bifurcationExperiment, summarizeBifurcation } from "./experiments/bifurcation";
+export type { BifurcationConfig, BifurcationRow, BifurcationSummaryRow } from "./experiments/bifurcation";
 export { oscillationCompensation, testFunctions } from "./experiments/oscillation";
 export type { OscillationConfig, OscillationRow, TestFunction } from "./experiments/oscillation";
 export { runners } from "./experiments/runners";

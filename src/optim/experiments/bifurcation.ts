@@ -135,3 +135,49 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
   }
   return rows;
 }
+
+/** Per (precision, depth, width): the share of runs whose two backprop outputs ever differed. */
+export interface BifurcationSummaryRow {
+  readonly precision: Precision;
+  readonly depth: number;
+  readonly width: number;
+  readonly runs: number;
+  /** Runs in which the outputs differed at least once, over runs. */
+  readonly shareDiffering: number;
+  /** Mean first differing step over the runs that differed (NaN if none did). */
+  readonly meanFirstStep: number;
+  /** Mean share of steps with differing outputs, over all runs. */
+  readonly meanShareOfSteps: number;
+}
+
+/**
+ * Aggregates the rows of {@link bifurcationExperiment} per (precision, depth, width), in order of appearance.
+ *
+ * @example
+ * ```ts
+ * import { bifurcationExperiment, summarizeBifurcation, assertEqual } from "nonsmooth-ad";
+ * const rows = bifurcationExperiment({ depth: 1, width: 4, precision: "float64", batchSize: 4, runs: 2, steps: 2, seed: 0 });
+ * assertEqual(summarizeBifurcation(rows).map((r) => [r.runs, r.shareDiffering]), [[2, 0]]);
+ * ```
+ */
+export function summarizeBifurcation(rows: readonly BifurcationRow[]): BifurcationSummaryRow[] {
+  const groups = new Map<string, BifurcationRow[]>();
+  for (const r of rows) {
+    const key = `${r.precision}|${r.depth}|${r.width}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].map((g) => {
+    const differing = g.filter((r) => r.differ);
+    return {
+      precision: g[0].precision,
+      depth: g[0].depth,
+      width: g[0].width,
+      runs: g.length,
+      shareDiffering: differing.length / g.length,
+      meanFirstStep: differing.length ? differing.reduce((s, r) => s + r.firstStep, 0) / differing.length : NaN,
+      meanShareOfSteps: g.reduce((s, r) => s + r.differingSteps / r.steps, 0) / g.length,
+    };
+  });
+}

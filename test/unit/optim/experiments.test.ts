@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bifurcationExperiment, oscillationCompensation, policies, reluZeroProbability, schedules, sgd, sweep, tensor, Tensor, trainingRun, train } from "../../../src";
+import { bifurcationExperiment, summarizeBifurcation, oscillationCompensation, policies, reluZeroProbability, schedules, sgd, sweep, tensor, Tensor, trainingRun, train } from "../../../src";
 import type { TrainingRunConfig } from "../../../src";
 
 const moons: TrainingRunConfig = {
@@ -84,6 +84,8 @@ describe("bifurcationExperiment", () => {
     const rows = bifurcationExperiment({ ...small, precision: "float16" });
     const differing = rows.filter((r) => r.differ);
     expect(differing.length).toBeGreaterThan(5);
+    const [summary] = summarizeBifurcation(rows);
+    expect(summary).toMatchObject({ precision: "float16", depth: 1, width: 32, runs: 10, shareDiffering: differing.length / 10 });
     for (const r of differing) {
       expect(r.firstStep).toBeGreaterThanOrEqual(0);
       expect(r.differingSteps).toBeGreaterThan(0);
