@@ -12,21 +12,20 @@ export type Precision = "float64" | "float32" | "float16";
 /** Every precision, in decreasing order of accuracy. */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
-const F16_MAX = 65504;
-const F16_MIN_EXPONENT = -14; // smallest normal exponent; below it the spacing stays 2^-24 (subnormals)
 
-/** Rounds half to even: `q` is a float64 whose fractional part is exact. */
-function roundHalfEven(q: number): number {
-  const f = Math.floor(q);
-  const diff = q - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
+// Powers of two 2^(e + 42) for the binary16 exponents e = -14 ... 15 (see f16round).
+const MAGIC: number[] = Array.from({ length: 30 }, (_, i) => 2 ** (i - 14 + 42));
+const bits = new Float64Array(1);
+const bitsHi = new Uint32Array(bits.buffer, 4, 1); // the high word (sign, exponent) on little-endian machines
+const littleEndian = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
 
 /**
  * Rounds a float64 to the nearest IEEE 754 binary16 value (ties to even, gradual underflow to subnormals,
  * overflow to ±Infinity), returned as a float64. Node 20 has no `Math.f16round`, hence this function.
+ *
+ * How: for |x| in [2^e, 2^(e+1)) (e clamped below at -14, the subnormal spacing), binary16 values are the
+ * multiples of 2^(e-10). Adding C = 2^(e+42) moves |x| into a binade where float64's own spacing is 2^(e-10),
+ * so the addition rounds |x| to that grid, ties to even, in one hardware operation; subtracting C is exact.
  *
  * @example
  * ```ts
@@ -37,17 +36,22 @@ function roundHalfEven(q: number): number {
  * ```
  */
 export function f16round(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const a = Math.abs(x);
-  let e = Math.floor(Math.log2(a));
-  // Math.log2 may be off by one ulp near powers of two: correct the exponent exactly.
-  if (2 ** e > a) e -= 1;
-  else if (2 ** (e + 1) <= a) e += 1;
-  if (e < F16_MIN_EXPONENT) e = F16_MIN_EXPONENT;
-  const ulp = 2 ** (e - 10); // 10 fraction bits
-  const r = roundHalfEven(a / ulp) * ulp; // a / ulp is exact: ulp is a power of two
-  if (r > F16_MAX) return x > 0 ? Infinity : -Infinity;
-  return x > 0 ? r : -r;
+  if (x !== x || x === 0) return x;
+  const a = x < 0 ? -x : x;
+  if (a >= 65520) return x < 0 ? -Infinity : Infinity; // 65520 is the tie between 65504 and 2^16: to even = overflow
+  let e: number;
+  if (littleEndian) {
+    bits[0] = a;
+    e = ((bitsHi[0] >>> 20) & 0x7ff) - 1023;
+  } else {
+    e = Math.floor(Math.log2(a));
+    if (2 ** e > a) e -= 1;
+    else if (2 ** (e + 1) <= a) e += 1;
+  }
+  if (e < -14) e = -14;
+  const c = MAGIC[e + 14];
+  const r = a + c - c;
+  return x < 0 ? -r : r;
 }
 
 const identity = (x: number): number => x;

@@ -173,6 +173,8 @@ const scalarCache: Record<Precision, Map<number, Tensor>> = { float64: new Map()
 
 /** The scalar tensor of a number constant, rounded to the precision; shared (tensors are never mutated). */
 function constantScalar(a: number, env: Env): Tensor {
+  // Map keys identify 0 and -0: -0 is never cached, so its sign survives (1 / -0 = -Infinity)
+  if (Object.is(a, -0)) return markRounded(scalar(-0), env.precision);
   const cache = scalarCache[env.precision];
   let t = cache.get(a);
   if (t === undefined) {
