@@ -34,7 +34,7 @@ async function loadTf() {
 
 /* ------------------------------------------------------------------------------------------------ (a) */
 
-// 20 primitives on three scalars: mul sub relu sin add abs mul maximum sub relu mul sub abs mul sin add maximum mul add (+1 sub)
+// 19 primitives on three scalars: mul sub relu, sin add abs, mul maximum, sub relu mul, sub abs mul sin add, maximum mul add
 function programPlain(x, y, z) {
   const a = Math.max(x * y - z, 0);
   const b = Math.abs(Math.sin(x) + y);
@@ -66,7 +66,7 @@ function programTf(tf) {
 }
 
 async function benchScalar(tf) {
-  log("\n(a) gradient of a 20-primitive scalar nonsmooth program (relu/abs/maximum/mul/add/sin) of 3 scalars");
+  log("\n(a) gradient of a 19-primitive scalar nonsmooth program (relu/abs/maximum/mul/add/sin) of 3 scalars");
   const pts = Array.from({ length: 64 }, (_, i) => [0.3 + 0.01 * i, -0.7 + 0.02 * i, 1.1 - 0.005 * i]);
   const ptsT = pts.map((p) => p.map((v) => N.scalar(v)));
 
