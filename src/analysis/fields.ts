@@ -314,7 +314,7 @@ export function fieldArrows(
     for (const x of xs) {
       const v = checkFieldValue(fn, field([x, y]), 2, [x, y]);
       const [u, w] = selectElement(v, options.direction ?? [1, 0], options.selection ?? "policy", options.seed ?? 0, k++);
-      out.push({ x, y, u, v: w });
+      out.push({ x, y, u: u + 0, v: w + 0 }); // + 0: no -0 in the records
     }
   return out;
 }

@@ -19,3 +19,9 @@ export type { Curve, CurveSpec, RandomLoopOptions, RandomPolygonOptions } from "
 export { circulation } from "./circulation";
 export type { LineIntegralOptions } from "./circulation";
 export type { QuadratureOptions, QuadratureResult } from "./quadrature";
+export { potential, potentialGrid, pathIndependenceCheck } from "./potential";
+export type { PotentialOptions, PotentialGrid, PathIndependence } from "./potential";
+export { chainRuleCheck } from "./chainrule";
+export type { ChainRuleOptions, ChainRuleSample, ChainRuleReport } from "./chainrule";
+export { findArtificialCriticalPoints } from "./artificial";
+export type { SearchRegion, ArtificialOptions, CriticalPoint, ArtificialReport } from "./artificial";
