@@ -13,7 +13,9 @@ export interface ShowOptions extends RenderOptions {
 }
 
 function summaryOf(spec: VegaLiteSpec): string {
-  const title = typeof spec.title === "string" ? spec.title : undefined;
+  const t = spec.title as unknown;
+  const text = t && typeof t === "object" ? (t as { text?: unknown }).text : t;
+  const title = typeof text === "string" ? text : Array.isArray(text) ? text.join(" ") : undefined;
   const desc = typeof spec.description === "string" ? spec.description : undefined;
   if (title && desc) return `${title}: ${desc}`;
   return title ?? desc ?? "vega-lite chart";

@@ -57,7 +57,8 @@ export function assemble(
 ): VegaLiteSpec {
   const { width, height } = size(options, fn);
   const top: VegaLiteSpec = { $schema: VEGALITE_SCHEMA, description };
-  if (options.title) top.title = options.title;
+  // anchored at the left edge of the whole image and wrapped to its width, so a long title is never clipped
+  if (options.title) top.title = { text: wrapTitle(options.title, options.facet ? width * 2 : width), anchor: "start", frame: "bounds" };
   top.data = { values };
   if (options.facet) {
     const field = options.facet;
@@ -73,6 +74,22 @@ export function assemble(
     Object.assign(top, view);
   }
   return top;
+}
+
+/** Splits a title into lines of at most `width` pixels (bold 13 px DejaVu Sans: at most ~8 px a character). @internal */
+export function wrapTitle(title: string, width: number): string | string[] {
+  const maxChars = Math.max(10, Math.floor(width / 8));
+  if (title.length <= maxChars) return title;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of title.split(/\s+/)) {
+    if (line && (line + " " + word).length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** An axis title entry, omitted when not given. @internal */
