@@ -213,8 +213,8 @@ export function integrate(fn: string, g: (t: number) => number, breaks: readonly
   const total = breaks[breaks.length - 1] - breaks[0];
   if (options.points !== undefined) {
     const pts = options.points;
-    if (!(Number.isInteger(pts) && pts >= 17)) throw new Error(`${fn}: points must be an integer >= 15 (15 per panel), got ${pts}`);
-    const nPanels = Math.max(breaks.length - 1, Math.floor(pts / 15));
+    if (!(Number.isInteger(pts) && pts >= 17)) throw new Error(`${fn}: points must be an integer >= 17 (17 per panel), got ${pts}`);
+    const nPanels = Math.max(breaks.length - 1, Math.floor(pts / 17));
     let value = 0;
     let error = 0;
     let count = 0;
