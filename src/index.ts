@@ -13,7 +13,7 @@ export { f16round, rounding, PRECISIONS } from "./precision";
 export type { Precision } from "./precision";
 export { Rng, keyedUniform } from "./rng";
 export { policies, presets, outsideClarkeChoices, CLARKE_RANGES } from "./policy";
-export type { KinkPolicy, PolicyChoices, PolicyOptions, TieRule, BoundChoice } from "./policy";
+export type { KinkPolicy, KinkSlot, PolicyChoices, PolicyOptions, TieRule, BoundChoice } from "./policy";
 export { Tracer } from "./engine/trace";
 export type { Value } from "./engine/trace";
 export * from "./ops";

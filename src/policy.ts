@@ -48,11 +48,28 @@ export interface PolicyChoices {
   readonly primitives: Readonly<Record<string, number>>;
 }
 
+/**
+ * One kink hit, as a per-application policy sees it: the policy key ("relu", "abs", "clip.lower", "maxTies",
+ * "primitives.NAME", ...), the node of the application on the tape, and the element (or, for reductions, the lane).
+ */
+export interface KinkSlot {
+  readonly key: string;
+  readonly node: number;
+  readonly element: number;
+  /** For "maxTies" and "minTies": the number k of tied entries (the choice is an index in 0 ... k - 1). */
+  readonly ties?: number;
+}
+
 /** A kink policy: a name and the choices. `random` policies draw inside the Clarke set at each kink instead. */
 export interface KinkPolicy extends PolicyChoices {
   readonly name: string;
   /** Present for the random policy: the seed of its keyed draws. */
   readonly randomSeed?: number;
+  /**
+   * Present for per-application policies (`policies.perKink`): the choice at one kink hit, or undefined to keep
+   * the policy's own choice there.
+   */
+  readonly perKink?: (slot: KinkSlot) => number | undefined;
 }
 
 type ScalarKey = "relu" | "leakyRelu" | "abs" | "maximum" | "minimum" | "hinge";
@@ -276,6 +293,26 @@ function random(seed = 0): KinkPolicy {
   return freeze({ ...pytorch, name: `random(${seed})`, randomSeed: seed });
 }
 
+/**
+ * A policy that decides kink by kink: `choose(slot)` gives the choice at one application and element (in the
+ * key's Clarke range; for ties of a max or min over k entries, the index of the entry that takes the whole
+ * derivative), or undefined to fall back to `base`. Different applications of one primitive may then take
+ * different elements of their Clarke sets, which a per-primitive policy cannot express.
+ *
+ * @example
+ * ```ts
+ * import { policies, grad, abs, add, at, assertEqual } from "nonsmooth-ad";
+ * const f = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));          // |x| + |y|
+ * // on the tape (makeTape), %3 is the first abs and %6 the second
+ * const p = policies.perKink(policies.pytorch, (s) => (s.key === "abs" ? (s.node === 3 ? 1 : -1) : undefined));
+ * assertEqual(grad(f, [0, 0], { policy: p }), [1, -1]);            // a vertex of the square [-1, 1]^2
+ * ```
+ */
+function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name = `perKink(${base.name})`): KinkPolicy {
+  if (typeof choose !== "function") throw new Error("policies.perKink: choose must be a function of the kink slot");
+  return Object.freeze({ ...checkPolicy(base, "policies.perKink"), name, perKink: choose });
+}
+
 /** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */
 function reluAt(s: number): KinkPolicy {
   return custom({ name: `relu'(0)=${s}`, relu: s });
@@ -292,7 +329,7 @@ function reluAt(s: number): KinkPolicy {
  * assertEqual(grad(abs, 0, { policy: policies.tfjs }), -1);
  * ```
  */
-export const policies = { pytorch, jax, tensorflow, tfjs, custom, random, reluAt } as const;
+export const policies = { pytorch, jax, tensorflow, tfjs, custom, random, reluAt, perKink } as const;
 
 /** The four framework presets, by name. */
 export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs", KinkPolicy>> = { pytorch, jax, tensorflow, tfjs };
@@ -310,6 +347,10 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
  * uniform in the Clarke range keyed by (node, element, value).
  */
 export function scalarChoice(p: KinkPolicy, key: ScalarKey, node: number, element: number, x: number): number {
+  if (p.perKink) {
+    const v = p.perKink({ key, node, element });
+    if (v !== undefined) return checkSlotChoice(p, key, v, ...CLARKE_RANGES[key]);
+  }
   if (p.randomSeed === undefined) return p[key];
   const [lo, hi] = CLARKE_RANGES[key];
   return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, key.length);
@@ -317,6 +358,18 @@ export function scalarChoice(p: KinkPolicy, key: ScalarKey, node: number, elemen
 
 /** As scalarChoice, for a bound of clip, hardtanh or relu6. */
 export function boundChoice(p: KinkPolicy, key: BoundKey, which: "lower" | "upper", node: number, element: number, x: number): number {
+  if (p.perKink) {
+    const v = p.perKink({ key: `${key}.${which}`, node, element });
+    if (v !== undefined) return checkSlotChoice(p, `${key}.${which}`, v, 0, 1);
+  }
   if (p.randomSeed === undefined) return p[key][which];
   return keyedUniform(p.randomSeed, node, element, x, which === "lower" ? 11 : 13);
+}
+
+/** A per-application choice must lie in the Clarke range of its key. */
+export function checkSlotChoice(p: KinkPolicy, key: string, v: number, lo: number, hi: number): number {
+  if (!(typeof v === "number" && v >= lo && v <= hi)) {
+    throw new Error(`policy ${p.name}: the choice ${String(v)} for ${key} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
+  }
+  return v;
 }

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { KinkPolicy, PolicyOptions } from "../policy";
-import { policies } from "../policy";
+import type { KinkPolicy, KinkSlot } from "../policy";
+import { policies, CLARKE_RANGES } from "../policy";
 import { keyedUniform } from "../rng";
 import { userRange } from "../engine/user-primitives";
 import { checkPoint, dot, extremePoints } from "./geometry";
@@ -66,89 +66,84 @@ export interface AllChoicesOptions extends ProgramFieldOptions {
   readonly policy?: KinkPolicy;
 }
 
-/** The extreme choices of each policy key, as partial policy options. */
-function extremeChoices(key: string): PolicyOptions[] | null {
-  switch (key) {
-    case "relu":
-    case "leakyRelu":
-    case "maximum":
-    case "minimum":
-      return [{ [key]: 0 }, { [key]: 1 }];
-    case "abs":
-      return [{ abs: -1 }, { abs: 1 }];
-    case "hinge":
-      return [{ hinge: -1 }, { hinge: 0 }];
-    case "clip":
-    case "hardtanh":
-    case "relu6":
-      return [0, 1].flatMap((lower) => [0, 1].map((upper) => ({ [key]: { lower, upper } })));
-    case "maxTies":
-    case "minTies":
-      return [{ [key]: "first" }, { [key]: "last" }] as PolicyOptions[];
-    case "norm":
-      return [{}]; // the unit ball at 0: a policy can only pick its centre
-  }
+/** The extreme choices at one kink hit: the endpoints of its Clarke range (a vertex of the Clarke set). */
+function extremeChoices(slot: KinkSlot): number[] | null {
+  const { key } = slot;
+  if (key in CLARKE_RANGES) return [...CLARKE_RANGES[key as keyof typeof CLARKE_RANGES]];
+  if (/^(clip|hardtanh|relu6)\.(lower|upper)$/.test(key)) return [0, 1];
+  if (key === "maxTies" || key === "minTies") return Array.from({ length: slot.ties ?? 1 }, (_, j) => j);
   if (key.startsWith("primitives.")) {
-    const name = key.slice("primitives.".length);
-    const r = userRange(name);
-    return r ? [{ primitives: { [name]: r[0] } }, { primitives: { [name]: r[1] } }] : [{}];
+    const r = userRange(key.slice("primitives.".length));
+    return r ? [r[0], r[1]] : null;
   }
   return null;
 }
 
+const slotId = (s: KinkSlot): string => `${s.node}:${s.element}:${s.key}`;
+
 /**
  * The field of every extreme kink choice at once: at x, the convex hull of the gradients AD returns under every
- * combination of the extreme Clarke choices of the policy keys whose kinks are hit at x (relu'(0) ∈ {0, 1},
- * abs'(0) ∈ {-1, 1}, maximum's weight ∈ {0, 1}, ...).
- *
- * Limitation: a policy chooses per primitive type, not per application, so two relu applications at a kink take
- * the same choice; combinations where they differ are not enumerated (the hull may be smaller than the set of all
- * per-application choices). Ties of max/min over more than two entries only get "first" and "last"; the norm at 0
- * only its centre 0.
+ * combination of the extreme Clarke choices at each kink hit there, chosen independently for every application
+ * and every element (relu'(0) ∈ {0, 1}, abs'(0) ∈ {-1, 1}, maximum's weight ∈ {0, 1}, one tied entry of a max,
+ * ...; `policies.perKink` makes the choices). The norm at 0 takes only the policy's choice (its Clarke set, the
+ * unit ball, has infinitely many extreme points).
  *
  * @example
  * ```ts
- * import { allChoicesField, relu, neg, add, assertEqual } from "nonsmooth-ad";
+ * import { allChoicesField, relu, neg, add, abs, at, assertEqual } from "nonsmooth-ad";
  * const relu2 = (t: any) => add(relu(neg(t)), t);
- * // relu2'(0) = 1 - s over s in {0, 1}
- * assertEqual(allChoicesField(relu2)([0]).generators, [[0], [1]]);
+ * assertEqual(allChoicesField(relu2)([0]).generators, [[0], [1]]); // relu2'(0) = 1 - s over s in {0, 1}
+ * // |x| + |y| at 0: the two abs choose independently, the hull is the square [-1, 1]^2
+ * const square = allChoicesField((v: any) => add(abs(at(v, 0)), abs(at(v, 1))))([0, 0]).generators;
+ * assertEqual(square.length, 4);
  * ```
  */
 export function allChoicesField(f: Program, options: AllChoicesOptions = {}): SetValuedField {
   const fn = "allChoicesField";
   if (typeof f !== "function") throw new Error(`${fn}: the first argument must be a program`);
   const maxCombinations = options.maxCombinations ?? 256;
+  const base = options.policy ?? policies.pytorch;
   return (x) => {
     const p = checkPoint(fn, x as number[]);
     const scalar = isScalar(p, options);
-    const base = gradientAt(fn, f, p, scalar, options.policy);
-    checkLipschitzReport(fn, base.kinks, p);
-    const keys = Object.keys(base.kinks.byKey).sort();
-    if (keys.length === 0) return { generators: [base.grad], value: base.grad };
-    const choices = keys.map((k) => {
-      const c = extremeChoices(k);
-      if (c === null) throw new Error(`${fn}: no extreme choices known for the kink key "${k}"`);
+    // a probe run records every kink slot the derivative consults (the slots do not depend on the choices)
+    const slots = new Map<string, KinkSlot>();
+    const probe = policies.perKink(base, (s) => {
+      slots.set(slotId(s), s);
+      return undefined;
+    });
+    const at0 = gradientAt(fn, f, p, scalar, probe);
+    checkLipschitzReport(fn, at0.kinks, p);
+    const value = gradientAt(fn, f, p, scalar, base).grad;
+    const list = [...slots.values()];
+    if (list.length === 0) return { generators: [at0.grad], value };
+    const choices = list.map((s) => {
+      const c = extremeChoices(s);
+      if (c === null) throw new Error(`${fn}: no extreme choices known for the kink key "${s.key}"`);
       return c;
     });
     const total = choices.reduce((a, c) => a * c.length, 1);
     if (total > maxCombinations) {
       throw new Error(
-        `${fn}: ${total} combinations of kink choices at [${p.join(", ")}] (keys ${keys.join(", ")}) exceed maxCombinations = ${maxCombinations}`,
+        `${fn}: ${total} combinations of kink choices at [${p.join(", ")}] (${list.length} kink hits: ${[...new Set(list.map((s) => s.key))].join(", ")}) exceed maxCombinations = ${maxCombinations}`,
       );
     }
     const grads: number[][] = [];
-    const combo = (i: number, acc: PolicyOptions): void => {
-      if (i === keys.length) {
-        grads.push(gradientAt(fn, f, p, scalar, policies.custom({ ...acc, name: "extreme choice" })).grad);
-        return;
+    const pick = new Array<number>(list.length).fill(0);
+    const index = new Map(list.map((s, i) => [slotId(s), i]));
+    for (let c = 0; c < total; c++) {
+      let r = c;
+      for (let i = 0; i < list.length; i++) {
+        pick[i] = choices[i][r % choices[i].length];
+        r = Math.floor(r / choices[i].length);
       }
-      for (const c of choices[i]) {
-        const merged: PolicyOptions = { ...acc, ...c };
-        combo(i + 1, c.primitives ? { ...merged, primitives: { ...acc.primitives, ...c.primitives } } : merged);
-      }
-    };
-    combo(0, {});
-    return { generators: extremePoints(grads), value: base.grad };
+      const policy = policies.perKink(base, (s) => {
+        const i = index.get(slotId(s));
+        return i === undefined ? undefined : pick[i];
+      }, "extreme choice");
+      grads.push(gradientAt(fn, f, p, scalar, policy).grad);
+    }
+    return { generators: extremePoints(grads), value };
   };
 }
 

@@ -41,6 +41,7 @@ export interface KinkReport {
 }
 
 function describeChoice(p: KinkPolicy, key: string): { choice: string; outside: boolean } {
+  if (p.perKink) return { choice: "chosen per application (validated in the Clarke set)", outside: false };
   const random = p.randomSeed !== undefined;
   if (key in CLARKE_RANGES) {
     const k = key as keyof typeof CLARKE_RANGES;

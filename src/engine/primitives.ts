@@ -205,6 +205,14 @@ function extremumWeights(x: Tensor, axis: number | null, isMax: boolean, rule: T
       w[ties[0]] = 1;
       return;
     }
+    const pick = policy.perKink?.({ key: isMax ? "maxTies" : "minTies", node, element: li, ties: k });
+    if (pick !== undefined) {
+      if (!(Number.isInteger(pick) && pick >= 0 && pick < k)) {
+        throw new Error(`policy ${policy.name}: the choice ${pick} for ${isMax ? "maxTies" : "minTies"} must be the index of one of the ${k} tied entries`);
+      }
+      w[ties[pick]] = 1;
+      return;
+    }
     if (policy.randomSeed !== undefined) {
       // uniform on the simplex of the tied entries (normalised exponentials), keyed like every random choice
       const e = ties.map((i, j) => -Math.log(1 - keyedUniform(policy.randomSeed!, node, li, j, best)));

@@ -91,7 +91,13 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
         for (let j = 0; j < arity; j++) a[j] = ts[j].data[idx[j][i]];
         let ps: number[];
         if (kink && kink.at(...a)) {
-          if (env.policy.randomSeed !== undefined) {
+          const own = env.policy.perKink?.({ key: `primitives.${name}`, node: env.node, element: i });
+          if (own !== undefined) {
+            s = own;
+            if (!(s >= kink.range[0] && s <= kink.range[1])) {
+              throw new Error(`policy ${env.policy.name}: the choice ${s} for primitives.${name} is outside the Clarke set: allowed range is [${kink.range[0]}, ${kink.range[1]}]`);
+            }
+          } else if (env.policy.randomSeed !== undefined) {
             s = kink.range[0] + (kink.range[1] - kink.range[0]) * keyedUniform(env.policy.randomSeed, env.node, i, a[0]);
           } else {
             s = env.policy.primitives[name] ?? kink.default;

@@ -1,3 +1,4 @@
+import * as N from "../../../src";
 import { describe, it, expect } from "vitest";
 import {
   adField, allChoicesField, clarkeField, fieldFromFormula, fieldArrows, fieldSets, selectElement, policies, presets,
@@ -19,9 +20,12 @@ describe("set-valued fields", () => {
     const m = (v: any) => maximum(at(v, 0), at(v, 1));
     expect(allChoicesField(m)([1, 1]).generators).toEqual([[0, 1], [1, 0]]);
     const sq = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
-    // the documented limitation: one choice per policy key, so both abs applications choose alike (a diagonal,
-    // not the square [-1, 1]^2 that per-application choices would give)
-    expect(allChoicesField(sq)([0, 0]).generators).toEqual([[-1, -1], [1, 1]]);
+    // choices are made per application: the two abs choose independently, so the hull is the square [-1, 1]^2
+    const sorted = (ps: number[][]) => [...ps].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(sorted(allChoicesField(sq)([0, 0]).generators)).toEqual([[-1, -1], [-1, 1], [1, -1], [1, 1]]);
+    // max(x, y, x) at x = y: three tied entries, one of which takes the whole derivative
+    const m3 = (v: any) => N.max(N.concat([v, N.reshape(N.at(v, 0), [1])]));
+    expect(sorted(allChoicesField(m3)([1, 1]).generators)).toEqual([[0, 1], [1, 0]]);
     // bounds and hinge
     expect(allChoicesField((t: any) => clip(t, -1, 1))([1]).generators).toEqual([[0], [1]]);
     expect(allChoicesField(hinge)([1]).generators).toEqual([[-1], [0]]);
