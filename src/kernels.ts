@@ -58,6 +58,10 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
   const exact = isExact(round);
   const ad = a.data;
   const bd = b.data;
+  if (a.shape.length === 0 && b.shape.length === 0) {
+    const v = f(ad[0], bd[0]);
+    return new Tensor(Float64Array.of(exact ? v : round(v)), a.shape);
+  }
   if (sameShape(a.shape, b.shape)) {
     const n = ad.length;
     const out = new Float64Array(n);

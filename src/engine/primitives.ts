@@ -28,11 +28,15 @@ type Partial = Value | number | null;
  * is not "no derivative", and 0 * Infinity is never computed). Forward and reverse mode then agree entry by
  * entry even where a partial is infinite.
  */
-function scaleBy(p: Value | number, t: Value): Value {
+function scaleBy(p: Value | number, t: Value, env?: Env): Value {
   if (p === 1) return t;
+  // not recording (plain tensors): straight to the kernel, skipping the bookkeeping of apply
+  if (env && t instanceof Tensor && typeof p !== "number" && p instanceof Tensor) return K.map2("mulStrongZero", p, t, strongZeroProduct, env.round);
   if (p === -1) return apply(PRIMS.neg, [t], undefined);
   return apply(PRIMS.mulStrongZero, [p, t], undefined);
 }
+
+const strongZeroProduct = (a: number, b: number): number => (a === 0 || b === 0 ? 0 : a * b);
 
 const addV = (a: Value, b: Value): Value => apply(PRIMS.add, [a, b], undefined);
 const subV = (a: Value, b: Value): Value => apply(PRIMS.sub, [a, b], undefined);
@@ -140,13 +144,13 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
             const p = ps[i];
             const t = ts[i];
             if (p === null || t === null || t === undefined) continue;
-            const term = scaleBy(p, t);
+            const term = scaleBy(p, t, env);
             acc = acc === null ? term : addV(acc, term);
           }
           return acc === null ? null : broadcastToV(acc, outShape);
         },
         vjp(c, needed) {
-          return ps.map((p, i) => (p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c), shapeOf(xs[i]))));
+          return ps.map((p, i) => (p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c, env), shapeOf(xs[i]))));
         },
       };
     },
@@ -368,7 +372,7 @@ export const PRIMS = {
   mulStrongZero: elementwise<void>({
     name: "mulStrongZero",
     arity: 2,
-    f: () => (a, b) => (a === 0 || b === 0 ? 0 : a * b),
+    f: () => strongZeroProduct,
     partials: ([a, b]) => [b, a],
   }),
   div: elementwise<void>({

@@ -11,6 +11,7 @@ import type { Precision } from "../precision";
 import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
+import { map2 } from "../kernels";
 import { Trace, Tracer, apply, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
@@ -139,6 +140,13 @@ function linearization(trace: Trace, node: TapeNode): Linear {
 }
 
 const addV = (a: Value, b: Value): Value => apply(PRIMS.add, [a, b], undefined);
+const plus = (a: number, b: number): number => a + b;
+
+/** Accumulates two cotangents: plain tensors of one shape go straight to the kernel (no recording needed). */
+function accumulate(trace: Trace, a: Value, b: Value): Value {
+  if (a instanceof Tensor && b instanceof Tensor && sameShape(a.shape, b.shape)) return map2("add", a, b, plus, trace.round);
+  return addV(a, b);
+}
 
 /** Pulls `cot` back from `out` to every node; returns the cotangent of each node (undefined: zero). */
 function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | undefined)[] {
@@ -168,7 +176,7 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           const g = gs[j];
           if (!(inp instanceof Tracer) || g === null || g === undefined) continue;
           const prev = cots[inp.index];
-          cots[inp.index] = prev === undefined ? g : addV(prev, g);
+          cots[inp.index] = prev === undefined ? g : accumulate(trace, prev, g);
         }
       }
       return cots;
