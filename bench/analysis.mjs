@@ -1,11 +1,12 @@
 // Benchmark of the analysis module (uses the built library in dist/: run `npm run build` first).
 //   node bench/analysis.mjs            standalone: prints one line per measurement
-//   import { run } from "./analysis.mjs"; await run(report)    from the bench runner
+//   import { run } from "./analysis.mjs"; await run()    from the bench runner (returns summary rows)
 //
 // 1. circulation of the AD field of a 2-input relu network (hidden 16-16) along a loop, 10,000 quadrature points
 //    (fixed mode) and adaptive to 1e-9;
 // 2. the lexicographic derivative against reverse mode (valueAndGrad) on the same program.
 import { createRequire } from "node:module";
+import { row } from "./lib/timing.mjs";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -43,7 +44,10 @@ function time(fn, reps) {
   return { ms: ts[Math.floor(ts.length / 2)], result };
 }
 
-export async function run(report) {
+const printReport = (name, fields) => console.log(`${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+
+/** Runs the analysis benchmarks, prints them, and returns summary rows for bench/run.mjs. */
+export async function run(report = printReport) {
   const f = reluNet(1, [16, 16]);
   const loop = N.loops.randomSmooth(3, { radius: 1.5 });
   const field = N.adField(f, N.policies.pytorch);
@@ -69,14 +73,20 @@ export async function run(report) {
   const lex = time(() => xs.map((x) => N.lexicographicGradient(f, x)), 5);
   let maxDiff = 0;
   rev.result.forEach((g, i) => g.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - lex.result[i][j])))));
+  const rows = [
+    row("circulation", "10k-point circulation of a 2-16-16-1 relu net's AD field (ms)", fixed.ms, 1000, "lower", " ms"),
+    row("circulation", "adaptive circulation to 1e-9 (ms)", adaptive.ms, undefined, "lower", " ms"),
+    row("lexicographic", "lexicographic gradient time / reverse mode (2 inputs)", lex.ms / rev.ms, undefined, "lower"),
+  ];
   report("analysis: lexicographic gradient vs valueAndGrad, relu net 2-16-16-1", {
     reverseUsPerCall: +((rev.ms * 1000) / xs.length).toFixed(1),
     lexicographicUsPerCall: +((lex.ms * 1000) / xs.length).toFixed(1),
     ratio: +(lex.ms / rev.ms).toFixed(2),
     maxDifference: maxDiff,
   });
+  return rows;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await run((name, fields) => console.log(`${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`));
+  await run();
 }
