@@ -106,14 +106,80 @@ function countWhere(xs: readonly Tensor[], at: (a: number[]) => boolean): number
   return c;
 }
 
+/**
+ * The arithmetic partials are written in. Each elementwise primitive declares its partials ONCE against this
+ * interface; the engine interprets the declaration in two algebras: on values (tensors or traced values, through
+ * the primitives themselves, so a recorded backward pass can be differentiated again) and on plain numbers (the
+ * fast path of scalar programs). Both round after every operation in the same order, so they agree bitwise.
+ */
+export interface Algebra<T> {
+  add(a: T | number, b: T | number): T;
+  sub(a: T | number, b: T | number): T;
+  mul(a: T | number, b: T | number): T;
+  div(a: T | number, b: T | number): T;
+  neg(a: T): T;
+  sin(a: T): T;
+  cos(a: T): T;
+  sigmoid(a: T): T;
+  pow(a: T, p: number): T;
+  /** A constant computed elementwise from primal values (the way a kink choice enters a partial). */
+  select(env: Env, xs: readonly T[], f: (a: number[], element: number) => number): T;
+}
+
+/** The algebra of values: every operation is a primitive application (recorded when its inputs are traced). */
+const VALUE_ALGEBRA: Algebra<Value> = {
+  add: (a, b) => apply(PRIMS.add, [a, b], undefined),
+  sub: (a, b) => apply(PRIMS.sub, [a, b], undefined),
+  mul: (a, b) => apply(PRIMS.mul, [a, b], undefined),
+  div: (a, b) => apply(PRIMS.div, [a, b], undefined),
+  neg: (a) => apply(PRIMS.neg, [a], undefined),
+  sin: (a) => call("sin", [a]),
+  cos: (a) => call("cos", [a]),
+  sigmoid: (a) => call("sigmoid", [a]),
+  pow: (a, p) => call("pow", [a], { p }),
+  select: (env, xs, f) => select(env, xs, f),
+};
+
+const numberAlgebras = new Map<K.Round, Algebra<number>>();
+
+/** The algebra of plain numbers in a precision (each result rounded, as the value algebra's primitives do). */
+function numberAlgebra(round: K.Round): Algebra<number> {
+  let A = numberAlgebras.get(round);
+  if (!A) {
+    const r = round;
+    A = {
+      add: (a, b) => r(a + b),
+      sub: (a, b) => r(a - b),
+      mul: (a, b) => r(a * b),
+      div: (a, b) => r(a / b),
+      neg: (a) => -a,
+      sin: (a) => r(Math.sin(a)),
+      cos: (a) => r(Math.cos(a)),
+      sigmoid: (a) => r(sigmoidValue(a)),
+      pow: (a, p) => r(a ** p),
+      select: (_env, xs, f) => r(f(xs as number[], 0)),
+    };
+    numberAlgebras.set(round, A);
+  }
+  return A;
+}
+
+/** The logistic function, stable on both sides (never exp of a large positive number). */
+function sigmoidValue(a: number): number {
+  return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
+}
+
 /** Declaration of an elementwise primitive: scalar value, partials, and (if nonsmooth) its kink set. */
 export interface ElementwiseSpec<P> {
   readonly name: string;
   readonly arity: number;
   /** The scalar function (given the params). */
   readonly f: (params: P) => (...a: number[]) => number;
-  /** One partial per input, at the point; null for a structurally zero partial. */
-  readonly partials: (xs: readonly Value[], y: Value, params: P, env: LinEnv) => Partial[];
+  /**
+   * One partial per input at the point, written in the algebra K (see Algebra); a number is a constant partial
+   * (1 and -1 cost no multiplication), null a structurally zero one.
+   */
+  readonly partials: <T>(K: Algebra<T>, xs: readonly T[], y: T, params: P, env: LinEnv) => (T | number | null)[];
   /** The kink set: where the primitive is not differentiable. */
   readonly kink?: { readonly key: string; readonly at: (a: number[], params: P) => boolean; readonly notLipschitz?: string };
   readonly secondOrder?: boolean;
@@ -135,7 +201,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       return K.mapN(name, [...inputs], f, env.round);
     },
     linearize(xs, y, params, env): Linear {
-      const ps = spec.partials(xs, y, params, env);
+      const ps = spec.partials(VALUE_ALGEBRA, xs, y, params, env);
       const outShape = shapeOf(y);
       return {
         jvp(ts) {
@@ -153,6 +219,15 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
           return ps.map((p, i) => (p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c, env), shapeOf(xs[i]))));
         },
       };
+    },
+    scalarVjp(xs, y, params, env, c) {
+      const ps = spec.partials(numberAlgebra(env.round), xs, y, params, env);
+      const out = new Array<number | null>(ps.length);
+      for (let i = 0; i < ps.length; i++) {
+        const p = ps[i];
+        out[i] = p === null ? null : p === 1 ? c : env.round(strongZeroProduct(p, c));
+      }
+      return out;
     },
     kinks: spec.kink
       ? (inputs, params) => {
@@ -367,64 +442,64 @@ const noParams = (): string => "";
 export const PRIMS = {
   add: elementwise<void>({ name: "add", arity: 2, f: () => (a, b) => a + b, partials: () => [1, 1] }),
   sub: elementwise<void>({ name: "sub", arity: 2, f: () => (a, b) => a - b, partials: () => [1, -1] }),
-  mul: elementwise<void>({ name: "mul", arity: 2, f: () => (a, b) => a * b, partials: ([a, b]) => [b, a] }),
+  mul: elementwise<void>({ name: "mul", arity: 2, f: () => (a, b) => a * b, partials: (_K, [a, b]) => [b, a] }),
   // the product of linear maps: like mul, but 0 times anything (inf, NaN) is 0
   mulStrongZero: elementwise<void>({
     name: "mulStrongZero",
     arity: 2,
     f: () => strongZeroProduct,
-    partials: ([a, b]) => [b, a],
+    partials: (_K, [a, b]) => [b, a],
   }),
   div: elementwise<void>({
     name: "div",
     arity: 2,
     f: () => (a, b) => a / b,
-    partials: ([, b], y) => [divV(1, b), negV(divV(y, b))],
+    partials: (K, [, b], y) => [K.div(1, b), K.neg(K.div(y, b))],
   }),
   neg: elementwise<void>({ name: "neg", arity: 1, f: () => (a) => -a, partials: () => [-1] }),
-  square: elementwise<void>({ name: "square", arity: 1, f: () => (a) => a * a, partials: ([x]) => [mulV(2, x)] }),
+  square: elementwise<void>({ name: "square", arity: 1, f: () => (a) => a * a, partials: (K, [x]) => [K.mul(2, x)] }),
   pow: elementwise<{ p: number }>({
     name: "pow",
     arity: 1,
     f: ({ p }) => (a) => a ** p,
-    partials: ([x], _y, { p }): Partial[] => [p === 0 ? null : p === 1 ? 1 : p === 2 ? mulV(2, x) : mulV(p, call("pow", [x], { p: p - 1 }))],
+    partials: (K, [x], _y, { p }) => [p === 0 ? null : p === 1 ? 1 : p === 2 ? K.mul(2, x) : K.mul(p, K.pow(x, p - 1))],
     // x^p with 0 < p < 1 has an infinite derivative at 0 (like sqrt): reported, not drawn.
     kink: { key: "pow", at: ([a], { p }) => a === 0 && p > 0 && p < 1, notLipschitz: "infinite derivative at 0" },
     describe: ({ p }) => `p=${p}`,
   }),
-  exp: elementwise<void>({ name: "exp", arity: 1, f: () => Math.exp, partials: (_x, y) => [y] }),
-  log: elementwise<void>({ name: "log", arity: 1, f: () => Math.log, partials: ([x]) => [divV(1, x)] }),
+  exp: elementwise<void>({ name: "exp", arity: 1, f: () => Math.exp, partials: (_K, _x, y) => [y] }),
+  log: elementwise<void>({ name: "log", arity: 1, f: () => Math.log, partials: (K, [x]) => [K.div(1, x)] }),
   sqrt: elementwise<void>({
     name: "sqrt",
     arity: 1,
     f: () => Math.sqrt,
-    partials: (_x, y) => [divV(0.5, y)], // +inf at 0, as every framework returns
+    partials: (K, _x, y) => [K.div(0.5, y)], // +inf at 0, as every framework returns
     kink: { key: "sqrt", at: ([a]) => a === 0, notLipschitz: "sqrt is not Lipschitz at 0: derivative +inf" },
   }),
-  sin: elementwise<void>({ name: "sin", arity: 1, f: () => Math.sin, partials: ([x]) => [call("cos", [x], undefined)] }),
-  cos: elementwise<void>({ name: "cos", arity: 1, f: () => Math.cos, partials: ([x]) => [negV(call("sin", [x], undefined))] }),
-  tanh: elementwise<void>({ name: "tanh", arity: 1, f: () => Math.tanh, partials: (_x, y) => [subV(1, mulV(y, y))] }),
+  sin: elementwise<void>({ name: "sin", arity: 1, f: () => Math.sin, partials: (K, [x]) => [K.cos(x)] }),
+  cos: elementwise<void>({ name: "cos", arity: 1, f: () => Math.cos, partials: (K, [x]) => [K.neg(K.sin(x))] }),
+  tanh: elementwise<void>({ name: "tanh", arity: 1, f: () => Math.tanh, partials: (K, _x, y) => [K.sub(1, K.mul(y, y))] }),
   sigmoid: elementwise<void>({
     name: "sigmoid",
     arity: 1,
     // stable on both sides: never exp of a large positive number
-    f: () => (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))),
-    partials: (_x, y) => [mulV(y, subV(1, y))],
+    f: () => sigmoidValue,
+    partials: (K, _x, y) => [K.mul(y, K.sub(1, y))],
   }),
   softplus: elementwise<void>({
     name: "softplus",
     arity: 1,
     // log(1 + e^a) = max(a, 0) + log1p(e^-|a|): a smooth primitive, not assembled from nonsmooth parts
     f: () => (a) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))),
-    partials: ([x]) => [call("sigmoid", [x], undefined)],
+    partials: (K, [x]) => [K.sigmoid(x)],
   }),
   relu: elementwise<void>({
     name: "relu",
     arity: 1,
     f: () => (a) => (a > 0 ? a : a === a ? 0 : NaN),
     // relu'(0) = s, any s in [0, 1] = Clarke set; PyTorch and TensorFlow take 0 (talk, Part I).
-    partials: ([x], _y, _p, env) => [
-      select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? scalarChoice(env.policy, "relu", env.node, i, a) : NaN)),
+    partials: (K, [x], _y, _p, env) => [
+      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? scalarChoice(env.policy, "relu", env.node, i, a) : NaN)),
     ],
     kink: { key: "relu", at: ([a]) => a === 0 },
   }),
@@ -432,8 +507,8 @@ export const PRIMS = {
     name: "leakyRelu",
     arity: 1,
     f: ({ slope }) => (a) => (a > 0 ? a : slope * a),
-    partials: ([x], _y, { slope }, env) => [
-      select(env, [x], ([a], i) => {
+    partials: (K, [x], _y, { slope }, env) => [
+      K.select(env, [x], ([a], i) => {
         if (a > 0) return 1;
         if (a < 0) return slope;
         if (a !== 0) return NaN;
@@ -448,8 +523,8 @@ export const PRIMS = {
     name: "abs",
     arity: 1,
     f: () => Math.abs,
-    partials: ([x], _y, _p, env) => [
-      select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? scalarChoice(env.policy, "abs", env.node, i, a) : NaN)),
+    partials: (K, [x], _y, _p, env) => [
+      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? scalarChoice(env.policy, "abs", env.node, i, a) : NaN)),
     ],
     kink: { key: "abs", at: ([a]) => a === 0 },
   }),
@@ -466,9 +541,9 @@ export const PRIMS = {
     arity: 2,
     f: () => (a, b) => (a > b ? a : b > a ? b : a === b ? a : NaN),
     // at a tie the Clarke set is {(w, 1 - w) : w in [0, 1]}
-    partials: (xs, _y, _p, env) => {
-      const wa = select(env, xs, ([a, b], i) => (a > b ? 1 : a < b ? 0 : a === b ? scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
-      const wb = select(env, xs, ([a, b], i) => (a > b ? 0 : a < b ? 1 : a === b ? 1 - scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
+    partials: (K, xs, _y, _p, env) => {
+      const wa = K.select(env, xs, ([a, b], i) => (a > b ? 1 : a < b ? 0 : a === b ? scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
+      const wb = K.select(env, xs, ([a, b], i) => (a > b ? 0 : a < b ? 1 : a === b ? 1 - scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
       return [wa, wb];
     },
     kink: { key: "maximum", at: ([a, b]) => a === b },
@@ -477,9 +552,9 @@ export const PRIMS = {
     name: "minimum",
     arity: 2,
     f: () => (a, b) => (a < b ? a : b < a ? b : a === b ? a : NaN),
-    partials: (xs, _y, _p, env) => {
-      const wa = select(env, xs, ([a, b], i) => (a < b ? 1 : a > b ? 0 : a === b ? scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
-      const wb = select(env, xs, ([a, b], i) => (a < b ? 0 : a > b ? 1 : a === b ? 1 - scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
+    partials: (K, xs, _y, _p, env) => {
+      const wa = K.select(env, xs, ([a, b], i) => (a < b ? 1 : a > b ? 0 : a === b ? scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
+      const wb = K.select(env, xs, ([a, b], i) => (a < b ? 0 : a > b ? 1 : a === b ? 1 - scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
       return [wa, wb];
     },
     kink: { key: "minimum", at: ([a, b]) => a === b },
@@ -492,8 +567,8 @@ export const PRIMS = {
     arity: 1,
     // hinge(t) = max(0, 1 - t); at t = 1 the Clarke set is [-1, 0]
     f: () => (a) => (a < 1 ? 1 - a : a === a ? 0 : NaN),
-    partials: ([x], _y, _p, env) => [
-      select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? scalarChoice(env.policy, "hinge", env.node, i, a) : NaN)),
+    partials: (K, [x], _y, _p, env) => [
+      K.select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? scalarChoice(env.policy, "hinge", env.node, i, a) : NaN)),
     ],
     kink: { key: "hinge", at: ([a]) => a === 1 },
   }),
@@ -748,8 +823,8 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
     arity: 1,
     f: ({ lo, hi }) => (a) => (a < lo ? lo : a > hi ? hi : a),
     // derivative 1 inside, 0 outside; at a bound the Clarke set is [0, 1] and the policy picks per bound
-    partials: ([x], _y, { lo, hi }, env) => [
-      select(env, [x], ([a], i) => {
+    partials: (K, [x], _y, { lo, hi }, env) => [
+      K.select(env, [x], ([a], i) => {
         if (a > lo && a < hi) return 1;
         if (a < lo || a > hi) return 0;
         if (a === lo) return boundChoice(env.policy, key, "lower", env.node, i, a);

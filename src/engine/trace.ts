@@ -74,6 +74,11 @@ export interface Primitive<P = unknown> {
   value(inputs: readonly Tensor[], params: P, env: Env): Tensor;
   /** The linear maps at a point; inputs are Tracers when the backward pass is itself recorded (hvp). */
   linearize(inputs: readonly Value[], output: Value, params: P, env: LinEnv): Linear;
+  /**
+   * The reverse step of a scalar application (every input and the output of shape []) on plain numbers: one
+   * cotangent per input (null: zero). Elementwise primitives have it; results equal those of `linearize`.
+   */
+  scalarVjp?(xs: number[], y: number, params: P, env: LinEnv, cotangent: number): (number | null)[];
   /** Counts kink hits of one application (for the kink report); absent for smooth primitives. */
   kinks?(inputs: readonly Tensor[], params: P, output: Tensor): KinkHit | null;
   /** False when its partials are constants computed from numbers (user primitives): no second derivatives. */
@@ -90,6 +95,8 @@ export interface TapeNode {
   readonly output: Tracer;
   /** Which inputs are traced (need a cotangent). */
   readonly needed?: readonly boolean[];
+  /** True when every input and the output have shape [] (the scalar fast path of the backward pass applies). */
+  readonly scalar?: boolean;
   /** Cached linearization on primal tensors (shared by forward and reverse mode). */
   lin?: Linear;
 }
@@ -231,12 +238,14 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
   if (!traced || !t) return out;
   const inputs = new Array<Tracer | Tensor>(n);
   const needed = new Array<boolean>(n);
+  let scalar = out.shape.length === 0;
   for (let i = 0; i < n; i++) {
     needed[i] = args[i] instanceof Tracer;
     inputs[i] = needed[i] ? (args[i] as Tracer) : tensors[i];
+    if (tensors[i].shape.length !== 0) scalar = false;
   }
   const tr = new Tracer(t, t.nodes.length, out);
-  t.nodes.push({ prim, params, inputs, output: tr, needed });
+  t.nodes.push({ prim, params, inputs, output: tr, needed, scalar });
   return tr;
 }
 

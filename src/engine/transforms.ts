@@ -163,6 +163,20 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
         if (c === undefined) continue; // symbolic zero: nothing flows, no 0 * inf is ever formed
         const node = trace.nodes[i];
         if (node.prim === INPUT) continue;
+        if (!createGraph && node.scalar && node.prim.scalarVjp) {
+          // scalar fast path: the same partials, interpreted on numbers (no tensors, no bookkeeping)
+          const cv = typeof c === "number" ? c : primal(c).data[0];
+          const xs = node.inputs.map((inp) => (inp instanceof Tracer ? inp.value.data[0] : inp.data[0]));
+          const gs = node.prim.scalarVjp(xs, node.output.value.data[0], node.params, linEnv(trace, i), cv);
+          for (let j = 0; j < node.inputs.length; j++) {
+            const inp = node.inputs[j];
+            const g = gs[j];
+            if (!(inp instanceof Tracer) || g === null) continue;
+            const prev = cots[inp.index];
+            cots[inp.index] = prev === undefined ? g : typeof prev === "number" ? trace.round(prev + g) : accumulate(trace, prev, new Tensor(Float64Array.of(g), []));
+          }
+          continue;
+        }
         let lin: Linear;
         if (createGraph) {
           if (!node.prim.secondOrder) {
@@ -170,13 +184,13 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
-        const gs = lin.vjp(c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
+        const gs = lin.vjp(typeof c === "number" ? new Tensor(Float64Array.of(c), []) : c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
         for (let j = 0; j < node.inputs.length; j++) {
           const inp = node.inputs[j];
           const g = gs[j];
           if (!(inp instanceof Tracer) || g === null || g === undefined) continue;
           const prev = cots[inp.index];
-          cots[inp.index] = prev === undefined ? g : accumulate(trace, prev, g);
+          cots[inp.index] = prev === undefined ? g : accumulate(trace, typeof prev === "number" ? new Tensor(Float64Array.of(prev), []) : prev, g);
         }
       }
       return cots;

@@ -8,8 +8,8 @@ import { Tensor, broadcastShapes, shapeSize } from "../tensor";
 import { broadcastIndex } from "../kernels";
 import { keyedUniform } from "../rng";
 import { elementwise } from "./primitives";
-import { apply, primal } from "./trace";
-import type { Value, Tracer } from "./trace";
+import { apply } from "./trace";
+import type { LinEnv, Value, Tracer } from "./trace";
 
 /** The declaration of a user primitive. */
 export interface PrimitiveDeclaration {
@@ -74,43 +74,36 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
     }
     ranges.set(name, [lo, hi]);
   }
+  /** The policy value s at one kink hit: per application, random, the policy's own, or the declared default. */
+  const kinkChoice = (env: LinEnv, a: number[], element: number): number => {
+    const k = kink!;
+    const check = (s: number, what: string): number => {
+      if (!(s >= k.range[0] && s <= k.range[1])) {
+        throw new Error(`policy ${env.policy.name}: ${what} is outside the Clarke set: allowed range is [${k.range[0]}, ${k.range[1]}]`);
+      }
+      return s;
+    };
+    const own = env.policy.perKink?.({ key: `primitives.${name}`, node: env.node, element });
+    if (own !== undefined) return check(own, `the choice ${own} for primitives.${name}`);
+    if (env.policy.randomSeed !== undefined) return k.range[0] + (k.range[1] - k.range[0]) * keyedUniform(env.policy.randomSeed, env.node, element, a[0]);
+    const s = env.policy.primitives[name] ?? k.default;
+    return check(s, `primitives.${name} = ${s}`);
+  };
   const prim = elementwise<void>({
     name,
     arity,
     secondOrder: false,
     f: () => value,
-    partials: (xs, _y, _p, env) => {
-      const ts = xs.map(primal);
-      const shape = broadcastShapes(name, ...ts.map((t) => t.shape));
-      const idx = ts.map((t) => broadcastIndex(t.shape, shape));
-      const n = shapeSize(shape);
-      const outs = Array.from({ length: arity }, () => new Float64Array(n));
-      const a = new Array<number>(arity);
-      let s: number | undefined;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < arity; j++) a[j] = ts[j].data[idx[j][i]];
+    partials: (K, xs, _y, _p, env) => {
+      // the partials at one point (kink-aware), as the declaration gives them
+      const at = (a: number[], element: number): number[] => {
         let ps: number[];
-        if (kink && kink.at(...a)) {
-          const own = env.policy.perKink?.({ key: `primitives.${name}`, node: env.node, element: i });
-          if (own !== undefined) {
-            s = own;
-            if (!(s >= kink.range[0] && s <= kink.range[1])) {
-              throw new Error(`policy ${env.policy.name}: the choice ${s} for primitives.${name} is outside the Clarke set: allowed range is [${kink.range[0]}, ${kink.range[1]}]`);
-            }
-          } else if (env.policy.randomSeed !== undefined) {
-            s = kink.range[0] + (kink.range[1] - kink.range[0]) * keyedUniform(env.policy.randomSeed, env.node, i, a[0]);
-          } else {
-            s = env.policy.primitives[name] ?? kink.default;
-            if (!(s >= kink.range[0] && s <= kink.range[1])) {
-              throw new Error(`policy ${env.policy.name}: primitives.${name} = ${s} is outside the Clarke set: allowed range is [${kink.range[0]}, ${kink.range[1]}]`);
-            }
-          }
-          ps = kink.partials(s, ...a);
-        } else ps = partials(...a);
+        if (kink && kink.at(...a)) ps = kink.partials(kinkChoice(env, a, element), ...a);
+        else ps = partials(...a);
         if (!Array.isArray(ps) || ps.length !== arity) throw new Error(`definePrimitive(${name}): partials must return ${arity} number(s)`);
-        for (let j = 0; j < arity; j++) outs[j][i] = env.round(ps[j]);
-      }
-      return outs.map((o) => new Tensor(o, shape));
+        return ps;
+      };
+      return Array.from({ length: arity }, (_, j) => K.select(env, xs, (a, i) => at(a, i)[j]));
     },
     kink: kink ? { key: `primitives.${name}`, at: (a) => kink.at(...a) } : undefined,
   });
