@@ -86,14 +86,14 @@ function select(env: Env, xs: readonly Value[], f: (a: number[], element: number
 }
 
 /** Counts the (broadcast) elements where `at` holds. */
-function countWhere(xs: readonly Tensor[], at: (a: number[]) => boolean): number {
+function countWhere<P>(xs: readonly Tensor[], at: (a: number[], params: P) => boolean, params: P): number {
   const a = new Array<number>(xs.length);
   let c = 0;
   if (xs.length === 1 || xs.every((t) => sameShape(t.shape, xs[0].shape))) {
     const n = xs[0].size;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[i];
-      if (at(a)) c++;
+      if (at(a, params)) c++;
     }
     return c;
   }
@@ -101,7 +101,7 @@ function countWhere(xs: readonly Tensor[], at: (a: number[]) => boolean): number
   const idx = xs.map((t) => K.broadcastIndex(t.shape, shape));
   for (let i = 0; i < idx[0].length; i++) {
     for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[idx[j][i]];
-    if (at(a)) c++;
+    if (at(a, params)) c++;
   }
   return c;
 }
@@ -232,7 +232,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     kinks: spec.kink
       ? (inputs, params) => {
           const k = spec.kink!;
-          return { key: k.key, count: countWhere(inputs, (a) => k.at(a, params)), notLipschitz: k.notLipschitz };
+          return { key: k.key, count: countWhere(inputs, k.at, params), notLipschitz: k.notLipschitz };
         }
       : undefined,
   };
