@@ -45,6 +45,16 @@ describe("every chart kind renders to one bundle with vega-lite JSON, a PNG of t
     });
   }
 
+  it("bars on a log axis are drawn (not stacked from 0, which a log scale cannot show)", async () => {
+    const spec = barChart([{ f: "a", v: 1e-3 }, { f: "b", v: 2 }], { x: "f", y: "v", logY: true, width: 200, height: 150 });
+    expect((spec.encoding as any).y.stack).toBeNull();
+    const img = decodePng((await show(spec)).png!);
+    // the bar of b fills a large blue area: far more coloured pixels than axes and labels alone
+    let blue = 0;
+    for (let i = 0; i < img.rgba.length; i += 4) if (img.rgba[i + 2] > 150 && img.rgba[i] < 120) blue++;
+    expect(blue).toBeGreaterThan(2000);
+  });
+
   it("a faceted chart has one panel of the requested size per value", async () => {
     const spec = linePlot([{ name: "a", y: [1, 2, 3] }, { name: "b", y: [3, 2, 1] }], { facet: "series", width: 200, height: 150 });
     const img = decodePng((await show(spec)).png!);

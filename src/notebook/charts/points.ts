@@ -147,7 +147,8 @@ export function barChart(data: Record<string, unknown>[] | Record<string, number
   const order = [...new Set(rows.map((r) => String(r[x])))];
   const encoding: Record<string, unknown> = {
     x: { field: x, type: "nominal", sort: order, axis: { labelAngle: 0 }, ...axisTitle(options.xTitle) },
-    y: { field: y, type: "quantitative", ...(options.logY ? { scale: { type: "log" } } : {}), ...axisTitle(options.yTitle) },
+    // on a log axis bars cannot start at 0: no stacking, so each bar runs from the bottom of the plot
+    y: { field: y, type: "quantitative", ...(options.logY ? { scale: { type: "log" }, stack: null } : {}), ...axisTitle(options.yTitle) },
   };
   if (options.color) {
     encoding.color = { field: options.color, type: "nominal" };
