@@ -147,6 +147,40 @@ export function allChoicesField(f: Program, options: AllChoicesOptions = {}): Se
   };
 }
 
+/**
+ * A linear combination of set-valued fields, λ_1 D_1 + ... + λ_m D_m (Minkowski: every weighted sum of one
+ * element of each set). The combination of conservative fields is conservative for λ_1 f_1 + ... + λ_m f_m
+ * (Bolte and Pauwels 2021, the calculus of conservative fields); its "policy" value is the combination of the
+ * terms' values.
+ *
+ * @example
+ * ```ts
+ * import { combineFields, adField, allChoicesField, abs, relu, assertEqual } from "nonsmooth-ad";
+ * const D = combineFields([{ weight: 2, field: allChoicesField(abs) }, { weight: -1, field: adField(relu) }]);
+ * assertEqual(D([0]).generators, [[-2], [2]]); // 2 [-1, 1] - {0}
+ * assertEqual(D([1]).generators, [[1]]);       // 2 * 1 - 1
+ * ```
+ */
+export function combineFields(terms: readonly { readonly weight: number; readonly field: SetValuedField }[]): SetValuedField {
+  const fn = "combineFields";
+  if (!Array.isArray(terms) || terms.length === 0) throw new Error(`${fn}: expected a non-empty list of { weight, field }`);
+  terms.forEach((t, i) => {
+    if (!Number.isFinite(t.weight)) throw new Error(`${fn}: terms[${i}].weight must be a finite number, got ${t.weight}`);
+    if (typeof t.field !== "function") throw new Error(`${fn}: terms[${i}].field must be a set-valued field`);
+  });
+  return (x) => {
+    const p = checkPoint(fn, x as number[]);
+    const values = terms.map((t, i) => checkFieldValue(`${fn} (terms[${i}])`, t.field(p), p.length, p));
+    let sums: number[][] = [p.map(() => 0)];
+    values.forEach((v, i) => {
+      const w = terms[i].weight;
+      sums = extremePoints(sums.flatMap((acc) => v.generators.map((g) => acc.map((a, j) => a + w * g[j]))));
+    });
+    const value = p.map((_, j) => values.reduce((a, v, i) => a + terms[i].weight * (v.value ?? v.generators[0])[j], 0));
+    return { generators: sums, value };
+  };
+}
+
 /** Options of {@link clarkeField}. */
 export interface ClarkeFieldOptions extends ClarkeOptions {
   /** On R, use the exact interval between one-sided derivatives (lexicographic mode). Default true. */

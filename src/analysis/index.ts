@@ -12,7 +12,7 @@ export type { ClarkeOptions, ClarkeSubdifferential, ClarkeInterval } from "./cla
 export { lexicographicForward, lexicographicJacobian, lexicographicGradient, directionalDerivative, compassDifference } from "./lexicographic";
 export type { LexValue, LexOptions, LexJacobian } from "./lexicographic";
 export type { Program } from "./record";
-export { adField, allChoicesField, clarkeField, fieldFromFormula, fieldArrows, fieldSets, selectElement } from "./fields";
+export { adField, allChoicesField, clarkeField, fieldFromFormula, combineFields, fieldArrows, fieldSets, selectElement } from "./fields";
 export type { FieldValue, SetValuedField, Selection, ProgramFieldOptions, AllChoicesOptions, ClarkeFieldOptions, GridSpec, ArrowRecord, SetValueRecord } from "./fields";
 export { loops, paths } from "./loops";
 export type { Curve, CurveSpec, RandomLoopOptions, RandomPolygonOptions } from "./loops";

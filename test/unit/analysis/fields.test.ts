@@ -85,3 +85,32 @@ describe("set-valued fields", () => {
     expect(() => fieldSets(adField(sq), { x: [1, 0], y: [0, 1] })).toThrow(/x0 <= x1/);
   });
 });
+
+describe("combineFields", () => {
+  const sq = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
+  it("is the Minkowski combination of the terms' sets, with the combined policy value", () => {
+    const D = N.combineFields([
+      { weight: 2, field: allChoicesField(sq) },
+      { weight: -1, field: adField((v: any) => relu(at(v, 0)), policies.reluAt(1)) },
+    ]);
+    const r = D([0, 0]);
+    const sorted = [...r.generators].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    // 2 [-1, 1]^2 - {(1, 0)}
+    expect(sorted).toEqual([[-3, -2], [-3, 2], [1, -2], [1, 2]]);
+    expect(r.value).toEqual([2 * 0 - 1, 0]); // pytorch's abs'(0) = 0 for the first term, relu'(0) = 1 for the second
+  });
+  it("of conservative fields is conservative: zero circulation on a loop along the kinks", () => {
+    const D = N.combineFields([
+      { weight: 1.5, field: allChoicesField(sq) },
+      { weight: -0.5, field: adField(kinkyNet(2), presets.tfjs) },
+    ]);
+    for (const selection of ["max", "min"] as const) {
+      const c = N.circulation(D, N.loops.rectangle([0, 0.7], [0, 0.9]), { selection, tolerance: 1e-9 });
+      expect(Math.abs(c.value)).toBeLessThanOrEqual(Math.max(c.errorEstimate, 1e-12));
+    }
+  });
+  it("refuses empty lists and non-finite weights", () => {
+    expect(() => N.combineFields([])).toThrow(/non-empty list/);
+    expect(() => N.combineFields([{ weight: NaN, field: adField(relu) }])).toThrow("combineFields: terms[0].weight must be a finite number, got NaN");
+  });
+});
