@@ -191,6 +191,11 @@ export interface ClarkeFieldOptions extends ClarkeOptions {
  * The Clarke field x -> ∂^c f(x): exact in 1-D (the interval between one-sided derivatives), estimated from
  * nearby gradients above (see clarkeSubdifferential). The minimal conservative field of f (talk, Part II).
  *
+ * Above 1-D the estimate at a point closer to a kink set than the sampling radius also holds gradients from the
+ * other side: it is slightly larger than ∂^c f there, and its extreme selections are off by about radius times
+ * the jump of the gradient, which the quadrature of `circulation` cannot see. For line integrals, pass a tiny
+ * `radius` (say 1e-12) and allow for that error.
+ *
  * @example
  * ```ts
  * import { clarkeField, abs, assertEqual } from "nonsmooth-ad";
