@@ -45,6 +45,18 @@ describe("every chart kind renders to one bundle with vega-lite JSON, a PNG of t
     });
   }
 
+  it("column names with quotes, dots and brackets name columns, not vega-lite access paths", async () => {
+    const rows = [{ a: 1, "b.c": 2, "relu'(0)": "x", "v[0]": 1 }, { a: 2, "b.c": 3, "relu'(0)": "y", "v[0]": 2 }];
+    const scatter = await show(scatterPlot(rows, { x: "a", y: "b.c", color: "relu'(0)", width: 200, height: 150 }));
+    expect(distinctColours(decodePng(scatter.png!))).toBeGreaterThan(4);
+    const bars = barChart(rows, { x: "relu'(0)", y: "v[0]", width: 200, height: 150 });
+    expect((bars.encoding as any).y.title).toBe("v[0]");
+    const img = decodePng((await show(bars)).png!);
+    let blue = 0;
+    for (let i = 0; i < img.rgba.length; i += 4) if (img.rgba[i + 2] > 150 && img.rgba[i] < 120) blue++;
+    expect(blue).toBeGreaterThan(2000);
+  });
+
   it("bars on a log axis are drawn (not stacked from 0, which a log scale cannot show)", async () => {
     const spec = barChart([{ f: "a", v: 1e-3 }, { f: "b", v: 2 }], { x: "f", y: "v", logY: true, width: 200, height: 150 });
     expect((spec.encoding as any).y.stack).toBeNull();

@@ -64,7 +64,7 @@ export function assemble(
     const field = options.facet;
     if (!values.some((r) => r[field] !== undefined)) throw new RangeError(`${fn}: options.facet names the column "${field}", which no record has`);
     const n = new Set(values.map((r) => String(r[field]))).size;
-    top.facet = { field, type: "nominal" };
+    top.facet = { field: fieldRef(field), type: "nominal", title: field };
     top.columns = options.columns ?? (n <= 3 ? n : 3);
     top.spec = { width, height, ...view };
   } else {
@@ -90,6 +90,14 @@ export function wrapTitle(title: string, width: number): string | string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/**
+ * A column name as a vega-lite field reference: dots, brackets, quotes and backslashes mean nested access there,
+ * so they are escaped ("relu'(0)" names the column, not a broken path). @internal
+ */
+export function fieldRef(name: string): string {
+  return name.replace(/[.[\]'"\\]/g, (c) => `\\${c}`);
 }
 
 /** An axis title entry, omitted when not given. @internal */

@@ -4,7 +4,7 @@
  */
 import type { VegaLiteSpec } from "../render";
 import { finiteArray, numericField, positive, positiveInt, recordArray } from "../validate";
-import { assemble, axisTitle, type ChartOptions, type FacetOptions } from "./common";
+import { assemble, axisTitle, type ChartOptions, type FacetOptions, fieldRef } from "./common";
 
 /** Options of {@link scatterPlot}. */
 export interface ScatterOptions extends ChartOptions, FacetOptions {
@@ -49,11 +49,11 @@ export function scatterPlot(records: Record<string, unknown>[], options: Scatter
   if (options.logY) positive(ys, (i) => `records[${i}].${options.y}`, fn, "a log y axis");
   if (options.size) numericField(rows, options.size, fn);
   const encoding: Record<string, unknown> = {
-    x: { field: options.x, type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle) },
-    y: { field: options.y, type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle) },
+    x: { field: fieldRef(options.x), type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle, options.x) },
+    y: { field: fieldRef(options.y), type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle, options.y) },
   };
-  if (options.color) encoding.color = { field: options.color, type: fieldType(rows, options.color) };
-  if (options.size) encoding.size = { field: options.size, type: "quantitative" };
+  if (options.color) encoding.color = { field: fieldRef(options.color), type: fieldType(rows, options.color), title: options.color };
+  if (options.size) encoding.size = { field: fieldRef(options.size), type: "quantitative", title: options.size };
   const view = { mark: { type: "point", filled: true, opacity: 0.75 }, encoding };
   return assemble(view, rows, options, `Scatter plot: ${rows.length} points, ${options.y} against ${options.x}`, fn);
 }
@@ -94,10 +94,10 @@ export function histogram(data: ArrayLike<number> | Record<string, unknown>[], o
   if (rows.length === 0) throw new RangeError(`${fn}: no values to bin`);
   const bins = positiveInt(options.bins ?? 30, "options.bins", fn, 1);
   const encoding: Record<string, unknown> = {
-    x: { field, type: "quantitative", bin: { maxbins: bins }, ...axisTitle(options.xTitle, field) },
+    x: { field: fieldRef(field), type: "quantitative", bin: { maxbins: bins }, ...axisTitle(options.xTitle, field) },
     y: { aggregate: "count", type: "quantitative", ...axisTitle(options.yTitle, "count") },
   };
-  if (options.color) encoding.color = { field: options.color, type: "nominal" };
+  if (options.color) encoding.color = { field: fieldRef(options.color), type: "nominal", title: options.color };
   return assemble({ mark: "bar", encoding }, rows, options, `Histogram: ${rows.length} values of ${field}, up to ${bins} bins`, fn);
 }
 
@@ -146,13 +146,13 @@ export function barChart(data: Record<string, unknown>[] | Record<string, number
   });
   const order = [...new Set(rows.map((r) => String(r[x])))];
   const encoding: Record<string, unknown> = {
-    x: { field: x, type: "nominal", sort: order, axis: { labelAngle: 0 }, ...axisTitle(options.xTitle) },
+    x: { field: fieldRef(x), type: "nominal", sort: order, axis: { labelAngle: 0 }, ...axisTitle(options.xTitle, x) },
     // on a log axis bars cannot start at 0: no stacking, so each bar runs from the bottom of the plot
-    y: { field: y, type: "quantitative", ...(options.logY ? { scale: { type: "log" }, stack: null } : {}), ...axisTitle(options.yTitle) },
+    y: { field: fieldRef(y), type: "quantitative", ...(options.logY ? { scale: { type: "log" }, stack: null } : {}), ...axisTitle(options.yTitle, y) },
   };
   if (options.color) {
-    encoding.color = { field: options.color, type: "nominal" };
-    if (options.grouped) encoding.xOffset = { field: options.color, type: "nominal" };
+    encoding.color = { field: fieldRef(options.color), type: "nominal", title: options.color };
+    if (options.grouped) encoding.xOffset = { field: fieldRef(options.color), type: "nominal" };
   }
   return assemble({ mark: "bar", encoding }, rows, options, `Bar chart: ${rows.length} bars of ${y} by ${x}`, fn);
 }
