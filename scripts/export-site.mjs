@@ -43,6 +43,7 @@ export function escapeHtml(s) {
 /** Markdown inline text -> plain text: links, emphasis, code spans and math delimiters removed. */
 export function plainText(md) {
   return md
+    .replace(/\s+/g, " ") // first, so that emphasis spanning a line break is recognised
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\$\$([^$]*)\$\$/g, "$1")
@@ -54,6 +55,22 @@ export function plainText(md) {
     .replace(/<[^>]+>/g, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * The first sentence of a text: up to the first . ! or ? followed by a space or the end, except after an initial
+ * ("J. Bolte") or a common abbreviation ("e.g.", "i.e.", "et al.", "vs.").
+ */
+export function firstSentence(text) {
+  const re = /[.!?](?=\s|$)/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const before = text.slice(0, m.index);
+    const word = before.split(/\s/).pop() ?? "";
+    if (m[0] === "." && (/^[A-Z]$/.test(word) || /^(e\.g|i\.e|al|vs|cf|Fig|Eq|resp)$/i.test(word))) continue;
+    return text.slice(0, m.index + 1);
+  }
+  return text;
 }
 
 /** Title (first heading) and summary (first paragraph that is not a heading, a list, code or math block). */
@@ -76,10 +93,7 @@ export function describeNotebook(nb, fallbackTitle) {
     }
     if (title !== undefined && summary !== undefined) break;
   }
-  if (summary !== undefined) {
-    const first = summary.match(/^(.+?[.!?])(\s|$)/);
-    summary = first ? first[1] : summary;
-  }
+  if (summary !== undefined) summary = firstSentence(summary);
   return { title: title ?? fallbackTitle, summary: summary ?? "" };
 }
 
