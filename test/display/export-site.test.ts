@@ -25,3 +25,12 @@ describe("export-site: index entries", () => {
     expect(parseArgs(["--notebooks", "a", "--site", "b", "--no-api"])).toEqual({ notebooks: "a", site: "b", api: false });
   });
 });
+
+describe("firstSentence", () => {
+  it("does not stop at an initial or an abbreviation", async () => {
+    const { firstSentence } = await import("../../scripts/export-site.mjs");
+    expect(firstSentence("After J. Bolte and E. Pauwels (2020), e.g. relu. Then more.")).toBe("After J. Bolte and E. Pauwels (2020), e.g. relu.");
+    expect(firstSentence("No end at all")).toBe("No end at all");
+    expect(firstSentence("Is it? Yes.")).toBe("Is it?");
+  });
+});
