@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Tensor, broadcastShapes, fmtShape, sameShape, shapeSize, stridesOf } from "./tensor";
+import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
 import { isExact } from "./precision";
 
 export type Round = (x: number) => number;
@@ -60,7 +60,7 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
   const bd = b.data;
   if (a.shape.length === 0 && b.shape.length === 0) {
     const v = f(ad[0], bd[0]);
-    return new Tensor(Float64Array.of(exact ? v : round(v)), a.shape);
+    return scalar(exact ? v : round(v));
   }
   if (sameShape(a.shape, b.shape)) {
     const n = ad.length;

@@ -165,8 +165,12 @@ export function tensor(values: NestedArray | ArrayLike<number> | Tensor, shape?:
 
 /** A scalar tensor. */
 export function scalar(x: number): Tensor {
-  return new Tensor(Float64Array.of(x), []);
+  const d = new Float64Array(1); // cheaper than Float64Array.of in V8 (scalar programs allocate one per operation)
+  d[0] = x;
+  return new Tensor(d, SCALAR_SHAPE);
 }
+
+const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[]): Tensor {

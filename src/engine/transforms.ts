@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Tensor, fmtShape, sameShape, shapeSize } from "../tensor";
+import { Tensor, fmtShape, sameShape, scalar, shapeSize } from "../tensor";
 import { PRECISIONS } from "../precision";
 import type { Precision } from "../precision";
 import { checkPolicy, policies } from "../policy";
@@ -157,6 +157,9 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
   const prevLog = trace.logKinks;
   trace.logKinks = false;
   try {
+    const scratch: { -readonly [K in keyof LinEnv]: LinEnv[K] } = { ...linEnv(trace, 0) };
+    const xs1 = [0];
+    const xs2 = [0, 0];
     return withTrace(trace, () => {
       for (let i = output.index; i >= 0; i--) {
         const c = cots[i];
@@ -164,16 +167,23 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
         const node = trace.nodes[i];
         if (node.prim === INPUT) continue;
         if (!createGraph && node.scalar && node.prim.scalarVjp) {
-          // scalar fast path: the same partials, interpreted on numbers (no tensors, no bookkeeping)
+          // scalar fast path: the same partials, interpreted on numbers (no tensors, no bookkeeping); the number
+          // algebra uses its arguments synchronously, so one scratch environment and argument array serve every node
           const cv = typeof c === "number" ? c : primal(c).data[0];
-          const xs = node.inputs.map((inp) => (inp instanceof Tracer ? inp.value.data[0] : inp.data[0]));
-          const gs = node.prim.scalarVjp(xs, node.output.value.data[0], node.params, linEnv(trace, i), cv);
+          const k = node.inputs.length;
+          const xs = k === 1 ? xs1 : k === 2 ? xs2 : new Array<number>(k);
+          for (let j = 0; j < k; j++) {
+            const inp = node.inputs[j];
+            xs[j] = inp instanceof Tracer ? inp.value.data[0] : inp.data[0];
+          }
+          scratch.node = i;
+          const gs = node.prim.scalarVjp(xs, node.output.value.data[0], node.params, scratch, cv);
           for (let j = 0; j < node.inputs.length; j++) {
             const inp = node.inputs[j];
             const g = gs[j];
             if (!(inp instanceof Tracer) || g === null) continue;
             const prev = cots[inp.index];
-            cots[inp.index] = prev === undefined ? g : typeof prev === "number" ? trace.round(prev + g) : accumulate(trace, prev, new Tensor(Float64Array.of(g), []));
+            cots[inp.index] = prev === undefined ? g : typeof prev === "number" ? trace.round(prev + g) : accumulate(trace, prev, scalar(g));
           }
           continue;
         }
@@ -184,13 +194,13 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
-        const gs = lin.vjp(typeof c === "number" ? new Tensor(Float64Array.of(c), []) : c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
+        const gs = lin.vjp(typeof c === "number" ? scalar(c) : c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
         for (let j = 0; j < node.inputs.length; j++) {
           const inp = node.inputs[j];
           const g = gs[j];
           if (!(inp instanceof Tracer) || g === null || g === undefined) continue;
           const prev = cots[inp.index];
-          cots[inp.index] = prev === undefined ? g : accumulate(trace, typeof prev === "number" ? new Tensor(Float64Array.of(prev), []) : prev, g);
+          cots[inp.index] = prev === undefined ? g : accumulate(trace, typeof prev === "number" ? scalar(prev) : prev, g);
         }
       }
       return cots;
@@ -244,6 +254,19 @@ function scalarOutput(op: string, rec: Recording): Tensor {
   return out;
 }
 
+/** A valueAndGrad result whose kink report is built on first access (grad and training loops never read it). */
+class LazyValueAndGrad<G> {
+  private report: KinkReport | undefined;
+  constructor(
+    readonly value: number,
+    readonly grad: G,
+    private readonly trace: Trace,
+  ) {}
+  get kinks(): KinkReport {
+    return (this.report ??= buildKinkReport(this.trace));
+  }
+}
+
 /** The result of valueAndGrad. */
 export interface ValueAndGrad<G> {
   readonly value: number;
@@ -276,7 +299,7 @@ function reverseScalar<X extends Primal>(op: string, f: (x: Traced<X>) => Value,
   const one = new Tensor(Float64Array.of(1), out.shape);
   const cots = backward(rec, one, false);
   const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
-  return { value: out.data[0], grad: rec.packed.unpack(grads) as Like<X>, kinks: buildKinkReport(rec.trace) };
+  return new LazyValueAndGrad(out.data[0], rec.packed.unpack(grads) as Like<X>, rec.trace);
 }
 
 /**
