@@ -38,6 +38,17 @@ def first_heading(nb):
     return None
 
 
+def drop_blank_streams(nb):
+    """Remove stream outputs that hold only white space (the line tslab prints for a displayed chart returned as a
+    cell's last value): on a course page they would show as empty boxes."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and not "".join(o.get("text", "")).strip())
+            ]
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mathjax", required=True, help="MathJax 3 tex-svg.js to inline")
@@ -55,6 +66,7 @@ def main(argv):
     os.makedirs(args.out, exist_ok=True)
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
+        drop_blank_streams(nb)
         name = os.path.splitext(os.path.basename(path))[0]
         title = first_heading(nb)
         if title and "title" not in nb.metadata:

@@ -50,7 +50,9 @@ export class DisplayBundle {
 
   /** @internal */
   [inspect.custom](): string {
-    return `[${this.sent ? "displayed" : "not displayed (no kernel)"}: ${this.text.split("\n")[0]}]`;
+    // In a kernel the output already carries its text/plain summary: when a bundle is a cell's last expression,
+    // tslab prints it, and an empty line is all that should add. Outside a kernel, say what it holds.
+    return this.sent ? "" : `[not displayed (no kernel): ${this.text.split("\n")[0]}]`;
   }
 
   /** @internal */

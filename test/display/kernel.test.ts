@@ -26,6 +26,7 @@ describe("the tslab bridge (src/notebook/kernel.ts)", () => {
       expect(inKernel()).toBe(true);
       const out = await show(linePlot({ name: "s", y: [1, 2] }));
       expect(out.sent).toBe(true);
+      expect(inspect(out)).toBe(""); // as a cell's last expression, a displayed bundle adds no text line of its own
       expect(sent).toHaveLength(1);
       const [msg, update] = sent[0];
       expect(update).toBe(false);
