@@ -24,35 +24,159 @@ function finiteParam(op: string, name: string, v: unknown): number {
   return v;
 }
 
-/** a + b (broadcasting). */
+/**
+ * a + b (broadcasting).
+ *
+ * @example
+ * ```ts
+ * import { add, assertEqual, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(add(tensor([1, 2]), 10)).toArray(), [11, 12]); // broadcasting a scalar
+ * ```
+ */
 export const add = (a: Value, b: Value): Result => apply(PRIMS.add, [a, b], u) as Result;
-/** a - b (broadcasting). */
+/**
+ * a - b (broadcasting).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, sub, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(sub(tensor([[1], [2]]), tensor([1, 2]))).toArray(), [[0, -1], [1, 0]]);
+ * ```
+ */
 export const sub = (a: Value, b: Value): Result => apply(PRIMS.sub, [a, b], u) as Result;
-/** a * b elementwise (broadcasting). */
+/**
+ * a * b elementwise (broadcasting).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, mul } from "nonsmooth-ad";
+ * assertEqual(grad((x: any) => mul(x, x), 3), 6);
+ * ```
+ */
 export const mul = (a: Value, b: Value): Result => apply(PRIMS.mul, [a, b], u) as Result;
-/** a / b elementwise (broadcasting). */
+/**
+ * a / b elementwise (broadcasting).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, div, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(div(1, tensor([2, 4]))).toArray(), [0.5, 0.25]);
+ * ```
+ */
 export const div = (a: Value, b: Value): Result => apply(PRIMS.div, [a, b], u) as Result;
-/** -a. */
+/**
+ * -a.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, neg, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(neg(tensor([1, -2]))).toArray(), [-1, 2]);
+ * ```
+ */
 export const neg = (a: Value): Result => apply(PRIMS.neg, [a], u) as Result;
-/** a². */
+/**
+ * a².
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, square } from "nonsmooth-ad";
+ * assertEqual(grad(square, 3), 6);
+ * ```
+ */
 export const square = (a: Value): Result => apply(PRIMS.square, [a], u) as Result;
-/** a^p for a constant exponent p (integer or real); for 0 < p < 1 the derivative at 0 is +inf (reported). */
+/**
+ * a^p for a constant exponent p (integer or real); for 0 < p < 1 the derivative at 0 is +inf (reported).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, grad, pow } from "nonsmooth-ad";
+ * assertEqual(grad((x: any) => pow(x, 3), 2), 12);
+ * assertEqual(grad((x: any) => pow(x, 0.5), 0), Infinity); // like sqrt at 0
+ * ```
+ */
 export const pow = (a: Value, p: number): Result => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Result;
-/** e^a. */
+/**
+ * e^a.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, exp, grad } from "nonsmooth-ad";
+ * assertEqual(grad(exp, 0), 1);
+ * ```
+ */
 export const exp = (a: Value): Result => apply(PRIMS.exp, [a], u) as Result;
-/** Natural logarithm. */
+/**
+ * Natural logarithm.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, log } from "nonsmooth-ad";
+ * assertEqual(grad(log, 4), 0.25);
+ * ```
+ */
 export const log = (a: Value): Result => apply(PRIMS.log, [a], u) as Result;
-/** Square root; its derivative at 0 is +inf, as in every framework, and the kink report says so. */
+/**
+ * Square root; its derivative at 0 is +inf, as in every framework, and the kink report says so.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, kinkReport, sqrt } from "nonsmooth-ad";
+ * assertEqual(grad(sqrt, 4), 0.25);
+ * assertEqual(kinkReport(sqrt, 0).entries[0].notLipschitz !== undefined, true);
+ * ```
+ */
 export const sqrt = (a: Value): Result => apply(PRIMS.sqrt, [a], u) as Result;
-/** Sine. */
+/**
+ * Sine.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, sin } from "nonsmooth-ad";
+ * assertEqual(grad(sin, 0), 1);
+ * ```
+ */
 export const sin = (a: Value): Result => apply(PRIMS.sin, [a], u) as Result;
-/** Cosine. */
+/**
+ * Cosine.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, cos, grad } from "nonsmooth-ad";
+ * assertEqual(grad(cos, 0), -0);
+ * ```
+ */
 export const cos = (a: Value): Result => apply(PRIMS.cos, [a], u) as Result;
-/** Hyperbolic tangent. */
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, tanh } from "nonsmooth-ad";
+ * assertEqual(grad(tanh, 0), 1);
+ * ```
+ */
 export const tanh = (a: Value): Result => apply(PRIMS.tanh, [a], u) as Result;
-/** The logistic function 1 / (1 + e^-a), computed stably. */
+/**
+ * The logistic function 1 / (1 + e^-a), computed stably.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, sigmoid, valueOf } from "nonsmooth-ad";
+ * assertEqual(grad(sigmoid, 0), 0.25);
+ * assertEqual(valueOf(sigmoid(-1000)).item(), 0); // no overflow
+ * ```
+ */
 export const sigmoid = (a: Value): Result => apply(PRIMS.sigmoid, [a], u) as Result;
-/** log(1 + e^a), computed stably (a smooth primitive). */
+/**
+ * log(1 + e^a), computed stably (a smooth primitive).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, softplus, valueOf } from "nonsmooth-ad";
+ * assertEqual(grad(softplus, 0), 0.5);
+ * assertEqual(valueOf(softplus(1000)).item(), 1000); // no overflow
+ * ```
+ */
 export const softplus = (a: Value): Result => apply(PRIMS.softplus, [a], u) as Result;
 
 /**
@@ -66,7 +190,16 @@ export const softplus = (a: Value): Result => apply(PRIMS.softplus, [a], u) as R
  * ```
  */
 export const relu = (a: Value): Result => apply(PRIMS.relu, [a], u) as Result;
-/** a for a > 0, slope·a otherwise; at 0 the policy picks in the segment between slope and 1. */
+/**
+ * a for a > 0, slope·a otherwise; at 0 the policy picks in the segment between slope and 1.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, grad, leakyRelu, policies } from "nonsmooth-ad";
+ * assertEqual(grad((x: any) => leakyRelu(x, 0.1), -1), 0.1);
+ * assertEqual(grad((x: any) => leakyRelu(x, 0.1), 0, { policy: policies.jax }), 1); // JAX: 1 at 0
+ * ```
+ */
 export const leakyRelu = (a: Value, slope = 0.01): Result =>
   apply(PRIMS.leakyRelu, [a], { slope: finiteParam("leakyRelu", "slope", slope) }) as Result;
 /**
@@ -79,11 +212,37 @@ export const leakyRelu = (a: Value, slope = 0.01): Result =>
  * ```
  */
 export const abs = (a: Value): Result => apply(PRIMS.abs, [a], u) as Result;
-/** The sign of a (derivative 0; the jump at 0 is reported as a non-Lipschitz point). */
+/**
+ * The sign of a (derivative 0; the jump at 0 is reported as a non-Lipschitz point).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, sign, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(sign(tensor([-2, 0, 3]))).toArray(), [-1, 0, 1]);
+ * assertEqual(grad(sign, 0), 0);
+ * ```
+ */
 export const sign = (a: Value): Result => apply(PRIMS.sign, [a], u) as Result;
-/** Elementwise max(a, b); at a tie the policy splits the derivative (w, 1 - w). */
+/**
+ * Elementwise max(a, b); at a tie the policy splits the derivative (w, 1 - w).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, grad, maximum, policies } from "nonsmooth-ad";
+ * assertEqual(grad((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.pytorch }), [0.5, 0.5]);
+ * assertEqual(grad((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.tensorflow }), [1, 0]);
+ * ```
+ */
 export const maximum = (a: Value, b: Value): Result => apply(PRIMS.maximum, [a, b], u) as Result;
-/** Elementwise min(a, b); at a tie the policy splits the derivative (w, 1 - w). */
+/**
+ * Elementwise min(a, b); at a tie the policy splits the derivative (w, 1 - w).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, grad, minimum } from "nonsmooth-ad";
+ * assertEqual(grad((v: any) => minimum(at(v, 0), at(v, 1)), [2, 1]), [0, 1]);
+ * ```
+ */
 export const minimum = (a: Value, b: Value): Result => apply(PRIMS.minimum, [a, b], u) as Result;
 
 function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: number } {
@@ -92,15 +251,60 @@ function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: numb
   if (!(lo < hi)) throw new Error(`${op}: the lower bound ${lo} must be below the upper bound ${hi}`);
   return { lo, hi };
 }
-/** Clamps a to [lo, hi]; at a bound the policy's `clip` choice gives the derivative. */
+/**
+ * Clamps a to [lo, hi]; at a bound the policy's `clip` choice gives the derivative.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, clip, grad, policies, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(clip(tensor([-2, 0.5, 3]), -1, 1)).toArray(), [-1, 0.5, 1]);
+ * assertEqual(grad((x: any) => clip(x, -1, 1), 1, { policy: policies.jax }), 0.5); // jnp.clip at a bound
+ * ```
+ */
 export const clip = (a: Value, lo: number, hi: number): Result => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Result;
-/** Clamps to [-1, 1], a separate primitive with its own policy key (frameworks differ from clip at the bounds). */
+/**
+ * Clamps to [-1, 1], a separate primitive with its own policy key (frameworks differ from clip at the bounds).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, hardtanh, policies } from "nonsmooth-ad";
+ * assertEqual(grad(hardtanh, 1, { policy: policies.pytorch }), 0);
+ * assertEqual(grad(hardtanh, 1, { policy: policies.tensorflow }), 1);
+ * ```
+ */
 export const hardtanh = (a: Value): Result => apply(PRIMS.hardtanh, [a], { lo: -1, hi: 1 }) as Result;
-/** Clamps to [0, 6], a separate primitive with its own policy key. */
+/**
+ * Clamps to [0, 6], a separate primitive with its own policy key.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, policies, relu6 } from "nonsmooth-ad";
+ * assertEqual(grad(relu6, 6, { policy: policies.tfjs }), 1);
+ * assertEqual(grad(relu6, 0, { policy: policies.tfjs }), 0);
+ * ```
+ */
 export const relu6 = (a: Value): Result => apply(PRIMS.relu6, [a], { lo: 0, hi: 6 }) as Result;
-/** The hinge max(0, 1 - t); at t = 1 the policy picks in [-1, 0]. */
+/**
+ * The hinge max(0, 1 - t); at t = 1 the policy picks in [-1, 0].
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, hinge, policies } from "nonsmooth-ad";
+ * assertEqual(grad(hinge, 0), -1);
+ * assertEqual(grad(hinge, 1, { policy: policies.jax }), -0.5);
+ * ```
+ */
 export const hinge = (t: Value): Result => apply(PRIMS.hinge, [t], u) as Result;
-/** The Euclidean norm of all elements; at 0 the policy's `norm` choice (0, or NaN as JAX and tfjs). */
+/**
+ * The Euclidean norm of all elements; at 0 the policy's `norm` choice (0, or NaN as JAX and tfjs).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, norm, policies, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(norm(tensor([3, 4]))).item(), 5);
+ * assertEqual(grad(norm, [0, 0], { policy: policies.pytorch }), [0, 0]);
+ * ```
+ */
 export const norm = (a: Value): Result => apply(PRIMS.norm, [a], u) as Result;
 
 function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
@@ -108,9 +312,26 @@ function axisParams(op: string, a: Value, axis: number | undefined, keepDims: bo
   return { axis: normAxis(op, axis, shapeOf(a).length), keepDims };
 }
 
-/** Sum of all elements, or along one axis. */
+/**
+ * Sum of all elements, or along one axis.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, sum, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(sum(tensor([[1, 2], [3, 4]]), 0)).toArray(), [4, 6]);
+ * assertEqual(grad((x: any) => sum(x), [1, 2]), [1, 1]);
+ * ```
+ */
 export const sum = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Result;
-/** Mean of all elements, or along one axis. */
+/**
+ * Mean of all elements, or along one axis.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, mean, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(mean(tensor([[1, 2], [3, 4]]), 1)).toArray(), [1.5, 3.5]);
+ * ```
+ */
 export function mean(a: Value, axis?: number, keepDims = false): Result {
   const shape = shapeOf(a);
   const p = axisParams("mean", a, axis, keepDims);
@@ -118,17 +339,59 @@ export function mean(a: Value, axis?: number, keepDims = false): Result {
   if (n === 0) throw new Error(`mean: cannot average an empty tensor of shape ${fmtShape(shape)}`);
   return mul(apply(PRIMS.sum, [a], p), 1 / n);
 }
-/** Max of all elements, or along one axis; ties split by the policy's `maxTies`. */
+/**
+ * Max of all elements, or along one axis; ties split by the policy's `maxTies`.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, max, policies, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(max(tensor([[1, 5], [7, 2]]), 1)).toArray(), [5, 7]);
+ * assertEqual(grad((x: any) => max(x), [3, 3], { policy: policies.tfjs }), [1, 1]); // outside the Clarke set
+ * ```
+ */
 export const max = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Result;
-/** Min of all elements, or along one axis; ties split by the policy's `minTies`. */
+/**
+ * Min of all elements, or along one axis; ties split by the policy's `minTies`.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, min } from "nonsmooth-ad";
+ * assertEqual(grad((x: any) => min(x), [2, 1, 1]), [0, 0.5, 0.5]);
+ * ```
+ */
 export const min = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Result;
-/** log(sum(exp(a))) over all elements or one axis, computed stably. */
+/**
+ * log(sum(exp(a))) over all elements or one axis, computed stably.
+ *
+ * @example
+ * ```ts
+ * import { assertClose, assertEqual, grad, logsumexp, tensor, valueOf } from "nonsmooth-ad";
+ * assertClose(valueOf(logsumexp(tensor([1000, 1000]))).item(), 1000 + Math.log(2), 1e-12); // stable
+ * assertEqual(grad((x: any) => logsumexp(x), [0, 0]), [0.5, 0.5]);
+ * ```
+ */
 export const logsumexp = (a: Value, axis?: number, keepDims = false): Result =>
   apply(PRIMS.logsumexp, [a], axisParams("logsumexp", a, axis, keepDims)) as Result;
 
-/** Reshapes (same number of elements). */
+/**
+ * Reshapes (same number of elements).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, reshape, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(reshape(tensor([1, 2, 3, 4]), [2, 2])).toArray(), [[1, 2], [3, 4]]);
+ * ```
+ */
 export const reshape = (a: Value, shape: readonly number[]): Result => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Result;
-/** Permutes axes (default: reverses them). */
+/**
+ * Permutes axes (default: reverses them).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, tensor, transpose, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(transpose(tensor([[1, 2, 3]]))).toArray(), [[1], [2], [3]]);
+ * ```
+ */
 export function transpose(a: Value, perm?: readonly number[]): Result {
   const rank = shapeOf(a).length;
   const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
@@ -138,7 +401,15 @@ export function transpose(a: Value, perm?: readonly number[]): Result {
   }
   return apply(PRIMS.transpose, [a], { perm: p }) as Result;
 }
-/** The block starting at `begin` with extents `size` (-1 means "to the end"). */
+/**
+ * The block starting at `begin` with extents `size` (-1 means "to the end").
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, slice, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])).toArray(), [[2, 3], [5, 6]]);
+ * ```
+ */
 export function slice(a: Value, begin: readonly number[], size: readonly number[]): Result {
   const shape = shapeOf(a);
   if (begin.length !== shape.length || size.length !== shape.length) {
@@ -152,13 +423,29 @@ export function slice(a: Value, begin: readonly number[], size: readonly number[
   }
   return apply(PRIMS.slice, [a], { begin: [...begin], size: sz }) as Result;
 }
-/** Element i of a 1-D value, as a scalar. */
+/**
+ * Element i of a 1-D value, as a scalar.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, at, grad, mul } from "nonsmooth-ad";
+ * assertEqual(grad((v: any) => mul(at(v, 0), at(v, 1)), [2, 3]), [3, 2]);
+ * ```
+ */
 export function at(a: Value, i: number): Result {
   const shape = shapeOf(a);
   if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
   return reshape(slice(a, [i], [1]), []);
 }
-/** Concatenates along an axis. */
+/**
+ * Concatenates along an axis.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, concat, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(concat([tensor([1]), tensor([2, 3])])).toArray(), [1, 2, 3]);
+ * ```
+ */
 export function concat(xs: readonly Value[], axis = 0): Result {
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
   const shapes = xs.map(shapeOf);
@@ -170,7 +457,15 @@ export function concat(xs: readonly Value[], axis = 0): Result {
   }
   return apply(PRIMS.concat, xs, { axis: ax }) as Result;
 }
-/** Copies a value broadcast to a shape. */
+/**
+ * Copies a value broadcast to a shape.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, broadcastTo, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(broadcastTo(tensor([1, 2]), [2, 2])).toArray(), [[1, 2], [1, 2]]);
+ * ```
+ */
 export const broadcastTo = (a: Value, shape: readonly number[]): Result => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Result;
 
 /**
@@ -203,6 +498,14 @@ export function matmul(a: Value, b: Value): Result {
 /**
  * Softmax cross-entropy per row: -sum_j y_j log softmax(z)_j over the last axis, computed stably. `targets` is
  * an array of class indices (one per row) or a constant tensor of probabilities with the logits' shape.
+ *
+ * @example
+ * ```ts
+ * import { softmaxCrossEntropy, valueOf, grad, mean, tensor, assertClose } from "nonsmooth-ad";
+ * assertClose(valueOf(softmaxCrossEntropy(tensor([[0, 0]]), [1])).toFlat(), [Math.log(2)], 1e-15);
+ * // the gradient is softmax - one-hot
+ * assertClose(grad((z: any) => mean(softmaxCrossEntropy(z, [1])), tensor([[0, 0]])).toFlat(), [0.5, -0.5], 1e-15);
+ * ```
  */
 export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | Int32Array | Tensor): Result {
   const shape = shapeOf(logits);
@@ -227,8 +530,24 @@ export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | 
   return apply(PRIMS.softmaxCrossEntropy, [logits, y], u) as Result;
 }
 
-/** Sum over the last axis of (prediction - target)²: one value per sample (a scalar for 1-D inputs). */
+/**
+ * Sum over the last axis of (prediction - target)²: one value per sample (a scalar for 1-D inputs).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, squaredError, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(squaredError(tensor([[1, 2], [0, 0]]), tensor([[1, 0], [1, 1]]))).toArray(), [4, 2]);
+ * ```
+ */
 export const squaredError = (prediction: Value, target: Value): Result => apply(PRIMS.squaredError, [prediction, target], u) as Result;
 
-/** The primal tensor of any value (a traced value's current value). */
+/**
+ * The primal tensor of any value (a traced value's current value).
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(2).item(), 2);
+ * ```
+ */
 export const valueOf = (a: Value): Tensor => primal(a);

@@ -95,7 +95,16 @@ export function insideClarke(key: ScalarKey, value: number): boolean {
   return value >= lo && value <= hi;
 }
 
-/** The kink choices that lie outside the Clarke set, as "key=value" strings (empty for Clarke-valid policies). */
+/**
+ * The kink choices that lie outside the Clarke set, as "key=value" strings (empty for Clarke-valid policies).
+ *
+ * @example
+ * ```ts
+ * import { outsideClarkeChoices, policies, assertEqual } from "nonsmooth-ad";
+ * assertEqual(outsideClarkeChoices(policies.pytorch), []);
+ * assertEqual(outsideClarkeChoices(policies.tfjs), ["maxTies=each", "minTies=each", "norm=nan"]);
+ * ```
+ */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
   const out: string[] = [];
   for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) if (!insideClarke(k, p[k])) out.push(`${k}=${p[k]}`);

@@ -77,6 +77,14 @@ const u32 = new Uint32Array(f64.buffer);
  * A uniform number in [0, 1) that depends only on its keys (a seed, a place in a program, an element index, a
  * value): the same keys always give the same number. The random kink policy uses it so that forward and reverse
  * mode, which evaluate the same kink, draw the same element.
+ *
+ * @example
+ * ```ts
+ * import { keyedUniform, assert, assertEqual } from "nonsmooth-ad";
+ * const u = keyedUniform(7, 3, 0, 0.5);
+ * assert(u >= 0 && u < 1, "in [0, 1)");
+ * assertEqual(keyedUniform(7, 3, 0, 0.5), u); // the same keys, the same number
+ * ```
  */
 export function keyedUniform(seed: number, ...keys: number[]): number {
   let h = hash32(seed >>> 0, 0x27d4eb2f);

@@ -67,7 +67,16 @@ export class Tensor {
   }
 }
 
-/** The number of elements of a shape. */
+/**
+ * The number of elements of a shape.
+ *
+ * @example
+ * ```ts
+ * import { shapeSize, assertEqual } from "nonsmooth-ad";
+ * assertEqual(shapeSize([2, 3]), 6);
+ * assertEqual(shapeSize([]), 1); // a scalar
+ * ```
+ */
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
@@ -163,7 +172,16 @@ export function tensor(values: NestedArray | ArrayLike<number> | Tensor, shape?:
   return new Tensor(data, s);
 }
 
-/** A scalar tensor. */
+/**
+ * A scalar tensor.
+ *
+ * @example
+ * ```ts
+ * import { scalar, assertEqual } from "nonsmooth-ad";
+ * assertEqual(scalar(2.5).shape, []);
+ * assertEqual(scalar(2.5).item(), 2.5);
+ * ```
+ */
 export function scalar(x: number): Tensor {
   const d = new Float64Array(1); // cheaper than Float64Array.of in V8 (scalar programs allocate one per operation)
   d[0] = x;
@@ -172,22 +190,54 @@ export function scalar(x: number): Tensor {
 
 const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * import { zeros, assertEqual } from "nonsmooth-ad";
+ * assertEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);
+ * ```
+ */
 export function zeros(shape: readonly number[]): Tensor {
   return new Tensor(new Float64Array(shapeSize(shape)), [...shape]);
 }
 
-/** A tensor filled with one value. */
+/**
+ * A tensor filled with one value.
+ *
+ * @example
+ * ```ts
+ * import { full, assertEqual } from "nonsmooth-ad";
+ * assertEqual(full([3], 7).toFlat(), [7, 7, 7]);
+ * ```
+ */
 export function full(shape: readonly number[], value: number): Tensor {
   return new Tensor(new Float64Array(shapeSize(shape)).fill(value), [...shape]);
 }
 
-/** A tensor of ones. */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * import { ones, assertEqual } from "nonsmooth-ad";
+ * assertEqual(ones([1, 2]).toArray(), [[1, 1]]);
+ * ```
+ */
 export function ones(shape: readonly number[]): Tensor {
   return full(shape, 1);
 }
 
-/** `n` evenly spaced values from `a` to `b`, both included. */
+/**
+ * `n` evenly spaced values from `a` to `b`, both included.
+ *
+ * @example
+ * ```ts
+ * import { linspace, assertEqual } from "nonsmooth-ad";
+ * assertEqual(linspace(0, 1, 5).toFlat(), [0, 0.25, 0.5, 0.75, 1]);
+ * ```
+ */
 export function linspace(a: number, b: number, n: number): Tensor {
   if (!(Number.isInteger(n) && n >= 2)) throw new Error(`linspace: n must be an integer >= 2, got ${n}`);
   const d = new Float64Array(n);

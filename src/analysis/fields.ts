@@ -257,6 +257,14 @@ export function checkFieldValue(fn: string, v: FieldValue, n: number, x: readonl
  * Picks one element of D(x) by a rule, given a direction d: "policy" the field's value (the AD value), "max" or
  * "min" the generator maximizing or minimizing ⟨v, d⟩ (the max over the hull is attained at a generator),
  * "random" a random convex combination keyed by (seed, key), so the same point gets the same draw.
+ *
+ * @example
+ * ```ts
+ * import { selectElement, assertEqual } from "nonsmooth-ad";
+ * const v = { generators: [[1, 0], [0, 1]] };
+ * assertEqual(selectElement(v, [1, 2], "max"), [0, 1]); // maximises <g, d> for d = (1, 2)
+ * assertEqual(selectElement(v, [1, 2], "min"), [1, 0]);
+ * ```
  */
 export function selectElement(v: FieldValue, d: readonly number[], rule: Selection, seed = 0, key = 0): number[] {
   const gs = v.generators;
