@@ -4,6 +4,7 @@
 //      JavaScript backprop on the library's own matmul kernel;
 //  (c) the same MLP's forward pass in emulated float32 vs float64.
 // Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone.
+import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { measureInterleaved, fmtTime, row, printTable, sink } from "./lib/timing.mjs";
@@ -15,22 +16,6 @@ const { rounding } = require("../dist/precision.js");
 
 const log = (...a) => console.log(...a);
 
-async function loadTf() {
-  // tfjs warns once that tfjs-node would be faster: that is the point of the comparison, keep the log quiet
-  const { warn, log: plainLog } = console;
-  console.warn = () => {};
-  console.log = () => {};
-  try {
-    const tf = require("@tensorflow/tfjs");
-    await tf.setBackend("cpu");
-    await tf.ready();
-    tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync()); // the banner prints on the first op
-    return tf;
-  } finally {
-    console.warn = warn;
-    console.log = plainLog;
-  }
-}
 
 /* ------------------------------------------------------------------------------------------------ (a) */
 

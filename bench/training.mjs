@@ -4,6 +4,7 @@
 //    in float64 and in emulated float32;
 //  - the same loop written with @tensorflow/tfjs (CPU backend, float32), same initial weights and same batches.
 // Prints the ratios. `node bench/training.mjs` runs it standalone; bench/run.mjs imports it and calls run().
+import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { measureInterleaved, fmtTime, row, printTable } from "./lib/timing.mjs";
@@ -19,22 +20,6 @@ const STEP = 0.1;
 const SEED = 7;
 const STEPS_PER_EPOCH = Math.ceil(COUNT / BATCH);
 
-async function loadTf() {
-  // tfjs prints a banner advising tfjs-node on its first op; the comparison is with the pure-JS CPU backend
-  const { warn, log: plainLog } = console;
-  console.warn = () => {};
-  console.log = () => {};
-  try {
-    const tf = require("@tensorflow/tfjs");
-    await tf.setBackend("cpu");
-    await tf.ready();
-    tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync());
-    return tf;
-  } finally {
-    console.warn = warn;
-    console.log = plainLog;
-  }
-}
 
 /** The tfjs version of the same network and loop, starting from the library's flat parameter vector. */
 function tfTrainer(tf, net, w0, data) {
