@@ -346,6 +346,16 @@ function countTiedLanes(x: Tensor, axis: number | null, isMax: boolean): number 
   return c;
 }
 
+/** log(sum_j exp(x_j)) of one lane, stably: m + log(sum exp(x - m)) with m the lane's max, rounded at every step. */
+function stableLogSumExp(get: (j: number) => number, n: number, round: K.Round): number {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) m = Math.max(m, get(j));
+  if (m === -Infinity || m === Infinity) return m;
+  let s = 0;
+  for (let j = 0; j < n; j++) s = round(s + round(Math.exp(round(get(j) - m))));
+  return round(m + round(Math.log(s)));
+}
+
 interface AxisParams {
   readonly axis: number | null;
   readonly keepDims: boolean;
@@ -666,15 +676,7 @@ export const PRIMS = {
     secondOrder: true,
     describe: (p: AxisParams) => `axis=${p.axis}`,
     value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
-      // stable: m + log(sum exp(x - m)), m the lane's max
-      return reduceValue(inputs[0], p, env, (get, n) => {
-        let m = -Infinity;
-        for (let j = 0; j < n; j++) m = Math.max(m, get(j));
-        if (m === -Infinity || m === Infinity) return m;
-        let s = 0;
-        for (let j = 0; j < n; j++) s = env.round(s + env.round(Math.exp(env.round(get(j) - m))));
-        return env.round(m + env.round(Math.log(s)));
-      });
+      return reduceValue(inputs[0], p, env, (get, n) => stableLogSumExp(get, n, env.round));
     },
     linearize(xs: readonly Value[], y: Value, p: AxisParams): Linear {
       const shape = shapeOf(xs[0]);
@@ -701,11 +703,7 @@ export const PRIMS = {
       const rows = z.size / C;
       const out = new Float64Array(rows);
       for (let r = 0; r < rows; r++) {
-        let m = -Infinity;
-        for (let j = 0; j < C; j++) m = Math.max(m, z.data[r * C + j]);
-        let s = 0;
-        for (let j = 0; j < C; j++) s = env.round(s + env.round(Math.exp(env.round(z.data[r * C + j] - m))));
-        const lse = env.round(m + env.round(Math.log(s)));
+        const lse = stableLogSumExp((j) => z.data[r * C + j], C, env.round);
         let l = 0;
         for (let j = 0; j < C; j++) l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
         out[r] = l;
