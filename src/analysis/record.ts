@@ -5,22 +5,14 @@
  * @module
  */
 import { Tensor } from "../tensor";
-import { policies } from "../policy";
-import { Trace, Tracer, withTrace } from "../engine/trace";
-import type { Primitive, TapeNode, Value } from "../engine/trace";
+import { INPUT, record } from "../engine/transforms";
+import type { Tracer, TapeNode, Value } from "../engine/trace";
 
 /** A program: a function of one traced input written with the library's ops. */
 export type Program = (x: any) => Value;
 
-/** The input marker of a tape recorded here (never linearized: the evaluators handle it). */
-export const ANALYSIS_INPUT: Primitive<void> = {
-  name: "input",
-  secondOrder: true,
-  value: (inputs) => inputs[0],
-  linearize() {
-    throw new Error("input nodes have no linearization");
-  },
-};
+/** The input marker of a recorded tape: the engine's own. */
+export const ANALYSIS_INPUT = INPUT;
 
 /** A recorded program: its tape, the input node and the output (a traced value, or a constant). */
 export interface Recorded {
@@ -44,17 +36,6 @@ export function inputTensor(fn: string, x: number | readonly number[]): Tensor {
 /** Runs `f` on a traced copy of `x` (float64, kinks not logged) and returns the tape. */
 export function recordProgram(fn: string, f: Program, x: Tensor): Recorded {
   if (typeof f !== "function") throw new Error(`${fn}: the first argument must be the function (a program written with the library's ops)`);
-  const trace = new Trace(policies.pytorch, "float64", `${fn}(${f.name || "anonymous"})`);
-  trace.logKinks = false;
-  return withTrace(trace, () => {
-    const input = new Tracer(trace, 0, x);
-    trace.nodes.push({ prim: ANALYSIS_INPUT, params: undefined, inputs: [], output: input });
-    const output = f(input);
-    if (output instanceof Tracer) {
-      if (output.trace !== trace) throw new Error(`${fn}: the function returned a traced value from another call`);
-    } else if (!(output instanceof Tensor) && typeof output !== "number") {
-      throw new Error(`${fn}: the function must return a number, a Tensor or a traced value, got ${output === null ? "null" : typeof output}`);
-    }
-    return { nodes: trace.nodes, input, output };
-  });
+  const rec = record(fn, f, x, undefined, false);
+  return { nodes: rec.trace.nodes, input: rec.inputs[0], output: rec.output };
 }

@@ -94,7 +94,7 @@ export interface TapeNode {
   readonly inputs: readonly (Tracer | Tensor)[];
   readonly output: Tracer;
   /** Which inputs are traced (need a cotangent). */
-  readonly needed?: readonly boolean[];
+  readonly needed: readonly boolean[];
   /** True when every input and the output have shape [] (the scalar fast path of the backward pass applies). */
   readonly scalar?: boolean;
   /** Cached linearization on primal tensors (shared by forward and reverse mode). */

@@ -82,7 +82,8 @@ function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: Ki
   return { policy, precision };
 }
 
-const INPUT: Primitive<void> = {
+/** The marker of an input node on a tape (never linearized: the passes start from it). */
+export const INPUT: Primitive<void> = {
   name: "input",
   secondOrder: true,
   value: (inputs) => inputs[0],
@@ -91,19 +92,24 @@ const INPUT: Primitive<void> = {
   },
 };
 
-interface Recording {
+/** A recorded call: its trace (the tape), the traced inputs, the output and how to pack results like the input. */
+export interface Recording {
   trace: Trace;
   inputs: Tracer[];
   output: Value;
   packed: Packed;
 }
 
-/** Runs `f` on traced inputs, recording the tape. */
-function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions | undefined): Recording {
+/**
+ * Runs `f` on traced inputs, recording the tape (also used by the analysis evaluators, which walk the nodes with
+ * `logKinks` false).
+ */
+export function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions | undefined, logKinks = true): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
   const packed = pack(op, x);
   const trace = new Trace(policy, precision, `${op}(${f.name || "anonymous"})`);
+  trace.logKinks = logKinks;
   return withTrace(trace, () => {
     const inputs = packed.tensors.map((t, i) => {
       checkFinite(op, t, packed.multi ? `input ${i}` : "input");
@@ -194,7 +200,7 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
-        const gs = lin.vjp(typeof c === "number" ? scalar(c) : c, node.needed ?? node.inputs.map((inp) => inp instanceof Tracer));
+        const gs = lin.vjp(typeof c === "number" ? scalar(c) : c, node.needed);
         for (let j = 0; j < node.inputs.length; j++) {
           const inp = node.inputs[j];
           const g = gs[j];
