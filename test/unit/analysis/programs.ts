@@ -1,6 +1,7 @@
 // Shared test programs for the analysis tests: the talk's relu2/zero family, seeded relu networks and random
 // piecewise-linear programs.
-import { add, sub, neg, mul, relu, abs, maximum, minimum, at, matmul, tensor, sum, Rng } from "../../../src";
+import { add, sub, neg, mul, relu, abs, maximum, minimum, at, matmul, tensor, sum, Rng, reluNetwork } from "../../../src";
+import type { Value } from "../../../src";
 
 export const relu2 = (t: any) => add(relu(neg(t)), t);
 export const zero = (t: any) => sub(relu2(t), relu(t));
@@ -8,36 +9,16 @@ export const zero = (t: any) => sub(relu2(t), relu(t));
 export const idMinusZero = (t: any) => sub(t, zero(t));
 
 /** A 2-input relu network with the given hidden widths and weights from a seeded Rng. */
-export function reluNet(seed: number, hidden: number[]): (x: any) => any {
-  const rng = new Rng(seed);
-  const layers: { W: any; b: any }[] = [];
-  let fanIn = 2;
-  for (const h of hidden) {
-    const W = tensor(Array.from({ length: h }, () => Array.from({ length: fanIn }, () => rng.uniform(-1, 1))));
-    const b = tensor(Array.from({ length: h }, () => rng.uniform(-0.5, 0.5)));
-    layers.push({ W, b });
-    fanIn = h;
-  }
-  const w = tensor(Array.from({ length: fanIn }, () => rng.uniform(-1, 1)));
-  return (x: any) => {
-    let h = x;
-    for (const { W, b } of layers) h = relu(add(matmul(W, h), b));
-    return sum(mul(w, h));
-  };
+export function reluNet(seed: number, hidden: number[]): (x: Value) => Value {
+  return reluNetwork({ sizes: [2, ...hidden], seed }).f;
 }
 
 /**
  * A relu network whose first layer has kinks exactly on the lines x = 0, y = 0 and x = y (axis-aligned weights,
  * zero bias), so that polygons with edges on those lines run inside the kink set over whole intervals.
  */
-export function kinkyNet(seed: number): (x: any) => any {
-  const rng = new Rng(seed);
-  const W1 = tensor([[1, 0], [0, 1], [1, -1], [-1, 0], [0, -2], ...Array.from({ length: 3 }, () => [rng.uniform(-1, 1), rng.uniform(-1, 1)])]);
-  const b1 = tensor([0, 0, 0, 0, 0, rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5)]);
-  const W2 = tensor(Array.from({ length: 8 }, () => Array.from({ length: 8 }, () => rng.uniform(-1, 1))));
-  const b2 = tensor(Array.from({ length: 8 }, () => rng.uniform(-0.5, 0.5)));
-  const w = tensor(Array.from({ length: 8 }, () => rng.uniform(-1, 1)));
-  return (x: any) => sum(mul(w, relu(add(matmul(W2, relu(add(matmul(W1, x), b1))), b2))));
+export function kinkyNet(seed: number): (x: Value) => Value {
+  return reluNetwork({ sizes: [2, 8, 8], seed, kinkRows: [[1, 0], [0, 1], [1, -1], [-1, 0], [0, -2]] }).f;
 }
 
 type Expr = (x: any) => any;
