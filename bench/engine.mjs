@@ -29,6 +29,7 @@ function programPlain(x, y, z) {
   return Math.max(e, a) * b + d;
 }
 
+/** @param {N.Tracer[]} v */
 function programAD([x, y, z]) {
   const { add, sub, mul, relu, abs, sin, maximum } = N;
   const a = relu(sub(mul(x, y), z));
@@ -130,6 +131,7 @@ function mlpData() {
 
 function mlpLoss(X, labels) {
   const { add, matmul, relu, softmaxCrossEntropy, mean } = N;
+  /** @param {N.Tracer[]} params */
   return ([W1, b1, W2, b2, W3, b3]) => {
     const h1 = relu(add(matmul(X, W1), b1));
     const h2 = relu(add(matmul(h1, W2), b2));

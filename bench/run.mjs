@@ -33,7 +33,7 @@ for (const name of modules) {
     console.log(`(bench/${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (e) {
     failures.push(name);
-    console.error(`bench/${name} failed: ${e && e.stack ? e.stack : e}`);
+    console.error(`bench/${name} failed: ${e instanceof Error && e.stack ? e.stack : e}`);
   }
 }
 

@@ -56,6 +56,7 @@ export function prefixDataDir(prefix) {
  * Writes DATA_DIR/kernels/nonsmooth-ad/kernel.json, where DATA_DIR is DIR/share/jupyter with `prefix`, else the
  * user's data folder. Returns { dir, dataDir, spec }.
  */
+/** @param {{ prefix?: string, root?: string, node?: string }} [options] */
 export function installKernel({ prefix, root = REPO_ROOT, node = process.execPath } = {}) {
   const spec = kernelSpec({ root, node });
   const dataDir = prefix ? prefixDataDir(prefix) : userDataDir();

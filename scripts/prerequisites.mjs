@@ -72,6 +72,7 @@ function installCommand(pkgs, sudo) {
  * Checks, and installs what is missing when allowed and possible. Returns { installed: string[] }; throws an Error
  * whose message names the missing parts and the exact command to run when it cannot fix them itself.
  */
+/** @param {{ install?: boolean, log?: (line: string) => void, requirements?: { asRoot?: boolean, python?: string, modules?: any, files?: any } }} [options] */
 export function ensurePrerequisites({ install = true, log = console.log, requirements = {} } = {}) {
   let missing = findMissing(requirements);
   if (missing.length === 0) return { installed: [] };

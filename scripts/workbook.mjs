@@ -35,7 +35,7 @@ const USAGE =
 
 export function parseArgs(argv, env = process.env) {
   const opts = {
-    notebooks: [],
+    notebooks: /** @type {string[]} */ ([]),
     out: "build",
     kernelDir: undefined,
     timeout: env.NSAD_NOTEBOOK_TIMEOUT ? Number(env.NSAD_NOTEBOOK_TIMEOUT) : 600,
@@ -194,6 +194,7 @@ export async function main(argv) {
 
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });
   console.log(`kernel: "${KERNEL_NAME}" registered in ${rel(kernelDir)}`);
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, JUPYTER_PATH: [dataDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
   // Keep Python warnings about Jupyter's own deprecations out of the log.
   env.PYTHONWARNINGS ??= "ignore::DeprecationWarning";

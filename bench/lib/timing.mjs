@@ -15,6 +15,10 @@ function timeBatch(fn, n) {
  * Measures `fn` (called with the iteration index). Returns { perCall (s), callsPerSecond, batches, calls, spread }.
  * Options: minTime (s, default 0.5), minBatches (default 7), warmup (s, default 0.2), batchTime (s, default minTime / minBatches).
  */
+/**
+ * @param {(i: number) => void} fn
+ * @param {{ minTime?: number, minBatches?: number, warmup?: number, batchTime?: number }} [options]
+ */
 export function measure(fn, { minTime = 0.5, minBatches = 7, warmup = 0.2, batchTime } = {}) {
   const target = batchTime ?? minTime / minBatches;
   // warm-up: run until `warmup` seconds have passed (at least 3 calls), growing the count geometrically
@@ -112,6 +116,10 @@ export function printTable(rows, out = console.log) {
  * batch size calibrated to about `batchTime` seconds, and batches run until each function has had at least
  * `minTime` seconds and `minBatches` batches. Returns one result per function (median time per call).
  */
+/**
+ * @param {((i: number) => void)[]} fns
+ * @param {{ minTime?: number, minBatches?: number, warmup?: number, batchTime?: number }} [options]
+ */
 export function measureInterleaved(fns, { minTime = 0.5, minBatches = 7, warmup = 0.2, batchTime } = {}) {
   const target = batchTime ?? minTime / minBatches;
   const sizes = fns.map((fn) => {
@@ -125,7 +133,7 @@ export function measureInterleaved(fns, { minTime = 0.5, minBatches = 7, warmup 
     }
     return Math.max(1, Math.round(target / Math.max(spent / calls, 1e-9)));
   });
-  const times = fns.map(() => []);
+  const times = fns.map(() => /** @type {number[]} */ ([]));
   const totals = fns.map(() => 0);
   while (totals.some((t, i) => t < minTime || times[i].length < minBatches)) {
     fns.forEach((fn, i) => {

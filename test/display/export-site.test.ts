@@ -1,6 +1,5 @@
 // Pure parts of scripts/export-site.mjs: the index's titles and summaries, and argument parsing.
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs script without type declarations
 import { describeNotebook, parseArgs, plainText } from "../../scripts/export-site.mjs";
 
 const md = (source: string) => ({ cell_type: "markdown", source: source.split(/(?<=\n)/) });

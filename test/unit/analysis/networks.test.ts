@@ -24,7 +24,7 @@ describe("reluNetwork", () => {
 
   it("bias-free networks are positively homogeneous; a passed Rng advances", () => {
     const net = reluNetwork({ sizes: [3, 5, 4], seed: 1, biases: "none" });
-    expect(net.layers.every((l) => l.b.toArray().every((v) => v === 0))).toBe(true);
+    expect(net.layers.every((l) => l.b.toFlat().every((v) => v === 0))).toBe(true);
     const p = [0.2, -0.4, 0.9];
     expect(net.value(p.map((v) => 2.5 * v))).toBeCloseTo(2.5 * net.value(p), 14);
     const rng = new Rng(3);

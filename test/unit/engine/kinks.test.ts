@@ -312,7 +312,7 @@ describe("kink report", () => {
 });
 
 describe("random policy", () => {
-  const zeros = (n: number) => new Array(n).fill(0);
+  const zeros = (n: number): number[] => new Array<number>(n).fill(0);
   it("draws inside the Clarke set at every kind of kink", () => {
     for (const seed of [0, 1, 7, 123456]) {
       const p = policies.random(seed);
@@ -322,11 +322,11 @@ describe("random policy", () => {
       expect(new Set(r).size).toBeGreaterThan(n / 2); // a draw per element, not one constant
       const a = grad((v: any) => N.sum(N.abs(v)), zeros(n), { policy: p }) as number[];
       expect(a.every((s) => s >= -1 && s <= 1)).toBe(true);
-      const h = grad((v: any) => N.sum(N.hinge(v)), new Array(n).fill(1), { policy: p }) as number[];
+      const h = grad((v: any) => N.sum(N.hinge(v)), new Array<number>(n).fill(1), { policy: p }) as number[];
       expect(h.every((s) => s >= -1 && s <= 0)).toBe(true);
       const lr = grad((v: any) => N.sum(N.leakyRelu(v, 0.1)), zeros(n), { policy: p }) as number[];
       expect(lr.every((s) => s >= 0.1 && s <= 1)).toBe(true);
-      const c = grad((v: any) => N.sum(N.clip(v, 0, 1)), [...zeros(n), ...new Array(n).fill(1)], { policy: p }) as number[];
+      const c = grad((v: any) => N.sum(N.clip(v, 0, 1)), [...zeros(n), ...new Array<number>(n).fill(1)], { policy: p }) as number[];
       expect(c.every((s) => s >= 0 && s <= 1)).toBe(true);
       const m = grad((v: any) => N.sum(N.maximum(v, 0)), zeros(n), { policy: p }) as number[];
       expect(m.every((s) => s >= 0 && s <= 1)).toBe(true);
