@@ -40,10 +40,10 @@ export function signedPermutationDirections(n: number): number[][][] {
  * The field x -> conv{ lexicographic derivatives of f at x along every signed permutation of the coordinate
  * directions (and `extraDirections`) }. Every generator is an element of ∂^c f(x) (a lexicographic subgradient),
  * so the hull is inside ∂^c f(x): an inner approximation that cannot overshoot, with no sampling radius. It is all
- * of ∂^c f(x) when f is piecewise linear near x and each of its linear pieces at x is the one entered along some
- * signed coordinate ordering (true when the kink hyperplanes through x are coordinate hyperplanes, or in the plane
- * when each sector between kink lines touches an axis). Points of dimension 1 to 4; programs of the ops that have
- * lexicographic rules.
+ * of ∂^c f(x) when, near x, f is made of smooth pieces and each piece active at x is the one entered along some
+ * signed coordinate ordering (the lexicographic derivative is then that piece's gradient): true when the kink
+ * hyperplanes through x are coordinate hyperplanes, or in the plane when each sector between kink lines through x
+ * touches an axis. Points of dimension 1 to 4; programs of the ops that have lexicographic rules.
  *
  * @example
  * ```ts
