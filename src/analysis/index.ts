@@ -27,3 +27,8 @@ export { findArtificialCriticalPoints } from "./artificial";
 export type { SearchRegion, ArtificialOptions, CriticalPoint, ArtificialReport } from "./artificial";
 export { reluNetwork } from "./networks";
 export type { ReluNetwork, ReluNetworkOptions, ReluLayer } from "./networks";
+export { lexicographicField, signedPermutationDirections } from "./lexfield";
+export type { LexicographicFieldOptions } from "./lexfield";
+export { curvePoints, enclosedArea } from "./curvesample";
+export { projectionFormulaCheck } from "./stratification";
+export type { ProjectionFormulaOptions, ProjectionSample, ProjectionFormulaReport } from "./stratification";
