@@ -46,3 +46,6 @@ export { sweep } from "./experiments/sweep";
 export type { SweepOptions, SweepProgress } from "./experiments/sweep";
 export { gradientSampling } from "./optimizers/gradient-sampling";
 export type { GradientSamplingOptions, GradientSamplingState } from "./optimizers/gradient-sampling";
+export { lyapunovBalance } from "./experiments/lyapunov";
+export type { LyapunovRow } from "./experiments/lyapunov";
+export { benaimSeries } from "./schedule-conditions";

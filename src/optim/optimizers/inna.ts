@@ -1,5 +1,5 @@
 /**
- * INNA, the inertial Newton algorithm of Castera, Bolte, Fevotte and Pauwels (field notes §8):
+ * INNA, the inertial Newton algorithm of Castera, Bolte, Fevotte and Pauwels ("An inertial Newton algorithm for deep learning", J. Mach. Learn. Res. 22, 2021):
  *
  *   u_k = (a - 1/b) theta_k + psi_k / b
  *   psi_{k+1} = psi_k - g_k u_k
