@@ -25,3 +25,5 @@ export { chainRuleCheck } from "./chainrule";
 export type { ChainRuleOptions, ChainRuleSample, ChainRuleReport } from "./chainrule";
 export { findArtificialCriticalPoints } from "./artificial";
 export type { SearchRegion, ArtificialOptions, CriticalPoint, ArtificialReport } from "./artificial";
+export { randomizedClarkeGradient } from "./randomized-clarke";
+export type { RandomizedClarkeOptions, RandomizedClarke } from "./randomized-clarke";

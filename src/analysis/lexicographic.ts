@@ -294,6 +294,21 @@ function directionColumns(fn: string, x: Tensor, directions: readonly (readonly 
 
 /** Evaluates the recorded program lexicographically along the given columns. */
 function lexEvaluate(fn: string, f: Program, x: Tensor, dirCols: Float64Array[]): LexValue {
+  return lexTape(fn, f, x, dirCols).result;
+}
+
+/**
+ * The lexicographic pass with every node kept: the recorded tape and, per node, its tangent columns (null for a
+ * constant). Internal to the analysis module: the randomized Clarke element reads the tangent reaching each kink.
+ */
+export interface LexTape {
+  readonly nodes: readonly TapeNode[];
+  readonly columns: readonly (readonly Float64Array[] | null)[];
+  readonly result: LexValue;
+}
+
+/** As lexEvaluate, keeping the tape and every node's columns (see LexTape). */
+export function lexTape(fn: string, f: Program, x: Tensor, dirCols: Float64Array[]): LexTape {
   const rec = recordProgram(fn, f, x);
   const k = dirCols.length;
   const slots = new Array<Slot>(rec.nodes.length);
@@ -319,7 +334,12 @@ function lexEvaluate(fn: string, f: Program, x: Tensor, dirCols: Float64Array[])
   for (const t of [out.value, ...tangents]) {
     if (!t.data.every(Number.isFinite)) throw new Error(`${fn}: the value or a directional derivative is not finite (${Array.from(t.data).join(", ")}): the program is not locally Lipschitz at this point`);
   }
-  return { value: out.value, tangents };
+  return { nodes: rec.nodes, columns: slots.map((s) => s.cols), result: { value: out.value, tangents } };
+}
+
+/** Checks direction vectors against an input (internal to the analysis module). */
+export function lexDirections(fn: string, x: Tensor, directions: readonly (readonly number[])[]): Float64Array[] {
+  return directionColumns(fn, x, directions);
 }
 
 /** Options of the lexicographic calls. */
