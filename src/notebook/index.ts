@@ -27,3 +27,5 @@ export type { DataFrameLike, TableOptions } from "./table";
 export { toDataFrame } from "./dataframe";
 export { progress, withProgress, Progress } from "./progress";
 export type { ProgressOptions } from "./progress";
+export { elementsPlot } from "./charts/elements";
+export type { PlanarSet, PlanarPoint, ElementsPlotOptions } from "./charts/elements";
