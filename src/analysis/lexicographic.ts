@@ -1,5 +1,5 @@
 /**
- * Lexicographic derivatives in forward mode (Khan and Barton 2013-2015; field notes §7). Each node carries its
+ * Lexicographic derivatives in forward mode (Nesterov 2005; Khan and Barton 2013-2015). Each node carries its
  * value u and a matrix U of directional derivatives, one column per direction of a full-rank direction matrix M.
  * At a kink the branch is chosen by fsign(u, U) = the sign of the first non-zero entry of (u, U[0], U[1], ...):
  * the branch the program takes when it moves from x along the first direction, then the second, and so on.
@@ -456,7 +456,7 @@ export function directionalDerivative(f: Program, x: number | readonly number[],
 
 /**
  * The compass difference (f'(x; e_i) - f'(x; -e_i)) / 2 for each coordinate i, for scalar f of n <= 2 variables:
- * an element of the Clarke subdifferential there (field notes §7). A number for a scalar input.
+ * an element of the Clarke subdifferential there (Khan and Yuan 2020). A number for a scalar input.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
- * A Clarke element for the cost of one directional derivative and one backward pass: the randomized method of
- * Kakade and Lee (2018, "Provably correct automatic subdifferentiation for qualified programs", NeurIPS).
+ * A Clarke element for the cost of a forward pass with two directional derivatives and one backward pass: the
+ * randomized method of Kakade and Lee (2018, "Provably correct automatic subdifferentiation for qualified programs", NeurIPS).
  *
  * Draw a random direction d. Every kink the program hits at x is decided by the sign of the one-sided directional
  * derivative of the kink's argument along d (the first step of the lexicographic rule of Nesterov 2005 and Khan
@@ -8,7 +8,7 @@
  * mode then backpropagates with exactly those choices (a per-application policy, `policies.perKink`).
  *
  * Why it is a Clarke element: when no sign ties, the branches chosen along d stay the same for every nearby
- * direction, so the choices are those of the lexicographic derivative for any direction matrix whose first
+ * direction (inert kinks, below, cannot change the result), so the choices are those of the lexicographic derivative for any direction matrix whose first
  * column is d, and the output is that lexicographic derivative, which lies in the Clarke subdifferential
  * (Nesterov 2005; Khan and Barton 2013). Under Kakade and Lee's qualification condition (the kinks are crossed
  * transversally: the pieces are described by constraints with linearly independent active gradients) a tie has
