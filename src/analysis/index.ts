@@ -32,3 +32,5 @@ export type { LexicographicFieldOptions } from "./lexfield";
 export { curvePoints, enclosedArea } from "./curvesample";
 export { projectionFormulaCheck } from "./stratification";
 export type { ProjectionFormulaOptions, ProjectionSample, ProjectionFormulaReport } from "./stratification";
+export { randomizedClarkeGradient } from "./randomized-clarke";
+export type { RandomizedClarkeOptions, RandomizedClarke } from "./randomized-clarke";

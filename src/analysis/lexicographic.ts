@@ -1,5 +1,5 @@
 /**
- * Lexicographic derivatives in forward mode (Khan and Barton 2013-2015; field notes §7). Each node carries its
+ * Lexicographic derivatives in forward mode (Nesterov 2005; Khan and Barton 2013-2015). Each node carries its
  * value u and a matrix U of directional derivatives, one column per direction of a full-rank direction matrix M.
  * At a kink the branch is chosen by fsign(u, U) = the sign of the first non-zero entry of (u, U[0], U[1], ...):
  * the branch the program takes when it moves from x along the first direction, then the second, and so on.
@@ -294,6 +294,21 @@ function directionColumns(fn: string, x: Tensor, directions: readonly (readonly 
 
 /** Evaluates the recorded program lexicographically along the given columns. */
 function lexEvaluate(fn: string, f: Program, x: Tensor, dirCols: Float64Array[]): LexValue {
+  return lexTape(fn, f, x, dirCols).result;
+}
+
+/**
+ * The lexicographic pass with every node kept: the recorded tape and, per node, its tangent columns (null for a
+ * constant). Internal to the analysis module: the randomized Clarke element reads the tangent reaching each kink.
+ */
+export interface LexTape {
+  readonly nodes: readonly TapeNode[];
+  readonly columns: readonly (readonly Float64Array[] | null)[];
+  readonly result: LexValue;
+}
+
+/** As lexEvaluate, keeping the tape and every node's columns (see LexTape). */
+export function lexTape(fn: string, f: Program, x: Tensor, dirCols: Float64Array[]): LexTape {
   const rec = recordProgram(fn, f, x);
   const k = dirCols.length;
   const slots = new Array<Slot>(rec.nodes.length);
@@ -319,7 +334,12 @@ function lexEvaluate(fn: string, f: Program, x: Tensor, dirCols: Float64Array[])
   for (const t of [out.value, ...tangents]) {
     if (!t.data.every(Number.isFinite)) throw new Error(`${fn}: the value or a directional derivative is not finite (${Array.from(t.data).join(", ")}): the program is not locally Lipschitz at this point`);
   }
-  return { value: out.value, tangents };
+  return { nodes: rec.nodes, columns: slots.map((s) => s.cols), result: { value: out.value, tangents } };
+}
+
+/** Checks direction vectors against an input (internal to the analysis module). */
+export function lexDirections(fn: string, x: Tensor, directions: readonly (readonly number[])[]): Float64Array[] {
+  return directionColumns(fn, x, directions);
 }
 
 /** Options of the lexicographic calls. */
@@ -436,7 +456,7 @@ export function directionalDerivative(f: Program, x: number | readonly number[],
 
 /**
  * The compass difference (f'(x; e_i) - f'(x; -e_i)) / 2 for each coordinate i, for scalar f of n <= 2 variables:
- * an element of the Clarke subdifferential there (field notes §7). A number for a scalar input.
+ * an element of the Clarke subdifferential there (Khan and Yuan 2020). A number for a scalar input.
  *
  * @example
  * ```ts
