@@ -27,3 +27,7 @@ export { findArtificialCriticalPoints } from "./artificial";
 export type { SearchRegion, ArtificialOptions, CriticalPoint, ArtificialReport } from "./artificial";
 export { reluNetwork } from "./networks";
 export type { ReluNetwork, ReluNetworkOptions, ReluLayer } from "./networks";
+export { alterFieldOnLine } from "./counterexamples";
+export type { AlterOnLineOptions } from "./counterexamples";
+export { randomProgram } from "./programs";
+export type { RandomProgram, RandomProgramOptions } from "./programs";
