@@ -27,3 +27,5 @@ export type { DataFrameLike, TableOptions } from "./table";
 export { toDataFrame } from "./dataframe";
 export { progress, withProgress, Progress } from "./progress";
 export type { ProgressOptions } from "./progress";
+export { intervalPlot } from "./charts/intervals";
+export type { IntervalPlotData, IntervalPlotOptions } from "./charts/intervals";

@@ -1,0 +1,115 @@
+/**
+ * A 1-D set-valued field as a chart: curves (say f'), vertical intervals at points (the sets D(t), Clarke
+ * intervals) and marked points (selected values, critical points), each group with its own colour in the legend.
+ * @module
+ */
+import type { VegaLiteSpec } from "../render";
+import { finite, finiteArray, sameLength } from "../validate";
+import { assemble, axisTitle, type ChartOptions } from "./common";
+
+/** The layers of an {@link intervalPlot}: every entry has a name (its legend entry). */
+export interface IntervalPlotData {
+  /** Curves t -> y, drawn as lines (solid; give a second curve `dashed: true` to keep both visible). */
+  curves?: { name: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean }[];
+  /** Vertical intervals [lo, hi] at abscissas x (a set value D(t) ⊂ R). */
+  intervals?: { name: string; x: ArrayLike<number>; lo: ArrayLike<number>; hi: ArrayLike<number> }[];
+  /** Marked points. */
+  points?: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[];
+}
+
+/** Options of {@link intervalPlot}. */
+export interface IntervalPlotOptions extends ChartOptions {
+  /** Draw the horizontal line y = 0. Default true. */
+  zeroLine?: boolean;
+  /** Colours in the order of the names (curves, then intervals, then points). Default a fixed palette. */
+  colors?: string[];
+}
+
+const PALETTE = ["#7f7f7f", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"];
+
+function padded(lo: number, hi: number): [number, number] {
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(lo) * 0.1, 1);
+  return [lo - pad, hi + pad];
+}
+
+/**
+ * Curves, vertical intervals and marked points on one pair of axes, for 1-D set-valued fields (for instance a
+ * conservative field of f on R: f' as a curve, the sets D(t) at kinks as intervals, the values AD returns as
+ * points). Both axes are padded around all the data, so no interval or point sits on the frame.
+ *
+ * @example
+ * ```ts
+ * import { intervalPlot, show } from "nonsmooth-ad/notebook";
+ * const t = [-1, -0.5, 0, 0.5, 1];
+ * const spec = intervalPlot({
+ *   curves: [{ name: "sign t", x: t, y: t.map(Math.sign) }],
+ *   intervals: [{ name: "Clarke set of |t| at 0", x: [0], lo: [-1], hi: [1] }],
+ *   points: [{ name: "AD (abs'(0) = 0)", x: [0], y: [0] }],
+ * }, { title: "d/dt |t|", xTitle: "t", yTitle: "derivative" });
+ * const out = await show(spec);
+ * console.log(out.text);
+ * ```
+ */
+export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOptions = {}): VegaLiteSpec {
+  const fn = "intervalPlot";
+  if (data == null || typeof data !== "object") throw new TypeError(`${fn}: data must be {curves?, intervals?, points?}`);
+  const values: Record<string, unknown>[] = [];
+  const names: string[] = [];
+  const dashed = new Set<string>();
+  const addName = (name: unknown, where: string) => {
+    if (typeof name !== "string" || name === "") throw new TypeError(`${fn}: ${where}.name must be a non-empty string`);
+    if (names.includes(name)) throw new RangeError(`${fn}: the name "${name}" is used twice (each layer needs its own legend entry)`);
+    names.push(name);
+    return name;
+  };
+  (data.curves ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `curves[${k}]`);
+    const x = finiteArray(c.x, `curves[${k}].x`, fn);
+    const y = finiteArray(c.y, `curves[${k}].y`, fn);
+    sameLength(x.length, y.length, `curves[${k}].x`, `curves[${k}].y`, fn);
+    if (c.dashed) dashed.add(name);
+    x.forEach((xi, i) => values.push({ layer: "curve", what: name, i, x: xi, y: y[i] }));
+  });
+  (data.intervals ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `intervals[${k}]`);
+    const x = finiteArray(c.x, `intervals[${k}].x`, fn);
+    const lo = finiteArray(c.lo, `intervals[${k}].lo`, fn);
+    const hi = finiteArray(c.hi, `intervals[${k}].hi`, fn);
+    sameLength(x.length, lo.length, `intervals[${k}].x`, `intervals[${k}].lo`, fn);
+    sameLength(x.length, hi.length, `intervals[${k}].x`, `intervals[${k}].hi`, fn);
+    x.forEach((xi, i) => {
+      if (!(lo[i] <= hi[i])) throw new RangeError(`${fn}: intervals[${k}] at x = ${xi}: lo = ${lo[i]} > hi = ${hi[i]}`);
+      values.push({ layer: "interval", what: name, x: xi, y: lo[i], y2: hi[i] });
+    });
+  });
+  (data.points ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `points[${k}]`);
+    const x = finiteArray(c.x, `points[${k}].x`, fn);
+    const y = finiteArray(c.y, `points[${k}].y`, fn);
+    sameLength(x.length, y.length, `points[${k}].x`, `points[${k}].y`, fn);
+    x.forEach((xi, i) => values.push({ layer: "point", what: name, x: xi, y: finite(y[i], `points[${k}].y[${i}]`, fn) }));
+  });
+  if (values.length === 0) throw new RangeError(`${fn}: nothing to draw`);
+  const colors = options.colors ?? PALETTE;
+  if (colors.length < names.length) throw new RangeError(`${fn}: ${names.length} names but only ${colors.length} colours`);
+  const xs = values.map((v) => v.x as number);
+  const ys = values.flatMap((v) => (v.y2 === undefined ? [v.y as number] : [v.y as number, v.y2 as number]));
+  if (options.zeroLine ?? true) ys.push(0);
+  const x = { field: "x", type: "quantitative", scale: { domain: padded(Math.min(...xs), Math.max(...xs)), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
+  const y = { field: "y", type: "quantitative", scale: { domain: padded(Math.min(...ys), Math.max(...ys)), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
+  const color = { field: "what", type: "nominal", title: null, scale: { domain: names, range: colors.slice(0, names.length) } };
+  const layer: Record<string, unknown>[] = [];
+  if (options.zeroLine ?? true) layer.push({ mark: { type: "rule", color: "#bbb" }, encoding: { y: { datum: 0 } } });
+  layer.push({
+    transform: [{ filter: "datum.layer === 'curve'" }],
+    mark: { type: "line", strokeWidth: 1.5 },
+    encoding: {
+      x, y, color, order: { field: "i", type: "quantitative" },
+      strokeDash: { field: "what", type: "nominal", legend: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) } },
+    },
+  });
+  layer.push({ transform: [{ filter: "datum.layer === 'interval'" }], mark: { type: "rule", strokeWidth: 5, strokeCap: "round", opacity: 0.7 }, encoding: { x, y, y2: { field: "y2" }, color } });
+  layer.push({ transform: [{ filter: "datum.layer === 'point'" }], mark: { type: "point", filled: true, size: 55, opacity: 1 }, encoding: { x, y, color } });
+  const desc = `Interval plot: ${names.join(", ")}`;
+  return assemble({ layer }, values, options, desc, fn);
+}
