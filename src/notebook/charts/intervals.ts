@@ -105,7 +105,7 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
     mark: { type: "line", strokeWidth: 1.5 },
     encoding: {
       x, y, color, order: { field: "i", type: "quantitative" },
-      strokeDash: { field: "what", type: "nominal", legend: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) } },
+      strokeDash: { field: "what", type: "nominal", title: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) } },
     },
   });
   layer.push({ transform: [{ filter: "datum.layer === 'interval'" }], mark: { type: "rule", strokeWidth: 5, strokeCap: "round", opacity: 0.7 }, encoding: { x, y, y2: { field: "y2" }, color } });
