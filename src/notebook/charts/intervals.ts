@@ -97,7 +97,7 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
   if (options.zeroLine ?? true) ys.push(0);
   const x = { field: "x", type: "quantitative", scale: { domain: padded(Math.min(...xs), Math.max(...xs)), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
   const y = { field: "y", type: "quantitative", scale: { domain: padded(Math.min(...ys), Math.max(...ys)), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
-  const color = { field: "what", type: "nominal", title: null, scale: { domain: names, range: colors.slice(0, names.length) } };
+  const color = { field: "what", type: "nominal", title: null, legend: { labelLimit: 320 }, scale: { domain: names, range: colors.slice(0, names.length) } };
   const layer: Record<string, unknown>[] = [];
   if (options.zeroLine ?? true) layer.push({ mark: { type: "rule", color: "#bbb" }, encoding: { y: { datum: 0 } } });
   layer.push({
