@@ -36,7 +36,7 @@ export interface RandomProgram {
   readonly f: (v: Value) => Value;
   /** Its value at a point, as a number. */
   readonly value: (x: readonly number[]) => number;
-  /** A formula, e.g. "max(|x - y|, (0.5x + 1y))". */
+  /** A formula, e.g. "max(|x - y|, abs(x - (0.5x + 1y)))": |.| marks the kinky leaves, abs(.) the abs nodes. */
   readonly description: string;
   /** The normals of the lines through the origin on which it hits a kink everywhere (the option, copied). */
   readonly kinkLines: number[][];
@@ -127,13 +127,13 @@ export function randomProgram(options: RandomProgramOptions): RandomProgram {
     const a = build(d - 1);
     const b = build(d - 1);
     switch (r.int(8)) {
-      case 0: return { f: (v) => add(abs(a.f(v)), b.f(v)), s: `(|${a.s}| + ${b.s})` };
+      case 0: return { f: (v) => add(abs(a.f(v)), b.f(v)), s: `(abs(${a.s}) + ${b.s})` };
       case 1: return { f: (v) => sub(relu(a.f(v)), b.f(v)), s: `(relu(${a.s}) - ${b.s})` };
       case 2: return { f: (v) => maximum(a.f(v), b.f(v)), s: `max(${a.s}, ${b.s})` };
       case 3: return { f: (v) => minimum(a.f(v), b.f(v)), s: `min(${a.s}, ${b.s})` };
       case 4: return { f: (v) => mul(0.5, mul(a.f(v), b.f(v))), s: `${a.s}·${b.s}/2` };
       case 5: return { f: (v) => add(mul(0.5, mul(a.f(v), a.f(v))), b.f(v)), s: `(${a.s}^2/2 + ${b.s})` };
-      case 6: return { f: (v) => abs(sub(a.f(v), b.f(v))), s: `|${a.s} - ${b.s}|` };
+      case 6: return { f: (v) => abs(sub(a.f(v), b.f(v))), s: `abs(${a.s} - ${b.s})` };
       default: return { f: (v) => sub(a.f(v), relu(neg(b.f(v)))), s: `(${a.s} - relu(-${b.s}))` };
     }
   };
