@@ -5,9 +5,11 @@
  *
  * Candidates: the point itself, or a grid over an interval or a box, plus the points on the grid's lines where a
  * switching quantity of the program (relu's input, maximum's difference, ...) is exactly zero (found by bisection
- * between grid points), plus, in a box, the same on the lines through the kinks found, plus user-supplied
- * candidates. Limitation: in 2-D a crossing of two slanted kink sets that no such line passes through is only
- * found if it is a grid point or a candidate. Away from exact kink hits AD returns the true gradient, so
+ * between grid points), plus, on an interval, the points where D itself changes sign between grid points (found
+ * by bisection on the sign of D: the zeros of a continuous piece, which no grid hits), plus, in a box, kinks on
+ * the lines through the kinks found, plus user-supplied candidates. Limitations: in 2-D a crossing of two slanted
+ * kink sets that no such line passes through, and a zero of D off the kink set (a smooth critical point), are
+ * only found if they are grid points or candidates. Away from exact kink hits AD returns the true gradient, so
  * its zeros there are Clarke critical: artificial critical points of AD fields sit at kink hits.
  *
  * @module
@@ -48,7 +50,11 @@ export interface CriticalPoint {
   readonly x: number[];
   /** The distance from 0 to conv D(x) (<= tolerance). */
   readonly fieldDistance: number;
-  /** The distance from 0 to ∂^c f(x) (exact in 1-D, estimated above). */
+  /**
+   * The distance from 0 to ∂^c f(x): exact in 1-D; above, the distance to the hull of the estimate's generators,
+   * an inner approximation of ∂^c f(x) (sampled gradients can miss part of the set), so it may overstate the
+   * distance: a verdict "artificial" above 1-D is then a strong hint, not a proof.
+   */
   readonly clarkeDistance: number;
   /** Generators of the Clarke set used as judge. */
   readonly clarkeGenerators: number[][];
@@ -78,8 +84,51 @@ function interval(fn: string, r: readonly [number, number] | undefined, what: st
   return [r[0], r[1]];
 }
 
+/**
+ * 1-D: where the field changes sign strictly between consecutive grid points, bisect on the sign of D down to
+ * adjacent floats, and return the floats of the final bracket (zeros of a continuous piece of D, such as the
+ * zeros of cos for sin, which no grid hits; a sign change across a jump gives the jump's point, also a candidate).
+ * Only points where D holds 0 (within the tolerance) survive the test that follows.
+ */
+function fieldZerosOnGrid(fn: string, field: SetValuedField, grid: readonly number[], tol: number): number[] {
+  const sign = (u: number) => {
+    const g = checkFieldValue(fn, field([u]), 1, [u]).generators.map((q) => q[0]);
+    return Math.min(...g) > tol ? 1 : Math.max(...g) < -tol ? -1 : 0;
+  };
+  const out: number[] = [];
+  let prev = sign(grid[0]);
+  for (let k = 1; k < grid.length; k++) {
+    const cur = sign(grid[k]);
+    if (prev * cur < 0) {
+      let lo = grid[k - 1];
+      let hi = grid[k];
+      for (let it = 0; it < 1100; it++) {
+        const m = lo + (hi - lo) / 2;
+        if (!(m > lo && m < hi)) break;
+        const s = sign(m);
+        if (s === 0) {
+          lo = hi = m;
+          break;
+        }
+        if (s === prev) lo = m;
+        else hi = m;
+      }
+      out.push(lo, hi);
+    }
+    prev = cur;
+  }
+  return out;
+}
+
 /** The candidate points of a region (a point; a grid plus kink points on its lines). */
-function candidatesOf(fn: string, f: Program, region: SearchRegion, scalar: boolean | undefined): { points: number[][]; scalar: boolean } {
+function candidatesOf(
+  fn: string,
+  f: Program,
+  region: SearchRegion,
+  scalar: boolean | undefined,
+  field?: SetValuedField,
+  tol = 1e-12,
+): { points: number[][]; scalar: boolean } {
   if (typeof region === "number") return { points: [checkPoint(fn, [region])], scalar: scalar ?? true };
   if (Array.isArray(region)) {
     const p = checkPoint(fn, region as number[]);
@@ -90,7 +139,8 @@ function candidatesOf(fn: string, f: Program, region: SearchRegion, scalar: bool
     const grid = axis(a, b, region.points ?? 201);
     const sc = scalar ?? true;
     const kinks = kinksOnLine(fn, f, (u) => [u], grid, sc);
-    return { points: [...grid, ...kinks].map((u) => [u]), scalar: sc };
+    const zeros = field ? fieldZerosOnGrid(fn, field, grid, tol) : [];
+    return { points: [...grid, ...kinks, ...zeros].map((u) => [u]), scalar: sc };
   }
   if (region && typeof region === "object" && "box" in region) {
     const [bx, by] = [interval(fn, region.box?.[0], "region.box[0]"), interval(fn, region.box?.[1], "region.box[1]")];
@@ -155,7 +205,7 @@ export function findArtificialCriticalPoints(f: Program, field: SetValuedField, 
   if (typeof f !== "function" || typeof field !== "function") throw new Error(`${fn}: expected a program f and a field D`);
   const tol = options.tolerance ?? 1e-12;
   const ctol = options.clarkeTolerance ?? 1e-6;
-  const { points, scalar } = candidatesOf(fn, f, region, options.scalarInput);
+  const { points, scalar } = candidatesOf(fn, f, region, options.scalarInput, field, tol);
   const all = [...points, ...(options.candidates ?? []).map((c, i) => checkPoint(fn, c as number[], `candidate ${i}`))];
   const seen = new Set<string>();
   const artificial: CriticalPoint[] = [];

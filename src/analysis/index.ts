@@ -34,3 +34,7 @@ export { projectionFormulaCheck } from "./stratification";
 export type { ProjectionFormulaOptions, ProjectionSample, ProjectionFormulaReport } from "./stratification";
 export { randomizedClarkeGradient } from "./randomized-clarke";
 export type { RandomizedClarkeOptions, RandomizedClarke } from "./randomized-clarke";
+export { alterFieldOnLine } from "./counterexamples";
+export type { AlterOnLineOptions } from "./counterexamples";
+export { randomProgram } from "./programs";
+export type { RandomProgram, RandomProgramOptions } from "./programs";

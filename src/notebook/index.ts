@@ -28,6 +28,6 @@ export { toDataFrame } from "./dataframe";
 export { progress, withProgress, Progress } from "./progress";
 export type { ProgressOptions } from "./progress";
 export { intervalPlot } from "./charts/intervals";
-export type { IntervalRecord, IntervalDot, IntervalStep, IntervalPlotOptions } from "./charts/intervals";
 export { elementsPlot } from "./charts/elements";
 export type { PlanarSet, PlanarPoint, ElementsPlotOptions } from "./charts/elements";
+export type { IntervalPlotData, IntervalPlotOptions } from "./charts/intervals";

@@ -1,110 +1,143 @@
 /**
- * Sets of the real line at points of the real line: at each x, intervals of several kinds drawn as vertical bars
- * (nested ones stay visible: the earlier kinds are drawn wider), dots for single values, and optional horizontal
- * steps underneath (a piecewise-constant derivative, say). The 1-D counterpart of setValuedField, for pictures
- * such as "the Clarke interval inside the hull of a conservative field, with the values AD returns".
+ * A 1-D set-valued field as a chart: curves (say f'), horizontal steps (a piecewise-constant derivative), vertical
+ * intervals at points (the sets D(t), Clarke intervals; nested groups stay visible) and marked points (selected
+ * values, critical points), each group with its own colour in the legend.
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, recordArray } from "../validate";
+import { finite, finiteArray, sameLength } from "../validate";
 import { assemble, axisTitle, type ChartOptions } from "./common";
 
-/** One interval [lo, hi] at x, of a kind (the legend entry). */
-export interface IntervalRecord {
-  x: number;
-  lo: number;
-  hi: number;
-  kind: string;
-}
-
-/** One dot at (x, y), of a kind. */
-export interface IntervalDot {
-  x: number;
-  y: number;
-  kind: string;
-}
-
-/** One horizontal step from (x, y) to (x2, y). */
-export interface IntervalStep {
-  x: number;
-  x2: number;
-  y: number;
+/** The layers of an {@link intervalPlot}: every entry has a name (its legend entry). */
+export interface IntervalPlotData {
+  /** Curves t -> y, drawn as lines (solid; give a second curve `dashed: true` to keep both visible). */
+  curves?: { name: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean }[];
+  /** Horizontal segments from (x, y) to (x2, y): a piecewise-constant derivative, drawn under everything else. */
+  steps?: { name: string; x: ArrayLike<number>; x2: ArrayLike<number>; y: ArrayLike<number> }[];
+  /**
+   * Vertical intervals [lo, hi] at abscissas x (a set value D(t) ⊂ R). Each group is drawn narrower than the one
+   * before it, so an interval inside another (the Clarke interval inside the hull of a conservative field) shows.
+   */
+  intervals?: { name: string; x: ArrayLike<number>; lo: ArrayLike<number>; hi: ArrayLike<number> }[];
+  /** Marked points. */
+  points?: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[];
 }
 
 /** Options of {@link intervalPlot}. */
 export interface IntervalPlotOptions extends ChartOptions {
-  /** Dots drawn on top (single values). */
-  dots?: IntervalDot[];
-  /** Grey horizontal steps drawn underneath. */
-  steps?: IntervalStep[];
-  /** Name of the steps in the description. Default "steps". */
-  stepsName?: string;
+  /** Draw the horizontal line y = 0. Default true. */
+  zeroLine?: boolean;
+  /** Colours in the order of the names (curves, then intervals, then points). Default a fixed palette. */
+  colors?: string[];
 }
 
-const PALETTE = ["#9ecae1", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+const PALETTE = ["#7f7f7f", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"];
+
+function padded(lo: number, hi: number): [number, number] {
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(lo) * 0.1, 1);
+  return [lo - pad, hi + pad];
+}
 
 /**
- * Intervals at points of the line: the kinds of `intervals` are drawn in order of first appearance, each narrower
- * than the one before (so an interval inside another shows inside it); a degenerate interval is a short bar
- * (rounded ends). Dots (single values) and steps are optional. The axes cover everything drawn with a margin, so
- * no mark sits on the chart's edge.
+ * Curves, vertical intervals and marked points on one pair of axes, for 1-D set-valued fields (for instance a
+ * conservative field of f on R: f' as a curve, the sets D(t) at kinks as intervals, the values AD returns as
+ * points). Both axes are padded around all the data, so no interval or point sits on the frame.
  *
  * @example
  * ```ts
  * import { intervalPlot, show } from "nonsmooth-ad/notebook";
- * // relu2 = relu(-t) + t at 0: the hull of all choices [0, 1], the Clarke interval [0, 1], AD's value 1
- * const spec = intervalPlot(
- *   [{ x: 0, lo: 0, hi: 1, kind: "conv D" }, { x: 0, lo: 0, hi: 1, kind: "Clarke" }],
- *   { dots: [{ x: 0, y: 1, kind: "AD (pytorch)" }], steps: [{ x: -1, x2: 0, y: 0 }, { x: 0, x2: 1, y: 1 }], xTitle: "t", yTitle: "derivative" },
- * );
+ * import { assert } from "nonsmooth-ad";
+ * // relu2(t) = relu(-t) + t: derivative 0 then 1; at 0 the hull of all AD choices [0, 1] holds the Clarke set [0, 1]
+ * const spec = intervalPlot({
+ *   steps: [{ name: "relu2' off 0", x: [-1, 0], x2: [0, 1], y: [0, 1] }],
+ *   intervals: [
+ *     { name: "conv D(0), all choices", x: [0], lo: [0], hi: [1] },
+ *     { name: "Clarke set at 0", x: [0], lo: [0], hi: [1] },
+ *   ],
+ *   points: [{ name: "AD, relu'(0) = 0", x: [0], y: [1] }],
+ * }, { title: "d/dt relu2", xTitle: "t", yTitle: "derivative" });
  * const out = await show(spec);
- * console.log(out.text);
+ * assert(out.text.includes("Clarke set at 0") && out.png !== undefined, "one bundle with the legend entries and a PNG");
  * ```
  */
-export function intervalPlot(intervals: IntervalRecord[], options: IntervalPlotOptions = {}): VegaLiteSpec {
+export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOptions = {}): VegaLiteSpec {
   const fn = "intervalPlot";
-  const rows = recordArray(intervals, fn, "intervals");
-  const bars = rows.map((r, i) => {
-    const lo = finite(r.lo, `intervals[${i}].lo`, fn);
-    const hi = finite(r.hi, `intervals[${i}].hi`, fn);
-    if (!(lo <= hi)) throw new RangeError(`${fn}: intervals[${i}] has lo = ${lo} > hi = ${hi}`);
-    if (typeof r.kind !== "string") throw new TypeError(`${fn}: intervals[${i}].kind must be a string`);
-    return { layer: "bar", x: finite(r.x, `intervals[${i}].x`, fn), y: lo, y2: hi, kind: r.kind };
-  });
-  const dots = recordArray(options.dots ?? [], fn, "options.dots").map((r, i) => {
-    if (typeof r.kind !== "string") throw new TypeError(`${fn}: options.dots[${i}].kind must be a string`);
-    return { layer: "dot", x: finite(r.x, `options.dots[${i}].x`, fn), y: finite(r.y, `options.dots[${i}].y`, fn), kind: r.kind };
-  });
-  const steps = recordArray(options.steps ?? [], fn, "options.steps").map((r, i) => ({
-    layer: "step",
-    x: finite(r.x, `options.steps[${i}].x`, fn),
-    x2: finite(r.x2, `options.steps[${i}].x2`, fn),
-    y: finite(r.y, `options.steps[${i}].y`, fn),
-  }));
-  if (bars.length + dots.length === 0) throw new RangeError(`${fn}: nothing to draw (no intervals and no dots)`);
-  const barKinds = [...new Set(bars.map((b) => b.kind))];
-  const dotKinds = [...new Set(dots.map((d) => d.kind))].filter((k) => !barKinds.includes(k));
-  const kinds = [...barKinds, ...dotKinds];
-  const xs = [...bars.map((b) => b.x), ...dots.map((d) => d.x), ...steps.flatMap((s) => [s.x, s.x2])];
-  const ys = [...bars.flatMap((b) => [b.y, b.y2]), ...dots.map((d) => d.y), ...steps.map((s) => s.y)];
-  const pad = ([lo, hi]: [number, number]): [number, number] => {
-    const p = hi > lo ? (hi - lo) * 0.08 : 1;
-    return [lo - p, hi + p];
+  if (data == null || typeof data !== "object") throw new TypeError(`${fn}: data must be {curves?, steps?, intervals?, points?}`);
+  const values: Record<string, unknown>[] = [];
+  const names: string[] = [];
+  const dashed = new Set<string>();
+  const addName = (name: unknown, where: string) => {
+    if (typeof name !== "string" || name === "") throw new TypeError(`${fn}: ${where}.name must be a non-empty string`);
+    if (names.includes(name)) throw new RangeError(`${fn}: the name "${name}" is used twice (each layer needs its own legend entry)`);
+    names.push(name);
+    return name;
   };
-  const x = { field: "x", type: "quantitative", scale: { domain: pad([Math.min(...xs), Math.max(...xs)]), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
-  const y = { field: "y", type: "quantitative", scale: { domain: pad([Math.min(...ys), Math.max(...ys)]), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
-  const color = { field: "kind", type: "nominal", title: null, scale: { domain: kinds, range: kinds.map((_, i) => PALETTE[i % PALETTE.length]) } };
+  (data.curves ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `curves[${k}]`);
+    const x = finiteArray(c.x, `curves[${k}].x`, fn);
+    const y = finiteArray(c.y, `curves[${k}].y`, fn);
+    sameLength(x.length, y.length, `curves[${k}].x`, `curves[${k}].y`, fn);
+    if (c.dashed) dashed.add(name);
+    x.forEach((xi, i) => values.push({ layer: "curve", what: name, i, x: xi, y: y[i] }));
+  });
+  (data.steps ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `steps[${k}]`);
+    const x = finiteArray(c.x, `steps[${k}].x`, fn);
+    const x2 = finiteArray(c.x2, `steps[${k}].x2`, fn);
+    const y = finiteArray(c.y, `steps[${k}].y`, fn);
+    sameLength(x.length, x2.length, `steps[${k}].x`, `steps[${k}].x2`, fn);
+    sameLength(x.length, y.length, `steps[${k}].x`, `steps[${k}].y`, fn);
+    x.forEach((xi, i) => values.push({ layer: "step", what: name, x: xi, x2: x2[i], y: y[i] }));
+  });
+  const intervalGroups: string[] = [];
+  (data.intervals ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `intervals[${k}]`);
+    intervalGroups.push(name);
+    const x = finiteArray(c.x, `intervals[${k}].x`, fn);
+    const lo = finiteArray(c.lo, `intervals[${k}].lo`, fn);
+    const hi = finiteArray(c.hi, `intervals[${k}].hi`, fn);
+    sameLength(x.length, lo.length, `intervals[${k}].x`, `intervals[${k}].lo`, fn);
+    sameLength(x.length, hi.length, `intervals[${k}].x`, `intervals[${k}].hi`, fn);
+    x.forEach((xi, i) => {
+      if (!(lo[i] <= hi[i])) throw new RangeError(`${fn}: intervals[${k}] at x = ${xi}: lo = ${lo[i]} > hi = ${hi[i]}`);
+      values.push({ layer: "interval", what: name, x: xi, y: lo[i], y2: hi[i] });
+    });
+  });
+  (data.points ?? []).forEach((c, k) => {
+    const name = addName(c?.name, `points[${k}]`);
+    const x = finiteArray(c.x, `points[${k}].x`, fn);
+    const y = finiteArray(c.y, `points[${k}].y`, fn);
+    sameLength(x.length, y.length, `points[${k}].x`, `points[${k}].y`, fn);
+    x.forEach((xi, i) => values.push({ layer: "point", what: name, x: xi, y: finite(y[i], `points[${k}].y[${i}]`, fn) }));
+  });
+  if (values.length === 0) throw new RangeError(`${fn}: nothing to draw`);
+  const colors = options.colors ?? PALETTE;
+  if (colors.length < names.length) throw new RangeError(`${fn}: ${names.length} names but only ${colors.length} colours`);
+  const xs = values.flatMap((v) => (v.x2 === undefined ? [v.x as number] : [v.x as number, v.x2 as number]));
+  const ys = values.flatMap((v) => (v.y2 === undefined ? [v.y as number] : [v.y as number, v.y2 as number]));
+  if (options.zeroLine ?? true) ys.push(0);
+  const x = { field: "x", type: "quantitative", scale: { domain: padded(Math.min(...xs), Math.max(...xs)), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
+  const y = { field: "y", type: "quantitative", scale: { domain: padded(Math.min(...ys), Math.max(...ys)), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
+  const color = { field: "what", type: "nominal", title: null, legend: { labelLimit: 320 }, scale: { domain: names, range: colors.slice(0, names.length) } };
   const layer: Record<string, unknown>[] = [];
-  if (steps.length > 0) layer.push({ transform: [{ filter: "datum.layer === 'step'" }], mark: { type: "rule", color: "#888", strokeWidth: 1.5 }, encoding: { x, x2: { field: "x2" }, y } });
-  barKinds.forEach((k, i) => {
-    const width = Math.max(3, 14 - 8 * i);
+  if (options.zeroLine ?? true) layer.push({ mark: { type: "rule", color: "#bbb" }, encoding: { y: { datum: 0 } } });
+  layer.push({
+    transform: [{ filter: "datum.layer === 'curve'" }],
+    mark: { type: "line", strokeWidth: 1.5 },
+    encoding: {
+      x, y, color, order: { field: "i", type: "quantitative" },
+      strokeDash: { field: "what", type: "nominal", title: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) } },
+    },
+  });
+  layer.push({ transform: [{ filter: "datum.layer === 'step'" }], mark: { type: "rule", strokeWidth: 2 }, encoding: { x, x2: { field: "x2" }, y, color } });
+  intervalGroups.forEach((name, k) => {
     layer.push({
-      transform: [{ filter: `datum.layer === 'bar' && datum.kind === ${JSON.stringify(k)}` }],
-      mark: { type: "rule", strokeWidth: width, strokeCap: "round" },
+      transform: [{ filter: `datum.layer === 'interval' && datum.what === ${JSON.stringify(name)}` }],
+      mark: { type: "rule", strokeWidth: Math.max(3, 10 - 4 * k), strokeCap: "round", opacity: k === 0 ? 0.7 : 1 },
       encoding: { x, y, y2: { field: "y2" }, color },
     });
   });
-  if (dots.length > 0) layer.push({ transform: [{ filter: "datum.layer === 'dot'" }], mark: { type: "point", filled: true, size: 45, opacity: 1 }, encoding: { x, y, color } });
-  const desc = `Interval plot: ${bars.length} intervals (${barKinds.join(", ")}), ${dots.length} dots${steps.length > 0 ? `, ${steps.length} ${options.stepsName ?? "steps"}` : ""}`;
-  return assemble({ layer }, [...steps, ...bars, ...dots], options, desc, fn);
+  layer.push({ transform: [{ filter: "datum.layer === 'point'" }], mark: { type: "point", filled: true, size: 55, opacity: 1 }, encoding: { x, y, color } });
+  const desc = `Interval plot: ${names.join(", ")}`;
+  return assemble({ layer }, values, options, desc, fn);
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { findArtificialCriticalPoints, adField, allChoicesField, clarkeField, presets, policies, at, add, abs, sub, relu } from "../../../src";
+import { findArtificialCriticalPoints, adField, allChoicesField, clarkeField, presets, policies, at, add, abs, sub, relu, sin } from "../../../src";
 import { idMinusZero, zero } from "./programs";
 
 describe("artificial critical points", () => {
@@ -44,5 +44,17 @@ describe("artificial critical points", () => {
   it("checks its region", () => {
     expect(() => findArtificialCriticalPoints(zero, adField(zero), { interval: [1, 0] } as never)).toThrow(/region.interval must be/);
     expect(() => findArtificialCriticalPoints(zero, adField(zero), "x" as never)).toThrow(/region must be/);
+  });
+});
+
+describe("artificial critical points: zeros of the field between grid points", () => {
+  it("finds the zeros of a continuous piece of D by bisection on its sign (no candidates given)", () => {
+    const r = findArtificialCriticalPoints(sin, adField(sin), { interval: [-4, 4], points: 9 });
+    expect(r.artificial).toEqual([]);
+    expect(r.genuine.map((p) => p.x[0])).toHaveLength(2);
+    r.genuine.forEach((p, i) => expect(Math.abs(p.x[0] - [-Math.PI / 2, Math.PI / 2][i])).toBeLessThan(1e-12));
+    // a sign change across a jump (|t| at 0, AD gives 0 there under PyTorch) is a kink, found either way
+    const a = findArtificialCriticalPoints(abs, adField(abs, presets.pytorch), { interval: [-1, 0.7], points: 4 });
+    expect(a.genuine.map((p) => p.x)).toEqual([[0]]);
   });
 });
