@@ -25,3 +25,5 @@ export { chainRuleCheck } from "./chainrule";
 export type { ChainRuleOptions, ChainRuleSample, ChainRuleReport } from "./chainrule";
 export { findArtificialCriticalPoints } from "./artificial";
 export type { SearchRegion, ArtificialOptions, CriticalPoint, ArtificialReport } from "./artificial";
+export { fatCantor } from "./fat-cantor";
+export type { FatCantor, CantorGap, CantorScale } from "./fat-cantor";
