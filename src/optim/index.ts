@@ -46,3 +46,4 @@ export { sweep } from "./experiments/sweep";
 export type { SweepOptions, SweepProgress } from "./experiments/sweep";
 export { gradientSampling } from "./optimizers/gradient-sampling";
 export type { GradientSamplingOptions, GradientSamplingState } from "./optimizers/gradient-sampling";
+export { deadLayerProbability } from "./experiments/relu-zero";
