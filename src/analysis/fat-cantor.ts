@@ -12,8 +12,8 @@
  * Facts used (all exact, from self-similarity): each interval of C_k carries mass |C|/2^k = 2^-(k+1) of C, so the
  * difference quotient of F over it is 2^-(k+1)/ℓ_k = 1/(1 + 2^-k); over a gap it is 0. For t ∈ C the intervals of
  * C_k containing t and the gaps removed from them shrink to t, so the liminf and limsup of difference quotients
- * near t are 0 and 1: ∂^c F(t) = [0, 1] (in 1-D the Clarke set is [liminf, limsup] of difference quotients, Clarke
- * 1983, Prop. 2.2.2 and 2.1.5). Yet F' = 1_C almost everywhere (Lebesgue's differentiation theorem), so along
+ * near t are 0 and 1: ∂^c F(t) = [0, 1] (in 1-D the Clarke set is the interval between the lower and upper limits
+ * of difference quotients near t: Clarke, Optimization and Nonsmooth Analysis, 1983, Ch. 2). Yet F' = 1_C almost everywhere (Lebesgue's differentiation theorem), so along
  * γ(t) = t the element 0 of ∂^c F(t) breaks the chain rule at almost every point of C, a set of measure 1/2.
  *
  * @module
