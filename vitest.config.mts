@@ -12,6 +12,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts"],
           environment: "node",
+          // a guard against hangs, not a speed limit: some property tests take seconds on a loaded 2-core machine
+          testTimeout: 60_000,
         },
       },
       {

@@ -24,4 +24,4 @@ export { definePrimitive } from "./engine/user-primitives";
 export type { PrimitiveDeclaration } from "./engine/user-primitives";
 export * from "./analysis";
 export * from "./optim";
-export { assertFails } from "./assert-fails";
+export { assertFails } from "./negative-control";

@@ -38,3 +38,5 @@ export { alterFieldOnLine } from "./counterexamples";
 export type { AlterOnLineOptions } from "./counterexamples";
 export { randomProgram } from "./programs";
 export type { RandomProgram, RandomProgramOptions } from "./programs";
+export { fatCantor } from "./fat-cantor";
+export type { FatCantor, CantorGap, CantorScale } from "./fat-cantor";

@@ -49,3 +49,4 @@ export type { GradientSamplingOptions, GradientSamplingState } from "./optimizer
 export { lyapunovBalance } from "./experiments/lyapunov";
 export type { LyapunovRow } from "./experiments/lyapunov";
 export { benaimSeries } from "./schedule-conditions";
+export { deadLayerProbability } from "./experiments/relu-zero";

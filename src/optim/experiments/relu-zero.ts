@@ -1,8 +1,10 @@
 /**
  * How often some relu is evaluated at exactly 0 in random networks (the talk, Issue III: "nonsmooth zones of
- * neural nets can be significantly activated"). Weights are uniform on [-1, 1] as in the talk's figure; with zero
- * biases a layer whose pre-activations are all <= 0 outputs exact zeros, and the next layer then applies relu to
- * exactly 0; with continuous biases exact zeros only come from rounding.
+ * neural nets can be significantly activated"). Weights are uniform on [-1, 1] as in the talk's figure. The figure
+ * does not state the biases, the inputs nor the arithmetic; here they are options (default: zero biases, inputs
+ * uniform on [-1, 1]^2, float64). With zero biases a layer whose pre-activations are all <= 0 outputs exact zeros,
+ * and the next layer then applies relu to exactly 0 (see {@link deadLayerProbability}); with continuous biases
+ * exact zeros only come from rounding.
  *
  * @module
  */
@@ -22,7 +24,7 @@ export interface ReluZeroConfig {
   readonly widths: number | readonly number[];
   /** Numbers of hidden layers to try. */
   readonly depths: number | readonly number[];
-  /** "zero" (as in the talk's figure) or "uniform" on [-1, 1]. Default "zero". */
+  /** "zero" or "uniform" on [-1, 1] (the talk's figure does not say). Default "zero". */
   readonly biases?: "zero" | "uniform";
   /** "uniform" inputs on [-1, 1]^inputDim, or rows of a data set. Default "uniform". */
   readonly inputs?: "uniform" | DataSource;
@@ -30,8 +32,13 @@ export interface ReluZeroConfig {
   readonly inputDim?: number;
   /** One or more precisions. Default "float64". */
   readonly precision?: Precision | readonly Precision[];
-  /** Random networks (each with one random input) per configuration. */
+  /** Random networks per configuration. */
   readonly samples: number;
+  /**
+   * Inputs per network, evaluated in one batched forward pass. Default 1: the probability per evaluation, as in
+   * the talk's figure; with B > 1 a hit is "some relu of some of the B rows at 0" (per batch), which is larger.
+   */
+  readonly inputsPerSample?: number;
   readonly seed: number;
 }
 
@@ -43,6 +50,8 @@ export interface ReluZeroRow {
   readonly inputs: string;
   readonly precision: Precision;
   readonly samples: number;
+  /** Inputs per network (1: per evaluation; more: per batch). */
+  readonly inputsPerSample: number;
   /** Samples in which at least one relu was evaluated at exactly 0. */
   readonly hits: number;
   /** hits / samples. */
@@ -71,6 +80,7 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
   const precisions = asList(config.precision ?? "float64").map((p) => toPrecision(where, p));
   const biases = oneOf(where, "biases", config.biases ?? "zero", ["zero", "uniform"] as const);
   const samples = integer(where, "samples", config.samples, 1);
+  const batch = integer(where, "inputsPerSample", config.inputsPerSample ?? 1, 1);
   const source = config.inputs ?? "uniform";
   const data = source === "uniform" ? undefined : loadDataset(source);
   const inputDim = data ? data.X.shape[1] : integer(where, "inputDim", config.inputDim ?? 2, 1);
@@ -87,9 +97,13 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
         const rng = new Rng(hash32(sampleSeed, 0x1234567));
         let x: Tensor;
         if (data) {
-          const r = rng.int(data.X.shape[0]);
-          x = new Tensor(data.X.data.slice(r * inputDim, (r + 1) * inputDim), [1, inputDim]);
-        } else x = new Tensor(Float64Array.from({ length: inputDim }, () => rng.uniform(-1, 1)), [1, inputDim]);
+          const X = new Float64Array(batch * inputDim);
+          for (let b = 0; b < batch; b++) {
+            const r = rng.int(data.X.shape[0]);
+            X.set(data.X.data.subarray(r * inputDim, (r + 1) * inputDim), b * inputDim);
+          }
+          x = new Tensor(X, [batch, inputDim]);
+        } else x = new Tensor(Float64Array.from({ length: batch * inputDim }, () => rng.uniform(-1, 1)), [batch, inputDim]);
         for (const precision of precisions) {
           const count = evaluate((p) => net.forward(p, x), w, { precision }).kinks.byKey.relu ?? 0;
           if (count > 0) hits.set(precision, (hits.get(precision) ?? 0) + 1);
@@ -98,9 +112,33 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
       }
       for (const precision of precisions) {
         const h = hits.get(precision) ?? 0;
-        rows.push({ width, depth, biases, inputs: inputsLabel, precision, samples, hits: h, probability: h / samples, meanKinks: (kinks.get(precision) ?? 0) / samples });
+        rows.push({ width, depth, biases, inputs: inputsLabel, precision, samples, inputsPerSample: batch, hits: h, probability: h / samples, meanKinks: (kinks.get(precision) ?? 0) / samples });
       }
     }
   }
   return rows;
+}
+
+/**
+ * The probability, in exact arithmetic, that a forward pass of one input through a relu network with zero biases,
+ * `depth` hidden layers of `width` units and weights drawn independently from a law symmetric about 0 with no atom
+ * (uniform on [-1, 1] in the talk's figure) applies relu to exactly 0: 1 - (1 - 2^-width)^(depth - 1).
+ *
+ * Why: given a nonzero input h of a layer, its pre-activations W h are independent (rows of W are), symmetric and
+ * nonzero almost surely, so the layer is entirely inactive (outputs the zero vector) with probability 2^-width,
+ * independently of the previous layers; its output is then exactly 0 and the next hidden layer applies relu to
+ * exact zeros. Before the first dead layer no pre-activation is exactly 0 (probability 0), and a dead last hidden
+ * layer feeds only the linear output layer. So a hit happens iff one of the first depth - 1 layers is dead.
+ *
+ * @example
+ * ```ts
+ * import { deadLayerProbability, assertClose } from "nonsmooth-ad";
+ * assertClose(deadLayerProbability(2, 2), 0.25, 1e-15); // the first layer of 2 units is dead w.p. 1/4
+ * assertClose(deadLayerProbability(4, 1), 0, 0);         // one hidden layer: no relu after it
+ * ```
+ */
+export function deadLayerProbability(width: number, depth: number): number {
+  const w = integer("deadLayerProbability", "width", width, 1);
+  const d = integer("deadLayerProbability", "depth", depth, 1);
+  return 1 - (1 - 2 ** -w) ** (d - 1);
 }

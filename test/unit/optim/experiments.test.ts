@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bifurcationExperiment, summarizeBifurcation, oscillationCompensation, policies, reluZeroProbability, schedules, sgd, sweep, tensor, Tensor, trainingRun, train } from "../../../src";
+import { bifurcationExperiment, summarizeBifurcation, oscillationCompensation, policies, reluZeroProbability, deadLayerProbability, schedules, sgd, sweep, tensor, Tensor, trainingRun, train } from "../../../src";
 import type { TrainingRunConfig } from "../../../src";
 
 const moons: TrainingRunConfig = {
@@ -65,6 +65,24 @@ describe("reluZeroProbability", () => {
     expect(p(2, 5)).toBeGreaterThan(p(4, 5));
     const cont = reluZeroProbability({ widths: 4, depths: 5, biases: "uniform", samples: 100, seed: 1 });
     expect(cont[0].probability).toBe(0);
+  });
+  it("matches the dead-layer prediction 1 - (1 - 2^-width)^(depth - 1) with zero biases", () => {
+    expect(deadLayerProbability(2, 1)).toBe(0);
+    expect(deadLayerProbability(2, 3)).toBe(1 - 0.75 ** 2);
+    expect(() => deadLayerProbability(0, 2)).toThrow(/width must be an integer >= 1/);
+    const rows = reluZeroProbability({ widths: [2, 3], depths: [2, 4], samples: 400, seed: 5 });
+    for (const r of rows) {
+      const p = deadLayerProbability(r.width, r.depth);
+      expect(Math.abs(r.probability - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / r.samples) + 1 / r.samples);
+      expect(r.inputsPerSample).toBe(1);
+    }
+  });
+  it("counts per batch with several inputs per network: more hits, the same networks", () => {
+    const one = reluZeroProbability({ widths: 3, depths: 3, samples: 200, seed: 2 });
+    const batch = reluZeroProbability({ widths: 3, depths: 3, samples: 200, seed: 2, inputsPerSample: 16 });
+    expect(batch[0].inputsPerSample).toBe(16);
+    expect(batch[0].hits).toBeGreaterThan(one[0].hits);
+    expect(() => reluZeroProbability({ widths: 3, depths: 3, samples: 2, seed: 2, inputsPerSample: 0 })).toThrow(/inputsPerSample must be an integer >= 1/);
   });
   it("takes inputs from a data set", () => {
     const rows = reluZeroProbability({ widths: 3, depths: 2, inputs: { kind: "twoMoons", seed: 0, n: 20 }, samples: 10, seed: 0, precision: ["float64", "float32"] });
