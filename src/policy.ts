@@ -2,12 +2,18 @@
  * Kink policies: which element of the Clarke set each nonsmooth primitive returns at its kinks.
  *
  * Frameworks hide this choice in a `>` versus `>=`; here it is a named value passed explicitly to every
- * differentiation call. Presets reproduce PyTorch, JAX, TensorFlow and tfjs (field notes §6), including the
- * values some of them return outside the Clarke set, which the kink report flags.
+ * differentiation call. Presets reproduce PyTorch, JAX, TensorFlow and tfjs (the values measured in PyTorch or
+ * read in each framework's source code, as each preset's comment says), including the values some of them return
+ * outside the Clarke set, which the kink report flags.
+ *
+ * This file holds only the values: which keys exist, their kind and their Clarke ranges are read from the
+ * primitives' declarations (`engine/primitives.ts`), so validation and the Clarke checks need no table of their own.
  *
  * @module
  */
-import { keyedUniform } from "./rng";
+import { BUILTIN_KINKS } from "./engine/primitives";
+import { outsideChoicesOf } from "./engine/nonsmooth";
+import type { KinkDeclaration } from "./engine/nonsmooth";
 
 /** How a max (or min) over k tied entries splits its derivative. */
 export type TieRule = "split" | "first" | "last" | "each";
@@ -72,28 +78,25 @@ export interface KinkPolicy extends PolicyChoices {
   readonly perKink?: (slot: KinkSlot) => number | undefined;
 }
 
-type ScalarKey = "relu" | "leakyRelu" | "abs" | "maximum" | "minimum" | "hinge";
-type BoundKey = "clip" | "hardtanh" | "relu6";
+/** The keys whose choice is one number (relu, abs, ...). */
+type ScalarKey = { [K in keyof PolicyChoices]: PolicyChoices[K] extends number ? K : never }[keyof PolicyChoices];
+/** The keys whose choice is one number at each of two bounds (clip, ...). */
+type BoundKey = { [K in keyof PolicyChoices]: PolicyChoices[K] extends BoundChoice ? K : never }[keyof PolicyChoices];
 
-/** The Clarke set of each scalar choice, as an interval. */
-export const CLARKE_RANGES: Readonly<Record<ScalarKey, readonly [number, number]>> = {
-  relu: [0, 1],
-  leakyRelu: [0, 1],
-  abs: [-1, 1],
-  maximum: [0, 1],
-  minimum: [0, 1],
-  hinge: [-1, 0],
-};
+/** The declared kinks of one choice kind, in declaration order. */
+const kinksOf = (kind: string): KinkDeclaration<never>[] => BUILTIN_KINKS.filter((k) => k.choice.kind === kind);
+/** The order keys are listed and validated in: one-number choices, bounds, then ties and the norm. */
+const CHOICE_KINDS = ["scalar", "bounds", "ties", "norm"] as const;
+const POLICY_KINKS = CHOICE_KINDS.flatMap(kinksOf);
 
-const BOUND_KEYS: readonly BoundKey[] = ["clip", "hardtanh", "relu6"];
+/** The Clarke set of each scalar choice, as an interval (read from the primitives' declarations). */
+export const CLARKE_RANGES: Readonly<Record<ScalarKey, readonly [number, number]>> = Object.fromEntries(
+  kinksOf("scalar").map((k) => [k.key, k.choice.kind === "scalar" ? k.choice.range : [NaN, NaN]]),
+) as Record<ScalarKey, readonly [number, number]>;
+
+const BOUND_KEYS = kinksOf("bounds").map((k) => k.key as BoundKey);
 const TIE_RULES: readonly TieRule[] = ["split", "first", "last", "each"];
-const ALL_KEYS = [...Object.keys(CLARKE_RANGES), ...BOUND_KEYS, "maxTies", "minTies", "norm", "primitives"];
-
-/** True when a choice lies in the Clarke set of its key (NaN never does). */
-export function insideClarke(key: ScalarKey, value: number): boolean {
-  const [lo, hi] = CLARKE_RANGES[key];
-  return value >= lo && value <= hi;
-}
+const ALL_KEYS = [...POLICY_KINKS.map((k) => k.key), "primitives"];
 
 /**
  * The kink choices that lie outside the Clarke set, as "key=value" strings (empty for Clarke-valid policies).
@@ -106,16 +109,7 @@ export function insideClarke(key: ScalarKey, value: number): boolean {
  * ```
  */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) if (!insideClarke(k, p[k])) out.push(`${k}=${p[k]}`);
-  for (const k of BOUND_KEYS) {
-    if (!(p[k].lower >= 0 && p[k].lower <= 1)) out.push(`${k}.lower=${p[k].lower}`);
-    if (!(p[k].upper >= 0 && p[k].upper <= 1)) out.push(`${k}.upper=${p[k].upper}`);
-  }
-  if (p.maxTies === "each") out.push("maxTies=each");
-  if (p.minTies === "each") out.push("minTies=each");
-  if (p.norm === "nan") out.push("norm=nan");
-  return out;
+  return POLICY_KINKS.flatMap((k) => outsideChoicesOf(p as KinkPolicy, k));
 }
 
 const base: Omit<KinkPolicy, "name"> = {
@@ -135,13 +129,8 @@ const base: Omit<KinkPolicy, "name"> = {
 };
 
 function freeze(p: KinkPolicy): KinkPolicy {
-  return Object.freeze({
-    ...p,
-    clip: Object.freeze({ ...p.clip }),
-    hardtanh: Object.freeze({ ...p.hardtanh }),
-    relu6: Object.freeze({ ...p.relu6 }),
-    primitives: Object.freeze({ ...p.primitives }),
-  });
+  const bounds = Object.fromEntries(BOUND_KEYS.map((k) => [k, Object.freeze({ ...p[k] })]));
+  return Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) });
 }
 
 /**
@@ -208,13 +197,10 @@ const tfjs = freeze({
   norm: "nan",
 });
 
-/** Everything a `custom` policy may set; unset keys take the PyTorch values. */
-export type PolicyOptions = Partial<Omit<PolicyChoices, "clip" | "hardtanh" | "relu6">> & {
+/** Everything a `custom` policy may set; unset keys take the PyTorch values. A bound choice may be one number for both bounds. */
+export type PolicyOptions = Partial<Omit<PolicyChoices, BoundKey>> & {
   readonly name?: string;
-  readonly clip?: number | Partial<BoundChoice>;
-  readonly hardtanh?: number | Partial<BoundChoice>;
-  readonly relu6?: number | Partial<BoundChoice>;
-};
+} & { readonly [K in BoundKey]?: number | Partial<BoundChoice> };
 
 function checkRange(key: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== "number" || !(v >= lo && v <= hi)) {
@@ -223,18 +209,18 @@ function checkRange(key: string, v: unknown, lo: number, hi: number): number {
   return v;
 }
 
-function bound(key: BoundKey, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice): BoundChoice {
+function bound(key: string, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice, [lo, hi]: readonly [number, number]): BoundChoice {
   if (v === undefined) return dflt;
   if (typeof v === "number") {
-    checkRange(key, v, 0, 1);
+    checkRange(key, v, lo, hi);
     return { lower: v, upper: v };
   }
   for (const k of Object.keys(v)) {
     if (k !== "lower" && k !== "upper") throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
   }
   return {
-    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, 0, 1),
-    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, 0, 1),
+    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, lo, hi),
+    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, lo, hi),
   };
 }
 
@@ -260,11 +246,15 @@ function custom(options: PolicyOptions): KinkPolicy {
     }
   }
   const p: Record<string, unknown> = { ...pytorch, name: options.name ?? "custom" };
-  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) {
-    if (options[k] !== undefined) p[k] = checkRange(k, options[k], ...CLARKE_RANGES[k]);
+  const given = options as Readonly<Record<string, unknown>>;
+  const dflt = pytorch as unknown as Readonly<Record<string, unknown>>;
+  for (const { key, choice } of kinksOf("scalar")) {
+    if (given[key] !== undefined && choice.kind === "scalar") p[key] = checkRange(key, given[key], ...choice.range);
   }
-  for (const k of BOUND_KEYS) p[k] = bound(k, options[k], pytorch[k]);
-  for (const k of ["maxTies", "minTies"] as const) {
+  for (const { key, choice } of kinksOf("bounds")) {
+    if (choice.kind === "bounds") p[key] = bound(key, given[key] as number | Partial<BoundChoice> | undefined, dflt[key] as BoundChoice, choice.range);
+  }
+  for (const k of kinksOf("ties").map((t) => t.key as "maxTies" | "minTies")) {
     const v = options[k];
     if (v !== undefined) {
       if (v === "each") throw new Error(`policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`);
@@ -349,36 +339,4 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
     throw new Error(`${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`);
   }
   return p as KinkPolicy;
-}
-
-/**
- * The value a policy takes for a scalar key at one kink: the fixed choice, or for the random policy a draw
- * uniform in the Clarke range keyed by (node, element, value).
- */
-export function scalarChoice(p: KinkPolicy, key: ScalarKey, node: number, element: number, x: number): number {
-  if (p.perKink) {
-    const v = p.perKink({ key, node, element });
-    if (v !== undefined) return checkSlotChoice(p, key, v, ...CLARKE_RANGES[key]);
-  }
-  if (p.randomSeed === undefined) return p[key];
-  const [lo, hi] = CLARKE_RANGES[key];
-  return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, key.length);
-}
-
-/** As scalarChoice, for a bound of clip, hardtanh or relu6. */
-export function boundChoice(p: KinkPolicy, key: BoundKey, which: "lower" | "upper", node: number, element: number, x: number): number {
-  if (p.perKink) {
-    const v = p.perKink({ key: `${key}.${which}`, node, element });
-    if (v !== undefined) return checkSlotChoice(p, `${key}.${which}`, v, 0, 1);
-  }
-  if (p.randomSeed === undefined) return p[key][which];
-  return keyedUniform(p.randomSeed, node, element, x, which === "lower" ? 11 : 13);
-}
-
-/** A per-application choice must lie in the Clarke range of its key. */
-export function checkSlotChoice(p: KinkPolicy, key: string, v: number, lo: number, hi: number): number {
-  if (!(typeof v === "number" && v >= lo && v <= hi)) {
-    throw new Error(`policy ${p.name}: the choice ${String(v)} for ${key} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
-  }
-  return v;
 }
