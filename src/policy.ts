@@ -48,6 +48,8 @@ export interface PolicyChoices {
   readonly relu6: BoundChoice;
   /** hinge(t) = max(0, 1 - t) at t = 1: derivative in [-1, 0]. */
   readonly hinge: number;
+  /** softshrink(x, λ) at x = -λ (lower) and x = λ (upper): derivative in [0, 1] at each. */
+  readonly softshrink: BoundChoice;
   /** Gradient of the Euclidean norm at 0: "zero" (in the Clarke set, the unit ball) or "nan" (outside). */
   readonly norm: "zero" | "nan";
   /** Choices for user-declared primitives, by primitive name (see definePrimitive). */
@@ -124,6 +126,7 @@ const base: Omit<KinkPolicy, "name"> = {
   hardtanh: { lower: 0, upper: 0 },
   relu6: { lower: 0, upper: 0 },
   hinge: 0,
+  softshrink: { lower: 0, upper: 0 },
   norm: "zero",
   primitives: {},
 };
@@ -137,6 +140,7 @@ function freeze(p: KinkPolicy): KinkPolicy {
  * PyTorch 1.13 (measured): relu'(0) = 0, abs'(0) = 0 (sign), maximum splits ties (1/2, 1/2), max over k ties
  * splits evenly, clamp has derivative 1 at its bounds, hardtanh and relu6 have 0 there (`x > min && x < max`),
  * leaky_relu'(0) = slope, the norm's gradient at 0 is 0. hinge written as relu(1 - t) gives 0 at t = 1.
+ * softshrink: 0 at ±λ (read in its source: `softshrink_backward` passes the gradient only where |x| > λ).
  */
 const pytorch = freeze({ ...base, name: "pytorch" });
 
@@ -146,6 +150,8 @@ const pytorch = freeze({ ...base, name: "pytorch" });
  * maximum and minimum, so 1/2 at a bound; `jax.nn.relu6` has derivative 0 at 0 and 6; `jax.nn.hard_tanh` is a
  * `where(x > 1, ..., where(x < -1, ..., x))`, so 1 at ±1; `leaky_relu` is `where(x >= 0, x, a x)`, so 1 at 0;
  * `jnp.linalg.norm` at 0 gives NaN (x / ||x||); optax's hinge `maximum(0, 1 - t)` gives -1/2 at t = 1.
+ * softshrink: JAX has no such primitive, the formula users write decides; 0 at ±λ is a convention we chose, the
+ * value of jaxopt's `prox_lasso`, sign(x) * relu(|x| - λ) (relu'(0) = 0); `x - jnp.clip(x, -λ, λ)` would give 1/2.
  */
 const jax = freeze({
   ...base,
@@ -156,6 +162,7 @@ const jax = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 0 },
   hinge: -0.5,
+  softshrink: { lower: 0, upper: 0 },
   norm: "nan",
 });
 
@@ -163,7 +170,8 @@ const jax = freeze({
  * TensorFlow 2 (read in its sources): `tf.nn.relu` 0 at 0; `tf.abs` 0 (sign); `tf.maximum(x, y)` gives the whole
  * derivative to x at a tie (x >= y), `tf.minimum(x, y)` too (x <= y); reductions split ties evenly;
  * `tf.clip_by_value` 1 at its bounds; `tf.nn.relu6` 0 at 0 and 6 (0 < x < 6); leaky relu slope at 0; the norm's
- * gradient at 0 is 0 (it uses a safe division); hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ * gradient at 0 is 0 (it uses a safe division); hinge via maximum(1 - t, 0) gives -1 at t = 1. softshrink: 0 at
+ * ±λ, the gradient of TensorFlow Addons' `tfa.activations.softshrink` (passed only where x < lower or x > upper).
  */
 const tensorflow = freeze({
   ...base,
@@ -174,13 +182,16 @@ const tensorflow = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 0 },
   hinge: -1,
+  softshrink: { lower: 0, upper: 0 },
 });
 
 /**
  * tfjs 4 (read in its sources): relu'(0) = 0 (step); abs'(0) = -1 (`step(x, -1)`); maximum gives the tie to the
  * first argument (x >= y), minimum too (x <= y); max over k tied entries gives 1 to each of them (outside the
  * Clarke set); clipByValue 1 at its bounds; relu6 0 at 0 and 1 at 6 (`(x <= 6) * step(x)`); leaky relu slope at
- * 0; the norm's gradient at 0 is NaN; hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ * 0; the norm's gradient at 0 is NaN; hinge via maximum(1 - t, 0) gives -1 at t = 1. softshrink: tfjs has no
+ * such op; 0 at ±λ is a convention we chose, the value of both formulas users write with its ops:
+ * `x - clipByValue(x, -λ, λ)` (1 - 1) and sign(x) * relu(|x| - λ) (relu's step gives 0 at 0).
  */
 const tfjs = freeze({
   ...base,
@@ -194,6 +205,7 @@ const tfjs = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 1 },
   hinge: -1,
+  softshrink: { lower: 0, upper: 0 },
   norm: "nan",
 });
 

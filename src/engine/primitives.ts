@@ -881,6 +881,31 @@ export const PRIMS = {
       lex: ([a], [R], s) => [s.side(a - 1, R) < 0 ? -1 : 0],
     },
   }),
+  softshrink: elementwise<{ lambda: number }>({
+    name: "softshrink",
+    arity: 1,
+    // the proximal map of λ|x| (soft thresholding): x - λ sign(x) off [-λ, λ], 0 on it
+    f: ({ lambda }) => (a) => (a > lambda ? a - lambda : a < -lambda ? a + lambda : a === a ? 0 : NaN),
+    // derivative 1 outside [-λ, λ], 0 inside; at ±λ the Clarke set is [0, 1] and the policy picks per bound
+    partials: (K, [x], _y, { lambda }, env, choice) => [
+      K.select(env, [x], ([a], i) => {
+        if (a > lambda || a < -lambda) return 1;
+        if (a > -lambda && a < lambda) return 0;
+        if (a === -lambda) return choice(env, i, a, "lower");
+        if (a === lambda) return choice(env, i, a, "upper");
+        return NaN;
+      }),
+    ],
+    kink: {
+      key: "softshrink",
+      choice: { kind: "bounds", range: [0, 1] },
+      at: ([a], { lambda }) => a === -lambda || a === lambda,
+      switching: ([a], { lambda }) => [a > -lambda ? 1 : a < -lambda ? -1 : 0, a > lambda ? 1 : a < lambda ? -1 : 0],
+      // at -λ the program leaves the dead zone only when moving down, at λ only when moving up
+      lex: ([a], [R], s, { lambda }) => [a === lambda ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
+    },
+    describe: ({ lambda }) => `lambda=${lambda}`,
+  }),
   sum: {
     name: "sum",
     secondOrder: true,

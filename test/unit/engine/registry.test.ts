@@ -153,6 +153,15 @@ const CASES: Record<string, Case> = {
     smooth: [[0.3], [1.5]],
     kinks: [{ x: [1], grad: { pytorch: [0], jax: [-0.5], tensorflow: [-1], tfjs: [-1] }, lex: [0], extremes: [[-1], [0]] }],
   },
+  softshrink: {
+    f: first((a) => N.softshrink(a, 0.75)),
+    smooth: [[0.3], [-1.2], [2]],
+    kinks: [
+      // PyTorch (|x| > λ) and TensorFlow Addons (x < lower or x > upper) pass no gradient at ±λ; JAX, tfjs by convention
+      { x: [-0.75], grad: same([0]), lex: [0], extremes: [[0], [1]] }, // along +1 the program enters the dead zone
+      { x: [0.75], grad: same([0]), lex: [1], extremes: [[0], [1]] }, // along +1 it leaves it
+    ],
+  },
   sum: { f: (v) => N.sum(N.mul(N.sum(N.reshape(v, [2, 2]), 0), N.tensor([1.5, -2]))), smooth: [[0.3, -1.2, 0.7, 2]] },
   max: {
     f: (v) => N.max(v),
