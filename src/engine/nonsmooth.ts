@@ -185,7 +185,7 @@ export function describeKinkChoice(p: KinkPolicy, key: string): { choice: string
     }
     case "bounds": {
       if (random) return { choice: `uniform in [${c.range.join(", ")}] at each bound`, outside: false };
-      const b = field(p, key) as Record<Bound, unknown>;
+      const b = (field(p, key) ?? {}) as Partial<Record<Bound, unknown>>;
       return { choice: `${key} lower = ${String(b.lower)}, upper = ${String(b.upper)}`, outside: !(inRange(b.lower, c.range) && inRange(b.upper, c.range)) };
     }
     case "ties": {
@@ -239,7 +239,7 @@ export function outsideChoicesOf(p: KinkPolicy, kink: KinkDeclaration<never>): s
       return inRange(v, c.range) ? [] : [`${key}=${String(v)}`];
     }
     case "bounds": {
-      const b = field(p, key) as Record<Bound, unknown>;
+      const b = (field(p, key) ?? {}) as Partial<Record<Bound, unknown>>;
       return (["lower", "upper"] as const).filter((w) => !inRange(b[w], c.range)).map((w) => `${key}.${w}=${String(b[w])}`);
     }
     case "ties":
