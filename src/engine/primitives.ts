@@ -1,7 +1,9 @@
 /**
  * THE table of primitives: for each one, its value, its partial derivatives (or, for structural ops, its pair of
- * linear maps) and its kinks, side by side. Forward and reverse mode are both derived from these declarations,
- * so they pick the same element of the Clarke set at every kink by construction.
+ * linear maps), its kinks and its lexicographic rule, side by side. Forward and reverse mode are both derived
+ * from these declarations, so they pick the same element of the Clarke set at every kink by construction; the
+ * policy tables, the kink report, kink location and the lexicographic mode read the kink declarations here too
+ * (see `nonsmooth.ts` and CONTRIBUTING.md, "Adding a nonsmooth primitive").
  *
  * Partials are written with the library's own ops, so when the backward pass is recorded (Hessian-vector
  * products) they are differentiated too. Choices at kinks are constants chosen by the policy (Bolte and Pauwels
