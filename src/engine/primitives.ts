@@ -263,13 +263,16 @@ function colTensor(s: LexSlot, j: number): Tensor {
   return new Tensor(s.cols ? s.cols[j] : new Float64Array(s.value.size), s.value.shape);
 }
 
+/** The kink choice inside partials evaluated for the lexicographic mode: a placeholder the kink's own rule replaces. */
+const LEX_PLACEHOLDER: Choice = () => NaN;
+
 /**
- * The lexicographic rule of an elementwise primitive: per element, the declared partials (in plain numbers) off
- * the kink set, the kink's own rule on it, times the inputs' tangent rows.
+ * The lexicographic rule of an elementwise primitive: per element, the declared partials off the kink set (all
+ * elements at once, in the value algebra on plain tensors: the same float64 operations as the scalar path) and
+ * the kink's own rule on it, times the inputs' tangent rows.
  */
-function elementwiseLex<P>(spec: ElementwiseSpec<P>, choice: Choice): LexRule<P> {
+function elementwiseLex<P>(spec: ElementwiseSpec<P>): LexRule<P> {
   const { name, kink } = spec;
-  const A = numberAlgebra(LEX_ENV.round);
   if (spec.lexRefusal !== undefined) {
     const why = spec.lexRefusal;
     return () => {
@@ -279,6 +282,14 @@ function elementwiseLex<P>(spec: ElementwiseSpec<P>, choice: Choice): LexRule<P>
   return (ins, out, params, k) => {
     const n = out.size;
     const idx = ins.map((s) => K.broadcastIndex(s.value.shape, out.shape));
+    // the partials at every element (at kink elements a placeholder, replaced below)
+    const partial = spec.partials(VALUE_ALGEBRA, ins.map((s) => s.value), out, params, LEX_ENV, LEX_PLACEHOLDER).map((q): ((e: number) => number) => {
+      if (q === null) return () => 0;
+      if (typeof q === "number") return () => q;
+      const t = primal(q);
+      const at = K.broadcastIndex(t.shape, out.shape);
+      return (e) => t.data[at[e]];
+    });
     const cols = Array.from({ length: k }, () => new Float64Array(n));
     const rows = ins.map(() => new Float64Array(k));
     const a = new Array<number>(ins.length);
@@ -301,8 +312,7 @@ function elementwiseLex<P>(spec: ElementwiseSpec<P>, choice: Choice): LexRule<P>
           p.fill(0);
         }
       } else {
-        const q = spec.partials(A, a, out.data[e], params, LEX_ENV, choice);
-        for (let i = 0; i < ins.length; i++) p[i] = q[i] ?? 0;
+        for (let i = 0; i < ins.length; i++) p[i] = partial[i](e);
       }
       for (let i = 0; i < ins.length; i++) {
         if (!ins[i].cols || p[i] === 0) continue;
@@ -375,7 +385,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       return out;
     },
     kink,
-    lex: elementwiseLex(spec, choice),
+    lex: elementwiseLex(spec),
   };
 }
 
