@@ -296,6 +296,25 @@ export const relu6 = (a: Value): Result => apply(PRIMS.relu6, [a], { lo: 0, hi: 
  */
 export const hinge = (t: Value): Result => apply(PRIMS.hinge, [t], u) as Result;
 /**
+ * Soft thresholding, the proximal map of λ|x|: a - λ sign(a) where |a| > λ, 0 on [-λ, λ] (λ > 0; default 0.5 as
+ * PyTorch's `softshrink`). At a = -λ and a = λ the Clarke set is [0, 1]; the policy's `softshrink` choice
+ * (`{ lower, upper }`) gives the derivative there.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, grad, policies, softshrink, tensor, valueOf } from "nonsmooth-ad";
+ * assertEqual(valueOf(softshrink(tensor([-2, 0.5, 3]), 1)).toArray(), [-1, 0, 2]);
+ * assertEqual(grad((x: any) => softshrink(x, 1), 1, { policy: policies.pytorch }), 0); // PyTorch's mask is |x| > λ
+ * assertEqual(grad((x: any) => softshrink(x, 1), 1, { policy: policies.custom({ softshrink: { upper: 1 } }) }), 1);
+ * ```
+ */
+export function softshrink(a: Value, lambda = 0.5): Result {
+  if (!(typeof lambda === "number" && Number.isFinite(lambda) && lambda > 0)) {
+    throw new Error(`softshrink: lambda must be a positive finite number, got ${String(lambda)}`);
+  }
+  return apply(PRIMS.softshrink, [a], { lambda }) as Result;
+}
+/**
  * The Euclidean norm of all elements; at 0 the policy's `norm` choice (0, or NaN as JAX and tfjs).
  *
  * @example

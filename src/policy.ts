@@ -2,12 +2,18 @@
  * Kink policies: which element of the Clarke set each nonsmooth primitive returns at its kinks.
  *
  * Frameworks hide this choice in a `>` versus `>=`; here it is a named value passed explicitly to every
- * differentiation call. Presets reproduce PyTorch, JAX, TensorFlow and tfjs (field notes §6), including the
- * values some of them return outside the Clarke set, which the kink report flags.
+ * differentiation call. Presets reproduce PyTorch, JAX, TensorFlow and tfjs (the values measured in PyTorch or
+ * read in each framework's source code, as each preset's comment says), including the values some of them return
+ * outside the Clarke set, which the kink report flags.
+ *
+ * This file holds only the values: which keys exist, their kind and their Clarke ranges are read from the
+ * primitives' declarations (`engine/primitives.ts`), so validation and the Clarke checks need no table of their own.
  *
  * @module
  */
-import { keyedUniform } from "./rng";
+import { BUILTIN_KINKS } from "./engine/primitives";
+import { outsideChoicesOf } from "./engine/nonsmooth";
+import type { KinkDeclaration } from "./engine/nonsmooth";
 
 /** How a max (or min) over k tied entries splits its derivative. */
 export type TieRule = "split" | "first" | "last" | "each";
@@ -42,6 +48,8 @@ export interface PolicyChoices {
   readonly relu6: BoundChoice;
   /** hinge(t) = max(0, 1 - t) at t = 1: derivative in [-1, 0]. */
   readonly hinge: number;
+  /** softshrink(x, λ) at x = -λ (lower) and x = λ (upper): derivative in [0, 1] at each. */
+  readonly softshrink: BoundChoice;
   /** Gradient of the Euclidean norm at 0: "zero" (in the Clarke set, the unit ball) or "nan" (outside). */
   readonly norm: "zero" | "nan";
   /** Choices for user-declared primitives, by primitive name (see definePrimitive). */
@@ -72,28 +80,25 @@ export interface KinkPolicy extends PolicyChoices {
   readonly perKink?: (slot: KinkSlot) => number | undefined;
 }
 
-type ScalarKey = "relu" | "leakyRelu" | "abs" | "maximum" | "minimum" | "hinge";
-type BoundKey = "clip" | "hardtanh" | "relu6";
+/** The keys whose choice is one number (relu, abs, ...). */
+type ScalarKey = { [K in keyof PolicyChoices]: PolicyChoices[K] extends number ? K : never }[keyof PolicyChoices];
+/** The keys whose choice is one number at each of two bounds (clip, ...). */
+type BoundKey = { [K in keyof PolicyChoices]: PolicyChoices[K] extends BoundChoice ? K : never }[keyof PolicyChoices];
 
-/** The Clarke set of each scalar choice, as an interval. */
-export const CLARKE_RANGES: Readonly<Record<ScalarKey, readonly [number, number]>> = {
-  relu: [0, 1],
-  leakyRelu: [0, 1],
-  abs: [-1, 1],
-  maximum: [0, 1],
-  minimum: [0, 1],
-  hinge: [-1, 0],
-};
+/** The declared kinks of one choice kind, in declaration order. */
+const kinksOf = (kind: string): KinkDeclaration<never>[] => BUILTIN_KINKS.filter((k) => k.choice.kind === kind);
+/** The order keys are listed and validated in: one-number choices, bounds, then ties and the norm. */
+const CHOICE_KINDS = ["scalar", "bounds", "ties", "norm"] as const;
+const POLICY_KINKS = CHOICE_KINDS.flatMap(kinksOf);
 
-const BOUND_KEYS: readonly BoundKey[] = ["clip", "hardtanh", "relu6"];
+/** The Clarke set of each scalar choice, as an interval (read from the primitives' declarations). */
+export const CLARKE_RANGES: Readonly<Record<ScalarKey, readonly [number, number]>> = Object.fromEntries(
+  kinksOf("scalar").map((k) => [k.key, k.choice.kind === "scalar" ? k.choice.range : [NaN, NaN]]),
+) as Record<ScalarKey, readonly [number, number]>;
+
+const BOUND_KEYS = kinksOf("bounds").map((k) => k.key as BoundKey);
 const TIE_RULES: readonly TieRule[] = ["split", "first", "last", "each"];
-const ALL_KEYS = [...Object.keys(CLARKE_RANGES), ...BOUND_KEYS, "maxTies", "minTies", "norm", "primitives"];
-
-/** True when a choice lies in the Clarke set of its key (NaN never does). */
-export function insideClarke(key: ScalarKey, value: number): boolean {
-  const [lo, hi] = CLARKE_RANGES[key];
-  return value >= lo && value <= hi;
-}
+const ALL_KEYS = [...POLICY_KINKS.map((k) => k.key), "primitives"];
 
 /**
  * The kink choices that lie outside the Clarke set, as "key=value" strings (empty for Clarke-valid policies).
@@ -106,16 +111,7 @@ export function insideClarke(key: ScalarKey, value: number): boolean {
  * ```
  */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) if (!insideClarke(k, p[k])) out.push(`${k}=${p[k]}`);
-  for (const k of BOUND_KEYS) {
-    if (!(p[k].lower >= 0 && p[k].lower <= 1)) out.push(`${k}.lower=${p[k].lower}`);
-    if (!(p[k].upper >= 0 && p[k].upper <= 1)) out.push(`${k}.upper=${p[k].upper}`);
-  }
-  if (p.maxTies === "each") out.push("maxTies=each");
-  if (p.minTies === "each") out.push("minTies=each");
-  if (p.norm === "nan") out.push("norm=nan");
-  return out;
+  return POLICY_KINKS.flatMap((k) => outsideChoicesOf(p as KinkPolicy, k));
 }
 
 const base: Omit<KinkPolicy, "name"> = {
@@ -130,24 +126,21 @@ const base: Omit<KinkPolicy, "name"> = {
   hardtanh: { lower: 0, upper: 0 },
   relu6: { lower: 0, upper: 0 },
   hinge: 0,
+  softshrink: { lower: 0, upper: 0 },
   norm: "zero",
   primitives: {},
 };
 
 function freeze(p: KinkPolicy): KinkPolicy {
-  return Object.freeze({
-    ...p,
-    clip: Object.freeze({ ...p.clip }),
-    hardtanh: Object.freeze({ ...p.hardtanh }),
-    relu6: Object.freeze({ ...p.relu6 }),
-    primitives: Object.freeze({ ...p.primitives }),
-  });
+  const bounds = Object.fromEntries(BOUND_KEYS.map((k) => [k, Object.freeze({ ...p[k] })]));
+  return Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) });
 }
 
 /**
  * PyTorch 1.13 (measured): relu'(0) = 0, abs'(0) = 0 (sign), maximum splits ties (1/2, 1/2), max over k ties
  * splits evenly, clamp has derivative 1 at its bounds, hardtanh and relu6 have 0 there (`x > min && x < max`),
  * leaky_relu'(0) = slope, the norm's gradient at 0 is 0. hinge written as relu(1 - t) gives 0 at t = 1.
+ * softshrink: 0 at ±λ (read in its source: `softshrink_backward` passes the gradient only where |x| > λ).
  */
 const pytorch = freeze({ ...base, name: "pytorch" });
 
@@ -157,6 +150,8 @@ const pytorch = freeze({ ...base, name: "pytorch" });
  * maximum and minimum, so 1/2 at a bound; `jax.nn.relu6` has derivative 0 at 0 and 6; `jax.nn.hard_tanh` is a
  * `where(x > 1, ..., where(x < -1, ..., x))`, so 1 at ±1; `leaky_relu` is `where(x >= 0, x, a x)`, so 1 at 0;
  * `jnp.linalg.norm` at 0 gives NaN (x / ||x||); optax's hinge `maximum(0, 1 - t)` gives -1/2 at t = 1.
+ * softshrink: JAX has no such primitive, the formula users write decides; 0 at ±λ is a convention we chose, the
+ * value of jaxopt's `prox_lasso`, sign(x) * relu(|x| - λ) (relu'(0) = 0); `x - jnp.clip(x, -λ, λ)` would give 1/2.
  */
 const jax = freeze({
   ...base,
@@ -167,6 +162,7 @@ const jax = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 0 },
   hinge: -0.5,
+  softshrink: { lower: 0, upper: 0 },
   norm: "nan",
 });
 
@@ -174,7 +170,8 @@ const jax = freeze({
  * TensorFlow 2 (read in its sources): `tf.nn.relu` 0 at 0; `tf.abs` 0 (sign); `tf.maximum(x, y)` gives the whole
  * derivative to x at a tie (x >= y), `tf.minimum(x, y)` too (x <= y); reductions split ties evenly;
  * `tf.clip_by_value` 1 at its bounds; `tf.nn.relu6` 0 at 0 and 6 (0 < x < 6); leaky relu slope at 0; the norm's
- * gradient at 0 is 0 (it uses a safe division); hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ * gradient at 0 is 0 (it uses a safe division); hinge via maximum(1 - t, 0) gives -1 at t = 1. softshrink: 0 at
+ * ±λ, the gradient of TensorFlow Addons' `tfa.activations.softshrink` (passed only where x < lower or x > upper).
  */
 const tensorflow = freeze({
   ...base,
@@ -185,13 +182,16 @@ const tensorflow = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 0 },
   hinge: -1,
+  softshrink: { lower: 0, upper: 0 },
 });
 
 /**
  * tfjs 4 (read in its sources): relu'(0) = 0 (step); abs'(0) = -1 (`step(x, -1)`); maximum gives the tie to the
  * first argument (x >= y), minimum too (x <= y); max over k tied entries gives 1 to each of them (outside the
  * Clarke set); clipByValue 1 at its bounds; relu6 0 at 0 and 1 at 6 (`(x <= 6) * step(x)`); leaky relu slope at
- * 0; the norm's gradient at 0 is NaN; hinge via maximum(1 - t, 0) gives -1 at t = 1.
+ * 0; the norm's gradient at 0 is NaN; hinge via maximum(1 - t, 0) gives -1 at t = 1. softshrink: tfjs has no
+ * such op; 0 at ±λ is a convention we chose, the value of both formulas users write with its ops:
+ * `x - clipByValue(x, -λ, λ)` (1 - 1) and sign(x) * relu(|x| - λ) (relu's step gives 0 at 0).
  */
 const tfjs = freeze({
   ...base,
@@ -205,16 +205,14 @@ const tfjs = freeze({
   hardtanh: { lower: 1, upper: 1 },
   relu6: { lower: 0, upper: 1 },
   hinge: -1,
+  softshrink: { lower: 0, upper: 0 },
   norm: "nan",
 });
 
-/** Everything a `custom` policy may set; unset keys take the PyTorch values. */
-export type PolicyOptions = Partial<Omit<PolicyChoices, "clip" | "hardtanh" | "relu6">> & {
+/** Everything a `custom` policy may set; unset keys take the PyTorch values. A bound choice may be one number for both bounds. */
+export type PolicyOptions = Partial<Omit<PolicyChoices, BoundKey>> & {
   readonly name?: string;
-  readonly clip?: number | Partial<BoundChoice>;
-  readonly hardtanh?: number | Partial<BoundChoice>;
-  readonly relu6?: number | Partial<BoundChoice>;
-};
+} & { readonly [K in BoundKey]?: number | Partial<BoundChoice> };
 
 function checkRange(key: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== "number" || !(v >= lo && v <= hi)) {
@@ -223,18 +221,18 @@ function checkRange(key: string, v: unknown, lo: number, hi: number): number {
   return v;
 }
 
-function bound(key: BoundKey, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice): BoundChoice {
+function bound(key: string, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice, [lo, hi]: readonly [number, number]): BoundChoice {
   if (v === undefined) return dflt;
   if (typeof v === "number") {
-    checkRange(key, v, 0, 1);
+    checkRange(key, v, lo, hi);
     return { lower: v, upper: v };
   }
   for (const k of Object.keys(v)) {
     if (k !== "lower" && k !== "upper") throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
   }
   return {
-    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, 0, 1),
-    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, 0, 1),
+    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, lo, hi),
+    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, lo, hi),
   };
 }
 
@@ -260,11 +258,15 @@ function custom(options: PolicyOptions): KinkPolicy {
     }
   }
   const p: Record<string, unknown> = { ...pytorch, name: options.name ?? "custom" };
-  for (const k of Object.keys(CLARKE_RANGES) as ScalarKey[]) {
-    if (options[k] !== undefined) p[k] = checkRange(k, options[k], ...CLARKE_RANGES[k]);
+  const given = options as Readonly<Record<string, unknown>>;
+  const dflt = pytorch as unknown as Readonly<Record<string, unknown>>;
+  for (const { key, choice } of kinksOf("scalar")) {
+    if (given[key] !== undefined && choice.kind === "scalar") p[key] = checkRange(key, given[key], ...choice.range);
   }
-  for (const k of BOUND_KEYS) p[k] = bound(k, options[k], pytorch[k]);
-  for (const k of ["maxTies", "minTies"] as const) {
+  for (const { key, choice } of kinksOf("bounds")) {
+    if (choice.kind === "bounds") p[key] = bound(key, given[key] as number | Partial<BoundChoice> | undefined, dflt[key] as BoundChoice, choice.range);
+  }
+  for (const k of kinksOf("ties").map((t) => t.key as "maxTies" | "minTies")) {
     const v = options[k];
     if (v !== undefined) {
       if (v === "each") throw new Error(`policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`);
@@ -349,36 +351,4 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
     throw new Error(`${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`);
   }
   return p as KinkPolicy;
-}
-
-/**
- * The value a policy takes for a scalar key at one kink: the fixed choice, or for the random policy a draw
- * uniform in the Clarke range keyed by (node, element, value).
- */
-export function scalarChoice(p: KinkPolicy, key: ScalarKey, node: number, element: number, x: number): number {
-  if (p.perKink) {
-    const v = p.perKink({ key, node, element });
-    if (v !== undefined) return checkSlotChoice(p, key, v, ...CLARKE_RANGES[key]);
-  }
-  if (p.randomSeed === undefined) return p[key];
-  const [lo, hi] = CLARKE_RANGES[key];
-  return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, key.length);
-}
-
-/** As scalarChoice, for a bound of clip, hardtanh or relu6. */
-export function boundChoice(p: KinkPolicy, key: BoundKey, which: "lower" | "upper", node: number, element: number, x: number): number {
-  if (p.perKink) {
-    const v = p.perKink({ key: `${key}.${which}`, node, element });
-    if (v !== undefined) return checkSlotChoice(p, `${key}.${which}`, v, 0, 1);
-  }
-  if (p.randomSeed === undefined) return p[key][which];
-  return keyedUniform(p.randomSeed, node, element, x, which === "lower" ? 11 : 13);
-}
-
-/** A per-application choice must lie in the Clarke range of its key. */
-export function checkSlotChoice(p: KinkPolicy, key: string, v: number, lo: number, hi: number): number {
-  if (!(typeof v === "number" && v >= lo && v <= hi)) {
-    throw new Error(`policy ${p.name}: the choice ${String(v)} for ${key} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
-  }
-  return v;
 }

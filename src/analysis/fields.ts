@@ -7,9 +7,9 @@
  * @module
  */
 import type { KinkPolicy, KinkSlot } from "../policy";
-import { policies, CLARKE_RANGES } from "../policy";
+import { policies } from "../policy";
 import { keyedUniform } from "../rng";
-import { userRange } from "../engine/user-primitives";
+import { extremeChoices } from "../engine/nonsmooth";
 import { checkPoint, dot, extremePoints } from "./geometry";
 import { clarkeInterval, clarkeSubdifferential, gradientAt, checkLipschitzReport } from "./clarke";
 import type { ClarkeOptions } from "./clarke";
@@ -64,19 +64,6 @@ export interface AllChoicesOptions extends ProgramFieldOptions {
   readonly maxCombinations?: number;
   /** The policy whose value is the field's `value` (the "policy" selection). Default pytorch. */
   readonly policy?: KinkPolicy;
-}
-
-/** The extreme choices at one kink hit: the endpoints of its Clarke range (a vertex of the Clarke set). */
-function extremeChoices(slot: KinkSlot): number[] | null {
-  const { key } = slot;
-  if (key in CLARKE_RANGES) return [...CLARKE_RANGES[key as keyof typeof CLARKE_RANGES]];
-  if (/^(clip|hardtanh|relu6)\.(lower|upper)$/.test(key)) return [0, 1];
-  if (key === "maxTies" || key === "minTies") return Array.from({ length: slot.ties ?? 1 }, (_, j) => j);
-  if (key.startsWith("primitives.")) {
-    const r = userRange(key.slice("primitives.".length));
-    return r ? [r[0], r[1]] : null;
-  }
-  return null;
 }
 
 const slotId = (s: KinkSlot): string => `${s.node}:${s.element}:${s.key}`;

@@ -1,29 +1,14 @@
 /**
  * Where a program's kinks are: the sign of each nonsmooth primitive's switching quantity (relu's input, the
- * difference of maximum's arguments, ...), and a search along axis-parallel lines for the points where one of
- * them is exactly zero (a kink hit in floating point). Internal to the module.
+ * difference of maximum's arguments, ...; each primitive declares its own with its kink set), and a search along
+ * axis-parallel lines for the points where one of them is exactly zero (a kink hit in floating point). Internal
+ * to the module.
  *
  * @module
  */
-import { PRIMS } from "../engine/primitives";
-import type { Primitive } from "../engine/trace";
 import { Tracer } from "../engine/trace";
-import { broadcastIndex } from "../kernels";
 import { inputTensor, recordProgram } from "./record";
 import type { Program } from "./record";
-
-const SWITCHING = new Map<Primitive<any>, (a: readonly number[], params: any) => number[]>([
-  [PRIMS.relu, ([a]) => [a]],
-  [PRIMS.leakyRelu, ([a]) => [a]],
-  [PRIMS.abs, ([a]) => [a]],
-  [PRIMS.sign, ([a]) => [a]],
-  [PRIMS.hinge, ([a]) => [a - 1]],
-  [PRIMS.maximum, ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN]],
-  [PRIMS.minimum, ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN]],
-  [PRIMS.clip, ([a], { lo, hi }) => [a > lo ? 1 : a < lo ? -1 : 0, a > hi ? 1 : a < hi ? -1 : 0]],
-  [PRIMS.hardtanh, ([a], { lo, hi }) => [a > lo ? 1 : a < lo ? -1 : 0, a > hi ? 1 : a < hi ? -1 : 0]],
-  [PRIMS.relu6, ([a], { lo, hi }) => [a > lo ? 1 : a < lo ? -1 : 0, a > hi ? 1 : a < hi ? -1 : 0]],
-]);
 
 /** The signs of all switching quantities of f at x, and a signature of the tape's structure. */
 export function switchingSigns(fn: string, f: Program, x: readonly number[], scalarInput: boolean): { signs: number[]; signature: string } {
@@ -32,18 +17,11 @@ export function switchingSigns(fn: string, f: Program, x: readonly number[], sca
   const names: string[] = [];
   for (const node of rec.nodes) {
     names.push(node.prim.name);
-    const rule = SWITCHING.get(node.prim);
-    if (!rule) continue;
+    // each nonsmooth primitive declares how its kink set is located (see engine/nonsmooth.ts)
+    const kink = node.prim.kink;
+    if (!kink) continue;
     const ins = node.inputs.map((v) => (v instanceof Tracer ? v.value : v));
-    const out = node.output.value;
-    const idx = ins.map((t) => broadcastIndex(t.shape, out.shape));
-    for (let e = 0; e < out.size; e++) {
-      for (const s of rule(
-        ins.map((t, i) => t.data[idx[i][e]]),
-        node.params,
-      ))
-        signs.push(Math.sign(s));
-    }
+    for (const s of kink.switching(ins, node.params)) signs.push(Math.sign(s));
   }
   return { signs, signature: `${names.join(",")}:${signs.length}` };
 }

@@ -7,23 +7,20 @@
  * compositions of smooth functions with abs, max, min, relu and their kin, whatever way the program is written:
  * unlike a kink policy, it cannot produce artificial values such as zero'(0) = 1.
  *
- * This is its own evaluator: it records the program on the engine's tape and walks the nodes itself, with one
- * rule per built-in primitive. Multivariate nonsmooth primitives (the norm at 0) and user primitives have no rule
- * and are refused with an error naming them.
+ * This is its own evaluator: it records the program on the engine's tape and walks the nodes itself, applying the
+ * lexicographic rule each primitive declares (`engine/primitives.ts`: an elementwise primitive's rule is its
+ * declared partials off the kink set and its kink's branch rule on it). Multivariate nonsmooth primitives (the
+ * norm at 0) and user primitives are refused with an error naming them.
  *
  * @module
  */
-import { Tensor, fmtShape, shapeSize } from "../tensor";
-import { PRIMS } from "../engine/primitives";
+import { Tensor, fmtShape } from "../tensor";
 import { Tracer } from "../engine/trace";
-import type { Primitive, TapeNode } from "../engine/trace";
-import * as K from "../kernels";
-import { rounding } from "../precision";
+import type { TapeNode } from "../engine/trace";
+import type { LexSlot } from "../engine/nonsmooth";
 import { ANALYSIS_INPUT, inputTensor, recordProgram } from "./record";
 import type { Program } from "./record";
 import { solve } from "./geometry";
-
-const ENV = { precision: "float64" as const, round: rounding("float64") };
 
 /** The value of a program and its directional derivatives along each direction, lexicographically. */
 export interface LexValue {
@@ -33,250 +30,9 @@ export interface LexValue {
   readonly tangents: readonly Tensor[];
 }
 
-/** Columns of U for one node (null: a constant, all zero). */
-type Cols = Float64Array[] | null;
-
-interface Slot {
-  readonly value: Tensor;
-  readonly cols: Cols;
-}
-
-const NAMES = new Map<Primitive<any>, string>(Object.entries(PRIMS).map(([k, p]) => [p as Primitive<any>, k]));
-
-/** fsign(u, row): the sign of u, or of the first non-zero entry of the row when u = 0 (0 if all are zero). */
-function fsign(u: number, row: Float64Array, k: number): number {
-  if (u > 0) return 1;
-  if (u < 0) return -1;
-  if (u !== 0) return NaN;
-  for (let j = 0; j < k; j++) {
-    const r = row[j];
-    if (r > 0) return 1;
-    if (r < 0) return -1;
-  }
-  return 0;
-}
-
-/** fsign(a - b, A - B) without forming the differences (a > b is exact where a - b might round). */
-function fsignDiff(a: number, b: number, A: Float64Array, B: Float64Array, k: number): number {
-  if (a > b) return 1;
-  if (a < b) return -1;
-  if (a !== b) return NaN;
-  for (let j = 0; j < k; j++) {
-    if (A[j] > B[j]) return 1;
-    if (A[j] < B[j]) return -1;
-  }
-  return 0;
-}
-
-/** An elementwise rule: the partials at one element, given the input values, the output and the tangent rows. */
-type ElemRule = (a: readonly number[], y: number, rows: readonly Float64Array[], k: number, params: any) => readonly number[];
-
-const notLipschitz = (op: string, why: string): Error =>
-  new Error(`lexicographic: ${op} ${why}: the program is not locally Lipschitz there, so it has no lexicographic (or Clarke) derivative`);
-
-const ELEMENTWISE: Record<string, ElemRule> = {
-  add: () => [1, 1],
-  sub: () => [1, -1],
-  mul: ([a, b]) => [b, a],
-  div: ([, b], y) => [1 / b, -y / b],
-  neg: () => [-1],
-  square: ([a]) => [2 * a],
-  pow: ([a], _y, rows, k, { p }) => {
-    if (a === 0 && p > 0 && p < 1 && rows[0].some((v, j) => j < k && v !== 0)) throw notLipschitz("pow", `with exponent ${p} at 0`);
-    return [p === 0 ? 0 : p * a ** (p - 1)];
-  },
-  exp: (_a, y) => [y],
-  log: ([a]) => [1 / a],
-  sqrt: ([a], y, rows, k) => {
-    if (a === 0 && rows[0].some((v, j) => j < k && v !== 0)) throw notLipschitz("sqrt", "at 0");
-    return [a === 0 ? 0 : 0.5 / y];
-  },
-  sin: ([a]) => [Math.cos(a)],
-  cos: ([a]) => [-Math.sin(a)],
-  tanh: (_a, y) => [1 - y * y],
-  sigmoid: (_a, y) => [y * (1 - y)],
-  softplus: ([a]) => [a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))],
-  // the nonsmooth ones: the branch is the one the program enters along the directions, in order
-  relu: ([a], _y, [R], k) => [fsign(a, R, k) > 0 ? 1 : 0],
-  leakyRelu: ([a], _y, [R], k, { slope }) => [fsign(a, R, k) > 0 ? 1 : slope],
-  abs: ([a], _y, [R], k) => [fsign(a, R, k) || 0],
-  sign: ([a], _y, [R], k) => {
-    if (a === 0 && fsign(a, R, k) !== 0) throw notLipschitz("sign", "jumps at 0");
-    return [0];
-  },
-  maximum: ([a, b], _y, [A, B], k) => (fsignDiff(a, b, A, B, k) >= 0 ? [1, 0] : [0, 1]),
-  minimum: ([a, b], _y, [A, B], k) => (fsignDiff(a, b, A, B, k) <= 0 ? [1, 0] : [0, 1]),
-  hinge: ([a], _y, [R], k) => [fsign(a - 1, R, k) < 0 ? -1 : 0],
-  clip: clampRule,
-  hardtanh: clampRule,
-  relu6: clampRule,
-};
-
-function clampRule([a]: readonly number[], _y: number, [R]: readonly Float64Array[], k: number, { lo, hi }: { lo: number; hi: number }): number[] {
-  if (a > lo && a < hi) return [1];
-  if (a < lo || a > hi) return [0];
-  if (a === lo) return [fsign(0, R, k) > 0 ? 1 : 0]; // enters the interior only when moving up
-  if (a === hi) return [fsign(0, R, k) < 0 ? 1 : 0];
-  return [NaN];
-}
-
-function elementwise(name: string, node: TapeNode, ins: readonly Slot[], k: number): Cols {
-  const rule = ELEMENTWISE[name];
-  const out = node.output.value;
-  const n = out.size;
-  const idx = ins.map((s) => K.broadcastIndex(s.value.shape, out.shape));
-  const cols = Array.from({ length: k }, () => new Float64Array(n));
-  const rows = ins.map(() => new Float64Array(k));
-  const a = new Array<number>(ins.length);
-  for (let e = 0; e < n; e++) {
-    for (let i = 0; i < ins.length; i++) {
-      const at = idx[i][e];
-      a[i] = ins[i].value.data[at];
-      const c = ins[i].cols;
-      for (let j = 0; j < k; j++) rows[i][j] = c ? c[j][at] : 0;
-    }
-    const p = rule(a, out.data[e], rows, k, node.params);
-    for (let i = 0; i < ins.length; i++) {
-      if (!ins[i].cols || p[i] === 0) continue;
-      for (let j = 0; j < k; j++) cols[j][e] += p[i] * rows[i][j];
-    }
-  }
-  return cols;
-}
-
 /** Column j of a slot as a tensor (zeros for a constant). */
-function colTensor(s: Slot, j: number): Tensor {
+function colTensor(s: LexSlot, j: number): Tensor {
   return new Tensor(s.cols ? s.cols[j] : new Float64Array(s.value.size), s.value.shape);
-}
-
-/** Rules of primitives that are linear in their (single traced) input: the tangent is the op applied to it. */
-const LINEAR = new Set(["sum", "reshape", "transpose", "slice", "pad", "broadcastTo", "sumTo"]);
-
-/** The flat indices of each lane of a reduction (axis null: one lane of everything), in output order. */
-function lanes(shape: readonly number[], axis: number | null): number[][] {
-  const size = shapeSize(shape);
-  if (axis === null) return [Array.from({ length: size }, (_, i) => i)];
-  const n = shape[axis];
-  const outer = shapeSize(shape.slice(0, axis));
-  const inner = shapeSize(shape.slice(axis + 1));
-  const out: number[][] = [];
-  for (let o = 0; o < outer; o++)
-    for (let i = 0; i < inner; i++) out.push(Array.from({ length: n }, (_, j) => o * n * inner + j * inner + i));
-  return out;
-}
-
-/** max / min over an axis: the entry that is lexicographically largest (smallest) in (u, U) wins each lane. */
-function extremum(isMax: boolean, node: TapeNode, s: Slot, k: number): Cols {
-  const p = node.params as { axis: number | null };
-  const ls = lanes(s.value.shape, p.axis);
-  const cols = Array.from({ length: k }, () => new Float64Array(ls.length));
-  if (!s.cols) return null;
-  const c = s.cols;
-  const d = s.value.data;
-  const cmp = (i1: number, i2: number): number => {
-    if (d[i1] !== d[i2]) return d[i1] > d[i2] ? 1 : -1;
-    for (let j = 0; j < k; j++) if (c[j][i1] !== c[j][i2]) return c[j][i1] > c[j][i2] ? 1 : -1;
-    return 0;
-  };
-  ls.forEach((lane, li) => {
-    let best = lane[0];
-    for (const i of lane) if (isMax ? cmp(i, best) > 0 : cmp(i, best) < 0) best = i;
-    for (let j = 0; j < k; j++) cols[j][li] = c[j][best];
-  });
-  return cols;
-}
-
-/** Σ over each lane of w · column: the tangent of a smooth reduction with weights w. */
-function weightedLanes(ls: readonly number[][], w: Float64Array, s: Slot, k: number): Cols {
-  if (!s.cols) return null;
-  const cols = Array.from({ length: k }, () => new Float64Array(ls.length));
-  for (let j = 0; j < k; j++) {
-    const c = s.cols[j];
-    ls.forEach((lane, li) => {
-      let acc = 0;
-      for (const i of lane) acc += w[i] * c[i];
-      cols[j][li] = acc;
-    });
-  }
-  return cols;
-}
-
-function structural(name: string, node: TapeNode, ins: readonly Slot[], k: number): Cols {
-  const prim = node.prim as Primitive<any>;
-  const out = node.output.value;
-  if (LINEAR.has(name)) {
-    const s = ins[0];
-    if (!s.cols) return null;
-    return Array.from({ length: k }, (_, j) => prim.value([colTensor(s, j)], node.params, ENV).data);
-  }
-  switch (name) {
-    case "concat":
-      if (ins.every((s) => !s.cols)) return null;
-      return Array.from({ length: k }, (_, j) => prim.value(ins.map((s) => colTensor(s, j)), node.params, ENV).data);
-    case "matmul": {
-      const [A, B] = ins;
-      return Array.from({ length: k }, (_, j) => {
-        const acc = new Float64Array(out.size);
-        if (A.cols) prim.value([colTensor(A, j), B.value], node.params, ENV).data.forEach((v, i) => (acc[i] += v));
-        if (B.cols) prim.value([A.value, colTensor(B, j)], node.params, ENV).data.forEach((v, i) => (acc[i] += v));
-        return acc;
-      });
-    }
-    case "max":
-    case "min":
-      return extremum(name === "max", node, ins[0], k);
-    case "logsumexp": {
-      const s = ins[0];
-      const ls = lanes(s.value.shape, (node.params as { axis: number | null }).axis);
-      const w = new Float64Array(s.value.size);
-      ls.forEach((lane, li) => lane.forEach((i) => (w[i] = Math.exp(s.value.data[i] - out.data[li]))));
-      return weightedLanes(ls, w, s, k);
-    }
-    case "norm": {
-      const s = ins[0];
-      const y = out.data[0];
-      if (y === 0) {
-        throw new Error(
-          'lexicographic: unsupported primitive "norm" at 0: the Euclidean norm is nonsmooth in several variables at once there, and lexicographic rules are only known for abs, max, min, relu and their kin; write the program without norm, or evaluate away from 0',
-        );
-      }
-      const w = s.value.data.map((v) => v / y);
-      return weightedLanes(lanes(s.value.shape, null), w, s, k);
-    }
-    case "squaredError": {
-      const [A, B] = ins;
-      const shape = A.value.shape;
-      const ls = shape.length === 0 ? [[0]] : lanes(shape, shape.length - 1);
-      const w = A.value.data.map((v, i) => 2 * (v - B.value.data[i]));
-      const ta = weightedLanes(ls, w, A, k);
-      const tb = weightedLanes(ls, w, B, k);
-      if (!ta) return tb && tb.map((c) => c.map((v) => -v));
-      if (tb) ta.forEach((c, j) => c.forEach((v, i) => (c[i] = v - tb[j][i])));
-      return ta;
-    }
-    case "softmaxCrossEntropy": {
-      const [Z, Y] = ins;
-      if (Y.cols) throw new Error("lexicographic: softmaxCrossEntropy: the targets must be constants, not traced values");
-      const shape = Z.value.shape;
-      const ls = lanes(shape, shape.length - 1);
-      const w = new Float64Array(Z.value.size);
-      for (const lane of ls) {
-        let m = -Infinity;
-        for (const i of lane) m = Math.max(m, Z.value.data[i]);
-        let s = 0;
-        let ys = 0;
-        for (const i of lane) {
-          s += Math.exp(Z.value.data[i] - m);
-          ys += Y.value.data[i];
-        }
-        for (const i of lane) w[i] = (Math.exp(Z.value.data[i] - m) / s) * ys - Y.value.data[i];
-      }
-      return weightedLanes(ls, w, Z, k);
-    }
-  }
-  throw new Error(
-    `lexicographic: unsupported primitive "${name}": lexicographic rules exist only for the built-in primitives (smooth ones, abs, relu, leakyRelu, maximum, minimum, max, min, hinge, clip, hardtanh, relu6, and the structural ops)`,
-  );
 }
 
 /** Checks directions: k vectors, each with the input's size. */
@@ -311,22 +67,21 @@ export interface LexTape {
 export function lexTape(fn: string, f: Program, x: Tensor, dirCols: Float64Array[]): LexTape {
   const rec = recordProgram(fn, f, x);
   const k = dirCols.length;
-  const slots = new Array<Slot>(rec.nodes.length);
-  const slotOf = (v: Tracer | Tensor): Slot => (v instanceof Tracer ? slots[v.index] : { value: v, cols: null });
+  const slots = new Array<LexSlot>(rec.nodes.length);
+  const slotOf = (v: Tracer | Tensor): LexSlot => (v instanceof Tracer ? slots[v.index] : { value: v, cols: null });
   for (let i = 0; i < rec.nodes.length; i++) {
     const node = rec.nodes[i];
     if (node.prim === ANALYSIS_INPUT) {
       slots[i] = { value: node.output.value, cols: dirCols };
       continue;
     }
-    const name = NAMES.get(node.prim);
-    if (name === undefined) {
-      throw new Error(
-        `lexicographic: unsupported primitive "${node.prim.name}": it is not a built-in primitive (user primitives declare one Clarke element at their kinks, not a lexicographic rule)`,
-      );
+    // each primitive carries its own rule (engine/primitives.ts); one without a rule is refused, never skipped
+    const rule = node.prim.lex;
+    if (rule === undefined) {
+      throw new Error(`lexicographic: unsupported primitive "${node.prim.name}": its declaration has no lexicographic rule`);
     }
     const ins = node.inputs.map(slotOf);
-    const cols = ins.every((s) => !s.cols) ? null : name in ELEMENTWISE ? elementwise(name, node, ins, k) : structural(name, node, ins, k);
+    const cols = ins.every((s) => !s.cols) ? null : rule(ins, node.output.value, node.params, k);
     slots[i] = { value: node.output.value, cols };
   }
   const out = rec.output instanceof Tracer ? slots[rec.output.index] : { value: rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []), cols: null };

@@ -1,7 +1,9 @@
 /**
  * THE table of primitives: for each one, its value, its partial derivatives (or, for structural ops, its pair of
- * linear maps) and its kinks, side by side. Forward and reverse mode are both derived from these declarations,
- * so they pick the same element of the Clarke set at every kink by construction.
+ * linear maps), its kinks and its lexicographic rule, side by side. Forward and reverse mode are both derived
+ * from these declarations, so they pick the same element of the Clarke set at every kink by construction; the
+ * policy tables, the kink report, kink location and the lexicographic mode read the kink declarations here too
+ * (see `nonsmooth.ts` and CONTRIBUTING.md, "Adding a nonsmooth primitive").
  *
  * Partials are written with the library's own ops, so when the backward pass is recorded (Hessian-vector
  * products) they are differentiated too. Choices at kinks are constants chosen by the policy (Bolte and Pauwels
@@ -11,11 +13,13 @@
  */
 import { Tensor, fmtShape, sameShape, shapeSize, broadcastShapes, stridesOf } from "../tensor";
 import * as K from "../kernels";
-import { boundChoice, scalarChoice } from "../policy";
 import type { KinkPolicy, TieRule } from "../policy";
 import { keyedUniform } from "../rng";
+import { rounding } from "../precision";
 import { apply, primal, shapeOf, Tracer } from "./trace";
-import type { Env, KinkHit, LinEnv, Linear, Primitive, Value } from "./trace";
+import type { Env, LinEnv, Linear, Primitive, Value } from "./trace";
+import { choose, fsign, fsignDiff, lexNotLipschitz, registerKink } from "./nonsmooth";
+import type { Bound, KinkChoice, KinkDeclaration, LexCols, LexRule, LexSide, LexSlot } from "./nonsmooth";
 
 /* ------------------------------------------------------------------------------------------------ helpers */
 
@@ -169,6 +173,35 @@ function sigmoidValue(a: number): number {
   return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
 }
 
+/** The choice at one kink hit, inside a partial: the element, the input value and, for `bounds` kinks, the bound. */
+export type Choice = (env: LinEnv, element: number, x: number, part?: Bound) => number;
+
+/**
+ * The kink set of an elementwise primitive, declared next to its partials: everything the interpreters need.
+ * Kink set, choice kind and Clarke range feed the policy tables and the kink report; `switching` feeds kink
+ * location; `lex` feeds the lexicographic forward mode at a kink (away from kinks it uses the declared partials).
+ */
+export interface ElementwiseKink<P> {
+  /** The policy key (a field of the policy; `primitives.NAME` for user primitives). */
+  readonly key: string;
+  /** What the policy chooses there, and its Clarke range. */
+  readonly choice: KinkChoice;
+  /** True exactly on the kink set. */
+  readonly at: (a: number[], params: P) => boolean;
+  /** Switching quantities at a point: exactly 0 on the kink set, changing sign across it (as many at every point). */
+  readonly switching: (a: number[], params: P) => number[];
+  /**
+   * The partials at a kink in the lexicographic forward mode: those of the branch the program enters when it moves
+   * along the directions, in order (`s.side(u, row)` is fsign(u, row); Khan and Barton 2015). Required unless the
+   * kink is `notLipschitz`.
+   */
+  readonly lex?: (a: readonly number[], rows: readonly Float64Array[], s: LexSide, params: P) => readonly number[];
+  /** Set when the function is not locally Lipschitz on its kink set (no Clarke set there): what AD returns. */
+  readonly notLipschitz?: string;
+  /** For a `notLipschitz` kink: where it sits, for the lexicographic evaluator's error ("at 0", ...). */
+  readonly where?: (params: P) => string;
+}
+
 /** Declaration of an elementwise primitive: scalar value, partials, and (if nonsmooth) its kink set. */
 export interface ElementwiseSpec<P> {
   readonly name: string;
@@ -177,18 +210,140 @@ export interface ElementwiseSpec<P> {
   readonly f: (params: P) => (...a: number[]) => number;
   /**
    * One partial per input at the point, written in the algebra K (see Algebra); a number is a constant partial
-   * (1 and -1 cost no multiplication), null a structurally zero one.
+   * (1 and -1 cost no multiplication), null a structurally zero one. At a kink, `choice(env, element, x)` is the
+   * policy's choice for this primitive's kink key (the key is written once, in `kink`).
    */
-  readonly partials: <T>(K: Algebra<T>, xs: readonly T[], y: T, params: P, env: LinEnv) => (T | number | null)[];
+  readonly partials: <T>(K: Algebra<T>, xs: readonly T[], y: T, params: P, env: LinEnv, choice: Choice) => (T | number | null)[];
   /** The kink set: where the primitive is not differentiable. */
-  readonly kink?: { readonly key: string; readonly at: (a: number[], params: P) => boolean; readonly notLipschitz?: string };
+  readonly kink?: ElementwiseKink<P>;
+  /** Why the lexicographic evaluator refuses this primitive (user primitives); absent: it is supported. */
+  readonly lexRefusal?: string;
   readonly secondOrder?: boolean;
   readonly describe?: (params: P) => string;
 }
 
-/** Builds an elementwise primitive: both linear maps come from the one list of partials. */
+/** The switching quantities of every (broadcast) element of one application, in element order. */
+function switchingOf<P>(xs: readonly Tensor[], rule: (a: number[], params: P) => number[], params: P): number[] {
+  const out: number[] = [];
+  const a = new Array<number>(xs.length);
+  if (xs.length === 1 || xs.every((t) => sameShape(t.shape, xs[0].shape))) {
+    const n = xs[0].size;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[i];
+      for (const s of rule(a, params)) out.push(s);
+    }
+    return out;
+  }
+  const shape = broadcastShapes("kinks", ...xs.map((t) => t.shape));
+  const idx = xs.map((t) => K.broadcastIndex(t.shape, shape));
+  for (let i = 0; i < idx[0].length; i++) {
+    for (let j = 0; j < xs.length; j++) a[j] = xs[j].data[idx[j][i]];
+    for (const s of rule(a, params)) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The environment the lexicographic rules evaluate the declared partials in: float64, and a policy that refuses
+ * to be read (the smooth partials are used only off the kink set, where no choice is made).
+ */
+const LEX_ENV: LinEnv = {
+  precision: "float64",
+  round: rounding("float64"),
+  node: -1,
+  policy: new Proxy({} as KinkPolicy, {
+    get(_t, prop) {
+      throw new Error(`lexicographic: a kink policy was consulted off the kink set (property ${String(prop)}): a primitive's partials and its kink set disagree`);
+    },
+  }),
+};
+
+/** Column j of a slot as a tensor (zeros for a constant). */
+function colTensor(s: LexSlot, j: number): Tensor {
+  return new Tensor(s.cols ? s.cols[j] : new Float64Array(s.value.size), s.value.shape);
+}
+
+/** The kink choice inside partials evaluated for the lexicographic mode: a placeholder the kink's own rule replaces. */
+const LEX_PLACEHOLDER: Choice = () => NaN;
+
+/**
+ * The lexicographic rule of an elementwise primitive: per element, the declared partials off the kink set (all
+ * elements at once, in the value algebra on plain tensors: the same float64 operations as the scalar path) and
+ * the kink's own rule on it, times the inputs' tangent rows.
+ */
+function elementwiseLex<P>(spec: ElementwiseSpec<P>): LexRule<P> {
+  const { name, kink } = spec;
+  if (spec.lexRefusal !== undefined) {
+    const why = spec.lexRefusal;
+    return () => {
+      throw new Error(`lexicographic: unsupported primitive "${name}": ${why}`);
+    };
+  }
+  return (ins, out, params, k) => {
+    const n = out.size;
+    const idx = ins.map((s) => K.broadcastIndex(s.value.shape, out.shape));
+    // the partials at every element (at kink elements a placeholder, replaced below)
+    const partial = spec.partials(VALUE_ALGEBRA, ins.map((s) => s.value), out, params, LEX_ENV, LEX_PLACEHOLDER).map((q): ((e: number) => number) => {
+      if (q === null) return () => 0;
+      if (typeof q === "number") return () => q;
+      const t = primal(q);
+      const at = K.broadcastIndex(t.shape, out.shape);
+      return (e) => t.data[at[e]];
+    });
+    const cols = Array.from({ length: k }, () => new Float64Array(n));
+    const rows = ins.map(() => new Float64Array(k));
+    const a = new Array<number>(ins.length);
+    const sides: LexSide = { side: (u, row) => fsign(u, row, k), sideDiff: (x, y, X, Y) => fsignDiff(x, y, X, Y, k) };
+    const p = new Array<number>(ins.length);
+    for (let e = 0; e < n; e++) {
+      for (let i = 0; i < ins.length; i++) {
+        const at = idx[i][e];
+        a[i] = ins[i].value.data[at];
+        const c = ins[i].cols;
+        for (let j = 0; j < k; j++) rows[i][j] = c ? c[j][at] : 0;
+      }
+      if (kink && kink.at(a, params)) {
+        if (kink.lex) {
+          const q = kink.lex(a, rows, sides, params);
+          for (let i = 0; i < ins.length; i++) p[i] = q[i];
+        } else {
+          // not locally Lipschitz here: moving off the point along any direction has no finite derivative
+          if (rows.some((r) => r.some((v, j) => j < k && v !== 0))) throw lexNotLipschitz(name, kink.where!(params));
+          p.fill(0);
+        }
+      } else {
+        for (let i = 0; i < ins.length; i++) p[i] = partial[i](e);
+      }
+      for (let i = 0; i < ins.length; i++) {
+        if (!ins[i].cols || p[i] === 0) continue;
+        for (let j = 0; j < k; j++) cols[j][e] += p[i] * rows[i][j];
+      }
+    }
+    return cols;
+  };
+}
+
+/** Builds an elementwise primitive: both linear maps, its kink declaration and its lexicographic rule come from the one spec. */
 export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
   const { name, arity } = spec;
+  const k = spec.kink;
+  if (k) {
+    if (!k.lex && !k.notLipschitz && spec.lexRefusal === undefined) throw new Error(`${name}: a Lipschitz kink needs a lexicographic rule (kink.lex)`);
+    if (k.notLipschitz && !k.lex && !k.where) throw new Error(`${name}: a non-Lipschitz kink needs kink.where for the lexicographic evaluator's error`);
+  }
+  const kink: KinkDeclaration<P> | undefined = k && {
+    key: k.key,
+    op: name,
+    choice: k.choice,
+    notLipschitz: k.notLipschitz,
+    count: (inputs, params) => countWhere(inputs, k.at, params),
+    switching: (inputs, params) => switchingOf(inputs, k.switching, params),
+  };
+  if (kink) registerKink(kink);
+  const choice: Choice = (env, element, x, part) => {
+    if (!kink) throw new Error(`${name}: a partial asked for a kink choice, but the primitive declares no kink`);
+    return choose(env.policy, kink as KinkDeclaration<never>, env.node, element, x, part);
+  };
   let fNoParams: ((...a: number[]) => number) | undefined; // the scalar function of a parameterless primitive, built once
   return {
     name,
@@ -201,7 +356,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       return K.mapN(name, [...inputs], f, env.round);
     },
     linearize(xs, y, params, env): Linear {
-      const ps = spec.partials(VALUE_ALGEBRA, xs, y, params, env);
+      const ps = spec.partials(VALUE_ALGEBRA, xs, y, params, env, choice);
       const outShape = shapeOf(y);
       return {
         jvp(ts) {
@@ -221,7 +376,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       };
     },
     scalarVjp(xs, y, params, env, c) {
-      const ps = spec.partials(numberAlgebra(env.round), xs, y, params, env);
+      const ps = spec.partials(numberAlgebra(env.round), xs, y, params, env, choice);
       const out = new Array<number | null>(ps.length);
       for (let i = 0; i < ps.length; i++) {
         const p = ps[i];
@@ -229,12 +384,17 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       }
       return out;
     },
-    kinks: spec.kink
-      ? (inputs, params) => {
-          const k = spec.kink!;
-          return { key: k.key, count: countWhere(inputs, k.at, params), notLipschitz: k.notLipschitz };
-        }
-      : undefined,
+    kink,
+    lex: elementwiseLex(spec),
+  };
+}
+
+/** A lexicographic rule for an op linear in its single input: the op applied to each tangent column. */
+function linearLex<P>(value: (inputs: readonly Tensor[], params: P, env: Env) => Tensor): LexRule<P> {
+  return (ins, _out, params, k) => {
+    const s = ins[0];
+    if (!s.cols) return null;
+    return Array.from({ length: k }, (_, j) => value([colTensor(s, j)], params, LEX_ENV).data);
   };
 }
 
@@ -256,6 +416,7 @@ function linearPrimitive<P>(
         vjp: (c) => [transpose(c, xs[0], params)],
       };
     },
+    lex: linearLex((inputs, params, env) => value(inputs[0], params, env)),
   };
   return prim;
 }
@@ -346,6 +507,66 @@ function countTiedLanes(x: Tensor, axis: number | null, isMax: boolean): number 
   return c;
 }
 
+/** The lanes of a reduction: every flat index at once (axis null), or the lanes along `axis`. */
+function lanesOf(shape: readonly number[], axis: number | null): number[][] {
+  return axis === null ? [[...Array(shapeSize(shape)).keys()]] : laneIndices(shape, axis);
+}
+
+/**
+ * Switching quantities of a max (min) reduction: for each entry of each lane, x_i minus the max (min) of the
+ * other entries. It is 0 exactly when x_i ties for the extremum, and changes sign when x_i enters or leaves the
+ * set of extremal entries: the kink set of the reduction.
+ */
+function extremumSwitching(x: Tensor, axis: number | null, isMax: boolean): number[] {
+  const out: number[] = [];
+  for (const lane of lanesOf(x.shape, axis)) {
+    if (lane.length < 2) continue;
+    let best = lane[0];
+    for (const i of lane) if (isMax ? x.data[i] > x.data[best] : x.data[i] < x.data[best]) best = i;
+    let second = isMax ? -Infinity : Infinity;
+    for (const i of lane) if (i !== best && (isMax ? x.data[i] > second : x.data[i] < second)) second = x.data[i];
+    for (const i of lane) out.push(x.data[i] - (i === best ? second : x.data[best]));
+  }
+  return out;
+}
+
+/** Lexicographic rule of max / min over an axis: the entry that is lexicographically largest (smallest) in (u, U) wins each lane. */
+function extremumLex(isMax: boolean): LexRule<AxisParams> {
+  return ([s], _out, p, k) => {
+    const ls = lanesOf(s.value.shape, p.axis);
+    const cols = Array.from({ length: k }, () => new Float64Array(ls.length));
+    if (!s.cols) return null;
+    const c = s.cols;
+    const d = s.value.data;
+    const cmp = (i1: number, i2: number): number => {
+      if (d[i1] !== d[i2]) return d[i1] > d[i2] ? 1 : -1;
+      for (let j = 0; j < k; j++) if (c[j][i1] !== c[j][i2]) return c[j][i1] > c[j][i2] ? 1 : -1;
+      return 0;
+    };
+    ls.forEach((lane, li) => {
+      let best = lane[0];
+      for (const i of lane) if (isMax ? cmp(i, best) > 0 : cmp(i, best) < 0) best = i;
+      for (let j = 0; j < k; j++) cols[j][li] = c[j][best];
+    });
+    return cols;
+  };
+}
+
+/** Σ over each lane of w · column: the tangent of a smooth reduction with weights w (the lexicographic rule of reductions). */
+function weightedLanes(ls: readonly number[][], w: ArrayLike<number>, s: LexSlot, k: number): LexCols {
+  if (!s.cols) return null;
+  const cols = Array.from({ length: k }, () => new Float64Array(ls.length));
+  for (let j = 0; j < k; j++) {
+    const c = s.cols[j];
+    ls.forEach((lane, li) => {
+      let acc = 0;
+      for (const i of lane) acc += w[i] * c[i];
+      cols[j][li] = acc;
+    });
+  }
+  return cols;
+}
+
 /** log(sum_j exp(x_j)) of one lane, stably: m + log(sum exp(x - m)) with m the lane's max, rounded at every step. */
 function stableLogSumExp(get: (j: number) => number, n: number, round: K.Round): number {
   let m = -Infinity;
@@ -376,6 +597,15 @@ function keptShape(shape: readonly number[], axis: number | null): number[] {
 
 function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
   const isMax = name === "max";
+  // kinks: lanes whose extremum is attained more than once; the policy's maxTies / minTies shares the derivative
+  const kink: KinkDeclaration<AxisParams> = {
+    key: isMax ? "maxTies" : "minTies",
+    op: name,
+    choice: { kind: "ties" },
+    count: (inputs, p) => countTiedLanes(inputs[0], p.axis, isMax),
+    switching: (inputs, p) => extremumSwitching(inputs[0], p.axis, isMax),
+  };
+  registerKink(kink);
   return {
     name,
     secondOrder: true,
@@ -401,9 +631,8 @@ function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
         vjp: (c) => [weightV(w, broadcastToV(reshapeV(c, kept), x.shape))],
       };
     },
-    kinks(inputs, p) {
-      return { key: isMax ? "maxTies" : "minTies", count: countTiedLanes(inputs[0], p.axis, isMax) };
-    },
+    kink,
+    lex: extremumLex(isMax),
   };
 }
 
@@ -442,11 +671,42 @@ const matmulPrim: Primitive<MatmulParams> = {
       },
     };
   },
+  // bilinear: the tangent of A B along direction j is A_j B + A B_j
+  lex([A, B], out, p, k) {
+    return Array.from({ length: k }, (_, j) => {
+      const acc = new Float64Array(out.size);
+      if (A.cols) matmulPrim.value([colTensor(A, j), B.value], p, LEX_ENV).data.forEach((v, i) => (acc[i] += v));
+      if (B.cols) matmulPrim.value([A.value, colTensor(B, j)], p, LEX_ENV).data.forEach((v, i) => (acc[i] += v));
+      return acc;
+    });
+  },
 };
 
 /* ------------------------------------------------------------------------------------------ the table */
 
+/**
+ * The norm's kink: x = 0, a single point where it is nonsmooth in all variables at once. Its switching quantity
+ * max |x_i| is 0 exactly there and never changes sign: along a line the point is found only when a sampled point
+ * hits it (a line meets it by chance only).
+ */
+const normKink: KinkDeclaration<void> = {
+  key: "norm",
+  op: "norm",
+  choice: { kind: "norm" },
+  count: (inputs) => (inputs[0].data.every((v) => v === 0) ? 1 : 0),
+  switching: (inputs) => [inputs[0].data.reduce((m, v) => Math.max(m, Math.abs(v)), 0)],
+};
+registerKink(normKink);
+
 const noParams = (): string => "";
+
+function sumValue(inputs: readonly Tensor[], p: AxisParams, env: Env): Tensor {
+  return reduceValue(inputs[0], p, env, (get, n) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) s = env.round(s + get(j));
+    return s;
+  });
+}
 
 /** Every built-in primitive, declared once. */
 export const PRIMS = {
@@ -474,7 +734,14 @@ export const PRIMS = {
     f: ({ p }) => (a) => a ** p,
     partials: (K, [x], _y, { p }) => [p === 0 ? null : p === 1 ? 1 : p === 2 ? K.mul(2, x) : K.mul(p, K.pow(x, p - 1))],
     // x^p with 0 < p < 1 has an infinite derivative at 0 (like sqrt): reported, not drawn.
-    kink: { key: "pow", at: ([a], { p }) => a === 0 && p > 0 && p < 1, notLipschitz: "infinite derivative at 0" },
+    kink: {
+      key: "pow",
+      choice: { kind: "fixed", words: "derivative +inf" },
+      at: ([a], { p }) => a === 0 && p > 0 && p < 1,
+      switching: ([a], { p }) => (p > 0 && p < 1 ? [a] : [1]),
+      notLipschitz: "infinite derivative at 0",
+      where: ({ p }) => `with exponent ${p} at 0`,
+    },
     describe: ({ p }) => `p=${p}`,
   }),
   exp: elementwise<void>({ name: "exp", arity: 1, f: () => Math.exp, partials: (_K, _x, y) => [y] }),
@@ -484,7 +751,14 @@ export const PRIMS = {
     arity: 1,
     f: () => Math.sqrt,
     partials: (K, _x, y) => [K.div(0.5, y)], // +inf at 0, as every framework returns
-    kink: { key: "sqrt", at: ([a]) => a === 0, notLipschitz: "sqrt is not Lipschitz at 0: derivative +inf" },
+    kink: {
+      key: "sqrt",
+      choice: { kind: "fixed", words: "derivative +inf" },
+      at: ([a]) => a === 0,
+      switching: ([a]) => [a],
+      notLipschitz: "sqrt is not Lipschitz at 0: derivative +inf",
+      where: () => "at 0",
+    },
   }),
   sin: elementwise<void>({ name: "sin", arity: 1, f: () => Math.sin, partials: (K, [x]) => [K.cos(x)] }),
   cos: elementwise<void>({ name: "cos", arity: 1, f: () => Math.cos, partials: (K, [x]) => [K.neg(K.sin(x))] }),
@@ -508,35 +782,49 @@ export const PRIMS = {
     arity: 1,
     f: () => (a) => (a > 0 ? a : a === a ? 0 : NaN),
     // relu'(0) = s, any s in [0, 1] = Clarke set; PyTorch and TensorFlow take 0 (talk, Part I).
-    partials: (K, [x], _y, _p, env) => [
-      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? scalarChoice(env.policy, "relu", env.node, i, a) : NaN)),
-    ],
-    kink: { key: "relu", at: ([a]) => a === 0 },
+    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? choice(env, i, a) : NaN))],
+    kink: {
+      key: "relu",
+      choice: { kind: "scalar", range: [0, 1] },
+      at: ([a]) => a === 0,
+      switching: ([a]) => [a],
+      lex: ([a], [R], s) => [s.side(a, R) > 0 ? 1 : 0],
+    },
   }),
   leakyRelu: elementwise<{ slope: number }>({
     name: "leakyRelu",
     arity: 1,
     f: ({ slope }) => (a) => (a > 0 ? a : slope * a),
-    partials: (K, [x], _y, { slope }, env) => [
+    partials: (K, [x], _y, { slope }, env, choice) => [
       K.select(env, [x], ([a], i) => {
         if (a > 0) return 1;
         if (a < 0) return slope;
         if (a !== 0) return NaN;
-        const th = scalarChoice(env.policy, "leakyRelu", env.node, i, a);
+        const th = choice(env, i, a);
         return (1 - th) * slope + th; // Clarke set: the segment between slope and 1
       }),
     ],
-    kink: { key: "leakyRelu", at: ([a]) => a === 0 },
+    kink: {
+      key: "leakyRelu",
+      choice: { kind: "scalar", range: [0, 1] },
+      at: ([a]) => a === 0,
+      switching: ([a]) => [a],
+      lex: ([a], [R], s, { slope }) => [s.side(a, R) > 0 ? 1 : slope],
+    },
     describe: ({ slope }) => `slope=${slope}`,
   }),
   abs: elementwise<void>({
     name: "abs",
     arity: 1,
     f: () => Math.abs,
-    partials: (K, [x], _y, _p, env) => [
-      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? scalarChoice(env.policy, "abs", env.node, i, a) : NaN)),
-    ],
-    kink: { key: "abs", at: ([a]) => a === 0 },
+    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? choice(env, i, a) : NaN))],
+    kink: {
+      key: "abs",
+      choice: { kind: "scalar", range: [-1, 1] },
+      at: ([a]) => a === 0,
+      switching: ([a]) => [a],
+      lex: ([a], [R], s) => [s.side(a, R) || 0],
+    },
   }),
   sign: elementwise<void>({
     name: "sign",
@@ -544,30 +832,49 @@ export const PRIMS = {
     f: () => (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN),
     // derivative 0 off 0; at 0 sign jumps: not Lipschitz, no Clarke set; 0 as every framework returns.
     partials: () => [null],
-    kink: { key: "sign", at: ([a]) => a === 0, notLipschitz: "sign jumps at 0: derivative taken as 0" },
+    kink: {
+      key: "sign",
+      choice: { kind: "fixed", words: "derivative 0" },
+      at: ([a]) => a === 0,
+      switching: ([a]) => [a],
+      notLipschitz: "sign jumps at 0: derivative taken as 0",
+      where: () => "jumps at 0",
+    },
   }),
   maximum: elementwise<void>({
     name: "maximum",
     arity: 2,
     f: () => (a, b) => (a > b ? a : b > a ? b : a === b ? a : NaN),
     // at a tie the Clarke set is {(w, 1 - w) : w in [0, 1]}
-    partials: (K, xs, _y, _p, env) => {
-      const wa = K.select(env, xs, ([a, b], i) => (a > b ? 1 : a < b ? 0 : a === b ? scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
-      const wb = K.select(env, xs, ([a, b], i) => (a > b ? 0 : a < b ? 1 : a === b ? 1 - scalarChoice(env.policy, "maximum", env.node, i, a) : NaN));
+    partials: (K, xs, _y, _p, env, choice) => {
+      const wa = K.select(env, xs, ([a, b], i) => (a > b ? 1 : a < b ? 0 : a === b ? choice(env, i, a) : NaN));
+      const wb = K.select(env, xs, ([a, b], i) => (a > b ? 0 : a < b ? 1 : a === b ? 1 - choice(env, i, a) : NaN));
       return [wa, wb];
     },
-    kink: { key: "maximum", at: ([a, b]) => a === b },
+    kink: {
+      key: "maximum",
+      choice: { kind: "scalar", range: [0, 1] },
+      at: ([a, b]) => a === b,
+      switching: ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN],
+      lex: ([a, b], [A, B], s) => (s.sideDiff(a, b, A, B) >= 0 ? [1, 0] : [0, 1]),
+    },
   }),
   minimum: elementwise<void>({
     name: "minimum",
     arity: 2,
     f: () => (a, b) => (a < b ? a : b < a ? b : a === b ? a : NaN),
-    partials: (K, xs, _y, _p, env) => {
-      const wa = K.select(env, xs, ([a, b], i) => (a < b ? 1 : a > b ? 0 : a === b ? scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
-      const wb = K.select(env, xs, ([a, b], i) => (a < b ? 0 : a > b ? 1 : a === b ? 1 - scalarChoice(env.policy, "minimum", env.node, i, a) : NaN));
+    partials: (K, xs, _y, _p, env, choice) => {
+      const wa = K.select(env, xs, ([a, b], i) => (a < b ? 1 : a > b ? 0 : a === b ? choice(env, i, a) : NaN));
+      const wb = K.select(env, xs, ([a, b], i) => (a < b ? 0 : a > b ? 1 : a === b ? 1 - choice(env, i, a) : NaN));
       return [wa, wb];
     },
-    kink: { key: "minimum", at: ([a, b]) => a === b },
+    kink: {
+      key: "minimum",
+      choice: { kind: "scalar", range: [0, 1] },
+      at: ([a, b]) => a === b,
+      switching: ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN],
+      lex: ([a, b], [A, B], s) => (s.sideDiff(a, b, A, B) <= 0 ? [1, 0] : [0, 1]),
+    },
   }),
   clip: clampPrimitive("clip"),
   hardtanh: clampPrimitive("hardtanh"),
@@ -577,22 +884,45 @@ export const PRIMS = {
     arity: 1,
     // hinge(t) = max(0, 1 - t); at t = 1 the Clarke set is [-1, 0]
     f: () => (a) => (a < 1 ? 1 - a : a === a ? 0 : NaN),
-    partials: (K, [x], _y, _p, env) => [
-      K.select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? scalarChoice(env.policy, "hinge", env.node, i, a) : NaN)),
+    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? choice(env, i, a) : NaN))],
+    kink: {
+      key: "hinge",
+      choice: { kind: "scalar", range: [-1, 0] },
+      at: ([a]) => a === 1,
+      switching: ([a]) => [a - 1],
+      lex: ([a], [R], s) => [s.side(a - 1, R) < 0 ? -1 : 0],
+    },
+  }),
+  softshrink: elementwise<{ lambda: number }>({
+    name: "softshrink",
+    arity: 1,
+    // the proximal map of λ|x| (soft thresholding): x - λ sign(x) off [-λ, λ], 0 on it
+    f: ({ lambda }) => (a) => (a > lambda ? a - lambda : a < -lambda ? a + lambda : a === a ? 0 : NaN),
+    // derivative 1 outside [-λ, λ], 0 inside; at ±λ the Clarke set is [0, 1] and the policy picks per bound
+    partials: (K, [x], _y, { lambda }, env, choice) => [
+      K.select(env, [x], ([a], i) => {
+        if (a > lambda || a < -lambda) return 1;
+        if (a > -lambda && a < lambda) return 0;
+        if (a === -lambda) return choice(env, i, a, "lower");
+        if (a === lambda) return choice(env, i, a, "upper");
+        return NaN;
+      }),
     ],
-    kink: { key: "hinge", at: ([a]) => a === 1 },
+    kink: {
+      key: "softshrink",
+      choice: { kind: "bounds", range: [0, 1] },
+      at: ([a], { lambda }) => a === -lambda || a === lambda,
+      switching: ([a], { lambda }) => [a > -lambda ? 1 : a < -lambda ? -1 : 0, a > lambda ? 1 : a < lambda ? -1 : 0],
+      // at -λ the program leaves the dead zone only when moving down, at λ only when moving up
+      lex: ([a], [R], s, { lambda }) => [a === lambda ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
+    },
+    describe: ({ lambda }) => `lambda=${lambda}`,
   }),
   sum: {
     name: "sum",
     secondOrder: true,
     describe: (p: AxisParams) => `axis=${p.axis}`,
-    value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
-      return reduceValue(inputs[0], p, env, (get, n) => {
-        let s = 0;
-        for (let j = 0; j < n; j++) s = env.round(s + get(j));
-        return s;
-      });
-    },
+    value: sumValue,
     linearize(xs: readonly Value[], _y: Value, p: AxisParams): Linear {
       const shape = shapeOf(xs[0]);
       return {
@@ -600,6 +930,7 @@ export const PRIMS = {
         vjp: (c) => [broadcastToV(reshapeV(c, keptShape(shape, p.axis)), shape)],
       };
     },
+    lex: linearLex(sumValue),
   } as Primitive<AxisParams>,
   max: extremumPrimitive("max"),
   min: extremumPrimitive("min"),
@@ -670,6 +1001,8 @@ export const PRIMS = {
         },
       };
     },
+    lex: (ins: readonly LexSlot[], _out: Tensor, p: { axis: number }, k: number): LexCols =>
+      Array.from({ length: k }, (_, j) => K.concatKernel(ins.map((s) => colTensor(s, j)), p.axis).data),
   } as Primitive<{ axis: number }>,
   logsumexp: {
     name: "logsumexp",
@@ -687,6 +1020,12 @@ export const PRIMS = {
         jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(w, ts[0]), p.axis, p.keepDims)),
         vjp: (c) => [weightV(w, broadcastToV(reshapeV(c, kept), shape))],
       };
+    },
+    lex([s]: readonly LexSlot[], out: Tensor, p: AxisParams, k: number): LexCols {
+      const ls = lanesOf(s.value.shape, p.axis);
+      const w = new Float64Array(s.value.size);
+      ls.forEach((lane, li) => lane.forEach((i) => (w[i] = Math.exp(s.value.data[i] - out.data[li]))));
+      return weightedLanes(ls, w, s, k);
     },
   } as Primitive<AxisParams>,
   softmaxCrossEntropy: {
@@ -725,6 +1064,24 @@ export const PRIMS = {
         jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(g, ts[0]), axis, false)),
         vjp: (c) => [weightV(g, broadcastToV(reshapeV(c, kept), shape)), null],
       };
+    },
+    lex([Z, Y]: readonly LexSlot[], _out: Tensor, _p: void, k: number): LexCols {
+      if (Y.cols) throw new Error("lexicographic: softmaxCrossEntropy: the targets must be constants, not traced values");
+      const shape = Z.value.shape;
+      const ls = lanesOf(shape, shape.length - 1);
+      const w = new Float64Array(Z.value.size);
+      for (const lane of ls) {
+        let m = -Infinity;
+        for (const i of lane) m = Math.max(m, Z.value.data[i]);
+        let s = 0;
+        let ys = 0;
+        for (const i of lane) {
+          s += Math.exp(Z.value.data[i] - m);
+          ys += Y.value.data[i];
+        }
+        for (const i of lane) w[i] = (Math.exp(Z.value.data[i] - m) / s) * ys - Y.value.data[i];
+      }
+      return weightedLanes(ls, w, Z, k);
     },
   } as Primitive<void>,
   squaredError: {
@@ -766,6 +1123,16 @@ export const PRIMS = {
           return [gc, negV(gc)];
         },
       };
+    },
+    lex([A, B]: readonly LexSlot[], _out: Tensor, _p: void, k: number): LexCols {
+      const shape = A.value.shape;
+      const ls = shape.length === 0 ? [[0]] : lanesOf(shape, shape.length - 1);
+      const w = A.value.data.map((v, i) => 2 * (v - B.value.data[i]));
+      const ta = weightedLanes(ls, w, A, k);
+      const tb = weightedLanes(ls, w, B, k);
+      if (!ta) return tb && tb.map((c) => c.map((v) => -v));
+      if (tb) ta.forEach((c, j) => c.forEach((v, i) => (c[i] = v - tb[j][i])));
+      return ta;
     },
   } as Primitive<void>,
   norm: {
@@ -809,8 +1176,16 @@ export const PRIMS = {
         vjp: (c) => [weightV(g, c)],
       };
     },
-    kinks(inputs: readonly Tensor[]): KinkHit {
-      return { key: "norm", count: inputs[0].data.every((v) => v === 0) ? 1 : 0 };
+    kink: normKink,
+    lex([s]: readonly LexSlot[], out: Tensor, _p: void, k: number): LexCols {
+      const y = out.data[0];
+      if (y === 0) {
+        throw new Error(
+          'lexicographic: unsupported primitive "norm" at 0: the Euclidean norm is nonsmooth in several variables at once there, and lexicographic rules are only known for abs, max, min, relu and their kin; write the program without norm, or evaluate away from 0',
+        );
+      }
+      const w = s.value.data.map((v) => v / y);
+      return weightedLanes(lanesOf(s.value.shape, null), w, s, k);
     },
   } as Primitive<void>,
 } satisfies Record<string, Primitive<any>>;
@@ -821,21 +1196,36 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
     arity: 1,
     f: ({ lo, hi }) => (a) => (a < lo ? lo : a > hi ? hi : a),
     // derivative 1 inside, 0 outside; at a bound the Clarke set is [0, 1] and the policy picks per bound
-    partials: (K, [x], _y, { lo, hi }, env) => [
+    partials: (K, [x], _y, { lo, hi }, env, choice) => [
       K.select(env, [x], ([a], i) => {
         if (a > lo && a < hi) return 1;
         if (a < lo || a > hi) return 0;
-        if (a === lo) return boundChoice(env.policy, key, "lower", env.node, i, a);
-        if (a === hi) return boundChoice(env.policy, key, "upper", env.node, i, a);
+        if (a === lo) return choice(env, i, a, "lower");
+        if (a === hi) return choice(env, i, a, "upper");
         return NaN;
       }),
     ],
-    kink: { key, at: ([a], { lo, hi }) => a === lo || a === hi },
+    kink: {
+      key,
+      choice: { kind: "bounds", range: [0, 1] },
+      at: ([a], { lo, hi }) => a === lo || a === hi,
+      switching: ([a], { lo, hi }) => [a > lo ? 1 : a < lo ? -1 : 0, a > hi ? 1 : a < hi ? -1 : 0],
+      // at lo the program enters the interior only when moving up, at hi only when moving down
+      lex: ([a], [R], s, { lo }) => [a === lo ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
+    },
     describe: ({ lo, hi }) => `lo=${lo} hi=${hi}`,
   });
 }
 
 /** The names of the built-in primitives. */
 export type PrimitiveName = keyof typeof PRIMS;
+
+/**
+ * The kink declarations of the built-in primitives, in table order: what the policy tables (`policy.ts`) read
+ * their keys, kinds and Clarke ranges from.
+ */
+export const BUILTIN_KINKS: readonly KinkDeclaration<never>[] = Object.values(PRIMS as Record<string, Primitive<never>>).flatMap((p) =>
+  p.kink ? [p.kink] : [],
+);
 
 export { stridesOf };

@@ -10,7 +10,7 @@ import { rounding, isExact } from "../precision";
 import type { Round } from "../kernels";
 import { map1 } from "../kernels";
 import type { KinkPolicy } from "../policy";
-import { policies } from "../policy";
+import type { KinkDeclaration, LexRule } from "./nonsmooth";
 
 /** A value that is being traced: the primal value of one node on a tape. */
 export class Tracer {
@@ -58,16 +58,11 @@ export interface Linear {
   vjp(cotangent: Value, needed?: readonly boolean[]): (Value | null)[];
 }
 
-/** How many elements of one application sit on a kink, and what the policy does there. */
-export interface KinkHit {
-  /** The policy key that decides the choice (e.g. "relu", "maxTies"), or the primitive name for user primitives. */
-  readonly key: string;
-  readonly count: number;
-  /** Set when the point is not one of local Lipschitz continuity (sqrt at 0, sign at 0): no Clarke set. */
-  readonly notLipschitz?: string;
-}
-
-/** A primitive: its value kernel and its linearization, declared side by side. */
+/**
+ * A primitive: its value kernel, its linearization, and (if nonsmooth) its kink declaration, side by side; every
+ * interpreter (reverse and forward mode, the kink report, kink location, the lexicographic forward mode) reads
+ * this one record.
+ */
 export interface Primitive<P = unknown> {
   readonly name: string;
   /** The primal value on concrete tensors, rounded by env.round. */
@@ -79,8 +74,13 @@ export interface Primitive<P = unknown> {
    * cotangent per input (null: zero). Elementwise primitives have it; results equal those of `linearize`.
    */
   scalarVjp?(xs: number[], y: number, params: P, env: LinEnv, cotangent: number): (number | null)[];
-  /** Counts kink hits of one application (for the kink report); absent for smooth primitives. */
-  kinks?(inputs: readonly Tensor[], params: P, output: Tensor): KinkHit | null;
+  /** Its kink set and what the policy chooses there (see `nonsmooth.ts`); absent for smooth primitives. */
+  readonly kink?: KinkDeclaration<P>;
+  /**
+   * Its rule in the lexicographic forward mode (Khan and Barton 2015); absent: the lexicographic evaluator
+   * refuses the primitive with an error naming it.
+   */
+  readonly lex?: LexRule<P>;
   /** False when its partials are constants computed from numbers (user primitives): no second derivatives. */
   readonly secondOrder: boolean;
   /** Describes params on the printed tape. */
@@ -229,10 +229,10 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
     }
   }
   const out = markRounded(prim.value(tensors, params, env), env.precision);
-  if (t && t.logKinks && prim.kinks) {
-    const hit = prim.kinks(tensors, params, out);
-    if (hit && hit.count > 0) {
-      t.kinkEvents.push({ op: prim.name, node: traced ? t.nodes.length : -1, key: hit.key, count: hit.count, notLipschitz: hit.notLipschitz });
+  if (t && t.logKinks && prim.kink) {
+    const count = prim.kink.count(tensors, params);
+    if (count > 0) {
+      t.kinkEvents.push({ op: prim.name, node: traced ? t.nodes.length : -1, key: prim.kink.key, count, notLipschitz: prim.kink.notLipschitz });
     }
   }
   if (!traced || !t) return out;
@@ -260,6 +260,3 @@ export function primal(v: Value): Tensor {
 export function shapeOf(v: Value): readonly number[] {
   return typeof v === "number" ? [] : v instanceof Tracer ? v.value.shape : v.shape;
 }
-
-/** A default policy for untraced use of linearizations (never used to pick user-facing results). */
-export const DEFAULT_POLICY = policies.pytorch;

@@ -8,6 +8,7 @@ import { Tensor, broadcastShapes, shapeSize } from "../tensor";
 import { broadcastIndex } from "../kernels";
 import { keyedUniform } from "../rng";
 import { elementwise } from "./primitives";
+import { userRange } from "./nonsmooth";
 import { apply } from "./trace";
 import type { LinEnv, Value, Tracer } from "./trace";
 
@@ -34,12 +35,7 @@ export interface PrimitiveDeclaration {
   };
 }
 
-const ranges = new Map<string, readonly [number, number]>();
-
-/** The Clarke range declared by a user primitive's kink (for the kink report). */
-export function userRange(name: string): readonly [number, number] | undefined {
-  return ranges.get(name);
-}
+export { userRange };
 
 /**
  * Declares a new elementwise primitive from its value, its partials and its kinks, and returns the op. It works
@@ -72,7 +68,6 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
     if (!(kink.default >= lo && kink.default <= hi)) {
       throw new Error(`definePrimitive(${name}): kink.default = ${kink.default} is outside its range [${lo}, ${hi}]`);
     }
-    ranges.set(name, [lo, hi]);
   }
   /** The policy value s at one kink hit: per application, random, the policy's own, or the declared default. */
   const kinkChoice = (env: LinEnv, a: number[], element: number): number => {
@@ -105,7 +100,17 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
       };
       return Array.from({ length: arity }, (_, j) => K.select(env, xs, (a, i) => at(a, i)[j]));
     },
-    kink: kink ? { key: `primitives.${name}`, at: (a) => kink.at(...a) } : undefined,
+    // its kink set is known only through `at`: no switching quantity changes sign across it, so kink location
+    // finds it where a sampled point hits it (the quantity is 0 there and 1 elsewhere)
+    kink: kink
+      ? {
+          key: `primitives.${name}`,
+          choice: { kind: "user", range: [kink.range[0], kink.range[1]] },
+          at: (a) => kink.at(...a),
+          switching: (a) => [kink.at(...a) ? 0 : 1],
+        }
+      : undefined,
+    lexRefusal: "it is not a built-in primitive (user primitives declare one Clarke element at their kinks, not a lexicographic rule)",
   });
   return (...args: Value[]) => {
     if (args.length !== arity) throw new Error(`${name}: expected ${arity} argument(s), got ${args.length}`);

@@ -1,4 +1,5 @@
-// Tier 2: exact values at kinks, for every preset and several relu'(0) = s; the field notes §6 table cell by
+// Tier 2: exact values at kinks, for every preset and several relu'(0) = s; the frameworks' kink values (measured in
+// PyTorch, read in the JAX, TensorFlow and tfjs sources, as documented in src/policy.ts) cell by
 // cell; the policy documentation of src/policy.ts for hardtanh, relu6 and hinge; policies.custom validation;
 // the kink report; the random policy. Finite differences are never the oracle here: every value is derived.
 import { describe, expect, it } from "vitest";
@@ -31,7 +32,7 @@ const relu3 = (t: Value) => N.mul(0.5, N.add(N.relu(t), relu2(t)));
 const zero = (t: Value) => N.sub(relu2(t), N.relu(t));
 const tMinusZero = (t: Value) => N.sub(t, zero(t));
 
-describe("relu'(0) = s: the teaching programs relu2, relu3, zero (field notes §6)", () => {
+describe("relu'(0) = s: the teaching programs relu2, relu3, zero (Bolte and Pauwels' talk, Part I)", () => {
   for (const s of SWEEP) {
     const p = policies.reluAt(s);
     it(`s = ${s}`, () => {
@@ -64,7 +65,7 @@ describe("relu'(0) = s: the teaching programs relu2, relu3, zero (field notes §
   });
 });
 
-// The field notes §6 table, one row per kink, one column per framework.
+// What each framework returns at kinks (src/policy.ts documents the sources), one row per kink, one column per framework.
 const table: Record<string, Record<PresetName, unknown>> = {
   "relu'(0)": { pytorch: 0, jax: 0, tensorflow: 0, tfjs: 0 },
   "abs'(0)": { pytorch: 0, jax: 1, tensorflow: 0, tfjs: -1 },
@@ -97,7 +98,7 @@ const evaluators: Record<string, (p: KinkPolicy) => unknown> = {
   "leaky_relu'(0), slope a = 0.2": (p) => derivative((t) => N.leakyRelu(t, 0.2), 0, p),
 };
 
-describe("field notes §6: what each framework returns at kinks", () => {
+describe("what each framework returns at kinks (PyTorch measured; JAX, TensorFlow, tfjs read in their sources)", () => {
   for (const [row, cells] of Object.entries(table)) {
     for (const name of PRESETS) {
       it(`${row}: ${name}`, () => {
