@@ -4,7 +4,7 @@
  */
 import { requirePeer } from "./lazy";
 import type { DataFrameLike } from "./table";
-import { recordArray } from "./validate";
+import { recordArray } from "../validate";
 
 /**
  * Builds a danfojs-node DataFrame from an array of records (objects with the same keys). danfojs-node is an
@@ -19,7 +19,7 @@ import { recordArray } from "./validate";
  * ```
  */
 export function toDataFrame(records: Record<string, unknown>[]): DataFrameLike & { shape: number[]; [key: string]: any } {
-  const rows = recordArray(records, "toDataFrame");
+  const rows = recordArray("toDataFrame", "records", records);
   if (rows.length === 0) throw new RangeError("toDataFrame: records is empty; a DataFrame needs at least one row");
   const keys = Object.keys(rows[0]).sort().join(",");
   rows.forEach((r, i) => {

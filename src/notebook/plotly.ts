@@ -16,7 +16,7 @@ import { sendDisplayData } from "./kernel";
 import { resolvePeerFile } from "./lazy";
 import { escapeHtml, scriptJson } from "./html";
 import { renderPng } from "./render";
-import { finite, finiteArray } from "./validate";
+import { finite, finiteArray } from "../validate";
 
 /** A path on a surface (e.g. an optimizer trajectory): [x, y] points (z = f(x, y) is computed) or [x, y, z]. */
 export interface SurfacePath {
@@ -102,10 +102,10 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
   const paths = (options.paths ?? []).map((p, k) => {
     if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points}`);
     const pts = p.points.map((q, i) => {
-      const a = finiteArray(q, `options.paths[${k}].points[${i}]`, fn);
+      const a = finiteArray(fn, `options.paths[${k}].points[${i}]`, q);
       if (a.length < 2 || a.length > 3) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y] or [x, y, z]`);
       const z = a.length === 3 ? a[2] : typeof source === "function" ? source(a[0], a[1]) : bilinear(g, a[0], a[1]);
-      return [a[0], a[1], finite(z, `z of options.paths[${k}].points[${i}]`, fn)];
+      return [a[0], a[1], finite(fn, `z of options.paths[${k}].points[${i}]`, z)];
     });
     return { name: p.name ?? `path ${k}`, pts };
   });

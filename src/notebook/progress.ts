@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "crypto";
 import { inKernel, sendDisplayData } from "./kernel";
-import { finite } from "./validate";
+import { finite } from "../validate";
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
@@ -84,7 +84,7 @@ export class Progress {
 
   /** Records `n` more steps done (default 1), with an optional note (e.g. the current loss). */
   tick(n = 1, note?: string): void {
-    finite(n, "n", "Progress.tick");
+    finite("Progress.tick", "n", n);
     this.count = Math.min(this.total, this.count + n);
     if (note !== undefined) this.note = note;
     this.show(false);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { positive, nonNegative, finite } from "./validate";
+import { positive, nonNegative, finite } from "../validate";
 
 /** A plain-data description of a schedule (sendable to worker threads). */
 export type ScheduleSpec =

@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, finiteArray, interval, positiveInt } from "../validate";
+import { finite, finiteArray, integer, interval } from "../../validate";
 import { assemble, axisTitle, type ChartOptions } from "./common";
 
 /** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
@@ -39,15 +39,15 @@ export interface SamplingOptions {
 export function sampleGrid(f: (x: number, y: number) => number, options: SamplingOptions = {}): Grid {
   const fn = "sampleGrid";
   if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function (x, y) => number`);
-  const [x0, x1] = interval(options.x ?? [-1, 1], "options.x", fn);
-  const [y0, y1] = interval(options.y ?? [-1, 1], "options.y", fn);
+  const [x0, x1] = interval(fn, "options.x", options.x ?? [-1, 1]);
+  const [y0, y1] = interval(fn, "options.y", options.y ?? [-1, 1]);
   const n = options.n ?? 61;
   const [nx, ny] = Array.isArray(n) ? n : [n, n];
-  positiveInt(nx, "options.n (x)", fn, 2);
-  positiveInt(ny, "options.n (y)", fn, 2);
+  integer(fn, "options.n (x)", nx, 2);
+  integer(fn, "options.n (y)", ny, 2);
   const x = Array.from({ length: nx }, (_, i) => x0 + ((x1 - x0) * i) / (nx - 1));
   const y = Array.from({ length: ny }, (_, j) => y0 + ((y1 - y0) * j) / (ny - 1));
-  const z = y.map((yj, j) => x.map((xi, i) => finite(f(xi, yj), `f(${xi}, ${yj}) (z[${j}][${i}])`, fn)));
+  const z = y.map((yj, j) => x.map((xi, i) => finite(fn, `f(${xi}, ${yj}) (z[${j}][${i}])`, f(xi, yj))));
   return { x, y, z };
 }
 
@@ -55,8 +55,8 @@ export function sampleGrid(f: (x: number, y: number) => number, options: Samplin
 export function toGrid(source: GridSource, options: SamplingOptions, fn: string): Grid {
   if (typeof source === "function") return sampleGrid(source, options);
   if (source == null || typeof source !== "object") throw new TypeError(`${fn}: expected a function (x, y) => number or a grid {x, y, z}`);
-  const x = finiteArray(source.x, "grid.x", fn);
-  const y = finiteArray(source.y, "grid.y", fn);
+  const x = finiteArray(fn, "grid.x", source.x);
+  const y = finiteArray(fn, "grid.y", source.y);
   if (x.length < 2 || y.length < 2) throw new RangeError(`${fn}: grid.x and grid.y need at least 2 values each`);
   for (const [a, name] of [[x, "grid.x"], [y, "grid.y"]] as const) {
     for (let i = 1; i < a.length; i++) if (!(a[i] > a[i - 1])) throw new RangeError(`${fn}: ${name} must increase, but ${name}[${i}] = ${a[i]} <= ${a[i - 1]}`);
@@ -65,7 +65,7 @@ export function toGrid(source: GridSource, options: SamplingOptions, fn: string)
     throw new RangeError(`${fn}: grid.z must have one row per y value (${y.length}), got ${Array.isArray(source.z) ? source.z.length : typeof source.z}`);
   }
   const z = source.z.map((row, j) => {
-    const r = finiteArray(row, `grid.z[${j}]`, fn);
+    const r = finiteArray(fn, `grid.z[${j}]`, row);
     if (r.length !== x.length) throw new RangeError(`${fn}: grid.z[${j}] has length ${r.length} but grid.x has length ${x.length}`);
     return r;
   });
@@ -117,7 +117,7 @@ export function defaultLevels(g: Grid, count: number): number[] {
 export function contourLines(grid: Grid, levels: number[]): ContourSegment[] {
   const fn = "contourLines";
   const g = toGrid(grid, {}, fn);
-  const ls = finiteArray(levels, "levels", fn);
+  const ls = finiteArray(fn, "levels", levels);
   const out: ContourSegment[] = [];
   const { x, y, z } = g;
   for (const L of ls) {
@@ -174,7 +174,7 @@ function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, un
   (paths ?? []).forEach((p, k) => {
     if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
     p.points.forEach((pt, i) => {
-      const xy = finiteArray(pt, `options.paths[${k}].points[${i}]`, fn);
+      const xy = finiteArray(fn, `options.paths[${k}].points[${i}]`, pt);
       if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
       out.push({ layer: "path", path: p.name ?? `path ${k}`, i, x: xy[0], y: xy[1] });
     });
@@ -233,8 +233,8 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
 
 function levelsOf(g: Grid, spec: number | number[] | undefined, fn: string, fallback: number): number[] {
   if (spec === undefined) return defaultLevels(g, fallback);
-  if (typeof spec === "number") return defaultLevels(g, positiveInt(spec, "options.contours", fn, 1));
-  return finiteArray(spec, "options.contours", fn);
+  if (typeof spec === "number") return defaultLevels(g, integer(fn, "options.contours", spec));
+  return finiteArray(fn, "options.contours", spec);
 }
 
 /**

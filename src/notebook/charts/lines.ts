@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, finiteArray, interval, positive, positiveInt, sameLength } from "../validate";
+import { allPositive, finite, finiteArray, integer, interval, sameLength } from "../../validate";
 import { assemble, axisTitle, type ChartOptions, type FacetOptions } from "./common";
 
 /** One series of a line plot: `y` values, against `x` (default 0, 1, 2, ...). */
@@ -51,11 +51,11 @@ export function linePlot(series: Series | Series[], options: LinePlotOptions = {
   list.forEach((s, k) => {
     if (s == null || typeof s !== "object") throw new TypeError(`${fn}: series[${k}] must be {name, y, x?}`);
     if (typeof s.name !== "string") throw new TypeError(`${fn}: series[${k}].name must be a string`);
-    const y = finiteArray(s.y, `series[${k}].y`, fn);
-    const x = s.x === undefined ? y.map((_, i) => i) : finiteArray(s.x, `series[${k}].x`, fn);
-    sameLength(x.length, y.length, `series[${k}].x`, `series[${k}].y`, fn);
-    if (options.logX) positive(x, `series[${k}].x`, fn, "a log x axis");
-    if (options.logY) positive(y, `series[${k}].y`, fn, "a log y axis");
+    const y = finiteArray(fn, `series[${k}].y`, s.y);
+    const x = s.x === undefined ? y.map((_, i) => i) : finiteArray(fn, `series[${k}].x`, s.x);
+    sameLength(fn, `series[${k}].x`, x.length, `series[${k}].y`, y.length);
+    if (options.logX) allPositive(fn, `series[${k}].x`, x, "a log x axis");
+    if (options.logY) allPositive(fn, `series[${k}].y`, y, "a log y axis");
     for (let i = 0; i < y.length; i++) values.push({ series: s.name, i, x: x[i], y: y[i] });
     total += y.length;
   });
@@ -113,13 +113,13 @@ export function functionPlot(
   options: FunctionPlotOptions = {},
 ): VegaLiteSpec {
   const fn = "functionPlot";
-  const [lo, hi] = interval(domain, "domain", fn);
+  const [lo, hi] = interval(fn, "domain", domain);
   const list: NamedFunction[] = typeof fns === "function" ? [{ name: "f", f: fns }] : Array.isArray(fns) ? fns : [fns];
   if (list.length === 0) throw new RangeError(`${fn}: at least one function is needed`);
-  const n = positiveInt(options.samples ?? 401, "options.samples", fn, 2);
+  const n = integer(fn, "options.samples", options.samples ?? 401, 2);
   const points = (options.points ?? []).map((p, i) => ({
-    x: finite(p?.x, `options.points[${i}].x`, fn),
-    y: finite(p?.y, `options.points[${i}].y`, fn),
+    x: finite(fn, `options.points[${i}].x`, p?.x),
+    y: finite(fn, `options.points[${i}].y`, p?.y),
     label: p.label ?? "",
   }));
   const xsSet = new Set<number>();
@@ -131,7 +131,7 @@ export function functionPlot(
     if (g == null || typeof g.f !== "function") throw new TypeError(`${fn}: function ${k} must be a function or {name, f}`);
     xs.forEach((x, i) => {
       const y = g.f(x);
-      finite(y, `${g.name}(${x}) (function ${k}, sample ${i})`, fn);
+      finite(fn, `${g.name}(${x}) (function ${k}, sample ${i})`, y);
       values.push({ layer: "curve", series: g.name, i, x, y });
     });
   });

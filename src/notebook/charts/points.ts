@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finiteArray, numericField, positive, positiveInt, recordArray } from "../validate";
+import { allPositive, finiteArray, integer, numericField, recordArray } from "../../validate";
 import { assemble, axisTitle, type ChartOptions, type FacetOptions, fieldRef } from "./common";
 
 /** Options of {@link scatterPlot}. */
@@ -39,15 +39,15 @@ function fieldType(records: Record<string, unknown>[], field: string): "quantita
  */
 export function scatterPlot(records: Record<string, unknown>[], options: ScatterOptions): VegaLiteSpec {
   const fn = "scatterPlot";
-  const rows = recordArray(records, fn);
+  const rows = recordArray(fn, "records", records);
   if (!options || typeof options.x !== "string" || typeof options.y !== "string") {
     throw new TypeError(`${fn}: options.x and options.y must name the columns to plot`);
   }
-  const xs = numericField(rows, options.x, fn);
-  const ys = numericField(rows, options.y, fn);
-  if (options.logX) positive(xs, (i) => `records[${i}].${options.x}`, fn, "a log x axis");
-  if (options.logY) positive(ys, (i) => `records[${i}].${options.y}`, fn, "a log y axis");
-  if (options.size) numericField(rows, options.size, fn);
+  const xs = numericField(fn, "records", rows, options.x);
+  const ys = numericField(fn, "records", rows, options.y);
+  if (options.logX) allPositive(fn, (i) => `records[${i}].${options.x}`, xs, "a log x axis");
+  if (options.logY) allPositive(fn, (i) => `records[${i}].${options.y}`, ys, "a log y axis");
+  if (options.size) numericField(fn, "records", rows, options.size);
   const encoding: Record<string, unknown> = {
     x: { field: fieldRef(options.x), type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle, options.x) },
     y: { field: fieldRef(options.y), type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle, options.y) },
@@ -83,16 +83,16 @@ export function histogram(data: ArrayLike<number> | Record<string, unknown>[], o
   let rows: Record<string, unknown>[];
   let field: string;
   if (Array.isArray(data) && data.length > 0 && typeof data[0] === "object") {
-    rows = recordArray(data, fn);
+    rows = recordArray(fn, "records", data);
     if (typeof options.field !== "string") throw new TypeError(`${fn}: options.field must name the column to bin when the data are records`);
     field = options.field;
-    numericField(rows, field, fn);
+    numericField(fn, "records", rows, field);
   } else {
     field = "value";
-    rows = finiteArray(data, "values", fn).map((value) => ({ value }));
+    rows = finiteArray(fn, "values", data).map((value) => ({ value }));
   }
   if (rows.length === 0) throw new RangeError(`${fn}: no values to bin`);
-  const bins = positiveInt(options.bins ?? 30, "options.bins", fn, 1);
+  const bins = integer(fn, "options.bins", options.bins ?? 30);
   const encoding: Record<string, unknown> = {
     x: { field: fieldRef(field), type: "quantitative", bin: { maxbins: bins }, ...axisTitle(options.xTitle, field) },
     y: { aggregate: "count", type: "quantitative", ...axisTitle(options.yTitle, "count") },
@@ -132,15 +132,15 @@ export function barChart(data: Record<string, unknown>[] | Record<string, number
   const x = options.x ?? "label";
   const y = options.y ?? "value";
   if (Array.isArray(data)) {
-    rows = recordArray(data, fn);
+    rows = recordArray(fn, "records", data);
   } else if (data !== null && typeof data === "object") {
     rows = Object.entries(data).map(([label, value]) => ({ [x]: label, [y]: value }));
   } else {
     throw new TypeError(`${fn}: data must be an array of records or an object {label: value}`);
   }
   if (rows.length === 0) throw new RangeError(`${fn}: no bars to draw`);
-  const ys = numericField(rows, y, fn);
-  if (options.logY) positive(ys, (i) => `records[${i}].${y}`, fn, "a log value axis");
+  const ys = numericField(fn, "records", rows, y);
+  if (options.logY) allPositive(fn, (i) => `records[${i}].${y}`, ys, "a log value axis");
   rows.forEach((r, i) => {
     if (r[x] === undefined || r[x] === null) throw new TypeError(`${fn}: records[${i}].${x} (the category) is missing`);
   });

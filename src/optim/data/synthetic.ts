@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
-import { integer, nonNegative } from "../validate";
+import { integer, nonNegative } from "../../validate";
 import type { Dataset } from "./dataset";
 
 /**

@@ -21,8 +21,8 @@ import type { InitScheme, LossKind } from "../models/mlp";
 import { batchIndices, datasetSize, takeRows } from "../data/dataset";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf, positive } from "../validate";
-import { asList, toPrecision } from "./common";
+import { integer, oneOf, positive } from "../../validate";
+import { asList, checkPrecision } from "./common";
 
 /** Configuration of {@link bifurcationExperiment}; depth, width and precision may be lists (all combinations). */
 export interface BifurcationConfig {
@@ -80,7 +80,7 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
   const where = "bifurcationExperiment";
   const depths = asList(config.depth).map((d) => integer(where, "depth", d, 1));
   const widths = asList(config.width).map((w) => integer(where, "width", w, 1));
-  const precisions = asList(config.precision).map((p) => toPrecision(where, p));
+  const precisions = asList(config.precision).map((p) => checkPrecision(where, p));
   const batchSize = integer(where, "batchSize", config.batchSize, 1);
   const runs = integer(where, "runs", config.runs, 1);
   const steps = integer(where, "steps", config.steps, 1);

@@ -10,6 +10,7 @@ import type { Optimizer, OptimizerSpec } from "../optimizers/types";
 import type { StepSize } from "../schedules";
 import { PRECISIONS } from "../../precision";
 import type { Precision } from "../../precision";
+import { oneOf } from "../../validate";
 
 /** A model, or the options that build it (the form worker threads receive). */
 export type ModelSource = Mlp | MlpOptions;
@@ -32,11 +33,9 @@ export function toOptimizer(where: string, o: Optimizer<any> | OptimizerSpec | u
   return makeOptimizer(o as OptimizerSpec, schedule);
 }
 
-/** Checks a precision name. */
-export function toPrecision(where: string, p: unknown): Precision {
-  const v = p ?? "float64";
-  if (!PRECISIONS.includes(v as Precision)) throw new Error(`${where}: precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(p)}`);
-  return v as Precision;
+/** Checks a precision name (undefined means "float64"); it rounds nothing (the engine's rounding is elsewhere). */
+export function checkPrecision(where: string, p: unknown): Precision {
+  return oneOf(where, "precision", p ?? "float64", PRECISIONS);
 }
 
 /** Returns `v` as an array (a single value becomes a one-element array). */

@@ -16,8 +16,8 @@ import type { Optimizer, OptimizerSpec, OptState } from "../optimizers/types";
 import type { StepSize } from "../schedules";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer } from "../validate";
-import { toModel, toOptimizer, toPrecision } from "./common";
+import { integer } from "../../validate";
+import { checkPrecision, toModel, toOptimizer } from "./common";
 import type { ModelSource } from "./common";
 import { clarkeDistance } from "./clarke-distance";
 
@@ -110,7 +110,7 @@ export function train(config: TrainingRunConfig): TrainingResult {
   if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
   const seed = config.seed;
   if (!Number.isFinite(seed)) throw new Error(`${where}: seed must be a finite number, got ${String(seed)}`);
-  const precision = toPrecision(where, config.precision);
+  const precision = checkPrecision(where, config.precision);
   const policy = config.policy;
   const evalEvery = integer(where, "evalEvery", config.evalEvery ?? 1, 0);
   const clarkeEvery = config.clarkeEvery === undefined ? 0 : integer(where, "clarkeEvery", config.clarkeEvery, 1);

@@ -17,7 +17,7 @@ import type { Result } from "../../ops";
 import { evaluate } from "../../engine/transforms";
 import { checkDataset, isClassification } from "../data/dataset";
 import type { Dataset } from "../data/dataset";
-import { integer, oneOf, finite } from "../validate";
+import { integer, oneOf, finite } from "../../validate";
 
 /** The activations an MLP may use. */
 export type Activation = "relu" | "leakyRelu" | "abs" | "tanh";

@@ -7,7 +7,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { positive, unitInterval } from "../validate";
+import { positive, unitInterval } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 
 /** Adam's state: first and second moment estimates. */

@@ -7,7 +7,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { unitInterval } from "../validate";
+import { unitInterval } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 
 /** The heavy ball's state: the velocity x_k - x_{k-1}. */

@@ -16,7 +16,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { finite, oneOf, positive } from "../validate";
+import { finite, oneOf, positive } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 
 /** INNA's state: the auxiliary variable psi_k (null before the first update with the Keras initialization). */
