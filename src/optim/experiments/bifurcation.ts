@@ -1,5 +1,5 @@
 /**
- * The ReLU'(0) bifurcation experiment (Bertoin, Bolte, Gerchinovitz and Pauwels, NeurIPS 2021; field notes §8):
+ * The ReLU'(0) bifurcation experiment (Bertoin, Bolte, Gerchinovitz and Pauwels, "Numerical influence of ReLU'(0) on backpropagation", NeurIPS 2021):
  * two copies of one network, with relu'(0) = 0 and relu'(0) = 1, share the weights and the mini-batches; at each
  * step both backprop outputs are computed, in the chosen precision, and compared. They differ only when some
  * relu is evaluated at exactly 0 with a nonzero incoming cotangent: the weights are then in the "bifurcation

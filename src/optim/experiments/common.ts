@@ -6,7 +6,8 @@
 import { mlp } from "../models/mlp";
 import type { Mlp, MlpOptions } from "../models/mlp";
 import { makeOptimizer } from "../optimizers/make";
-import type { Optimizer, OptimizerSpec } from "../optimizers/types";
+import type { Optimizer, OptState } from "../optimizers/types";
+import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { PRECISIONS } from "../../precision";
 import type { Precision } from "../../precision";
@@ -22,13 +23,13 @@ export function toModel(where: string, m: ModelSource): Mlp {
 }
 
 /** The optimizer a configuration names; a schedule given beside an optimizer object is an error. */
-export function toOptimizer(where: string, o: Optimizer<any> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<any> {
+export function toOptimizer(where: string, o: Optimizer<OptState> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<OptState> {
   if (o === undefined) return makeOptimizer({ name: "sgd" }, schedule);
   if (typeof (o as Optimizer).update === "function") {
     if (schedule !== undefined) {
       throw new Error(`${where}: pass the schedule to the optimizer (e.g. sgd({ stepSize: schedule })) or give the optimizer as a spec like { name: "sgd" }`);
     }
-    return o as Optimizer<any>;
+    return o as Optimizer<OptState>;
   }
   return makeOptimizer(o as OptimizerSpec, schedule);
 }

@@ -12,7 +12,8 @@ import type { Dataset } from "../data/dataset";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
 import type { LossKind } from "../models/mlp";
-import type { Optimizer, OptimizerSpec, OptState } from "../optimizers/types";
+import type { Optimizer, OptState } from "../optimizers/types";
+import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
@@ -28,7 +29,7 @@ export interface TrainingRunConfig {
   /** The training data, or its spec. */
   readonly data: DataSource;
   /** An optimizer, or its spec (default sgd). */
-  readonly optimizer?: Optimizer<any> | OptimizerSpec;
+  readonly optimizer?: Optimizer<OptState> | OptimizerSpec;
   /** Number of updates. */
   readonly steps: number;
   /** Rows per mini-batch (at most the number of rows). */
