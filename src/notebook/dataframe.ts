@@ -13,9 +13,10 @@ import { recordArray } from "../validate";
  * @example
  * ```ts
  * import { toDataFrame, showTable } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const df = toDataFrame([{ step: 1, loss: 0.5 }, { step: 2, loss: 0.25 }]);
- * console.log(df.shape); // [ 2, 2 ]
- * showTable(df);
+ * assertEqual(df.shape, [2, 2]);
+ * assertEqual(showTable(df).text.split("\n")[0].split(/\s+/), ["", "step", "loss"]); // the index column, then the fields
  * ```
  */
 export function toDataFrame(records: Record<string, unknown>[]): DataFrameLike & { shape: number[]; [key: string]: any } {

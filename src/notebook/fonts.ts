@@ -35,7 +35,9 @@ let cached: string[] | undefined;
  * @example
  * ```ts
  * import { chartFontFiles } from "nonsmooth-ad/notebook";
- * console.log(chartFontFiles().length > 0 ? "fonts found" : "no font: install fonts-dejavu-core");
+ * import { assert } from "nonsmooth-ad";
+ * const files = chartFontFiles(); // empty when no DejaVu Sans is installed (install fonts-dejavu-core)
+ * assert(files.every((f) => /DejaVuSans(-Bold)?\.ttf$/.test(f)), files.join(", "));
  * ```
  */
 export function chartFontFiles(): string[] {

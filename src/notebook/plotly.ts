@@ -53,8 +53,14 @@ let plotlyInlined = false;
  *
  * @example
  * ```ts
- * import { resetPlotlyInlining } from "nonsmooth-ad/notebook";
+ * import { resetPlotlyInlining, surfacePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const f = (x: number, y: number) => Math.abs(x) + y * y;
+ * const inlined = (html: unknown) => String(html).includes("plotly.js (MIT), inlined once per kernel session");
+ * await surfacePlot(f, { n: 5 }); // inlines plotly.js unless an earlier figure of this session did
+ * assert(!inlined((await surfacePlot(f, { n: 5 })).data["text/html"]), "not twice");
  * resetPlotlyInlining();
+ * assert(inlined((await surfacePlot(f, { n: 5 })).data["text/html"]), "again after the reset");
  * ```
  */
 export function resetPlotlyInlining(): void {
@@ -89,9 +95,11 @@ function bilinear(g: { x: number[]; y: number[]; z: number[][] }, x: number, y: 
  * @example
  * ```ts
  * import { surfacePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const f = (x: number, y: number) => Math.abs(x) + 0.5 * y * y;
  * const out = await surfacePlot(f, { x: [-2, 2], y: [-2, 2], n: 31, paths: [{ name: "descent", points: [[1.5, 1.5], [0.8, 0.6], [0.1, 0.1]] }] });
- * console.log(out.text);
+ * assert(out.text.startsWith("3-D surface: 31x31 grid, 1 paths"), out.text);
+ * assert(String(out.data["text/html"]).includes('<img src="data:image/png;base64,'), "a static PNG inside the HTML");
  * ```
  */
 export async function surfacePlot(source: GridSource, options: SurfaceOptions = {}): Promise<DisplayBundle> {

@@ -85,8 +85,9 @@ export function tableCells(data: DataFrameLike | Record<string, unknown>[], opti
  * @example
  * ```ts
  * import { showTable } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const out = showTable([{ framework: "PyTorch", "abs'(0)": 0 }, { framework: "JAX", "abs'(0)": 1 }], { caption: "At the kink" });
- * console.log(out.text);
+ * assertEqual(out.text.split("\n"), ["At the kink", "framework  abs'(0)", "---------  -------", "PyTorch    0", "JAX        1"]);
  * ```
  */
 export function showTable(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}): DisplayBundle {

@@ -51,10 +51,12 @@ function minStep(a: number[]): number {
  * @example
  * ```ts
  * import { vectorField, show } from "nonsmooth-ad/notebook";
- * const records = [];
+ * import type { VectorRecord } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const records: VectorRecord[] = [];
  * for (let x = -1; x <= 1; x += 0.5) for (let y = -1; y <= 1; y += 0.5) records.push({ x, y, u: -Math.sign(x), v: -2 * Math.sign(y) });
  * const out = await show(vectorField(records, { title: "-grad of |x| + 2|y|" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("-grad of |x| + 2|y|: Vector field: 25 arrows, norms in [0.00, 2.24]"), out.text);
  * ```
  */
 export function vectorField(records: VectorRecord[], options: VectorFieldOptions = {}): VegaLiteSpec {
@@ -136,6 +138,7 @@ export interface SetValuedFieldOptions extends ChartOptions {
  * @example
  * ```ts
  * import { setValuedField, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * // subdifferential of |x| + |y|: a square at the origin, segments on the axes, points elsewhere
  * const records = [
  *   { x: 0, y: 0, vertices: [[-1, -1], [1, -1], [1, 1], [-1, 1]] },
@@ -144,7 +147,7 @@ export interface SetValuedFieldOptions extends ChartOptions {
  *   { x: 1, y: 1, vertices: [[1, 1]] },
  * ];
  * const out = await show(setValuedField(records, { title: "Clarke subdifferential of |x| + |y|" }));
- * console.log(out.text);
+ * assert(out.text.includes("Set-valued field: 4 sets (1 points, 2 segments, 1 polygons)"), out.text);
  * ```
  */
 export function setValuedField(records: SetRecord[], options: SetValuedFieldOptions = {}): VegaLiteSpec {

@@ -32,8 +32,10 @@ export interface SamplingOptions {
  * @example
  * ```ts
  * import { sampleGrid } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const g = sampleGrid((x, y) => Math.abs(x) + Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 3 });
- * console.log(g.z); // [ [ 2, 1, 2 ], [ 1, 0, 1 ], [ 2, 1, 2 ] ]
+ * assertEqual(g.x, [-1, 0, 1]);
+ * assertEqual(g.z, [[2, 1, 2], [1, 0, 1], [2, 1, 2]]); // z[j][i] = f(x[i], y[j])
  * ```
  */
 export function sampleGrid(f: (x: number, y: number) => number, options: SamplingOptions = {}): Grid {
@@ -110,8 +112,11 @@ export function defaultLevels(g: Grid, count: number): number[] {
  * @example
  * ```ts
  * import { contourLines, sampleGrid } from "nonsmooth-ad/notebook";
+ * import { assert, assertClose } from "nonsmooth-ad";
  * const segs = contourLines(sampleGrid((x, y) => Math.max(Math.abs(x), Math.abs(y)), { n: 21 }), [0.5]);
- * console.log(segs.length > 0, segs.every((s) => s.level === 0.5)); // true true
+ * assert(segs.length > 0 && segs.every((s) => s.level === 0.5), "segments of the level 0.5");
+ * // the level set {max(|x|, |y|) = 0.5} is the square of half-side 0.5: every end point lies on it
+ * for (const s of segs) for (const [x, y] of [[s.x, s.y], [s.x2, s.y2]]) assertClose(Math.max(Math.abs(x), Math.abs(y)), 0.5, 1e-12);
  * ```
  */
 export function contourLines(grid: Grid, levels: number[]): ContourSegment[] {
@@ -244,8 +249,9 @@ function levelsOf(g: Grid, spec: number | number[] | undefined, fn: string, fall
  * @example
  * ```ts
  * import { heatmap, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(heatmap((x, y) => Math.abs(x) + 2 * Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 41, contours: 6 }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Heatmap: 41x41 grid, x in [-1, 1], y in [-1, 1], values in [0.000, 3.000]"), out.text);
  * ```
  */
 export function heatmap(source: GridSource, options: HeatmapOptions = {}): VegaLiteSpec {
@@ -276,9 +282,10 @@ export interface ContourOptions extends ChartOptions, SamplingOptions {
  * @example
  * ```ts
  * import { contourPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const f = (x: number, y: number) => Math.max(Math.abs(x), 2 * Math.abs(y)) + 0.3 * x;
  * const out = await show(contourPlot(f, { x: [-2, 2], y: [-2, 2], levels: [0.5, 1, 1.5, 2] }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Contour plot: 4 levels on a 61x61 grid"), out.text);
  * ```
  */
 export function contourPlot(source: GridSource, options: ContourOptions = {}): VegaLiteSpec {

@@ -33,13 +33,16 @@ export interface LinePlotOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { linePlot, show } from "nonsmooth-ad/notebook";
+ * import { assert, assertEqual } from "nonsmooth-ad";
  * const k = [1, 2, 3, 4, 5, 6, 7, 8];
  * const spec = linePlot([
  *   { name: "1/k", x: k, y: k.map((i) => 1 / i) },
  *   { name: "1/k^2", x: k, y: k.map((i) => 1 / (i * i)) },
  * ], { logX: true, logY: true, title: "Step sizes", xTitle: "k" });
+ * assertEqual(spec.description, "Line plot: 2 series (1/k, 1/k^2), 16 points, log x, log y");
  * const out = await show(spec);
- * console.log(out.mimeTypes.includes("image/png")); // true
+ * assertEqual(out.mimeTypes, ["application/vnd.vegalite.v5+json", "image/png", "text/plain"]);
+ * assert(out.png !== undefined && out.png.length > 0, "a PNG for viewers without vega-lite");
  * ```
  */
 export function linePlot(series: Series | Series[], options: LinePlotOptions = {}): VegaLiteSpec {
@@ -100,11 +103,12 @@ export interface FunctionPlotOptions extends ChartOptions {
  * @example
  * ```ts
  * import { functionPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const spec = functionPlot([{ name: "|x|", f: Math.abs }, { name: "relu", f: (x) => Math.max(x, 0) }], [-2, 2], {
  *   points: [{ x: 0, y: 0, label: "kink" }],
  * });
  * const out = await show(spec);
- * console.log(out.text);
+ * assert(out.text.startsWith("Function plot: |x|, relu on [-2, 2], 401 samples, 1 marked points"), out.text);
  * ```
  */
 export function functionPlot(

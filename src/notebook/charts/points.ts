@@ -32,9 +32,10 @@ function fieldType(records: Record<string, unknown>[], field: string): "quantita
  * @example
  * ```ts
  * import { scatterPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const records = [{ lr: 0.1, loss: 0.5, opt: "sgd" }, { lr: 0.01, loss: 0.2, opt: "sgd" }, { lr: 0.1, loss: 0.3, opt: "inna" }];
  * const out = await show(scatterPlot(records, { x: "lr", y: "loss", color: "opt", logX: true }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Scatter plot: 3 points, loss against lr"), out.text);
  * ```
  */
 export function scatterPlot(records: Record<string, unknown>[], options: ScatterOptions): VegaLiteSpec {
@@ -74,8 +75,9 @@ export interface HistogramOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { histogram, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(histogram([0.1, 0.2, 0.2, 0.5, 0.9, 0.95], { bins: 5, xTitle: "value" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Histogram: 6 values of value, up to 5 bins"), out.text);
  * ```
  */
 export function histogram(data: ArrayLike<number> | Record<string, unknown>[], options: HistogramOptions = {}): VegaLiteSpec {
@@ -122,8 +124,9 @@ export interface BarChartOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { barChart, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(barChart({ pytorch: 0, jax: 1, tensorflow: 0, tfjs: -1 }, { title: "abs'(0)" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("abs'(0): Bar chart: 4 bars of value by label"), out.text);
  * ```
  */
 export function barChart(data: Record<string, unknown>[] | Record<string, number>, options: BarChartOptions = {}): VegaLiteSpec {

@@ -14,9 +14,10 @@ import type { Dataset } from "./dataset";
  *
  * @example
  * ```ts
- * import { datasets, assertEqual } from "nonsmooth-ad";
+ * import { datasets, assert, assertEqual, Tensor } from "nonsmooth-ad";
  * const d = datasets.regression(0, 50, { inputDim: 3 });
- * assertEqual([d.X.shape, (d.y as any).shape], [[50, 3], [50, 1]]);
+ * assert(d.y instanceof Tensor, "regression targets are a tensor");
+ * assertEqual([d.X.shape, d.y.shape], [[50, 3], [50, 1]]);
  * ```
  */
 function regression(seed: number, n: number, options: { inputDim?: number; noise?: number } = {}): Dataset {

@@ -73,7 +73,7 @@ export interface BifurcationRow {
  * ```ts
  * import { bifurcationExperiment, assert } from "nonsmooth-ad";
  * const rows = bifurcationExperiment({ depth: 1, width: 4, precision: "float64", batchSize: 4, runs: 2, steps: 3, seed: 0 });
- * assert(rows.every((r: any) => !r.differ), "float64: no disagreement");
+ * assert(rows.every((r) => !r.differ), "float64: no disagreement");
  * ```
  */
 export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow[] {

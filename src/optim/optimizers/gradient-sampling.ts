@@ -51,7 +51,8 @@ export interface GradientSamplingState extends IterState {
  * @example
  * ```ts
  * import { gradientSampling, iterate, abs, at, add, mul, square, assert } from "nonsmooth-ad";
- * const f = (x: any) => add(abs(at(x, 0)), mul(0.5, square(at(x, 1))));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (x: Value) => add(abs(at(x, 0)), mul(0.5, square(at(x, 1))));
  * const rows = iterate(gradientSampling({ f, seed: 1 }), [1.3, -0.7], 60);
  * assert(rows[59].value < 1e-4, "reaches the kink at the minimizer");
  * ```
