@@ -16,8 +16,8 @@ export const CHART_FONT = "DejaVu Sans";
 
 const FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];
 
-/** The folders searched for DejaVu Sans, in order. @internal */
-export function fontSearchDirs(): string[] {
+/** The folders searched for DejaVu Sans, in order. */
+function fontSearchDirs(): string[] {
   const dirs: string[] = [];
   if (process.env.NSAD_FONT_DIR) dirs.push(process.env.NSAD_FONT_DIR);
   // src/notebook/fonts.ts and dist/notebook/fonts.js both sit two levels below the package root.
@@ -69,9 +69,8 @@ const OTHER: Record<string, number> = { "\u2212": 838, "\u2026": 1000, "\u00d7":
 /**
  * Width in pixels of `text` set in DejaVu Sans at `fontSize` px (bold if `bold`); characters outside ASCII count
  * 0.65 em unless listed.
- * @internal
  */
-export function textWidth(text: string, fontSize: number, bold = false): number {
+function textWidth(text: string, fontSize: number, bold = false): number {
   const table = bold ? BOLD : REGULAR;
   let units = 0;
   for (const ch of text) {

@@ -78,7 +78,7 @@ function plotlyScript(): string {
 }
 
 function bilinear(g: { x: number[]; y: number[]; z: number[][] }, x: number, y: number): number {
-  const find = (a: number[], v: number) => Math.min(Math.max(a.findIndex((t, i) => i + 1 < a.length && v <= a[i + 1]), 0), a.length - 2);
+  const find = (a: number[], v: number) => Math.min(Math.max(a.findIndex((_, i) => i + 1 < a.length && v <= a[i + 1]), 0), a.length - 2);
   const i = find(g.x, x);
   const j = find(g.y, y);
   const tx = Math.min(Math.max((x - g.x[i]) / (g.x[i + 1] - g.x[i]), 0), 1);

@@ -46,8 +46,8 @@ function cellText(v: unknown, digits: number): string {
   }
 }
 
-/** Rows as strings, the column names and the total row count. @internal */
-export function tableCells(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}) {
+/** Rows as strings, the column names and the total row count. */
+function tableCells(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}) {
   const fn = "showTable";
   const digits = integer(fn, "options.digits", options.digits ?? 6);
   const maxRows = integer(fn, "options.maxRows", options.maxRows ?? 50);

@@ -97,8 +97,8 @@ export interface ContourSegment {
   y2: number;
 }
 
-/** `count` levels evenly spaced strictly inside the range of the grid's values. @internal */
-export function defaultLevels(g: Grid, count: number): number[] {
+/** `count` levels evenly spaced strictly inside the range of the grid's values. */
+function defaultLevels(g: Grid, count: number): number[] {
   const [lo, hi] = range(g);
   if (lo === hi) return [lo];
   return Array.from({ length: count }, (_, k) => lo + ((hi - lo) * (k + 1)) / (count + 1));

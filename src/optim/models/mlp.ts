@@ -218,7 +218,7 @@ export function mlp(options: MlpOptions): Mlp {
 }
 
 /** The share of rows of scores [N, C] whose largest entry (first on ties) is the label. */
-export function argmaxAccuracy(scores: Tensor, labels: readonly number[]): number {
+function argmaxAccuracy(scores: Tensor, labels: readonly number[]): number {
   const [n, C] = scores.shape;
   let ok = 0;
   for (let i = 0; i < n; i++) {
