@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { finite, integer } from "./validate";
 
 /** A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses. */
 export class Rng {
@@ -11,7 +12,7 @@ export class Rng {
 
   /** @param seed any integer; the same seed gives the same stream. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    finite("Rng", "seed", seed);
     this.state = hash32(Math.trunc(seed) >>> 0, Math.floor(Math.trunc(seed) / 2 ** 32) >>> 0) || 0x9e3779b9;
   }
 
@@ -37,7 +38,7 @@ export class Rng {
 
   /** A uniform integer in {0, ..., n - 1}. */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n > 0)) throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+    integer("Rng.int", "n", n, 1);
     return Math.floor(this.next() * n);
   }
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { integer } from "./validate";
 
 /** A nested array of numbers, as written in code: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
@@ -239,7 +240,7 @@ export function ones(shape: readonly number[]): Tensor {
  * ```
  */
 export function linspace(a: number, b: number, n: number): Tensor {
-  if (!(Number.isInteger(n) && n >= 2)) throw new Error(`linspace: n must be an integer >= 2, got ${n}`);
+  integer("linspace", "n", n, 2);
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = a + ((b - a) * i) / (n - 1);
   return new Tensor(d, [n]);

@@ -17,7 +17,7 @@ import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer } from "../../validate";
+import { finite, integer } from "../../validate";
 import { checkPrecision, toModel, toOptimizer } from "./common";
 import type { ModelSource } from "./common";
 import { clarkeDistance } from "./clarke-distance";
@@ -109,8 +109,7 @@ export function train(config: TrainingRunConfig): TrainingResult {
   const batchSize = integer(where, "batchSize", config.batchSize, 1);
   const n = datasetSize(data);
   if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
-  const seed = config.seed;
-  if (!Number.isFinite(seed)) throw new Error(`${where}: seed must be a finite number, got ${String(seed)}`);
+  const seed = finite(where, "seed", config.seed);
   const precision = checkPrecision(where, config.precision);
   const policy = config.policy;
   const evalEvery = integer(where, "evalEvery", config.evalEvery ?? 1, 0);
