@@ -6,7 +6,18 @@
  */
 import { finite, integer } from "./validate";
 
-/** A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses. */
+/**
+ * A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses.
+ *
+ * @example
+ * ```ts
+ * import { Rng, assert, assertEqual } from "nonsmooth-ad";
+ * const a = new Rng(42), b = new Rng(42);
+ * assertEqual([a.next(), a.int(10), a.normal()], [b.next(), b.int(10), b.normal()]); // the same seed, the same stream
+ * const s = new Rng(1).sample(10, 4);
+ * assert(new Set(s).size === 4 && s.every((i) => Number.isInteger(i) && i >= 0 && i < 10), "4 distinct indices in 0..9");
+ * ```
+ */
 export class Rng {
   private state: number;
 

@@ -8,7 +8,17 @@ import { integer } from "./validate";
 /** A nested array of numbers, as written in code: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
 
-/** A dense tensor of float64 values in row-major order. */
+/**
+ * A dense tensor of float64 values in row-major order.
+ *
+ * @example
+ * ```ts
+ * import { Tensor, tensor, assertEqual } from "nonsmooth-ad";
+ * const t = new Tensor(Float64Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
+ * assertEqual([t.size, t.rank, t.toArray()], [6, 2, [[1, 2, 3], [4, 5, 6]]]);
+ * assertEqual(tensor([[1, 2, 3], [4, 5, 6]]).toFlat(), t.toFlat());
+ * ```
+ */
 export class Tensor {
   /** The extent of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
