@@ -11,7 +11,17 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** The font family every chart uses (vega config and resvg default). */
+/**
+ * The font family every chart uses (vega config and resvg default).
+ *
+ * @example
+ * ```ts
+ * import { CHART_FONT, renderSvg, linePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const svg = await renderSvg(linePlot({ name: "y", y: [1, 2] }, { title: "t" }));
+ * assert(svg.includes(`font-family="${CHART_FONT}`), "the labels are set in the chart font");
+ * ```
+ */
 export const CHART_FONT = "DejaVu Sans";
 
 const FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];

@@ -12,7 +12,16 @@ export interface VegaLiteSpec {
   [key: string]: unknown;
 }
 
-/** The `$schema` of every spec the chart builders return. */
+/**
+ * The `$schema` of every spec the chart builders return.
+ *
+ * @example
+ * ```ts
+ * import { VEGALITE_SCHEMA, barChart } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
+ * assertEqual(barChart({ a: 1 }).$schema, VEGALITE_SCHEMA);
+ * ```
+ */
 export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** Options for {@link renderPng}. */

@@ -97,5 +97,15 @@ function spirals(seed: number, n: number, options: { classes?: number; turns?: n
   return { name: "spirals", X: new Tensor(X, [n, 2]), y, numClasses: C };
 }
 
-/** Synthetic data sets: regression (smooth target), twoMoons, spirals. */
+/**
+ * Synthetic data sets: regression (smooth target), twoMoons, spirals. Each takes a seed and a size first.
+ *
+ * @example
+ * ```ts
+ * import { datasets, assertEqual } from "nonsmooth-ad";
+ * const a = datasets.spirals(3, 30), b = datasets.spirals(3, 30);
+ * assertEqual([a.X.shape, a.numClasses], [[30, 2], 2]); // two classes by default
+ * assertEqual(a.X.toFlat(), b.X.toFlat()); // the same seed, the same data
+ * ```
+ */
 export const datasets = { regression, twoMoons, spirals } as const;
