@@ -40,7 +40,21 @@ function rate(perSec: number): string {
   return `${perSec > 0 ? (1 / perSec).toPrecision(3) : "?"} s/it`;
 }
 
-/** A progress indicator; make one with {@link progress}. */
+/**
+ * A progress indicator; make one with {@link progress}.
+ *
+ * @example
+ * ```ts
+ * import { progress } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
+ * let ms = 0; // a fake clock
+ * const p = progress(4, { mode: "lines", write: () => {}, now: () => ms });
+ * ms = 1500;
+ * p.tick(3, "loss=0.5");
+ * assertEqual([p.count, p.mode], [3, "lines"]);
+ * assertEqual(p.line(), "[###############.....] 3/4 (75%) 2.00 it/s, elapsed 1.5s, remaining 0.5s | loss=0.5");
+ * ```
+ */
 export class Progress {
   /** Steps done so far. */
   count = 0;
