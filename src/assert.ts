@@ -5,7 +5,17 @@
  * @module
  */
 
-/** The error thrown by the assertion helpers; its message says what was claimed and what was found. */
+/**
+ * The error thrown by the assertion helpers; its message says what was claimed and what was found.
+ *
+ * @example
+ * ```ts
+ * import { assertEqual, AssertionError, assert } from "nonsmooth-ad";
+ * let caught: unknown;
+ * try { assertEqual(1 + 1, 3, "sum"); } catch (e) { caught = e; }
+ * assert(caught instanceof AssertionError && caught.message === "sum: expected 3, got 2", String(caught));
+ * ```
+ */
 export class AssertionError extends Error {
   constructor(message: string) {
     super(message);

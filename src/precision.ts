@@ -9,7 +9,17 @@
 /** The arithmetic a program runs in. Storage is always a Float64Array; values are rounded to this format. */
 export type Precision = "float64" | "float32" | "float16";
 
-/** Every precision, in decreasing order of accuracy. */
+/**
+ * Every precision, in decreasing order of accuracy.
+ *
+ * @example
+ * ```ts
+ * import { PRECISIONS, evaluate, assertEqual } from "nonsmooth-ad";
+ * assertEqual(PRECISIONS, ["float64", "float32", "float16"]);
+ * // 0.1 in each: float16 keeps 11 significant bits
+ * assertEqual(PRECISIONS.map((precision) => evaluate((t) => t, 0.1, { precision }).value.item()), [0.1, Math.fround(0.1), 0.0999755859375]);
+ * ```
+ */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
 

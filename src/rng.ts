@@ -4,14 +4,26 @@
  *
  * @module
  */
+import { finite, integer } from "./validate";
 
-/** A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses. */
+/**
+ * A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses.
+ *
+ * @example
+ * ```ts
+ * import { Rng, assert, assertEqual } from "nonsmooth-ad";
+ * const a = new Rng(42), b = new Rng(42);
+ * assertEqual([a.next(), a.int(10), a.normal()], [b.next(), b.int(10), b.normal()]); // the same seed, the same stream
+ * const s = new Rng(1).sample(10, 4);
+ * assert(new Set(s).size === 4 && s.every((i) => Number.isInteger(i) && i >= 0 && i < 10), "4 distinct indices in 0..9");
+ * ```
+ */
 export class Rng {
   private state: number;
 
   /** @param seed any integer; the same seed gives the same stream. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    finite("Rng", "seed", seed);
     this.state = hash32(Math.trunc(seed) >>> 0, Math.floor(Math.trunc(seed) / 2 ** 32) >>> 0) || 0x9e3779b9;
   }
 
@@ -37,7 +49,7 @@ export class Rng {
 
   /** A uniform integer in {0, ..., n - 1}. */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n > 0)) throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+    integer("Rng.int", "n", n, 1);
     return Math.floor(this.next() * n);
   }
 

@@ -3,11 +3,22 @@
  *
  * @module
  */
+import { integer } from "./validate";
 
 /** A nested array of numbers, as written in code: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
 
-/** A dense tensor of float64 values in row-major order. */
+/**
+ * A dense tensor of float64 values in row-major order.
+ *
+ * @example
+ * ```ts
+ * import { Tensor, tensor, assertEqual } from "nonsmooth-ad";
+ * const t = new Tensor(Float64Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
+ * assertEqual([t.size, t.rank, t.toArray()], [6, 2, [[1, 2, 3], [4, 5, 6]]]);
+ * assertEqual(tensor([[1, 2, 3], [4, 5, 6]]).toFlat(), t.toFlat());
+ * ```
+ */
 export class Tensor {
   /** The extent of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
@@ -239,7 +250,7 @@ export function ones(shape: readonly number[]): Tensor {
  * ```
  */
 export function linspace(a: number, b: number, n: number): Tensor {
-  if (!(Number.isInteger(n) && n >= 2)) throw new Error(`linspace: n must be an integer >= 2, got ${n}`);
+  integer("linspace", "n", n, 2);
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = a + ((b - a) * i) / (n - 1);
   return new Tensor(d, [n]);

@@ -193,8 +193,9 @@ function clarkeAt(f: Program, x: number[], scalar: boolean, opts: ClarkeOptions 
  * @example
  * ```ts
  * import { findArtificialCriticalPoints, adField, relu, neg, add, sub, policies, assertEqual } from "nonsmooth-ad";
- * const zero = (t: any) => sub(add(relu(neg(t)), t), relu(t));
- * const f = (t: any) => sub(t, zero(t)); // the identity, but AD with relu'(0) = 0 says f'(0) = 0
+ * import type { Value } from "nonsmooth-ad";
+ * const zero = (t: Value) => sub(add(relu(neg(t)), t), relu(t));
+ * const f = (t: Value) => sub(t, zero(t)); // the identity, but AD with relu'(0) = 0 says f'(0) = 0
  * const r = findArtificialCriticalPoints(f, adField(f, policies.pytorch), { interval: [-1, 1], points: 21 });
  * assertEqual(r.artificial.map((p) => p.x), [[0]]);
  * assertEqual(r.artificial[0].clarkeDistance, 1); // ∂^c f(0) = {1}

@@ -60,8 +60,9 @@ export interface ChainRuleReport {
  * @example
  * ```ts
  * import { chainRuleCheck, adField, paths, relu, neg, add, sub, assertEqual } from "nonsmooth-ad";
- * const zero = (t: any) => sub(add(relu(neg(t)), t), relu(t));
- * const f = (t: any) => sub(t, zero(t)); // the identity
+ * import type { Value } from "nonsmooth-ad";
+ * const zero = (t: Value) => sub(add(relu(neg(t)), t), relu(t));
+ * const f = (t: Value) => sub(t, zero(t)); // the identity
  * const r = chainRuleCheck(f, adField(f), paths.segment([-1], [1]), { points: 5 });
  * assertEqual(r.mismatches, [0.5]); // only at γ(0.5) = 0, where AD says f'(0) = 0
  * ```

@@ -49,10 +49,11 @@ export function pairingIntegrand(fn: string, field: SetValuedField, curve: Curve
  * @example
  * ```ts
  * import { circulation, fieldFromFormula, adField, loops, abs, at, add, relu, sub, assertClose, assert } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * const rotation = fieldFromFormula(([x, y]) => [-y, x]);
  * assertClose(circulation(rotation, loops.circle([0, 0], 1)).value, 2 * Math.PI, 1e-12);
  * // an AD field is conservative: zero circulation, even along a loop running inside a kink set (x = 0)
- * const f = (v: any) => add(abs(at(v, 0)), relu(sub(at(v, 1), at(v, 0))));
+ * const f = (v: Value) => add(abs(at(v, 0)), relu(sub(at(v, 1), at(v, 0))));
  * const c = circulation(adField(f), loops.polygon([[0, -1], [1, -1], [1, 1], [0, 1]]));
  * assert(Math.abs(c.value) <= c.errorEstimate + 1e-12, "zero circulation");
  * ```

@@ -110,10 +110,11 @@ function defaultSamples(n: number): number {
  * @example
  * ```ts
  * import { clarkeSubdifferential, abs, maximum, at, assertClose, assert } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * const c = clarkeSubdifferential(abs, 0);
  * assertClose(c.interval!, [-1, 1], 0);
  * assert(c.critical, "0 is Clarke critical for |x|");
- * const m = clarkeSubdifferential((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1]);
+ * const m = clarkeSubdifferential((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1]);
  * assertClose(m.polygon!.flat(), [0, 1, 1, 0], 0); // the segment between (0, 1) and (1, 0)
  * assertClose(m.distance, Math.SQRT1_2, 1e-15);
  * ```
@@ -227,7 +228,8 @@ export interface ClarkeInterval {
  * @example
  * ```ts
  * import { clarkeInterval, relu, neg, add, assertEqual } from "nonsmooth-ad";
- * const relu2 = (t: any) => add(relu(neg(t)), t);
+ * import type { Value } from "nonsmooth-ad";
+ * const relu2 = (t: Value) => add(relu(neg(t)), t);
  * assertEqual(clarkeInterval(relu2, 0).interval, [0, 1]);
  * ```
  */

@@ -67,7 +67,7 @@ function interval(name: string, v: readonly [number, number]): readonly [number,
  * import { reluNetwork, grad, policies, assertEqual } from "nonsmooth-ad";
  * const net = reluNetwork({ sizes: [2, 8, 8], seed: 2021, kinkRows: [[1, 0], [0, 1], [1, -1]] });
  * assertEqual(net.description, "relu net 2-8-8-1");
- * assertEqual(net.layers[0].W.toArray()[2], [1, -1]); // a kink line on x = y
+ * assertEqual((net.layers[0].W.toArray() as number[][])[2], [1, -1]); // a kink line on x = y
  * const g = grad(net.f, [0.3, -0.2], { policy: policies.pytorch }) as number[];
  * assertEqual(g.length, 2);
  * ```

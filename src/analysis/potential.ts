@@ -40,7 +40,8 @@ function endpointsMatch(c: Curve, a: readonly number[], b: readonly number[]): b
  * @example
  * ```ts
  * import { potential, adField, abs, at, add, relu, assertClose } from "nonsmooth-ad";
- * const f = (v: any) => add(abs(at(v, 0)), relu(at(v, 1)));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (v: Value) => add(abs(at(v, 0)), relu(at(v, 1)));
  * const r = potential(adField(f), [-2, 3], { x0: [0, 0] });
  * assertClose(r.value, 5, 1e-12); // |-2| + relu(3)
  * ```
@@ -85,7 +86,8 @@ export interface PotentialGrid {
  * @example
  * ```ts
  * import { potentialGrid, adField, abs, at, add, assertClose } from "nonsmooth-ad";
- * const f = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (v: Value) => add(abs(at(v, 0)), abs(at(v, 1)));
  * const g = potentialGrid(adField(f), { x: [-1, 1], y: [-1, 1], n: 3 }, { x0: [0, 0] });
  * assertClose(g.z.flat(), [2, 1, 2, 1, 0, 1, 2, 1, 2], 1e-12);
  * ```
@@ -124,7 +126,8 @@ export interface PathIndependence {
  * @example
  * ```ts
  * import { pathIndependenceCheck, adField, fieldFromFormula, abs, at, add, relu, sub, assert } from "nonsmooth-ad";
- * const f = (v: any) => add(abs(at(v, 0)), relu(sub(at(v, 1), at(v, 0))));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (v: Value) => add(abs(at(v, 0)), relu(sub(at(v, 1), at(v, 0))));
  * assert(pathIndependenceCheck(adField(f), [-1, -1], [1, 2]).independent, "AD fields are conservative");
  * assert(!pathIndependenceCheck(fieldFromFormula(([x, y]) => [-y, x]), [-1, -1], [1, 2]).independent, "rotation is not");
  * ```

@@ -5,7 +5,17 @@
  */
 import { inspect } from "util";
 
-/** MIME type of a vega-lite v5 specification, as JupyterLab renders it. */
+/**
+ * MIME type of a vega-lite v5 specification, as JupyterLab renders it.
+ *
+ * @example
+ * ```ts
+ * import { VEGALITE_MIME, show, barChart } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
+ * const spec = barChart({ a: 1 });
+ * assertEqual((await show(spec)).data[VEGALITE_MIME], spec); // the spec itself, for JupyterLab to draw
+ * ```
+ */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
 /** MIME data of one output: MIME type → content (strings; the vega-lite spec is an object; PNG is base64). */
@@ -15,6 +25,15 @@ export type MimeData = Record<string, unknown>;
  * One display output: the MIME bundle that is sent to the kernel (or, outside a kernel, only returned).
  * Printing it (for instance as the last expression of a cell) shows its one-line `text/plain` summary, not the
  * whole PNG.
+ *
+ * @example
+ * ```ts
+ * import { showTable, DisplayBundle } from "nonsmooth-ad/notebook";
+ * import { assert, assertEqual } from "nonsmooth-ad";
+ * const out = showTable([{ k: 1 }]);
+ * assert(out instanceof DisplayBundle, "the display helpers return a bundle");
+ * assertEqual([out.mimeTypes, out.png, String(out)], [["text/html", "text/plain"], undefined, "k\n-\n1"]);
+ * ```
  */
 export class DisplayBundle {
   /** MIME type → content. */

@@ -11,13 +11,23 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** The font family every chart uses (vega config and resvg default). */
+/**
+ * The font family every chart uses (vega config and resvg default).
+ *
+ * @example
+ * ```ts
+ * import { CHART_FONT, renderSvg, linePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const svg = await renderSvg(linePlot({ name: "y", y: [1, 2] }, { title: "t" }));
+ * assert(svg.includes(`font-family="${CHART_FONT}`), "the labels are set in the chart font");
+ * ```
+ */
 export const CHART_FONT = "DejaVu Sans";
 
 const FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];
 
-/** The folders searched for DejaVu Sans, in order. @internal */
-export function fontSearchDirs(): string[] {
+/** The folders searched for DejaVu Sans, in order. */
+function fontSearchDirs(): string[] {
   const dirs: string[] = [];
   if (process.env.NSAD_FONT_DIR) dirs.push(process.env.NSAD_FONT_DIR);
   // src/notebook/fonts.ts and dist/notebook/fonts.js both sit two levels below the package root.
@@ -35,7 +45,9 @@ let cached: string[] | undefined;
  * @example
  * ```ts
  * import { chartFontFiles } from "nonsmooth-ad/notebook";
- * console.log(chartFontFiles().length > 0 ? "fonts found" : "no font: install fonts-dejavu-core");
+ * import { assert } from "nonsmooth-ad";
+ * const files = chartFontFiles(); // empty when no DejaVu Sans is installed (install fonts-dejavu-core)
+ * assert(files.every((f) => /DejaVuSans(-Bold)?\.ttf$/.test(f)), files.join(", "));
  * ```
  */
 export function chartFontFiles(): string[] {
@@ -67,9 +79,8 @@ const OTHER: Record<string, number> = { "\u2212": 838, "\u2026": 1000, "\u00d7":
 /**
  * Width in pixels of `text` set in DejaVu Sans at `fontSize` px (bold if `bold`); characters outside ASCII count
  * 0.65 em unless listed.
- * @internal
  */
-export function textWidth(text: string, fontSize: number, bold = false): number {
+function textWidth(text: string, fontSize: number, bold = false): number {
   const table = bold ? BOLD : REGULAR;
   let units = 0;
   for (const ch of text) {

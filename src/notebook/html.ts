@@ -9,7 +9,8 @@
  * @example
  * ```ts
  * import { escapeHtml } from "nonsmooth-ad/notebook";
- * console.log(escapeHtml(`<b title="x">a & b</b>`)); // &lt;b title=&quot;x&quot;&gt;a &amp; b&lt;/b&gt;
+ * import { assertEqual } from "nonsmooth-ad";
+ * assertEqual(escapeHtml(`<b title="x">a & b</b>`), "&lt;b title=&quot;x&quot;&gt;a &amp; b&lt;/b&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {

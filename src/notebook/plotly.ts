@@ -16,7 +16,7 @@ import { sendDisplayData } from "./kernel";
 import { resolvePeerFile } from "./lazy";
 import { escapeHtml, scriptJson } from "./html";
 import { renderPng } from "./render";
-import { finite, finiteArray } from "./validate";
+import { finite, finiteArray } from "../validate";
 
 /** A path on a surface (e.g. an optimizer trajectory): [x, y] points (z = f(x, y) is computed) or [x, y, z]. */
 export interface SurfacePath {
@@ -53,8 +53,14 @@ let plotlyInlined = false;
  *
  * @example
  * ```ts
- * import { resetPlotlyInlining } from "nonsmooth-ad/notebook";
+ * import { resetPlotlyInlining, surfacePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const f = (x: number, y: number) => Math.abs(x) + y * y;
+ * const inlined = (html: unknown) => String(html).includes("plotly.js (MIT), inlined once per kernel session");
+ * await surfacePlot(f, { n: 5 }); // inlines plotly.js unless an earlier figure of this session did
+ * assert(!inlined((await surfacePlot(f, { n: 5 })).data["text/html"]), "not twice");
  * resetPlotlyInlining();
+ * assert(inlined((await surfacePlot(f, { n: 5 })).data["text/html"]), "again after the reset");
  * ```
  */
 export function resetPlotlyInlining(): void {
@@ -72,7 +78,7 @@ function plotlyScript(): string {
 }
 
 function bilinear(g: { x: number[]; y: number[]; z: number[][] }, x: number, y: number): number {
-  const find = (a: number[], v: number) => Math.min(Math.max(a.findIndex((t, i) => i + 1 < a.length && v <= a[i + 1]), 0), a.length - 2);
+  const find = (a: number[], v: number) => Math.min(Math.max(a.findIndex((_, i) => i + 1 < a.length && v <= a[i + 1]), 0), a.length - 2);
   const i = find(g.x, x);
   const j = find(g.y, y);
   const tx = Math.min(Math.max((x - g.x[i]) / (g.x[i + 1] - g.x[i]), 0), 1);
@@ -89,9 +95,11 @@ function bilinear(g: { x: number[]; y: number[]; z: number[][] }, x: number, y: 
  * @example
  * ```ts
  * import { surfacePlot } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const f = (x: number, y: number) => Math.abs(x) + 0.5 * y * y;
  * const out = await surfacePlot(f, { x: [-2, 2], y: [-2, 2], n: 31, paths: [{ name: "descent", points: [[1.5, 1.5], [0.8, 0.6], [0.1, 0.1]] }] });
- * console.log(out.text);
+ * assert(out.text.startsWith("3-D surface: 31x31 grid, 1 paths"), out.text);
+ * assert(String(out.data["text/html"]).includes('<img src="data:image/png;base64,'), "a static PNG inside the HTML");
  * ```
  */
 export async function surfacePlot(source: GridSource, options: SurfaceOptions = {}): Promise<DisplayBundle> {
@@ -102,10 +110,10 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
   const paths = (options.paths ?? []).map((p, k) => {
     if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points}`);
     const pts = p.points.map((q, i) => {
-      const a = finiteArray(q, `options.paths[${k}].points[${i}]`, fn);
+      const a = finiteArray(fn, `options.paths[${k}].points[${i}]`, q);
       if (a.length < 2 || a.length > 3) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y] or [x, y, z]`);
       const z = a.length === 3 ? a[2] : typeof source === "function" ? source(a[0], a[1]) : bilinear(g, a[0], a[1]);
-      return [a[0], a[1], finite(z, `z of options.paths[${k}].points[${i}]`, fn)];
+      return [a[0], a[1], finite(fn, `z of options.paths[${k}].points[${i}]`, z)];
     });
     return { name: p.name ?? `path ${k}`, pts };
   });

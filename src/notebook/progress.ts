@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "crypto";
 import { inKernel, sendDisplayData } from "./kernel";
-import { finite } from "./validate";
+import { finite } from "../validate";
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
@@ -40,7 +40,21 @@ function rate(perSec: number): string {
   return `${perSec > 0 ? (1 / perSec).toPrecision(3) : "?"} s/it`;
 }
 
-/** A progress indicator; make one with {@link progress}. */
+/**
+ * A progress indicator; make one with {@link progress}.
+ *
+ * @example
+ * ```ts
+ * import { progress } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
+ * let ms = 0; // a fake clock
+ * const p = progress(4, { mode: "lines", write: () => {}, now: () => ms });
+ * ms = 1500;
+ * p.tick(3, "loss=0.5");
+ * assertEqual([p.count, p.mode], [3, "lines"]);
+ * assertEqual(p.line(), "[###############.....] 3/4 (75%) 2.00 it/s, elapsed 1.5s, remaining 0.5s | loss=0.5");
+ * ```
+ */
 export class Progress {
   /** Steps done so far. */
   count = 0;
@@ -84,7 +98,7 @@ export class Progress {
 
   /** Records `n` more steps done (default 1), with an optional note (e.g. the current loss). */
   tick(n = 1, note?: string): void {
-    finite(n, "n", "Progress.tick");
+    finite("Progress.tick", "n", n);
     this.count = Math.min(this.total, this.count + n);
     if (note !== undefined) this.note = note;
     this.show(false);
@@ -129,10 +143,16 @@ export class Progress {
  * @example
  * ```ts
  * import { progress } from "nonsmooth-ad/notebook";
- * const p = progress(1000, { label: "sgd" });
+ * import { assertEqual } from "nonsmooth-ad";
+ * // plain lines (as outside a kernel), collected here with a fake clock of 1 ms per step to show them exactly
+ * const lines: string[] = [];
+ * let ms = 0;
+ * const p = progress(1000, { label: "sgd", mode: "lines", write: (l) => lines.push(l), now: () => ms });
  * let x = 1;
- * for (let k = 0; k < 1000; k++) { x -= 0.01 * Math.sign(x); p.tick(1, `x=${x.toFixed(3)}`); }
+ * for (let k = 0; k < 1000; k++) { ms += 1; x -= 0.01 * Math.sign(x); p.tick(1, `x=${Math.abs(x).toFixed(3)}`); }
  * p.done();
+ * assertEqual(lines.length, 2); // the first step and the end (a line per tenth only when lineMs = 2 s has passed)
+ * assertEqual(lines[1], "sgd: [####################] 1000/1000 (100%) 1000 it/s, elapsed 1.0s, remaining 0.0s | x=0.000");
  * ```
  */
 export function progress(total: number, options: ProgressOptions = {}): Progress {
@@ -148,9 +168,12 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
  * @example
  * ```ts
  * import { withProgress } from "nonsmooth-ad/notebook";
+ * import { assert, assertEqual } from "nonsmooth-ad";
+ * const lines: string[] = [];
  * let sum = 0;
- * for (const k of withProgress([1, 2, 3, 4], { label: "sum" })) sum += k;
- * console.log(sum); // 10
+ * for (const k of withProgress([1, 2, 3, 4], { label: "sum", mode: "lines", write: (l) => lines.push(l) })) sum += k;
+ * assertEqual(sum, 10);
+ * assert(lines[lines.length - 1].startsWith("sum: [####################] 4/4 (100%)"), lines.join("\n"));
  * ```
  */
 export function* withProgress<T>(items: readonly T[], options: ProgressOptions = {}): Generator<T, void, undefined> {

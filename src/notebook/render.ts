@@ -12,7 +12,16 @@ export interface VegaLiteSpec {
   [key: string]: unknown;
 }
 
-/** The `$schema` of every spec the chart builders return. */
+/**
+ * The `$schema` of every spec the chart builders return.
+ *
+ * @example
+ * ```ts
+ * import { VEGALITE_SCHEMA, barChart } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
+ * assertEqual(barChart({ a: 1 }).$schema, VEGALITE_SCHEMA);
+ * ```
+ */
 export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** Options for {@link renderPng}. */
@@ -41,9 +50,10 @@ function withFont(spec: VegaLiteSpec): VegaLiteSpec {
  * @example
  * ```ts
  * import { renderSvg } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const svg = await renderSvg({ mark: "point", data: { values: [{ a: 1, b: 2 }] },
  *   encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } } });
- * console.log(svg.startsWith("<svg"));
+ * assert(svg.startsWith("<svg") && svg.includes("</svg>"), "an SVG document");
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> {
@@ -67,8 +77,10 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {})
  * @example
  * ```ts
  * import { svgToPng } from "nonsmooth-ad/notebook";
- * const { width, height } = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15">Hi</text></svg>');
- * console.log(width, height); // 40 20
+ * import { assertEqual } from "nonsmooth-ad";
+ * const { png, width, height } = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15">Hi</text></svg>');
+ * assertEqual([width, height], [40, 20]);
+ * assertEqual(png.subarray(1, 4).toString("latin1"), "PNG"); // the PNG signature
  * ```
  */
 export function svgToPng(svg: string, options: { background?: string } = {}): RenderedPng {
@@ -93,8 +105,10 @@ export function svgToPng(svg: string, options: { background?: string } = {}): Re
  * @example
  * ```ts
  * import { renderPng, linePlot } from "nonsmooth-ad/notebook";
+ * import { assert, assertEqual } from "nonsmooth-ad";
  * const { png, width, height } = await renderPng(linePlot({ name: "y", y: [1, 3, 2] }, { width: 300, height: 200 }));
- * console.log(png.length > 0, width, height); // true 300 200
+ * assertEqual([width, height], [300, 200]);
+ * assert(png.length > 0, "PNG bytes");
  * ```
  */
 export async function renderPng(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<RenderedPng> {

@@ -30,8 +30,10 @@ function summaryOf(spec: VegaLiteSpec): string {
  * @example
  * ```ts
  * import { scatterPlot, show } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const out = await show(scatterPlot([{ a: 1, b: 2 }, { a: 2, b: 3 }], { x: "a", y: "b" }));
- * console.log(out.mimeTypes); // [ 'application/vnd.vegalite.v5+json', 'image/png', 'text/plain' ]
+ * assertEqual(out.mimeTypes, ["application/vnd.vegalite.v5+json", "image/png", "text/plain"]);
+ * assertEqual(out.sent, false); // outside a kernel the bundle is only returned
  * ```
  */
 export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promise<DisplayBundle> {

@@ -5,7 +5,7 @@
 import { DisplayBundle } from "./bundle";
 import { sendDisplayData } from "./kernel";
 import { escapeHtml } from "./html";
-import { positiveInt } from "./validate";
+import { integer } from "../validate";
 
 /** What {@link showTable} needs of a DataFrame (danfojs' DataFrame has these). */
 export interface DataFrameLike {
@@ -46,11 +46,11 @@ function cellText(v: unknown, digits: number): string {
   }
 }
 
-/** Rows as strings, the column names and the total row count. @internal */
-export function tableCells(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}) {
+/** Rows as strings, the column names and the total row count. */
+function tableCells(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}) {
   const fn = "showTable";
-  const digits = positiveInt(options.digits ?? 6, "options.digits", fn, 1);
-  const maxRows = positiveInt(options.maxRows ?? 50, "options.maxRows", fn, 1);
+  const digits = integer(fn, "options.digits", options.digits ?? 6);
+  const maxRows = integer(fn, "options.maxRows", options.maxRows ?? 50);
   let columns: string[];
   let rows: unknown[][];
   let index: unknown[] | undefined;
@@ -85,8 +85,9 @@ export function tableCells(data: DataFrameLike | Record<string, unknown>[], opti
  * @example
  * ```ts
  * import { showTable } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const out = showTable([{ framework: "PyTorch", "abs'(0)": 0 }, { framework: "JAX", "abs'(0)": 1 }], { caption: "At the kink" });
- * console.log(out.text);
+ * assertEqual(out.text.split("\n"), ["At the kink", "framework  abs'(0)", "---------  -------", "PyTorch    0", "JAX        1"]);
  * ```
  */
 export function showTable(data: DataFrameLike | Record<string, unknown>[], options: TableOptions = {}): DisplayBundle {

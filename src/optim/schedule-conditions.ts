@@ -10,7 +10,7 @@
  */
 import { toSchedule } from "./schedules";
 import type { StepSize } from "./schedules";
-import { integer, positive } from "./validate";
+import { integer, positive } from "../validate";
 
 /**
  * The partial sum Σ_{k<terms} exp(-c / g_k) of the noise condition of stochastic approximation (finite for every

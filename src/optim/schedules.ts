@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { positive, nonNegative, finite } from "./validate";
+import { positive, nonNegative } from "../validate";
 
 /** A plain-data description of a schedule (sendable to worker threads). */
 export type ScheduleSpec =
@@ -157,12 +157,20 @@ export function toSchedule(where: string, s: StepSize): Schedule {
     return s;
   }
   if (typeof s === "number") {
-    finite(where, "the step size", s);
-    positive(where, "the step size", s);
-    return constant(s);
+    return constant(positive(where, "the step size", s));
   }
   return fromSpec(s);
 }
 
-/** Step size schedules: constant, c/(k+1)^p, c/log(k+2), custom, and fromSpec. */
+/**
+ * Step size schedules: constant, c/(k+1)^p, c/log(k+2), custom, and fromSpec.
+ *
+ * @example
+ * ```ts
+ * import { schedules, assertEqual } from "nonsmooth-ad";
+ * const g = schedules.polynomial(0.1, 0.5);
+ * assertEqual([g(0), g(3), g.divergentSum, g.oOfInverseLog], [0.1, 0.05, true, true]);
+ * assertEqual(schedules.fromSpec(g.spec!)(3), g(3)); // the spec rebuilds it (in a worker thread, say)
+ * ```
+ */
 export const schedules = { constant, polynomial, logarithmic, custom, fromSpec } as const;

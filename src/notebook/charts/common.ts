@@ -30,9 +30,9 @@ export interface FacetOptions {
 }
 
 /** @internal */
-export const DEFAULT_WIDTH = 480;
+const DEFAULT_WIDTH = 480;
 /** @internal */
-export const DEFAULT_HEIGHT = 320;
+const DEFAULT_HEIGHT = 320;
 
 /** @internal */
 export function size(options: ChartOptions, fn: string): { width: number; height: number } {
@@ -77,7 +77,7 @@ export function assemble(
 }
 
 /** Splits a title into lines of at most `width` pixels (bold 13 px DejaVu Sans: at most ~8 px a character). @internal */
-export function wrapTitle(title: string, width: number): string | string[] {
+function wrapTitle(title: string, width: number): string | string[] {
   const maxChars = Math.max(10, Math.floor(width / 8));
   if (title.length <= maxChars) return title;
   const lines: string[] = [];

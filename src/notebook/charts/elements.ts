@@ -4,7 +4,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite } from "../validate";
+import { finite } from "../../validate";
 import { assemble, axisTitle, type ChartOptions } from "./common";
 
 /** A convex set of the plane by its vertices in order (one: a point; two: a segment; more: a polygon). */
@@ -58,8 +58,8 @@ export function elementsPlot(sets: PlanarSet[], points: PlanarPoint[], options: 
     const path = s.vertices.length > 2 ? [...s.vertices, s.vertices[0]] : s.vertices;
     path.forEach((v, i) => {
       if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${fn}: sets[${k}].vertices[${i}] must be [x, y]`);
-      finite(v[0], `sets[${k}].vertices[${i}][0]`, fn);
-      finite(v[1], `sets[${k}].vertices[${i}][1]`, fn);
+      finite(fn, `sets[${k}].vertices[${i}][0]`, v[0]);
+      finite(fn, `sets[${k}].vertices[${i}][1]`, v[1]);
       xs.push(v[0]);
       ys.push(v[1]);
       values.push({ layer: "set", set: s.name, i, x: v[0], y: v[1] });
@@ -67,8 +67,8 @@ export function elementsPlot(sets: PlanarSet[], points: PlanarPoint[], options: 
   });
   points.forEach((p, k) => {
     if (!p || typeof p.name !== "string") throw new TypeError(`${fn}: points[${k}] must be {name, x, y}`);
-    finite(p.x, `points[${k}].x`, fn);
-    finite(p.y, `points[${k}].y`, fn);
+    finite(fn, `points[${k}].x`, p.x);
+    finite(fn, `points[${k}].y`, p.y);
     xs.push(p.x);
     ys.push(p.y);
     values.push({ layer: "point", element: p.name, x: p.x, y: p.y, size: Math.max(40, 260 - 45 * k) });

@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, recordArray } from "../validate";
+import { finite, recordArray } from "../../validate";
 import { assemble, axisTitle, size, type ChartOptions } from "./common";
 
 /** One arrow of a vector field: the vector (u, v) drawn at (x, y). */
@@ -51,21 +51,23 @@ function minStep(a: number[]): number {
  * @example
  * ```ts
  * import { vectorField, show } from "nonsmooth-ad/notebook";
- * const records = [];
+ * import type { VectorRecord } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
+ * const records: VectorRecord[] = [];
  * for (let x = -1; x <= 1; x += 0.5) for (let y = -1; y <= 1; y += 0.5) records.push({ x, y, u: -Math.sign(x), v: -2 * Math.sign(y) });
  * const out = await show(vectorField(records, { title: "-grad of |x| + 2|y|" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("-grad of |x| + 2|y|: Vector field: 25 arrows, norms in [0.00, 2.24]"), out.text);
  * ```
  */
 export function vectorField(records: VectorRecord[], options: VectorFieldOptions = {}): VegaLiteSpec {
   const fn = "vectorField";
-  const rows = recordArray(records, fn);
+  const rows = recordArray(fn, "records", records);
   if (rows.length === 0) throw new RangeError(`${fn}: no vectors to draw`);
   const pts = rows.map((r, i) => ({
-    x: finite(r.x, `records[${i}].x`, fn),
-    y: finite(r.y, `records[${i}].y`, fn),
-    u: finite(r.u, `records[${i}].u`, fn),
-    v: finite(r.v, `records[${i}].v`, fn),
+    x: finite(fn, `records[${i}].x`, r.x),
+    y: finite(fn, `records[${i}].y`, r.y),
+    u: finite(fn, `records[${i}].u`, r.u),
+    v: finite(fn, `records[${i}].v`, r.v),
   }));
   const norms = pts.map((p) => Math.hypot(p.u, p.v));
   const maxNorm = Math.max(...norms);
@@ -73,7 +75,7 @@ export function vectorField(records: VectorRecord[], options: VectorFieldOptions
   const ey = extent(pts.map((p) => p.y));
   let scale: number;
   if (options.scale !== undefined) {
-    scale = finite(options.scale, "options.scale", fn);
+    scale = finite(fn, "options.scale", options.scale);
   } else {
     const side = Math.max(ex[1] - ex[0], ey[1] - ey[0]) || 1;
     const step = Math.min(minStep(pts.map((p) => p.x)), minStep(pts.map((p) => p.y)));
@@ -136,6 +138,7 @@ export interface SetValuedFieldOptions extends ChartOptions {
  * @example
  * ```ts
  * import { setValuedField, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * // subdifferential of |x| + |y|: a square at the origin, segments on the axes, points elsewhere
  * const records = [
  *   { x: 0, y: 0, vertices: [[-1, -1], [1, -1], [1, 1], [-1, 1]] },
@@ -144,16 +147,16 @@ export interface SetValuedFieldOptions extends ChartOptions {
  *   { x: 1, y: 1, vertices: [[1, 1]] },
  * ];
  * const out = await show(setValuedField(records, { title: "Clarke subdifferential of |x| + |y|" }));
- * console.log(out.text);
+ * assert(out.text.includes("Set-valued field: 4 sets (1 points, 2 segments, 1 polygons)"), out.text);
  * ```
  */
 export function setValuedField(records: SetRecord[], options: SetValuedFieldOptions = {}): VegaLiteSpec {
   const fn = "setValuedField";
-  const rows = recordArray(records, fn);
+  const rows = recordArray(fn, "records", records);
   if (rows.length === 0) throw new RangeError(`${fn}: no sets to draw`);
   const sets = rows.map((r, i) => {
-    const x = finite(r.x, `records[${i}].x`, fn);
-    const y = finite(r.y, `records[${i}].y`, fn);
+    const x = finite(fn, `records[${i}].x`, r.x);
+    const y = finite(fn, `records[${i}].y`, r.y);
     const vs = r.vertices;
     if (!Array.isArray(vs) || vs.length === 0) throw new TypeError(`${fn}: records[${i}].vertices must be a non-empty array of [u, v]`);
     const vertices = vs.map((p: unknown, k: number) => {
@@ -161,12 +164,12 @@ export function setValuedField(records: SetRecord[], options: SetValuedFieldOpti
         throw new TypeError(`${fn}: records[${i}].vertices[${k}] must be [u, v]`);
       }
       const q = p as ArrayLike<number>;
-      return [finite(q[0], `records[${i}].vertices[${k}][0]`, fn), finite(q[1], `records[${i}].vertices[${k}][1]`, fn)];
+      return [finite(fn, `records[${i}].vertices[${k}][0]`, q[0]), finite(fn, `records[${i}].vertices[${k}][1]`, q[1])];
     });
     return { x, y, vertices };
   });
   let scale: number;
-  if (options.scale !== undefined) scale = finite(options.scale, "options.scale", fn);
+  if (options.scale !== undefined) scale = finite(fn, "options.scale", options.scale);
   else {
     const span = Math.max(...sets.flatMap((s) => s.vertices.map(([u, v]) => Math.max(Math.abs(u), Math.abs(v))))) || 1;
     const step = Math.min(minStep(sets.map((s) => s.x)), minStep(sets.map((s) => s.y)));

@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, finiteArray, interval, positiveInt } from "../validate";
+import { finite, finiteArray, integer, interval } from "../../validate";
 import { assemble, axisTitle, type ChartOptions } from "./common";
 
 /** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
@@ -32,22 +32,24 @@ export interface SamplingOptions {
  * @example
  * ```ts
  * import { sampleGrid } from "nonsmooth-ad/notebook";
+ * import { assertEqual } from "nonsmooth-ad";
  * const g = sampleGrid((x, y) => Math.abs(x) + Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 3 });
- * console.log(g.z); // [ [ 2, 1, 2 ], [ 1, 0, 1 ], [ 2, 1, 2 ] ]
+ * assertEqual(g.x, [-1, 0, 1]);
+ * assertEqual(g.z, [[2, 1, 2], [1, 0, 1], [2, 1, 2]]); // z[j][i] = f(x[i], y[j])
  * ```
  */
 export function sampleGrid(f: (x: number, y: number) => number, options: SamplingOptions = {}): Grid {
   const fn = "sampleGrid";
   if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function (x, y) => number`);
-  const [x0, x1] = interval(options.x ?? [-1, 1], "options.x", fn);
-  const [y0, y1] = interval(options.y ?? [-1, 1], "options.y", fn);
+  const [x0, x1] = interval(fn, "options.x", options.x ?? [-1, 1]);
+  const [y0, y1] = interval(fn, "options.y", options.y ?? [-1, 1]);
   const n = options.n ?? 61;
   const [nx, ny] = Array.isArray(n) ? n : [n, n];
-  positiveInt(nx, "options.n (x)", fn, 2);
-  positiveInt(ny, "options.n (y)", fn, 2);
+  integer(fn, "options.n (x)", nx, 2);
+  integer(fn, "options.n (y)", ny, 2);
   const x = Array.from({ length: nx }, (_, i) => x0 + ((x1 - x0) * i) / (nx - 1));
   const y = Array.from({ length: ny }, (_, j) => y0 + ((y1 - y0) * j) / (ny - 1));
-  const z = y.map((yj, j) => x.map((xi, i) => finite(f(xi, yj), `f(${xi}, ${yj}) (z[${j}][${i}])`, fn)));
+  const z = y.map((yj, j) => x.map((xi, i) => finite(fn, `f(${xi}, ${yj}) (z[${j}][${i}])`, f(xi, yj))));
   return { x, y, z };
 }
 
@@ -55,8 +57,8 @@ export function sampleGrid(f: (x: number, y: number) => number, options: Samplin
 export function toGrid(source: GridSource, options: SamplingOptions, fn: string): Grid {
   if (typeof source === "function") return sampleGrid(source, options);
   if (source == null || typeof source !== "object") throw new TypeError(`${fn}: expected a function (x, y) => number or a grid {x, y, z}`);
-  const x = finiteArray(source.x, "grid.x", fn);
-  const y = finiteArray(source.y, "grid.y", fn);
+  const x = finiteArray(fn, "grid.x", source.x);
+  const y = finiteArray(fn, "grid.y", source.y);
   if (x.length < 2 || y.length < 2) throw new RangeError(`${fn}: grid.x and grid.y need at least 2 values each`);
   for (const [a, name] of [[x, "grid.x"], [y, "grid.y"]] as const) {
     for (let i = 1; i < a.length; i++) if (!(a[i] > a[i - 1])) throw new RangeError(`${fn}: ${name} must increase, but ${name}[${i}] = ${a[i]} <= ${a[i - 1]}`);
@@ -65,7 +67,7 @@ export function toGrid(source: GridSource, options: SamplingOptions, fn: string)
     throw new RangeError(`${fn}: grid.z must have one row per y value (${y.length}), got ${Array.isArray(source.z) ? source.z.length : typeof source.z}`);
   }
   const z = source.z.map((row, j) => {
-    const r = finiteArray(row, `grid.z[${j}]`, fn);
+    const r = finiteArray(fn, `grid.z[${j}]`, row);
     if (r.length !== x.length) throw new RangeError(`${fn}: grid.z[${j}] has length ${r.length} but grid.x has length ${x.length}`);
     return r;
   });
@@ -95,8 +97,8 @@ export interface ContourSegment {
   y2: number;
 }
 
-/** `count` levels evenly spaced strictly inside the range of the grid's values. @internal */
-export function defaultLevels(g: Grid, count: number): number[] {
+/** `count` levels evenly spaced strictly inside the range of the grid's values. */
+function defaultLevels(g: Grid, count: number): number[] {
   const [lo, hi] = range(g);
   if (lo === hi) return [lo];
   return Array.from({ length: count }, (_, k) => lo + ((hi - lo) * (k + 1)) / (count + 1));
@@ -110,14 +112,17 @@ export function defaultLevels(g: Grid, count: number): number[] {
  * @example
  * ```ts
  * import { contourLines, sampleGrid } from "nonsmooth-ad/notebook";
+ * import { assert, assertClose } from "nonsmooth-ad";
  * const segs = contourLines(sampleGrid((x, y) => Math.max(Math.abs(x), Math.abs(y)), { n: 21 }), [0.5]);
- * console.log(segs.length > 0, segs.every((s) => s.level === 0.5)); // true true
+ * assert(segs.length > 0 && segs.every((s) => s.level === 0.5), "segments of the level 0.5");
+ * // the level set {max(|x|, |y|) = 0.5} is the square of half-side 0.5: every end point lies on it
+ * for (const s of segs) for (const [x, y] of [[s.x, s.y], [s.x2, s.y2]]) assertClose(Math.max(Math.abs(x), Math.abs(y)), 0.5, 1e-12);
  * ```
  */
 export function contourLines(grid: Grid, levels: number[]): ContourSegment[] {
   const fn = "contourLines";
   const g = toGrid(grid, {}, fn);
-  const ls = finiteArray(levels, "levels", fn);
+  const ls = finiteArray(fn, "levels", levels);
   const out: ContourSegment[] = [];
   const { x, y, z } = g;
   for (const L of ls) {
@@ -174,7 +179,7 @@ function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, un
   (paths ?? []).forEach((p, k) => {
     if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
     p.points.forEach((pt, i) => {
-      const xy = finiteArray(pt, `options.paths[${k}].points[${i}]`, fn);
+      const xy = finiteArray(fn, `options.paths[${k}].points[${i}]`, pt);
       if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
       out.push({ layer: "path", path: p.name ?? `path ${k}`, i, x: xy[0], y: xy[1] });
     });
@@ -233,8 +238,8 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
 
 function levelsOf(g: Grid, spec: number | number[] | undefined, fn: string, fallback: number): number[] {
   if (spec === undefined) return defaultLevels(g, fallback);
-  if (typeof spec === "number") return defaultLevels(g, positiveInt(spec, "options.contours", fn, 1));
-  return finiteArray(spec, "options.contours", fn);
+  if (typeof spec === "number") return defaultLevels(g, integer(fn, "options.contours", spec));
+  return finiteArray(fn, "options.contours", spec);
 }
 
 /**
@@ -244,8 +249,9 @@ function levelsOf(g: Grid, spec: number | number[] | undefined, fn: string, fall
  * @example
  * ```ts
  * import { heatmap, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(heatmap((x, y) => Math.abs(x) + 2 * Math.abs(y), { x: [-1, 1], y: [-1, 1], n: 41, contours: 6 }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Heatmap: 41x41 grid, x in [-1, 1], y in [-1, 1], values in [0.000, 3.000]"), out.text);
  * ```
  */
 export function heatmap(source: GridSource, options: HeatmapOptions = {}): VegaLiteSpec {
@@ -276,9 +282,10 @@ export interface ContourOptions extends ChartOptions, SamplingOptions {
  * @example
  * ```ts
  * import { contourPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const f = (x: number, y: number) => Math.max(Math.abs(x), 2 * Math.abs(y)) + 0.3 * x;
  * const out = await show(contourPlot(f, { x: [-2, 2], y: [-2, 2], levels: [0.5, 1, 1.5, 2] }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Contour plot: 4 levels on a 61x61 grid"), out.text);
  * ```
  */
 export function contourPlot(source: GridSource, options: ContourOptions = {}): VegaLiteSpec {

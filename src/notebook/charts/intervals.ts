@@ -5,7 +5,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, finiteArray, sameLength } from "../validate";
+import { finite, finiteArray, sameLength } from "../../validate";
 import { assemble, axisTitle, type ChartOptions } from "./common";
 
 /** The layers of an {@link intervalPlot}: every entry has a name (its legend entry). */
@@ -74,30 +74,30 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
   };
   (data.curves ?? []).forEach((c, k) => {
     const name = addName(c?.name, `curves[${k}]`);
-    const x = finiteArray(c.x, `curves[${k}].x`, fn);
-    const y = finiteArray(c.y, `curves[${k}].y`, fn);
-    sameLength(x.length, y.length, `curves[${k}].x`, `curves[${k}].y`, fn);
+    const x = finiteArray(fn, `curves[${k}].x`, c.x);
+    const y = finiteArray(fn, `curves[${k}].y`, c.y);
+    sameLength(fn, `curves[${k}].x`, x.length, `curves[${k}].y`, y.length);
     if (c.dashed) dashed.add(name);
     x.forEach((xi, i) => values.push({ layer: "curve", what: name, i, x: xi, y: y[i] }));
   });
   (data.steps ?? []).forEach((c, k) => {
     const name = addName(c?.name, `steps[${k}]`);
-    const x = finiteArray(c.x, `steps[${k}].x`, fn);
-    const x2 = finiteArray(c.x2, `steps[${k}].x2`, fn);
-    const y = finiteArray(c.y, `steps[${k}].y`, fn);
-    sameLength(x.length, x2.length, `steps[${k}].x`, `steps[${k}].x2`, fn);
-    sameLength(x.length, y.length, `steps[${k}].x`, `steps[${k}].y`, fn);
+    const x = finiteArray(fn, `steps[${k}].x`, c.x);
+    const x2 = finiteArray(fn, `steps[${k}].x2`, c.x2);
+    const y = finiteArray(fn, `steps[${k}].y`, c.y);
+    sameLength(fn, `steps[${k}].x`, x.length, `steps[${k}].x2`, x2.length);
+    sameLength(fn, `steps[${k}].x`, x.length, `steps[${k}].y`, y.length);
     x.forEach((xi, i) => values.push({ layer: "step", what: name, x: xi, x2: x2[i], y: y[i] }));
   });
   const intervalGroups: string[] = [];
   (data.intervals ?? []).forEach((c, k) => {
     const name = addName(c?.name, `intervals[${k}]`);
     intervalGroups.push(name);
-    const x = finiteArray(c.x, `intervals[${k}].x`, fn);
-    const lo = finiteArray(c.lo, `intervals[${k}].lo`, fn);
-    const hi = finiteArray(c.hi, `intervals[${k}].hi`, fn);
-    sameLength(x.length, lo.length, `intervals[${k}].x`, `intervals[${k}].lo`, fn);
-    sameLength(x.length, hi.length, `intervals[${k}].x`, `intervals[${k}].hi`, fn);
+    const x = finiteArray(fn, `intervals[${k}].x`, c.x);
+    const lo = finiteArray(fn, `intervals[${k}].lo`, c.lo);
+    const hi = finiteArray(fn, `intervals[${k}].hi`, c.hi);
+    sameLength(fn, `intervals[${k}].x`, x.length, `intervals[${k}].lo`, lo.length);
+    sameLength(fn, `intervals[${k}].x`, x.length, `intervals[${k}].hi`, hi.length);
     x.forEach((xi, i) => {
       if (!(lo[i] <= hi[i])) throw new RangeError(`${fn}: intervals[${k}] at x = ${xi}: lo = ${lo[i]} > hi = ${hi[i]}`);
       values.push({ layer: "interval", what: name, x: xi, y: lo[i], y2: hi[i] });
@@ -105,10 +105,10 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
   });
   (data.points ?? []).forEach((c, k) => {
     const name = addName(c?.name, `points[${k}]`);
-    const x = finiteArray(c.x, `points[${k}].x`, fn);
-    const y = finiteArray(c.y, `points[${k}].y`, fn);
-    sameLength(x.length, y.length, `points[${k}].x`, `points[${k}].y`, fn);
-    x.forEach((xi, i) => values.push({ layer: "point", what: name, x: xi, y: finite(y[i], `points[${k}].y[${i}]`, fn) }));
+    const x = finiteArray(fn, `points[${k}].x`, c.x);
+    const y = finiteArray(fn, `points[${k}].y`, c.y);
+    sameLength(fn, `points[${k}].x`, x.length, `points[${k}].y`, y.length);
+    x.forEach((xi, i) => values.push({ layer: "point", what: name, x: xi, y: finite(fn, `points[${k}].y[${i}]`, y[i]) }));
   });
   if (values.length === 0) throw new RangeError(`${fn}: nothing to draw`);
   const colors = options.colors ?? PALETTE;

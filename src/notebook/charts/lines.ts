@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finite, finiteArray, interval, positive, positiveInt, sameLength } from "../validate";
+import { allPositive, finite, finiteArray, integer, interval, sameLength } from "../../validate";
 import { assemble, axisTitle, type ChartOptions, type FacetOptions } from "./common";
 
 /** One series of a line plot: `y` values, against `x` (default 0, 1, 2, ...). */
@@ -33,13 +33,16 @@ export interface LinePlotOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { linePlot, show } from "nonsmooth-ad/notebook";
+ * import { assert, assertEqual } from "nonsmooth-ad";
  * const k = [1, 2, 3, 4, 5, 6, 7, 8];
  * const spec = linePlot([
  *   { name: "1/k", x: k, y: k.map((i) => 1 / i) },
  *   { name: "1/k^2", x: k, y: k.map((i) => 1 / (i * i)) },
  * ], { logX: true, logY: true, title: "Step sizes", xTitle: "k" });
+ * assertEqual(spec.description, "Line plot: 2 series (1/k, 1/k^2), 16 points, log x, log y");
  * const out = await show(spec);
- * console.log(out.mimeTypes.includes("image/png")); // true
+ * assertEqual(out.mimeTypes, ["application/vnd.vegalite.v5+json", "image/png", "text/plain"]);
+ * assert(out.png !== undefined && out.png.length > 0, "a PNG for viewers without vega-lite");
  * ```
  */
 export function linePlot(series: Series | Series[], options: LinePlotOptions = {}): VegaLiteSpec {
@@ -51,11 +54,11 @@ export function linePlot(series: Series | Series[], options: LinePlotOptions = {
   list.forEach((s, k) => {
     if (s == null || typeof s !== "object") throw new TypeError(`${fn}: series[${k}] must be {name, y, x?}`);
     if (typeof s.name !== "string") throw new TypeError(`${fn}: series[${k}].name must be a string`);
-    const y = finiteArray(s.y, `series[${k}].y`, fn);
-    const x = s.x === undefined ? y.map((_, i) => i) : finiteArray(s.x, `series[${k}].x`, fn);
-    sameLength(x.length, y.length, `series[${k}].x`, `series[${k}].y`, fn);
-    if (options.logX) positive(x, `series[${k}].x`, fn, "a log x axis");
-    if (options.logY) positive(y, `series[${k}].y`, fn, "a log y axis");
+    const y = finiteArray(fn, `series[${k}].y`, s.y);
+    const x = s.x === undefined ? y.map((_, i) => i) : finiteArray(fn, `series[${k}].x`, s.x);
+    sameLength(fn, `series[${k}].x`, x.length, `series[${k}].y`, y.length);
+    if (options.logX) allPositive(fn, `series[${k}].x`, x, "a log x axis");
+    if (options.logY) allPositive(fn, `series[${k}].y`, y, "a log y axis");
     for (let i = 0; i < y.length; i++) values.push({ series: s.name, i, x: x[i], y: y[i] });
     total += y.length;
   });
@@ -100,11 +103,12 @@ export interface FunctionPlotOptions extends ChartOptions {
  * @example
  * ```ts
  * import { functionPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const spec = functionPlot([{ name: "|x|", f: Math.abs }, { name: "relu", f: (x) => Math.max(x, 0) }], [-2, 2], {
  *   points: [{ x: 0, y: 0, label: "kink" }],
  * });
  * const out = await show(spec);
- * console.log(out.text);
+ * assert(out.text.startsWith("Function plot: |x|, relu on [-2, 2], 401 samples, 1 marked points"), out.text);
  * ```
  */
 export function functionPlot(
@@ -113,13 +117,13 @@ export function functionPlot(
   options: FunctionPlotOptions = {},
 ): VegaLiteSpec {
   const fn = "functionPlot";
-  const [lo, hi] = interval(domain, "domain", fn);
+  const [lo, hi] = interval(fn, "domain", domain);
   const list: NamedFunction[] = typeof fns === "function" ? [{ name: "f", f: fns }] : Array.isArray(fns) ? fns : [fns];
   if (list.length === 0) throw new RangeError(`${fn}: at least one function is needed`);
-  const n = positiveInt(options.samples ?? 401, "options.samples", fn, 2);
+  const n = integer(fn, "options.samples", options.samples ?? 401, 2);
   const points = (options.points ?? []).map((p, i) => ({
-    x: finite(p?.x, `options.points[${i}].x`, fn),
-    y: finite(p?.y, `options.points[${i}].y`, fn),
+    x: finite(fn, `options.points[${i}].x`, p?.x),
+    y: finite(fn, `options.points[${i}].y`, p?.y),
     label: p.label ?? "",
   }));
   const xsSet = new Set<number>();
@@ -131,7 +135,7 @@ export function functionPlot(
     if (g == null || typeof g.f !== "function") throw new TypeError(`${fn}: function ${k} must be a function or {name, f}`);
     xs.forEach((x, i) => {
       const y = g.f(x);
-      finite(y, `${g.name}(${x}) (function ${k}, sample ${i})`, fn);
+      finite(fn, `${g.name}(${x}) (function ${k}, sample ${i})`, y);
       values.push({ layer: "curve", series: g.name, i, x, y });
     });
   });

@@ -3,7 +3,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "../render";
-import { finiteArray, numericField, positive, positiveInt, recordArray } from "../validate";
+import { allPositive, finiteArray, integer, numericField, recordArray } from "../../validate";
 import { assemble, axisTitle, type ChartOptions, type FacetOptions, fieldRef } from "./common";
 
 /** Options of {@link scatterPlot}. */
@@ -32,22 +32,23 @@ function fieldType(records: Record<string, unknown>[], field: string): "quantita
  * @example
  * ```ts
  * import { scatterPlot, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const records = [{ lr: 0.1, loss: 0.5, opt: "sgd" }, { lr: 0.01, loss: 0.2, opt: "sgd" }, { lr: 0.1, loss: 0.3, opt: "inna" }];
  * const out = await show(scatterPlot(records, { x: "lr", y: "loss", color: "opt", logX: true }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Scatter plot: 3 points, loss against lr"), out.text);
  * ```
  */
 export function scatterPlot(records: Record<string, unknown>[], options: ScatterOptions): VegaLiteSpec {
   const fn = "scatterPlot";
-  const rows = recordArray(records, fn);
+  const rows = recordArray(fn, "records", records);
   if (!options || typeof options.x !== "string" || typeof options.y !== "string") {
     throw new TypeError(`${fn}: options.x and options.y must name the columns to plot`);
   }
-  const xs = numericField(rows, options.x, fn);
-  const ys = numericField(rows, options.y, fn);
-  if (options.logX) positive(xs, (i) => `records[${i}].${options.x}`, fn, "a log x axis");
-  if (options.logY) positive(ys, (i) => `records[${i}].${options.y}`, fn, "a log y axis");
-  if (options.size) numericField(rows, options.size, fn);
+  const xs = numericField(fn, "records", rows, options.x);
+  const ys = numericField(fn, "records", rows, options.y);
+  if (options.logX) allPositive(fn, (i) => `records[${i}].${options.x}`, xs, "a log x axis");
+  if (options.logY) allPositive(fn, (i) => `records[${i}].${options.y}`, ys, "a log y axis");
+  if (options.size) numericField(fn, "records", rows, options.size);
   const encoding: Record<string, unknown> = {
     x: { field: fieldRef(options.x), type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle, options.x) },
     y: { field: fieldRef(options.y), type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle, options.y) },
@@ -74,8 +75,9 @@ export interface HistogramOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { histogram, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(histogram([0.1, 0.2, 0.2, 0.5, 0.9, 0.95], { bins: 5, xTitle: "value" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("Histogram: 6 values of value, up to 5 bins"), out.text);
  * ```
  */
 export function histogram(data: ArrayLike<number> | Record<string, unknown>[], options: HistogramOptions = {}): VegaLiteSpec {
@@ -83,16 +85,16 @@ export function histogram(data: ArrayLike<number> | Record<string, unknown>[], o
   let rows: Record<string, unknown>[];
   let field: string;
   if (Array.isArray(data) && data.length > 0 && typeof data[0] === "object") {
-    rows = recordArray(data, fn);
+    rows = recordArray(fn, "records", data);
     if (typeof options.field !== "string") throw new TypeError(`${fn}: options.field must name the column to bin when the data are records`);
     field = options.field;
-    numericField(rows, field, fn);
+    numericField(fn, "records", rows, field);
   } else {
     field = "value";
-    rows = finiteArray(data, "values", fn).map((value) => ({ value }));
+    rows = finiteArray(fn, "values", data).map((value) => ({ value }));
   }
   if (rows.length === 0) throw new RangeError(`${fn}: no values to bin`);
-  const bins = positiveInt(options.bins ?? 30, "options.bins", fn, 1);
+  const bins = integer(fn, "options.bins", options.bins ?? 30);
   const encoding: Record<string, unknown> = {
     x: { field: fieldRef(field), type: "quantitative", bin: { maxbins: bins }, ...axisTitle(options.xTitle, field) },
     y: { aggregate: "count", type: "quantitative", ...axisTitle(options.yTitle, "count") },
@@ -122,8 +124,9 @@ export interface BarChartOptions extends ChartOptions, FacetOptions {
  * @example
  * ```ts
  * import { barChart, show } from "nonsmooth-ad/notebook";
+ * import { assert } from "nonsmooth-ad";
  * const out = await show(barChart({ pytorch: 0, jax: 1, tensorflow: 0, tfjs: -1 }, { title: "abs'(0)" }));
- * console.log(out.text);
+ * assert(out.text.startsWith("abs'(0): Bar chart: 4 bars of value by label"), out.text);
  * ```
  */
 export function barChart(data: Record<string, unknown>[] | Record<string, number>, options: BarChartOptions = {}): VegaLiteSpec {
@@ -132,15 +135,15 @@ export function barChart(data: Record<string, unknown>[] | Record<string, number
   const x = options.x ?? "label";
   const y = options.y ?? "value";
   if (Array.isArray(data)) {
-    rows = recordArray(data, fn);
+    rows = recordArray(fn, "records", data);
   } else if (data !== null && typeof data === "object") {
     rows = Object.entries(data).map(([label, value]) => ({ [x]: label, [y]: value }));
   } else {
     throw new TypeError(`${fn}: data must be an array of records or an object {label: value}`);
   }
   if (rows.length === 0) throw new RangeError(`${fn}: no bars to draw`);
-  const ys = numericField(rows, y, fn);
-  if (options.logY) positive(ys, (i) => `records[${i}].${y}`, fn, "a log value axis");
+  const ys = numericField(fn, "records", rows, y);
+  if (options.logY) allPositive(fn, (i) => `records[${i}].${y}`, ys, "a log value axis");
   rows.forEach((r, i) => {
     if (r[x] === undefined || r[x] === null) throw new TypeError(`${fn}: records[${i}].${x} (the category) is missing`);
   });

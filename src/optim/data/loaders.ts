@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
-import { integer } from "../validate";
+import { integer } from "../../validate";
 import type { Dataset } from "./dataset";
 
 function requireOptional(name: string, where: string): any {

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
-import { integer, nonNegative } from "../validate";
+import { integer, nonNegative } from "../../validate";
 import type { Dataset } from "./dataset";
 
 /**
@@ -14,9 +14,10 @@ import type { Dataset } from "./dataset";
  *
  * @example
  * ```ts
- * import { datasets, assertEqual } from "nonsmooth-ad";
+ * import { datasets, assert, assertEqual, Tensor } from "nonsmooth-ad";
  * const d = datasets.regression(0, 50, { inputDim: 3 });
- * assertEqual([d.X.shape, (d.y as any).shape], [[50, 3], [50, 1]]);
+ * assert(d.y instanceof Tensor, "regression targets are a tensor");
+ * assertEqual([d.X.shape, d.y.shape], [[50, 3], [50, 1]]);
  * ```
  */
 function regression(seed: number, n: number, options: { inputDim?: number; noise?: number } = {}): Dataset {
@@ -96,5 +97,15 @@ function spirals(seed: number, n: number, options: { classes?: number; turns?: n
   return { name: "spirals", X: new Tensor(X, [n, 2]), y, numClasses: C };
 }
 
-/** Synthetic data sets: regression (smooth target), twoMoons, spirals. */
+/**
+ * Synthetic data sets: regression (smooth target), twoMoons, spirals. Each takes a seed and a size first.
+ *
+ * @example
+ * ```ts
+ * import { datasets, assertEqual } from "nonsmooth-ad";
+ * const a = datasets.spirals(3, 30), b = datasets.spirals(3, 30);
+ * assertEqual([a.X.shape, a.numClasses], [[30, 2], 2]); // two classes by default
+ * assertEqual(a.X.toFlat(), b.X.toFlat()); // the same seed, the same data
+ * ```
+ */
 export const datasets = { regression, twoMoons, spirals } as const;

@@ -1,5 +1,5 @@
 /**
- * The ReLU'(0) bifurcation experiment (Bertoin, Bolte, Gerchinovitz and Pauwels, NeurIPS 2021; field notes §8):
+ * The ReLU'(0) bifurcation experiment (Bertoin, Bolte, Gerchinovitz and Pauwels, "Numerical influence of ReLU'(0) on backpropagation", NeurIPS 2021):
  * two copies of one network, with relu'(0) = 0 and relu'(0) = 1, share the weights and the mini-batches; at each
  * step both backprop outputs are computed, in the chosen precision, and compared. They differ only when some
  * relu is evaluated at exactly 0 with a nonzero incoming cotangent: the weights are then in the "bifurcation
@@ -21,8 +21,8 @@ import type { InitScheme, LossKind } from "../models/mlp";
 import { batchIndices, datasetSize, takeRows } from "../data/dataset";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf, positive } from "../validate";
-import { asList, toPrecision } from "./common";
+import { integer, oneOf, positive } from "../../validate";
+import { asList, checkPrecision } from "./common";
 
 /** Configuration of {@link bifurcationExperiment}; depth, width and precision may be lists (all combinations). */
 export interface BifurcationConfig {
@@ -73,14 +73,14 @@ export interface BifurcationRow {
  * ```ts
  * import { bifurcationExperiment, assert } from "nonsmooth-ad";
  * const rows = bifurcationExperiment({ depth: 1, width: 4, precision: "float64", batchSize: 4, runs: 2, steps: 3, seed: 0 });
- * assert(rows.every((r: any) => !r.differ), "float64: no disagreement");
+ * assert(rows.every((r) => !r.differ), "float64: no disagreement");
  * ```
  */
 export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow[] {
   const where = "bifurcationExperiment";
   const depths = asList(config.depth).map((d) => integer(where, "depth", d, 1));
   const widths = asList(config.width).map((w) => integer(where, "width", w, 1));
-  const precisions = asList(config.precision).map((p) => toPrecision(where, p));
+  const precisions = asList(config.precision).map((p) => checkPrecision(where, p));
   const batchSize = integer(where, "batchSize", config.batchSize, 1);
   const runs = integer(where, "runs", config.runs, 1);
   const steps = integer(where, "steps", config.steps, 1);

@@ -6,10 +6,12 @@
 import { mlp } from "../models/mlp";
 import type { Mlp, MlpOptions } from "../models/mlp";
 import { makeOptimizer } from "../optimizers/make";
-import type { Optimizer, OptimizerSpec } from "../optimizers/types";
+import type { Optimizer, OptState } from "../optimizers/types";
+import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { PRECISIONS } from "../../precision";
 import type { Precision } from "../../precision";
+import { oneOf } from "../../validate";
 
 /** A model, or the options that build it (the form worker threads receive). */
 export type ModelSource = Mlp | MlpOptions;
@@ -21,22 +23,20 @@ export function toModel(where: string, m: ModelSource): Mlp {
 }
 
 /** The optimizer a configuration names; a schedule given beside an optimizer object is an error. */
-export function toOptimizer(where: string, o: Optimizer<any> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<any> {
+export function toOptimizer(where: string, o: Optimizer<OptState> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<OptState> {
   if (o === undefined) return makeOptimizer({ name: "sgd" }, schedule);
   if (typeof (o as Optimizer).update === "function") {
     if (schedule !== undefined) {
       throw new Error(`${where}: pass the schedule to the optimizer (e.g. sgd({ stepSize: schedule })) or give the optimizer as a spec like { name: "sgd" }`);
     }
-    return o as Optimizer<any>;
+    return o as Optimizer<OptState>;
   }
   return makeOptimizer(o as OptimizerSpec, schedule);
 }
 
-/** Checks a precision name. */
-export function toPrecision(where: string, p: unknown): Precision {
-  const v = p ?? "float64";
-  if (!PRECISIONS.includes(v as Precision)) throw new Error(`${where}: precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(p)}`);
-  return v as Precision;
+/** Checks a precision name (undefined means "float64"); it rounds nothing (the engine's rounding is elsewhere). */
+export function checkPrecision(where: string, p: unknown): Precision {
+  return oneOf(where, "precision", p ?? "float64", PRECISIONS);
 }
 
 /** Returns `v` as an array (a single value becomes a one-element array). */

@@ -15,8 +15,8 @@ import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
 import { toVector, norm2 } from "../vector";
 import type { Params } from "../vector";
-import { integer, positive } from "../validate";
-import { toPrecision } from "./common";
+import { integer, positive } from "../../validate";
+import { checkPrecision } from "./common";
 
 /** A test function with a known minimizer. */
 export interface TestFunction {
@@ -101,7 +101,7 @@ export function oscillationCompensation(config: OscillationConfig): OscillationR
   let x = toVector(where, config.x0, "starting point");
   const steps = integer(where, "steps", config.steps, 1);
   const schedule = toSchedule(where, config.schedule);
-  const precision = toPrecision(where, config.precision);
+  const precision = checkPrecision(where, config.precision);
   const limit = config.limit ?? named?.minimizer;
   if (limit && limit.length !== x.length) throw new Error(`${where}: the limit point has ${limit.length} coordinates but x0 has ${x.length}`);
   const radius = config.radius === undefined ? undefined : positive(where, "radius", config.radius);

@@ -15,8 +15,8 @@ import type { Precision } from "../../precision";
 import { mlp } from "../models/mlp";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf } from "../validate";
-import { asList, toPrecision } from "./common";
+import { integer, oneOf } from "../../validate";
+import { asList, checkPrecision } from "./common";
 
 /** Configuration of {@link reluZeroProbability}; widths, depths and precisions may be lists (all combinations). */
 export interface ReluZeroConfig {
@@ -77,7 +77,7 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
   const where = "reluZeroProbability";
   const widths = asList(config.widths).map((w) => integer(where, "width", w, 1));
   const depths = asList(config.depths).map((d) => integer(where, "depth", d, 1));
-  const precisions = asList(config.precision ?? "float64").map((p) => toPrecision(where, p));
+  const precisions = asList(config.precision ?? "float64").map((p) => checkPrecision(where, p));
   const biases = oneOf(where, "biases", config.biases ?? "zero", ["zero", "uniform"] as const);
   const samples = integer(where, "samples", config.samples, 1);
   const batch = integer(where, "inputsPerSample", config.inputsPerSample ?? 1, 1);

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { resolveRunner } from "./runners";
+import { integer } from "../../validate";
 import type { ModuleRunner, RunnerName } from "./runners";
 
 /** Progress of a sweep, reported after each finished configuration. */
@@ -80,7 +81,7 @@ export async function sweep<R = unknown>(
 ): Promise<R[]> {
   if (!Array.isArray(configs)) throw new Error("sweep: configs must be an array of configurations");
   const requested = options.workers ?? defaultWorkers();
-  if (!(Number.isInteger(requested) && requested >= 0)) throw new Error(`sweep: workers must be an integer >= 0, got ${String(options.workers)}`);
+  integer("sweep", "workers", requested, 0);
   const fn = resolveRunner(runner) as (c: any) => R;
   const workers = Math.min(requested, configs.length);
   if (typeof runner === "function") {

@@ -12,12 +12,13 @@ import type { Dataset } from "../data/dataset";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
 import type { LossKind } from "../models/mlp";
-import type { Optimizer, OptimizerSpec, OptState } from "../optimizers/types";
+import type { Optimizer, OptState } from "../optimizers/types";
+import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer } from "../validate";
-import { toModel, toOptimizer, toPrecision } from "./common";
+import { finite, integer } from "../../validate";
+import { checkPrecision, toModel, toOptimizer } from "./common";
 import type { ModelSource } from "./common";
 import { clarkeDistance } from "./clarke-distance";
 
@@ -28,7 +29,7 @@ export interface TrainingRunConfig {
   /** The training data, or its spec. */
   readonly data: DataSource;
   /** An optimizer, or its spec (default sgd). */
-  readonly optimizer?: Optimizer<any> | OptimizerSpec;
+  readonly optimizer?: Optimizer<OptState> | OptimizerSpec;
   /** Number of updates. */
   readonly steps: number;
   /** Rows per mini-batch (at most the number of rows). */
@@ -108,9 +109,8 @@ export function train(config: TrainingRunConfig): TrainingResult {
   const batchSize = integer(where, "batchSize", config.batchSize, 1);
   const n = datasetSize(data);
   if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
-  const seed = config.seed;
-  if (!Number.isFinite(seed)) throw new Error(`${where}: seed must be a finite number, got ${String(seed)}`);
-  const precision = toPrecision(where, config.precision);
+  const seed = finite(where, "seed", config.seed);
+  const precision = checkPrecision(where, config.precision);
   const policy = config.policy;
   const evalEvery = integer(where, "evalEvery", config.evalEvery ?? 1, 0);
   const clarkeEvery = config.clarkeEvery === undefined ? 0 : integer(where, "clarkeEvery", config.clarkeEvery, 1);

@@ -17,7 +17,7 @@ import type { Result } from "../../ops";
 import { evaluate } from "../../engine/transforms";
 import { checkDataset, isClassification } from "../data/dataset";
 import type { Dataset } from "../data/dataset";
-import { integer, oneOf, finite } from "../validate";
+import { integer, oneOf, finite } from "../../validate";
 
 /** The activations an MLP may use. */
 export type Activation = "relu" | "leakyRelu" | "abs" | "tanh";
@@ -218,7 +218,7 @@ export function mlp(options: MlpOptions): Mlp {
 }
 
 /** The share of rows of scores [N, C] whose largest entry (first on ties) is the label. */
-export function argmaxAccuracy(scores: Tensor, labels: readonly number[]): number {
+function argmaxAccuracy(scores: Tensor, labels: readonly number[]): number {
   const [n, C] = scores.shape;
   let ok = 0;
   for (let i = 0; i < n; i++) {

@@ -7,14 +7,29 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { positive, unitInterval } from "../validate";
+import { positive, unitInterval } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
+import type { OptimizerDeclaration } from "./declaration";
 
 /** Adam's state: first and second moment estimates. */
 export interface AdamState extends OptState {
   readonly m: Float64Array;
   readonly v: Float64Array;
 }
+
+/** Options of {@link adam}. */
+export interface AdamOptions {
+  /** Default: constant 1e-3. */
+  readonly stepSize?: StepSize;
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  readonly beta1?: number;
+  /** Decay of the second moment, in [0, 1). Default 0.999. */
+  readonly beta2?: number;
+  /** Added to the denominator, > 0. Default 1e-8. */
+  readonly eps?: number;
+}
+
+const defaults = Object.freeze({ stepSize: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
 
 /**
  * Adam with step size schedule (default 1e-3), beta1 (0.9), beta2 (0.999) in [0, 1) and eps > 0 (1e-8).
@@ -28,11 +43,11 @@ export interface AdamState extends OptState {
  * assertClose(Array.from(x), [0, 0], 1e-3);
  * ```
  */
-export function adam(options: { stepSize?: StepSize; beta1?: number; beta2?: number; eps?: number } = {}): Optimizer<AdamState> {
-  const schedule = toSchedule("adam", options.stepSize ?? 1e-3);
-  const beta1 = unitInterval("adam", "beta1", options.beta1 ?? 0.9);
-  const beta2 = unitInterval("adam", "beta2", options.beta2 ?? 0.999);
-  const eps = positive("adam", "eps", options.eps ?? 1e-8);
+export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
+  const schedule = toSchedule("adam", options.stepSize ?? defaults.stepSize);
+  const beta1 = unitInterval("adam", "beta1", options.beta1 ?? defaults.beta1);
+  const beta2 = unitInterval("adam", "beta2", options.beta2 ?? defaults.beta2);
+  const eps = positive("adam", "eps", options.eps ?? defaults.eps);
   return Object.freeze({
     name: "adam",
     schedule,
@@ -62,3 +77,6 @@ export function adam(options: { stepSize?: StepSize; beta1?: number; beta2?: num
     },
   });
 }
+
+/** Adam's entry in the optimizer registry. */
+export const adamDeclaration: OptimizerDeclaration<"adam", AdamOptions, AdamState> = Object.freeze({ name: "adam", defaults, create: adam });

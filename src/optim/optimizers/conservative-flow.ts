@@ -37,8 +37,9 @@ export interface ConservativeFlowOptions {
  * @example
  * ```ts
  * import { conservativeFlow, relu, sum, policies, assertEqual } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * // f(x) = relu(x) from x0 = 0: relu'(0) = 0 keeps x at the kink, relu'(0) = 1 moves it left
- * const f = (x: any) => sum(relu(x));
+ * const f = (x: Value) => sum(relu(x));
  * const stay = conservativeFlow({ f, stepSize: 0.1, selection: policies.reluAt(0) });
  * const move = conservativeFlow({ f, stepSize: 0.1, selection: policies.reluAt(1) });
  * assertEqual(stay.step(stay.init([0])).state.x[0], 0);

@@ -13,7 +13,7 @@ import { Rng, hash32 } from "../../rng";
 import { minNormElement } from "../../analysis";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer, nonNegative, positive } from "../validate";
+import { integer, nonNegative, openUnitInterval, positive } from "../../validate";
 import type { IterativeMethod, IterState, IterStep } from "./iterative";
 
 /** Options of {@link gradientSampling}. */
@@ -51,7 +51,8 @@ export interface GradientSamplingState extends IterState {
  * @example
  * ```ts
  * import { gradientSampling, iterate, abs, at, add, mul, square, assert } from "nonsmooth-ad";
- * const f = (x: any) => add(abs(at(x, 0)), mul(0.5, square(at(x, 1))));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (x: Value) => add(abs(at(x, 0)), mul(0.5, square(at(x, 1))));
  * const rows = iterate(gradientSampling({ f, seed: 1 }), [1.3, -0.7], 60);
  * assert(rows[59].value < 1e-4, "reaches the kink at the minimizer");
  * ```
@@ -62,13 +63,10 @@ export function gradientSampling(options: GradientSamplingOptions): IterativeMet
   if (typeof f !== "function") throw new Error(`${where}: f must be a function of the flat vector x`);
   const radius0 = positive(where, "radius", options.radius ?? 0.1);
   const samples = options.samples === undefined ? undefined : integer(where, "samples", options.samples, 1);
-  const reduction = positive(where, "radiusReduction", options.radiusReduction ?? 0.1);
-  if (reduction >= 1) throw new Error(`${where}: radiusReduction must be in (0, 1), got ${reduction}`);
+  const reduction = openUnitInterval(where, "radiusReduction", options.radiusReduction ?? 0.1);
   const tol = nonNegative(where, "optimalityTolerance", options.optimalityTolerance ?? 1e-6);
-  const beta = positive(where, "armijo", options.armijo ?? 1e-4);
-  if (beta >= 1) throw new Error(`${where}: armijo must be in (0, 1), got ${beta}`);
-  const shrink = positive(where, "backtrack", options.backtrack ?? 0.5);
-  if (shrink >= 1) throw new Error(`${where}: backtrack must be in (0, 1), got ${shrink}`);
+  const beta = openUnitInterval(where, "armijo", options.armijo ?? 1e-4);
+  const shrink = openUnitInterval(where, "backtrack", options.backtrack ?? 0.5);
   const maxBacktracks = integer(where, "maxBacktracks", options.maxBacktracks ?? 50, 0);
   const seed = options.seed ?? 0;
   const opts = { policy };

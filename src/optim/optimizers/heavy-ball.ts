@@ -7,13 +7,24 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { unitInterval } from "../validate";
+import { unitInterval } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
+import type { OptimizerDeclaration } from "./declaration";
 
 /** The heavy ball's state: the velocity x_k - x_{k-1}. */
 export interface HeavyBallState extends OptState {
   readonly velocity: Float64Array;
 }
+
+/** Options of {@link heavyBall}. */
+export interface HeavyBallOptions {
+  /** Default: constant 0.01. */
+  readonly stepSize?: StepSize;
+  /** The momentum, in [0, 1). Default 0.9. */
+  readonly beta?: number;
+}
+
+const defaults = Object.freeze({ stepSize: 0.01, beta: 0.9 });
 
 /**
  * The heavy ball method with momentum beta in [0, 1) (default 0.9) and a step size schedule (default 0.01).
@@ -27,9 +38,9 @@ export interface HeavyBallState extends OptState {
  * assertClose(Array.from(x), [0, 0], 1e-9);
  * ```
  */
-export function heavyBall(options: { stepSize?: StepSize; beta?: number } = {}): Optimizer<HeavyBallState> {
-  const schedule = toSchedule("heavyBall", options.stepSize ?? 0.01);
-  const beta = unitInterval("heavyBall", "beta", options.beta ?? 0.9);
+export function heavyBall(options: HeavyBallOptions = {}): Optimizer<HeavyBallState> {
+  const schedule = toSchedule("heavyBall", options.stepSize ?? defaults.stepSize);
+  const beta = unitInterval("heavyBall", "beta", options.beta ?? defaults.beta);
   return Object.freeze({
     name: "heavyBall",
     schedule,
@@ -52,3 +63,6 @@ export function heavyBall(options: { stepSize?: StepSize; beta?: number } = {}):
     },
   });
 }
+
+/** The heavy ball's entry in the optimizer registry. */
+export const heavyBallDeclaration: OptimizerDeclaration<"heavyBall", HeavyBallOptions, HeavyBallState> = Object.freeze({ name: "heavyBall", defaults, create: heavyBall });

@@ -16,13 +16,28 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { finite, oneOf, positive } from "../validate";
+import { finite, oneOf, positive } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
+import type { OptimizerDeclaration } from "./declaration";
 
 /** INNA's state: the auxiliary variable psi_k (null before the first update with the Keras initialization). */
 export interface InnaState extends OptState {
   readonly psi: Float64Array | null;
 }
+
+/** Options of {@link inna}. */
+export interface InnaOptions {
+  /** Default: constant 0.1. */
+  readonly stepSize?: StepSize;
+  /** The viscous damping a >= 0. Default 0.5. */
+  readonly a?: number;
+  /** The Newtonian damping b > 0. Default 0.1. */
+  readonly b?: number;
+  /** How psi_0 is formed: "paper" or "keras". Default "paper". */
+  readonly initialization?: "paper" | "keras";
+}
+
+const defaults = Object.freeze({ stepSize: 0.1, a: 0.5, b: 0.1, initialization: "paper" as const });
 
 /**
  * INNA with step size schedule (default 0.1), a (0.5), b > 0 (0.1) and the initialization ("paper" or "keras").
@@ -36,12 +51,12 @@ export interface InnaState extends OptState {
  * assertClose(params[0], 2 - 0.1 * 4, 1e-12); // the Keras initialization: a plain gradient step first
  * ```
  */
-export function inna(options: { stepSize?: StepSize; a?: number; b?: number; initialization?: "paper" | "keras" } = {}): Optimizer<InnaState> {
-  const schedule = toSchedule("inna", options.stepSize ?? 0.1);
-  const a = finite("inna", "a", options.a ?? 0.5);
+export function inna(options: InnaOptions = {}): Optimizer<InnaState> {
+  const schedule = toSchedule("inna", options.stepSize ?? defaults.stepSize);
+  const a = finite("inna", "a", options.a ?? defaults.a);
   if (a < 0) throw new Error(`inna: a must be >= 0, got ${a}`);
-  const b = positive("inna", "b", options.b ?? 0.1);
-  const initialization = oneOf("inna", "initialization", options.initialization ?? "paper", ["paper", "keras"] as const);
+  const b = positive("inna", "b", options.b ?? defaults.b);
+  const initialization = oneOf("inna", "initialization", options.initialization ?? defaults.initialization, ["paper", "keras"] as const);
   return Object.freeze({
     name: "inna",
     schedule,
@@ -73,3 +88,6 @@ export function inna(options: { stepSize?: StepSize; a?: number; b?: number; ini
     },
   });
 }
+
+/** INNA's entry in the optimizer registry. */
+export const innaDeclaration: OptimizerDeclaration<"inna", InnaOptions, InnaState> = Object.freeze({ name: "inna", defaults, create: inna });

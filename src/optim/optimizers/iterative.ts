@@ -46,7 +46,8 @@ export interface IterateRow {
  * @example
  * ```ts
  * import { iterate, conservativeFlow, abs, sum, policies, assertClose } from "nonsmooth-ad";
- * const flow = conservativeFlow({ f: (x: any) => sum(abs(x)), stepSize: 0.25, selection: policies.pytorch });
+ * import type { Value } from "nonsmooth-ad";
+ * const flow = conservativeFlow({ f: (x: Value) => sum(abs(x)), stepSize: 0.25, selection: policies.pytorch });
  * const rows = iterate(flow, [1, -0.5], 5);
  * assertClose(rows[4].x, [0, 0], 1e-15); // abs'(0) = 0 keeps the iterate at 0
  * ```

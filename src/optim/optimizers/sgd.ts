@@ -10,9 +10,18 @@ import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
 import type { OptState, Optimizer, OptStep } from "./types";
+import type { OptimizerDeclaration } from "./declaration";
 
 /** SGD keeps only the step count. */
 export type SgdState = OptState;
+
+/** Options of {@link sgd}. */
+export interface SgdOptions {
+  /** Default: constant 0.01. */
+  readonly stepSize?: StepSize;
+}
+
+const defaults = Object.freeze({ stepSize: 0.01 });
 
 /**
  * Stochastic gradient descent with a step size schedule (default: constant 0.01).
@@ -26,8 +35,8 @@ export type SgdState = OptState;
  * assertClose(x[0], 0, 1e-12);
  * ```
  */
-export function sgd(options: { stepSize?: StepSize } = {}): Optimizer<SgdState> {
-  const schedule = toSchedule("sgd", options.stepSize ?? 0.01);
+export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
+  const schedule = toSchedule("sgd", options.stepSize ?? defaults.stepSize);
   return Object.freeze({
     name: "sgd",
     schedule,
@@ -49,3 +58,6 @@ export function sgd(options: { stepSize?: StepSize } = {}): Optimizer<SgdState> 
     },
   });
 }
+
+/** SGD's entry in the optimizer registry. */
+export const sgdDeclaration: OptimizerDeclaration<"sgd", SgdOptions, SgdState> = Object.freeze({ name: "sgd", defaults, create: sgd });

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Params } from "../vector";
-import type { Schedule, ScheduleSpec } from "../schedules";
+import type { Schedule } from "../schedules";
+import type { OptimizerSpec } from "./registry";
 
 /** The state every optimizer carries: the number of updates done so far. */
 export interface OptState {
@@ -24,19 +25,12 @@ export interface OptStep<S extends OptState> {
   readonly stepSize: number;
 }
 
-/** A plain-data description of an optimizer (sendable to worker threads); see {@link makeOptimizer}. */
-export type OptimizerSpec =
-  | { readonly name: "sgd"; readonly stepSize?: number | ScheduleSpec }
-  | { readonly name: "heavyBall"; readonly stepSize?: number | ScheduleSpec; readonly beta?: number }
-  | { readonly name: "adam"; readonly stepSize?: number | ScheduleSpec; readonly beta1?: number; readonly beta2?: number; readonly eps?: number }
-  | { readonly name: "inna"; readonly stepSize?: number | ScheduleSpec; readonly a?: number; readonly b?: number; readonly initialization?: "paper" | "keras" };
-
 /** A first-order optimizer over a flat parameter vector. */
 export interface Optimizer<S extends OptState = OptState> {
   readonly name: string;
   /** The step size as a function of the step count. */
   readonly schedule: Schedule;
-  /** The hyper-parameters as plain data (the schedule's spec is absent for custom schedules). */
+  /** The hyper-parameters as plain data (the schedule's spec is absent for custom schedules); see {@link makeOptimizer}. */
   readonly spec: OptimizerSpec;
   /** The state before the first update, for parameters x_0. */
   init(params: Params): S;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { abs, add, adam, at, grad, heavyBall, inna, mul, policies, schedules, sgd, square, sub, sum, tensor, makeOptimizer, mlp, relu, valueAndGrad } from "../../../src";
-import type { Optimizer, Tracer } from "../../../src";
+import { abs, add, adam, at, grad, heavyBall, inna, mul, policies, schedules, sgd, square, sub, sum, tensor, makeOptimizer, mlp, optimizers, relu, valueAndGrad } from "../../../src";
+import type { Optimizer, OptimizerName, OptimizerSpec, Tracer } from "../../../src";
 import { minimize } from "./helpers";
 
 // f(x) = 1/2 sum_i a_i (x_i - c_i)², minimizer c.
@@ -70,7 +70,7 @@ describe("optimizers on a small relu regression", () => {
   }
 });
 
-describe("INNA's first step (field notes §8)", () => {
+describe("INNA's first step (Castera, Bolte, Févotte and Pauwels 2021: the paper's and the Keras code's initializations)", () => {
   const theta0 = Float64Array.of(0.7, -1.2, 2.5);
   const g0 = [0.3, -0.9, 1.7];
   const a = 0.5;
@@ -139,6 +139,39 @@ describe("schedules", () => {
     const s = schedules.polynomial(0.3, 0.6);
     expect(schedules.fromSpec(s.spec!)(5)).toBe(s(5));
     expect(makeOptimizer({ name: "adam", stepSize: s.spec }).schedule(4)).toBe(s(4));
+  });
+});
+
+describe("the optimizer registry", () => {
+  const names = Object.keys(optimizers) as OptimizerName[];
+  it("each entry is named by its key and lists its options with the factory's defaults", () => {
+    expect(names).toEqual(["sgd", "heavyBall", "adam", "inna"]);
+    for (const name of names) {
+      const d = optimizers[name];
+      expect(d.name).toBe(name);
+      // a default-built optimizer reports exactly the declared defaults (the step size as a constant schedule)
+      const { stepSize, ...rest } = d.defaults;
+      expect(d.create().spec).toEqual({ name, ...rest, stepSize: { kind: "constant", c: stepSize } });
+    }
+  });
+  it("makeOptimizer builds the same optimizer as the factory: same spec, same iterates", () => {
+    const specs: OptimizerSpec[] = [
+      { name: "sgd", stepSize: 0.05 },
+      { name: "heavyBall", stepSize: 0.05, beta: 0.5 },
+      { name: "adam", stepSize: 0.05, beta1: 0.8 },
+      { name: "inna", stepSize: 0.05, a: 0.3, b: 0.2, initialization: "keras" },
+    ];
+    for (const spec of specs) {
+      const direct = optimizers[spec.name].create(spec as never);
+      const built = makeOptimizer(spec);
+      expect(built.spec).toEqual(direct.spec);
+      expect(minimize(built, quadratic, [0, 0, 0], 30)).toEqual(minimize(direct, quadratic, [0, 0, 0], 30));
+    }
+  });
+  it("rejects an unknown name or option, listing the known ones", () => {
+    expect(() => makeOptimizer({ name: "rmsprop" } as unknown as OptimizerSpec)).toThrow('unknown optimizer "rmsprop": expected one of "sgd", "heavyBall", "adam", "inna"');
+    expect(() => makeOptimizer({ name: "sgd", beta: 0.9 } as unknown as OptimizerSpec)).toThrow('sgd has no option "beta": its options are "stepSize"');
+    expect(() => makeOptimizer({ name: "heavyBall", beta: 1 })).toThrow("heavyBall: beta must be in [0, 1), got 1");
   });
 });
 
