@@ -17,6 +17,15 @@ export type { Value };
 /** What an op returns: a tensor, or a traced value inside a differentiation call. */
 export type Result = Tensor | Tracer;
 
+/**
+ * What an op returns for an argument of type A: a traced value when A is one (inside a differentiation call), a
+ * tensor otherwise, so that `relu(tensor([-1, 2])).toArray()` type-checks outside a trace. For a `Value` argument
+ * (any of the three) the result is a `Result`.
+ */
+export type Out<A> = A extends Tracer ? Tracer : Tensor;
+/** What a binary op returns: a traced value when either argument is traced, a tensor otherwise. */
+export type Out2<A, B> = A extends Tracer ? Tracer : B extends Tracer ? Tracer : Tensor;
+
 const u = undefined;
 
 function finiteParam(op: string, name: string, v: unknown): number {
@@ -33,7 +42,7 @@ function finiteParam(op: string, name: string, v: unknown): number {
  * assertEqual(valueOf(add(tensor([1, 2]), 10)).toArray(), [11, 12]); // broadcasting a scalar
  * ```
  */
-export const add = (a: Value, b: Value): Result => apply(PRIMS.add, [a, b], u) as Result;
+export const add = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.add, [a, b], u) as Out2<A, B>;
 /**
  * a - b (broadcasting).
  *
@@ -43,7 +52,7 @@ export const add = (a: Value, b: Value): Result => apply(PRIMS.add, [a, b], u) a
  * assertEqual(valueOf(sub(tensor([[1], [2]]), tensor([1, 2]))).toArray(), [[0, -1], [1, 0]]);
  * ```
  */
-export const sub = (a: Value, b: Value): Result => apply(PRIMS.sub, [a, b], u) as Result;
+export const sub = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.sub, [a, b], u) as Out2<A, B>;
 /**
  * a * b elementwise (broadcasting).
  *
@@ -53,7 +62,7 @@ export const sub = (a: Value, b: Value): Result => apply(PRIMS.sub, [a, b], u) a
  * assertEqual(grad((x: any) => mul(x, x), 3), 6);
  * ```
  */
-export const mul = (a: Value, b: Value): Result => apply(PRIMS.mul, [a, b], u) as Result;
+export const mul = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.mul, [a, b], u) as Out2<A, B>;
 /**
  * a / b elementwise (broadcasting).
  *
@@ -63,7 +72,7 @@ export const mul = (a: Value, b: Value): Result => apply(PRIMS.mul, [a, b], u) a
  * assertEqual(valueOf(div(1, tensor([2, 4]))).toArray(), [0.5, 0.25]);
  * ```
  */
-export const div = (a: Value, b: Value): Result => apply(PRIMS.div, [a, b], u) as Result;
+export const div = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.div, [a, b], u) as Out2<A, B>;
 /**
  * -a.
  *
@@ -73,7 +82,7 @@ export const div = (a: Value, b: Value): Result => apply(PRIMS.div, [a, b], u) a
  * assertEqual(valueOf(neg(tensor([1, -2]))).toArray(), [-1, 2]);
  * ```
  */
-export const neg = (a: Value): Result => apply(PRIMS.neg, [a], u) as Result;
+export const neg = <A extends Value>(a: A): Out<A> => apply(PRIMS.neg, [a], u) as Out<A>;
 /**
  * a².
  *
@@ -83,7 +92,7 @@ export const neg = (a: Value): Result => apply(PRIMS.neg, [a], u) as Result;
  * assertEqual(grad(square, 3), 6);
  * ```
  */
-export const square = (a: Value): Result => apply(PRIMS.square, [a], u) as Result;
+export const square = <A extends Value>(a: A): Out<A> => apply(PRIMS.square, [a], u) as Out<A>;
 /**
  * a^p for a constant exponent p (integer or real); for 0 < p < 1 the derivative at 0 is +inf (reported).
  *
@@ -94,7 +103,7 @@ export const square = (a: Value): Result => apply(PRIMS.square, [a], u) as Resul
  * assertEqual(grad((x: any) => pow(x, 0.5), 0), Infinity); // like sqrt at 0
  * ```
  */
-export const pow = (a: Value, p: number): Result => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Result;
+export const pow = <A extends Value>(a: A, p: number): Out<A> => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Out<A>;
 /**
  * e^a.
  *
@@ -104,7 +113,7 @@ export const pow = (a: Value, p: number): Result => apply(PRIMS.pow, [a], { p: f
  * assertEqual(grad(exp, 0), 1);
  * ```
  */
-export const exp = (a: Value): Result => apply(PRIMS.exp, [a], u) as Result;
+export const exp = <A extends Value>(a: A): Out<A> => apply(PRIMS.exp, [a], u) as Out<A>;
 /**
  * Natural logarithm.
  *
@@ -114,7 +123,7 @@ export const exp = (a: Value): Result => apply(PRIMS.exp, [a], u) as Result;
  * assertEqual(grad(log, 4), 0.25);
  * ```
  */
-export const log = (a: Value): Result => apply(PRIMS.log, [a], u) as Result;
+export const log = <A extends Value>(a: A): Out<A> => apply(PRIMS.log, [a], u) as Out<A>;
 /**
  * Square root; its derivative at 0 is +inf, as in every framework, and the kink report says so.
  *
@@ -125,7 +134,7 @@ export const log = (a: Value): Result => apply(PRIMS.log, [a], u) as Result;
  * assertEqual(kinkReport(sqrt, 0).entries[0].notLipschitz !== undefined, true);
  * ```
  */
-export const sqrt = (a: Value): Result => apply(PRIMS.sqrt, [a], u) as Result;
+export const sqrt = <A extends Value>(a: A): Out<A> => apply(PRIMS.sqrt, [a], u) as Out<A>;
 /**
  * Sine.
  *
@@ -135,7 +144,7 @@ export const sqrt = (a: Value): Result => apply(PRIMS.sqrt, [a], u) as Result;
  * assertEqual(grad(sin, 0), 1);
  * ```
  */
-export const sin = (a: Value): Result => apply(PRIMS.sin, [a], u) as Result;
+export const sin = <A extends Value>(a: A): Out<A> => apply(PRIMS.sin, [a], u) as Out<A>;
 /**
  * Cosine.
  *
@@ -145,7 +154,7 @@ export const sin = (a: Value): Result => apply(PRIMS.sin, [a], u) as Result;
  * assertEqual(grad(cos, 0), -0);
  * ```
  */
-export const cos = (a: Value): Result => apply(PRIMS.cos, [a], u) as Result;
+export const cos = <A extends Value>(a: A): Out<A> => apply(PRIMS.cos, [a], u) as Out<A>;
 /**
  * Hyperbolic tangent.
  *
@@ -155,7 +164,7 @@ export const cos = (a: Value): Result => apply(PRIMS.cos, [a], u) as Result;
  * assertEqual(grad(tanh, 0), 1);
  * ```
  */
-export const tanh = (a: Value): Result => apply(PRIMS.tanh, [a], u) as Result;
+export const tanh = <A extends Value>(a: A): Out<A> => apply(PRIMS.tanh, [a], u) as Out<A>;
 /**
  * The logistic function 1 / (1 + e^-a), computed stably.
  *
@@ -166,7 +175,7 @@ export const tanh = (a: Value): Result => apply(PRIMS.tanh, [a], u) as Result;
  * assertEqual(valueOf(sigmoid(-1000)).item(), 0); // no overflow
  * ```
  */
-export const sigmoid = (a: Value): Result => apply(PRIMS.sigmoid, [a], u) as Result;
+export const sigmoid = <A extends Value>(a: A): Out<A> => apply(PRIMS.sigmoid, [a], u) as Out<A>;
 /**
  * log(1 + e^a), computed stably (a smooth primitive).
  *
@@ -177,7 +186,7 @@ export const sigmoid = (a: Value): Result => apply(PRIMS.sigmoid, [a], u) as Res
  * assertEqual(valueOf(softplus(1000)).item(), 1000); // no overflow
  * ```
  */
-export const softplus = (a: Value): Result => apply(PRIMS.softplus, [a], u) as Result;
+export const softplus = <A extends Value>(a: A): Out<A> => apply(PRIMS.softplus, [a], u) as Out<A>;
 
 /**
  * max(0, a). At 0 its derivative is the policy's choice s in [0, 1] (PyTorch and TensorFlow: 0).
@@ -189,7 +198,7 @@ export const softplus = (a: Value): Result => apply(PRIMS.softplus, [a], u) as R
  * assertEqual(grad(relu, 0, { policy: policies.reluAt(1) }), 1);
  * ```
  */
-export const relu = (a: Value): Result => apply(PRIMS.relu, [a], u) as Result;
+export const relu = <A extends Value>(a: A): Out<A> => apply(PRIMS.relu, [a], u) as Out<A>;
 /**
  * a for a > 0, slope·a otherwise; at 0 the policy picks in the segment between slope and 1.
  *
@@ -200,8 +209,8 @@ export const relu = (a: Value): Result => apply(PRIMS.relu, [a], u) as Result;
  * assertEqual(grad((x: any) => leakyRelu(x, 0.1), 0, { policy: policies.jax }), 1); // JAX: 1 at 0
  * ```
  */
-export const leakyRelu = (a: Value, slope = 0.01): Result =>
-  apply(PRIMS.leakyRelu, [a], { slope: finiteParam("leakyRelu", "slope", slope) }) as Result;
+export const leakyRelu = <A extends Value>(a: A, slope = 0.01): Out<A> =>
+  apply(PRIMS.leakyRelu, [a], { slope: finiteParam("leakyRelu", "slope", slope) }) as Out<A>;
 /**
  * |a|. At 0 its derivative is the policy's choice in [-1, 1] (PyTorch 0, JAX +1, tfjs -1).
  *
@@ -211,7 +220,7 @@ export const leakyRelu = (a: Value, slope = 0.01): Result =>
  * assertEqual(grad(abs, 0, { policy: policies.tfjs }), -1);
  * ```
  */
-export const abs = (a: Value): Result => apply(PRIMS.abs, [a], u) as Result;
+export const abs = <A extends Value>(a: A): Out<A> => apply(PRIMS.abs, [a], u) as Out<A>;
 /**
  * The sign of a (derivative 0; the jump at 0 is reported as a non-Lipschitz point).
  *
@@ -222,7 +231,7 @@ export const abs = (a: Value): Result => apply(PRIMS.abs, [a], u) as Result;
  * assertEqual(grad(sign, 0), 0);
  * ```
  */
-export const sign = (a: Value): Result => apply(PRIMS.sign, [a], u) as Result;
+export const sign = <A extends Value>(a: A): Out<A> => apply(PRIMS.sign, [a], u) as Out<A>;
 /**
  * Elementwise max(a, b); at a tie the policy splits the derivative (w, 1 - w).
  *
@@ -233,7 +242,7 @@ export const sign = (a: Value): Result => apply(PRIMS.sign, [a], u) as Result;
  * assertEqual(grad((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.tensorflow }), [1, 0]);
  * ```
  */
-export const maximum = (a: Value, b: Value): Result => apply(PRIMS.maximum, [a, b], u) as Result;
+export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.maximum, [a, b], u) as Out2<A, B>;
 /**
  * Elementwise min(a, b); at a tie the policy splits the derivative (w, 1 - w).
  *
@@ -243,7 +252,7 @@ export const maximum = (a: Value, b: Value): Result => apply(PRIMS.maximum, [a, 
  * assertEqual(grad((v: any) => minimum(at(v, 0), at(v, 1)), [2, 1]), [0, 1]);
  * ```
  */
-export const minimum = (a: Value, b: Value): Result => apply(PRIMS.minimum, [a, b], u) as Result;
+export const minimum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.minimum, [a, b], u) as Out2<A, B>;
 
 function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: number } {
   finiteParam(op, "lo", lo);
@@ -261,7 +270,7 @@ function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: numb
  * assertEqual(grad((x: any) => clip(x, -1, 1), 1, { policy: policies.jax }), 0.5); // jnp.clip at a bound
  * ```
  */
-export const clip = (a: Value, lo: number, hi: number): Result => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Result;
+export const clip = <A extends Value>(a: A, lo: number, hi: number): Out<A> => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Out<A>;
 /**
  * Clamps to [-1, 1], a separate primitive with its own policy key (frameworks differ from clip at the bounds).
  *
@@ -272,7 +281,7 @@ export const clip = (a: Value, lo: number, hi: number): Result => apply(PRIMS.cl
  * assertEqual(grad(hardtanh, 1, { policy: policies.tensorflow }), 1);
  * ```
  */
-export const hardtanh = (a: Value): Result => apply(PRIMS.hardtanh, [a], { lo: -1, hi: 1 }) as Result;
+export const hardtanh = <A extends Value>(a: A): Out<A> => apply(PRIMS.hardtanh, [a], { lo: -1, hi: 1 }) as Out<A>;
 /**
  * Clamps to [0, 6], a separate primitive with its own policy key.
  *
@@ -283,7 +292,7 @@ export const hardtanh = (a: Value): Result => apply(PRIMS.hardtanh, [a], { lo: -
  * assertEqual(grad(relu6, 0, { policy: policies.tfjs }), 0);
  * ```
  */
-export const relu6 = (a: Value): Result => apply(PRIMS.relu6, [a], { lo: 0, hi: 6 }) as Result;
+export const relu6 = <A extends Value>(a: A): Out<A> => apply(PRIMS.relu6, [a], { lo: 0, hi: 6 }) as Out<A>;
 /**
  * The hinge max(0, 1 - t); at t = 1 the policy picks in [-1, 0].
  *
@@ -294,7 +303,7 @@ export const relu6 = (a: Value): Result => apply(PRIMS.relu6, [a], { lo: 0, hi: 
  * assertEqual(grad(hinge, 1, { policy: policies.jax }), -0.5);
  * ```
  */
-export const hinge = (t: Value): Result => apply(PRIMS.hinge, [t], u) as Result;
+export const hinge = <A extends Value>(t: A): Out<A> => apply(PRIMS.hinge, [t], u) as Out<A>;
 /**
  * Soft thresholding, the proximal map of λ|x|: a - λ sign(a) where |a| > λ, 0 on [-λ, λ] (λ > 0; default 0.5 as
  * PyTorch's `softshrink`). At a = -λ and a = λ the Clarke set is [0, 1]; the policy's `softshrink` choice
@@ -308,11 +317,11 @@ export const hinge = (t: Value): Result => apply(PRIMS.hinge, [t], u) as Result;
  * assertEqual(grad((x: any) => softshrink(x, 1), 1, { policy: policies.custom({ softshrink: { upper: 1 } }) }), 1);
  * ```
  */
-export function softshrink(a: Value, lambda = 0.5): Result {
+export function softshrink<A extends Value>(a: A, lambda = 0.5): Out<A> {
   if (!(typeof lambda === "number" && Number.isFinite(lambda) && lambda > 0)) {
     throw new Error(`softshrink: lambda must be a positive finite number, got ${String(lambda)}`);
   }
-  return apply(PRIMS.softshrink, [a], { lambda }) as Result;
+  return apply(PRIMS.softshrink, [a], { lambda }) as Out<A>;
 }
 /**
  * The Euclidean norm of all elements; at 0 the policy's `norm` choice (0, or NaN as JAX and tfjs).
@@ -324,7 +333,7 @@ export function softshrink(a: Value, lambda = 0.5): Result {
  * assertEqual(grad(norm, [0, 0], { policy: policies.pytorch }), [0, 0]);
  * ```
  */
-export const norm = (a: Value): Result => apply(PRIMS.norm, [a], u) as Result;
+export const norm = <A extends Value>(a: A): Out<A> => apply(PRIMS.norm, [a], u) as Out<A>;
 
 function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
   if (axis === undefined) return { axis: null, keepDims };
@@ -341,7 +350,7 @@ function axisParams(op: string, a: Value, axis: number | undefined, keepDims: bo
  * assertEqual(grad((x: any) => sum(x), [1, 2]), [1, 1]);
  * ```
  */
-export const sum = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Result;
+export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Out<A>;
 /**
  * Mean of all elements, or along one axis.
  *
@@ -351,12 +360,12 @@ export const sum = (a: Value, axis?: number, keepDims = false): Result => apply(
  * assertEqual(valueOf(mean(tensor([[1, 2], [3, 4]]), 1)).toArray(), [1.5, 3.5]);
  * ```
  */
-export function mean(a: Value, axis?: number, keepDims = false): Result {
+export function mean<A extends Value>(a: A, axis?: number, keepDims = false): Out<A> {
   const shape = shapeOf(a);
   const p = axisParams("mean", a, axis, keepDims);
   const n = p.axis === null ? shapeSize(shape) : shape[p.axis];
   if (n === 0) throw new Error(`mean: cannot average an empty tensor of shape ${fmtShape(shape)}`);
-  return mul(apply(PRIMS.sum, [a], p), 1 / n);
+  return mul(apply(PRIMS.sum, [a], p), 1 / n) as Out<A>;
 }
 /**
  * Max of all elements, or along one axis; ties split by the policy's `maxTies`.
@@ -368,7 +377,7 @@ export function mean(a: Value, axis?: number, keepDims = false): Result {
  * assertEqual(grad((x: any) => max(x), [3, 3], { policy: policies.tfjs }), [1, 1]); // outside the Clarke set
  * ```
  */
-export const max = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Result;
+export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Out<A>;
 /**
  * Min of all elements, or along one axis; ties split by the policy's `minTies`.
  *
@@ -378,7 +387,7 @@ export const max = (a: Value, axis?: number, keepDims = false): Result => apply(
  * assertEqual(grad((x: any) => min(x), [2, 1, 1]), [0, 0.5, 0.5]);
  * ```
  */
-export const min = (a: Value, axis?: number, keepDims = false): Result => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Result;
+export const min = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Out<A>;
 /**
  * log(sum(exp(a))) over all elements or one axis, computed stably.
  *
@@ -389,8 +398,8 @@ export const min = (a: Value, axis?: number, keepDims = false): Result => apply(
  * assertEqual(grad((x: any) => logsumexp(x), [0, 0]), [0.5, 0.5]);
  * ```
  */
-export const logsumexp = (a: Value, axis?: number, keepDims = false): Result =>
-  apply(PRIMS.logsumexp, [a], axisParams("logsumexp", a, axis, keepDims)) as Result;
+export const logsumexp = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> =>
+  apply(PRIMS.logsumexp, [a], axisParams("logsumexp", a, axis, keepDims)) as Out<A>;
 
 /**
  * Reshapes (same number of elements).
@@ -401,7 +410,7 @@ export const logsumexp = (a: Value, axis?: number, keepDims = false): Result =>
  * assertEqual(valueOf(reshape(tensor([1, 2, 3, 4]), [2, 2])).toArray(), [[1, 2], [3, 4]]);
  * ```
  */
-export const reshape = (a: Value, shape: readonly number[]): Result => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Result;
+export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Out<A>;
 /**
  * Permutes axes (default: reverses them).
  *
@@ -411,14 +420,14 @@ export const reshape = (a: Value, shape: readonly number[]): Result => apply(PRI
  * assertEqual(valueOf(transpose(tensor([[1, 2, 3]]))).toArray(), [[1], [2], [3]]);
  * ```
  */
-export function transpose(a: Value, perm?: readonly number[]): Result {
+export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<A> {
   const rank = shapeOf(a).length;
   const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
   const sorted = [...p].sort((x, y) => x - y);
   if (p.length !== rank || sorted.some((v, i) => v !== i)) {
     throw new Error(`transpose: perm [${p.join(", ")}] is not a permutation of the ${rank} axes of a tensor of shape ${fmtShape(shapeOf(a))}`);
   }
-  return apply(PRIMS.transpose, [a], { perm: p }) as Result;
+  return apply(PRIMS.transpose, [a], { perm: p }) as Out<A>;
 }
 /**
  * The block starting at `begin` with extents `size` (-1 means "to the end").
@@ -429,7 +438,7 @@ export function transpose(a: Value, perm?: readonly number[]): Result {
  * assertEqual(valueOf(slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1])).toArray(), [[2, 3], [5, 6]]);
  * ```
  */
-export function slice(a: Value, begin: readonly number[], size: readonly number[]): Result {
+export function slice<A extends Value>(a: A, begin: readonly number[], size: readonly number[]): Out<A> {
   const shape = shapeOf(a);
   if (begin.length !== shape.length || size.length !== shape.length) {
     throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
@@ -440,7 +449,7 @@ export function slice(a: Value, begin: readonly number[], size: readonly number[
       throw new Error(`slice: begin [${begin}] size [${size}] is out of bounds for shape ${fmtShape(shape)} (axis ${i})`);
     }
   }
-  return apply(PRIMS.slice, [a], { begin: [...begin], size: sz }) as Result;
+  return apply(PRIMS.slice, [a], { begin: [...begin], size: sz }) as Out<A>;
 }
 /**
  * Element i of a 1-D value, as a scalar.
@@ -451,10 +460,10 @@ export function slice(a: Value, begin: readonly number[], size: readonly number[
  * assertEqual(grad((v: any) => mul(at(v, 0), at(v, 1)), [2, 3]), [3, 2]);
  * ```
  */
-export function at(a: Value, i: number): Result {
+export function at<A extends Value>(a: A, i: number): Out<A> {
   const shape = shapeOf(a);
   if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
-  return reshape(slice(a, [i], [1]), []);
+  return reshape(slice(a, [i], [1]), []) as Out<A>;
 }
 /**
  * Concatenates along an axis.
@@ -465,7 +474,7 @@ export function at(a: Value, i: number): Result {
  * assertEqual(valueOf(concat([tensor([1]), tensor([2, 3])])).toArray(), [1, 2, 3]);
  * ```
  */
-export function concat(xs: readonly Value[], axis = 0): Result {
+export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
   const shapes = xs.map(shapeOf);
   const ax = normAxis("concat", axis, shapes[0].length);
@@ -474,7 +483,7 @@ export function concat(xs: readonly Value[], axis = 0): Result {
       throw new Error(`concat: shapes ${shapes.map(fmtShape).join(", ")} differ outside axis ${ax}`);
     }
   }
-  return apply(PRIMS.concat, xs, { axis: ax }) as Result;
+  return apply(PRIMS.concat, xs, { axis: ax }) as Out<A>;
 }
 /**
  * Copies a value broadcast to a shape.
@@ -485,7 +494,7 @@ export function concat(xs: readonly Value[], axis = 0): Result {
  * assertEqual(valueOf(broadcastTo(tensor([1, 2]), [2, 2])).toArray(), [[1, 2], [1, 2]]);
  * ```
  */
-export const broadcastTo = (a: Value, shape: readonly number[]): Result => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Result;
+export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Out<A>;
 
 /**
  * Matrix product; 1-D operands are promoted as row (left) or column (right) vectors and the added axis removed.
@@ -497,7 +506,7 @@ export const broadcastTo = (a: Value, shape: readonly number[]): Result => apply
  * assertEqual((y as any).toArray(), [3, 7]);
  * ```
  */
-export function matmul(a: Value, b: Value): Result {
+export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B> {
   const sa = shapeOf(a);
   const sb = shapeOf(b);
   if (sa.length < 1 || sa.length > 2 || sb.length < 1 || sb.length > 2) {
@@ -508,10 +517,10 @@ export function matmul(a: Value, b: Value): Result {
   const k1 = sa[sa.length - 1];
   const k2 = sb[0];
   if (k1 !== k2) throw new Error(`matmul: inner dimensions differ: ${fmtShape(sa)} times ${fmtShape(sb)} (${k1} vs ${k2})`);
-  const C = apply(PRIMS.matmul, [A, B], { transA: false, transB: false }) as Result;
+  const C = apply(PRIMS.matmul, [A, B], { transA: false, transB: false }) as Out2<A, B>;
   if (sa.length === 2 && sb.length === 2) return C;
   const out = [...(sa.length === 2 ? [sa[0]] : []), ...(sb.length === 2 ? [sb[1]] : [])];
-  return reshape(C, out);
+  return reshape(C, out) as Out2<A, B>;
 }
 
 /**
@@ -526,7 +535,7 @@ export function matmul(a: Value, b: Value): Result {
  * assertClose(grad((z: any) => mean(softmaxCrossEntropy(z, [1])), tensor([[0, 0]])).toFlat(), [0.5, -0.5], 1e-15);
  * ```
  */
-export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | Int32Array | Tensor): Result {
+export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonly number[] | Int32Array | Tensor): Out<A> {
   const shape = shapeOf(logits);
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
@@ -546,7 +555,7 @@ export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | 
     }
     y = new Tensor(d, [...shape]);
   }
-  return apply(PRIMS.softmaxCrossEntropy, [logits, y], u) as Result;
+  return apply(PRIMS.softmaxCrossEntropy, [logits, y], u) as Out<A>;
 }
 
 /**
@@ -558,7 +567,7 @@ export function softmaxCrossEntropy(logits: Value, targets: readonly number[] | 
  * assertEqual(valueOf(squaredError(tensor([[1, 2], [0, 0]]), tensor([[1, 0], [1, 1]]))).toArray(), [4, 2]);
  * ```
  */
-export const squaredError = (prediction: Value, target: Value): Result => apply(PRIMS.squaredError, [prediction, target], u) as Result;
+export const squaredError = <A extends Value, B extends Value>(prediction: A, target: B): Out2<A, B> => apply(PRIMS.squaredError, [prediction, target], u) as Out2<A, B>;
 
 /**
  * The primal tensor of any value (a traced value's current value).
