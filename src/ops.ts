@@ -59,7 +59,8 @@ export const sub = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
  * @example
  * ```ts
  * import { assertEqual, grad, mul } from "nonsmooth-ad";
- * assertEqual(grad((x: any) => mul(x, x), 3), 6);
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((x: Value) => mul(x, x), 3), 6);
  * ```
  */
 export const mul = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.mul, [a, b], u) as Out2<A, B>;
@@ -99,8 +100,9 @@ export const square = <A extends Value>(a: A): Out<A> => apply(PRIMS.square, [a]
  * @example
  * ```ts
  * import { assertEqual, at, grad, pow } from "nonsmooth-ad";
- * assertEqual(grad((x: any) => pow(x, 3), 2), 12);
- * assertEqual(grad((x: any) => pow(x, 0.5), 0), Infinity); // like sqrt at 0
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((x: Value) => pow(x, 3), 2), 12);
+ * assertEqual(grad((x: Value) => pow(x, 0.5), 0), Infinity); // like sqrt at 0
  * ```
  */
 export const pow = <A extends Value>(a: A, p: number): Out<A> => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Out<A>;
@@ -205,8 +207,9 @@ export const relu = <A extends Value>(a: A): Out<A> => apply(PRIMS.relu, [a], u)
  * @example
  * ```ts
  * import { assertEqual, at, grad, leakyRelu, policies } from "nonsmooth-ad";
- * assertEqual(grad((x: any) => leakyRelu(x, 0.1), -1), 0.1);
- * assertEqual(grad((x: any) => leakyRelu(x, 0.1), 0, { policy: policies.jax }), 1); // JAX: 1 at 0
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((x: Value) => leakyRelu(x, 0.1), -1), 0.1);
+ * assertEqual(grad((x: Value) => leakyRelu(x, 0.1), 0, { policy: policies.jax }), 1); // JAX: 1 at 0
  * ```
  */
 export const leakyRelu = <A extends Value>(a: A, slope = 0.01): Out<A> =>
@@ -238,8 +241,9 @@ export const sign = <A extends Value>(a: A): Out<A> => apply(PRIMS.sign, [a], u)
  * @example
  * ```ts
  * import { assertEqual, at, grad, maximum, policies } from "nonsmooth-ad";
- * assertEqual(grad((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.pytorch }), [0.5, 0.5]);
- * assertEqual(grad((v: any) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.tensorflow }), [1, 0]);
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.pytorch }), [0.5, 0.5]);
+ * assertEqual(grad((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.tensorflow }), [1, 0]);
  * ```
  */
 export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.maximum, [a, b], u) as Out2<A, B>;
@@ -249,7 +253,8 @@ export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B
  * @example
  * ```ts
  * import { assertEqual, at, grad, minimum } from "nonsmooth-ad";
- * assertEqual(grad((v: any) => minimum(at(v, 0), at(v, 1)), [2, 1]), [0, 1]);
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((v: Value) => minimum(at(v, 0), at(v, 1)), [2, 1]), [0, 1]);
  * ```
  */
 export const minimum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.minimum, [a, b], u) as Out2<A, B>;
@@ -266,8 +271,9 @@ function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: numb
  * @example
  * ```ts
  * import { assertEqual, at, clip, grad, policies, tensor, valueOf } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertEqual(valueOf(clip(tensor([-2, 0.5, 3]), -1, 1)).toArray(), [-1, 0.5, 1]);
- * assertEqual(grad((x: any) => clip(x, -1, 1), 1, { policy: policies.jax }), 0.5); // jnp.clip at a bound
+ * assertEqual(grad((x: Value) => clip(x, -1, 1), 1, { policy: policies.jax }), 0.5); // jnp.clip at a bound
  * ```
  */
 export const clip = <A extends Value>(a: A, lo: number, hi: number): Out<A> => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Out<A>;
@@ -312,9 +318,10 @@ export const hinge = <A extends Value>(t: A): Out<A> => apply(PRIMS.hinge, [t], 
  * @example
  * ```ts
  * import { assertEqual, grad, policies, softshrink, tensor, valueOf } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertEqual(valueOf(softshrink(tensor([-2, 0.5, 3]), 1)).toArray(), [-1, 0, 2]);
- * assertEqual(grad((x: any) => softshrink(x, 1), 1, { policy: policies.pytorch }), 0); // PyTorch's mask is |x| > λ
- * assertEqual(grad((x: any) => softshrink(x, 1), 1, { policy: policies.custom({ softshrink: { upper: 1 } }) }), 1);
+ * assertEqual(grad((x: Value) => softshrink(x, 1), 1, { policy: policies.pytorch }), 0); // PyTorch's mask is |x| > λ
+ * assertEqual(grad((x: Value) => softshrink(x, 1), 1, { policy: policies.custom({ softshrink: { upper: 1 } }) }), 1);
  * ```
  */
 export function softshrink<A extends Value>(a: A, lambda = 0.5): Out<A> {
@@ -346,8 +353,9 @@ function axisParams(op: string, a: Value, axis: number | undefined, keepDims: bo
  * @example
  * ```ts
  * import { assertEqual, grad, sum, tensor, valueOf } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertEqual(valueOf(sum(tensor([[1, 2], [3, 4]]), 0)).toArray(), [4, 6]);
- * assertEqual(grad((x: any) => sum(x), [1, 2]), [1, 1]);
+ * assertEqual(grad((x: Value) => sum(x), [1, 2]), [1, 1]);
  * ```
  */
 export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Out<A>;
@@ -373,8 +381,9 @@ export function mean<A extends Value>(a: A, axis?: number, keepDims = false): Ou
  * @example
  * ```ts
  * import { assertEqual, grad, max, policies, tensor, valueOf } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertEqual(valueOf(max(tensor([[1, 5], [7, 2]]), 1)).toArray(), [5, 7]);
- * assertEqual(grad((x: any) => max(x), [3, 3], { policy: policies.tfjs }), [1, 1]); // outside the Clarke set
+ * assertEqual(grad((x: Value) => max(x), [3, 3], { policy: policies.tfjs }), [1, 1]); // outside the Clarke set
  * ```
  */
 export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Out<A>;
@@ -384,7 +393,8 @@ export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out
  * @example
  * ```ts
  * import { assertEqual, grad, min } from "nonsmooth-ad";
- * assertEqual(grad((x: any) => min(x), [2, 1, 1]), [0, 0.5, 0.5]);
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((x: Value) => min(x), [2, 1, 1]), [0, 0.5, 0.5]);
  * ```
  */
 export const min = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Out<A>;
@@ -394,8 +404,9 @@ export const min = <A extends Value>(a: A, axis?: number, keepDims = false): Out
  * @example
  * ```ts
  * import { assertClose, assertEqual, grad, logsumexp, tensor, valueOf } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertClose(valueOf(logsumexp(tensor([1000, 1000]))).item(), 1000 + Math.log(2), 1e-12); // stable
- * assertEqual(grad((x: any) => logsumexp(x), [0, 0]), [0.5, 0.5]);
+ * assertEqual(grad((x: Value) => logsumexp(x), [0, 0]), [0.5, 0.5]);
  * ```
  */
 export const logsumexp = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> =>
@@ -457,7 +468,8 @@ export function slice<A extends Value>(a: A, begin: readonly number[], size: rea
  * @example
  * ```ts
  * import { assertEqual, at, grad, mul } from "nonsmooth-ad";
- * assertEqual(grad((v: any) => mul(at(v, 0), at(v, 1)), [2, 3]), [3, 2]);
+ * import type { Value } from "nonsmooth-ad";
+ * assertEqual(grad((v: Value) => mul(at(v, 0), at(v, 1)), [2, 3]), [3, 2]);
  * ```
  */
 export function at<A extends Value>(a: A, i: number): Out<A> {
@@ -502,8 +514,9 @@ export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Ou
  * @example
  * ```ts
  * import { matmul, tensor, assertEqual } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * const y = matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1]));
- * assertEqual((y as any).toArray(), [3, 7]);
+ * assertEqual(y.toArray(), [3, 7]);
  * ```
  */
 export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B> {
@@ -530,9 +543,10 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
  * @example
  * ```ts
  * import { softmaxCrossEntropy, valueOf, grad, mean, tensor, assertClose } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * assertClose(valueOf(softmaxCrossEntropy(tensor([[0, 0]]), [1])).toFlat(), [Math.log(2)], 1e-15);
  * // the gradient is softmax - one-hot
- * assertClose(grad((z: any) => mean(softmaxCrossEntropy(z, [1])), tensor([[0, 0]])).toFlat(), [0.5, -0.5], 1e-15);
+ * assertClose(grad((z: Value) => mean(softmaxCrossEntropy(z, [1])), tensor([[0, 0]])).toFlat(), [0.5, -0.5], 1e-15);
  * ```
  */
 export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonly number[] | Int32Array | Tensor): Out<A> {

@@ -313,7 +313,8 @@ function random(seed = 0): KinkPolicy {
  * @example
  * ```ts
  * import { policies, grad, abs, add, at, assertEqual } from "nonsmooth-ad";
- * const f = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));          // |x| + |y|
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (v: Value) => add(abs(at(v, 0)), abs(at(v, 1)));          // |x| + |y|
  * // on the tape (makeTape), %3 is the first abs and %6 the second
  * const p = policies.perKink(policies.pytorch, (s) => (s.key === "abs" ? (s.node === 3 ? 1 : -1) : undefined));
  * assertEqual(grad(f, [0, 0], { policy: p }), [1, -1]);            // a vertex of the square [-1, 1]^2

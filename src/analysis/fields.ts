@@ -44,7 +44,8 @@ const isScalar = (x: readonly number[], o?: ProgramFieldOptions): boolean => o?.
  * @example
  * ```ts
  * import { adField, relu, neg, add, sub, policies, assertEqual } from "nonsmooth-ad";
- * const zero = (t: any) => sub(add(relu(neg(t)), t), relu(t));
+ * import type { Value } from "nonsmooth-ad";
+ * const zero = (t: Value) => sub(add(relu(neg(t)), t), relu(t));
  * assertEqual(adField(zero, policies.pytorch)([0]).generators, [[1]]);
  * assertEqual(adField(zero, policies.reluAt(0.5))([0]).generators, [[0]]);
  * ```
@@ -78,10 +79,11 @@ const slotId = (s: KinkSlot): string => `${s.node}:${s.element}:${s.key}`;
  * @example
  * ```ts
  * import { allChoicesField, relu, neg, add, abs, at, assertEqual } from "nonsmooth-ad";
- * const relu2 = (t: any) => add(relu(neg(t)), t);
+ * import type { Value } from "nonsmooth-ad";
+ * const relu2 = (t: Value) => add(relu(neg(t)), t);
  * assertEqual(allChoicesField(relu2)([0]).generators, [[0], [1]]); // relu2'(0) = 1 - s over s in {0, 1}
  * // |x| + |y| at 0: the two abs choose independently, the hull is the square [-1, 1]^2
- * const square = allChoicesField((v: any) => add(abs(at(v, 0)), abs(at(v, 1))))([0, 0]).generators;
+ * const square = allChoicesField((v: Value) => add(abs(at(v, 0)), abs(at(v, 1))))([0, 0]).generators;
  * assertEqual(square.length, 4);
  * ```
  */
@@ -355,7 +357,8 @@ export function fieldArrows(
  * @example
  * ```ts
  * import { fieldSets, clarkeField, abs, at, add, assertEqual } from "nonsmooth-ad";
- * const f = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (v: Value) => add(abs(at(v, 0)), abs(at(v, 1)));
  * const [r] = fieldSets(clarkeField(f, { samples: 100 }), { x: [0, 0], y: [0, 0], n: 1 });
  * assertEqual(r.vertices, [[-1, -1], [1, -1], [1, 1], [-1, 1]]);
  * ```

@@ -48,7 +48,8 @@ export function signedPermutationDirections(n: number): number[][][] {
  * @example
  * ```ts
  * import { lexicographicField, abs, at, add, minimum, assertEqual } from "nonsmooth-ad";
- * const l1 = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
+ * import type { Value } from "nonsmooth-ad";
+ * const l1 = (v: Value) => add(abs(at(v, 0)), abs(at(v, 1)));
  * assertEqual(lexicographicField(l1)([0, 0]).generators, [[-1, -1], [1, -1], [1, 1], [-1, 1]]); // the square
  * assertEqual(lexicographicField(l1)([0, 0.5]).generators, [[-1, 1], [1, 1]]); // a segment on the kink line
  * assertEqual(lexicographicField(l1)([0.5, 0.5]).generators, [[1, 1]]); // the gradient at a smooth point

@@ -141,8 +141,9 @@ export interface LexJacobian {
  * @example
  * ```ts
  * import { lexicographicJacobian, maximum, at, assertEqual } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * // max(x, y) at x = y: the branch entered along e_1 first is x, so J = [1, 0], a vertex of the Clarke segment
- * const r = lexicographicJacobian((v: any) => maximum(at(v, 0), at(v, 1)), [2, 2]);
+ * const r = lexicographicJacobian((v: Value) => maximum(at(v, 0), at(v, 1)), [2, 2]);
  * assertEqual(r.jacobian, [[1, 0]]);
  * ```
  */
@@ -175,8 +176,9 @@ export function lexicographicJacobian(f: Program, x: number | readonly number[],
  * @example
  * ```ts
  * import { lexicographicGradient, relu, neg, add, sub, grad, policies, assertEqual } from "nonsmooth-ad";
- * const relu2 = (t: any) => add(relu(neg(t)), t);
- * const zero = (t: any) => sub(relu2(t), relu(t)); // the null function
+ * import type { Value } from "nonsmooth-ad";
+ * const relu2 = (t: Value) => add(relu(neg(t)), t);
+ * const zero = (t: Value) => sub(relu2(t), relu(t)); // the null function
  * assertEqual(grad(zero, 0, { policy: policies.pytorch }), 1); // an artificial derivative
  * assertEqual(lexicographicGradient(zero, 0), 0); // the true one
  * ```

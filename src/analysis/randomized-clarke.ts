@@ -110,12 +110,13 @@ function laneIndices(shape: readonly number[], axis: number | null): number[][] 
  * @example
  * ```ts
  * import { randomizedClarkeGradient, relu, neg, add, sub, abs, at, assert, assertEqual } from "nonsmooth-ad";
- * const zero = (t: any) => sub(add(relu(neg(t)), t), relu(t)); // relu2 - relu, the null function
+ * import type { Value } from "nonsmooth-ad";
+ * const zero = (t: Value) => sub(add(relu(neg(t)), t), relu(t)); // relu2 - relu, the null function
  * const r = randomizedClarkeGradient(zero, 0, { seed: 1 });
  * assertEqual(r.gradient, [0]);                   // every fixed relu'(0) = s gives 1 - 2s here
  * assert(r.guaranteed, "no sign tied along d");
  * // |x - y| at x = y, along d = (1, 1): the argument moves, but not along d: the sign ties
- * const t = randomizedClarkeGradient((v: any) => abs(sub(at(v, 0), at(v, 1))), [1, 1], { direction: [1, 1], onTie: "flag" });
+ * const t = randomizedClarkeGradient((v: Value) => abs(sub(at(v, 0), at(v, 1))), [1, 1], { direction: [1, 1], onTie: "flag" });
  * assertEqual(t.ties.length, 1);
  * ```
  */

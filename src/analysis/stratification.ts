@@ -65,7 +65,8 @@ export interface ProjectionFormulaReport {
  * @example
  * ```ts
  * import { projectionFormulaCheck, allChoicesField, fieldFromFormula, paths, abs, at, add, assert } from "nonsmooth-ad";
- * const l1 = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
+ * import type { Value } from "nonsmooth-ad";
+ * const l1 = (v: Value) => add(abs(at(v, 0)), abs(at(v, 1)));
  * const onAxis = paths.segment([0, 0.2], [0, 1]); // inside the kink line x = 0
  * const r = projectionFormulaCheck(allChoicesField(l1), l1, onAxis);
  * assert(r.holds && r.maxNormalSpread === 2, "same tangential part 1, normal parts -1 and 1");

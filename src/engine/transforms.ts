@@ -287,8 +287,9 @@ export interface ValueAndGrad<G> {
  * @example
  * ```ts
  * import { valueAndGrad, relu, add, neg, policies, assertEqual } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * // relu2(t) = relu(-t) + t equals relu, but formal differentiation gives relu2'(0) = 1 - relu'(0)
- * const relu2 = (t: any) => add(relu(neg(t)), t);
+ * const relu2 = (t: Value) => add(relu(neg(t)), t);
  * const r = valueAndGrad(relu2, 0, { policy: policies.pytorch });
  * assertEqual(r.value, 0);
  * assertEqual(r.grad, 1);
@@ -314,7 +315,8 @@ function reverseScalar<X extends Primal>(op: string, f: (x: Traced<X>) => Value,
  * @example
  * ```ts
  * import { grad, relu, add, neg, mul, policies, assertEqual } from "nonsmooth-ad";
- * const relu3 = (t: any) => mul(0.5, add(relu(t), add(relu(neg(t)), t)));
+ * import type { Value } from "nonsmooth-ad";
+ * const relu3 = (t: Value) => mul(0.5, add(relu(t), add(relu(neg(t)), t)));
  * for (const s of [0, 0.25, 1]) assertEqual(grad(relu3, 0, { policy: policies.reluAt(s) }), 0.5);
  * ```
  */
@@ -328,7 +330,8 @@ export function grad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options
  * @example
  * ```ts
  * import { vjp, mul, tensor, assertEqual } from "nonsmooth-ad";
- * const r = vjp((x: any) => mul(x, x), [1, 2, 3], tensor([1, 0, 1]));
+ * import type { Value } from "nonsmooth-ad";
+ * const r = vjp((x: Value) => mul(x, x), [1, 2, 3], tensor([1, 0, 1]));
  * assertEqual(r.vjp, [2, 0, 6]);
  * ```
  */
@@ -434,7 +437,8 @@ export function jacobian(
  * @example
  * ```ts
  * import { hvp, mul, sum, assertEqual } from "nonsmooth-ad";
- * const f = (x: any) => sum(mul(x, mul(x, x))); // sum of cubes: H = diag(6 x)
+ * import type { Value } from "nonsmooth-ad";
+ * const f = (x: Value) => sum(mul(x, mul(x, x))); // sum of cubes: H = diag(6 x)
  * assertEqual(hvp(f, [1, 2], [1, 1]), [6, 12]);
  * ```
  */
@@ -513,7 +517,8 @@ export interface Tape {
  * @example
  * ```ts
  * import { makeTape, relu, add, neg, assertEqual } from "nonsmooth-ad";
- * const t = makeTape((x: any) => add(relu(neg(x)), x), 0);
+ * import type { Value } from "nonsmooth-ad";
+ * const t = makeTape((x: Value) => add(relu(neg(x)), x), 0);
  * assertEqual(t.entries.map((e) => e.op), ["input", "neg", "relu", "add"]);
  * ```
  */

@@ -36,8 +36,9 @@ export interface LyapunovRow {
  * @example
  * ```ts
  * import { iterate, conservativeFlow, lyapunovBalance, sum, square, assert } from "nonsmooth-ad";
+ * import type { Value } from "nonsmooth-ad";
  * // f(x) = |x|^2: its gradient 2x is 2-Lipschitz, so the gap is at most (2/2) · curvature (attained: f is quadratic)
- * const rows = iterate(conservativeFlow({ f: (x: any) => sum(square(x)), stepSize: 0.01 }), [1, -2], 100);
+ * const rows = iterate(conservativeFlow({ f: (x: Value) => sum(square(x)), stepSize: 0.01 }), [1, -2], 100);
  * const last = lyapunovBalance(rows)[99];
  * assert(Math.abs(last.gap) <= last.curvature * (1 + 1e-12), "the identity holds up to the step");
  * ```
