@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { row } from "./lib/timing.mjs";
 import { fileURLToPath } from "node:url";
 
-const require = createRequire(import.meta.url);
-const N = require("../dist/index.js");
+const requireCjs = createRequire(import.meta.url);
+const N = requireCjs("../dist/index.js");
 const { Rng, tensor, matmul, add, relu, sum, mul } = N;
 
 function reluNet(seed, hidden) {

@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { measureInterleaved, fmtTime, row, printTable } from "./lib/timing.mjs";
 
-const require = createRequire(import.meta.url);
-const N = require("../dist/index.js");
+const requireCjs = createRequire(import.meta.url);
+const N = requireCjs("../dist/index.js");
 const log = (...a) => console.log(...a);
 
 const COUNT = 1000;

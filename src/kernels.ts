@@ -170,15 +170,6 @@ export function reduceAxis(
   return new Tensor(out, reducedShape(shape, axis, keepDims));
 }
 
-/** Sum of all elements in increasing index order. */
-export function sumAll(x: Tensor, round: Round): number {
-  const d = x.data;
-  let s = 0;
-  if (isExact(round)) for (let i = 0; i < d.length; i++) s += d[i];
-  else for (let i = 0; i < d.length; i++) s = round(s + d[i]);
-  return s;
-}
-
 /** A row-major copy of the transpose of an r x c matrix. */
 function transposed(d: Float64Array, r: number, c: number): Float64Array {
   const t = new Float64Array(r * c);

@@ -18,7 +18,8 @@ import { Tensor, fmtShape } from "../tensor";
 import { Tracer } from "../engine/trace";
 import type { TapeNode } from "../engine/trace";
 import type { LexSlot } from "../engine/nonsmooth";
-import { ANALYSIS_INPUT, inputTensor, recordProgram } from "./record";
+import { inputTensor, recordProgram } from "./record";
+import { INPUT } from "../engine/transforms";
 import type { Program } from "./record";
 import { solve } from "./geometry";
 
@@ -71,7 +72,7 @@ export function lexTape(fn: string, f: Program, x: Tensor, dirCols: Float64Array
   const slotOf = (v: Tracer | Tensor): LexSlot => (v instanceof Tracer ? slots[v.index] : { value: v, cols: null });
   for (let i = 0; i < rec.nodes.length; i++) {
     const node = rec.nodes[i];
-    if (node.prim === ANALYSIS_INPUT) {
+    if (node.prim === INPUT) {
       slots[i] = { value: node.output.value, cols: dirCols };
       continue;
     }

@@ -5,14 +5,11 @@
  * @module
  */
 import { Tensor } from "../tensor";
-import { INPUT, record } from "../engine/transforms";
+import { record } from "../engine/transforms";
 import type { Tracer, TapeNode, Value } from "../engine/trace";
 
 /** A program: a function of one traced input written with the library's ops. */
-export type Program = (x: any) => Value;
-
-/** The input marker of a recorded tape: the engine's own. */
-export const ANALYSIS_INPUT = INPUT;
+export type Program = (x: Tracer) => Value;
 
 /** A recorded program: its tape, the input node and the output (a traced value, or a constant). */
 export interface Recorded {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Tensor, fmtShape, sameShape, shapeSize, broadcastShapes, stridesOf } from "../tensor";
+import { Tensor, fmtShape, sameShape, shapeSize, broadcastShapes } from "../tensor";
 import * as K from "../kernels";
 import type { KinkPolicy, TieRule } from "../policy";
 import { keyedUniform } from "../rng";
@@ -22,9 +22,6 @@ import { choose, fsign, fsignDiff, lexNotLipschitz, registerKink } from "./nonsm
 import type { Bound, KinkChoice, KinkDeclaration, LexCols, LexRule, LexSide, LexSlot } from "./nonsmooth";
 
 /* ------------------------------------------------------------------------------------------------ helpers */
-
-/** A partial derivative: a value, a constant number (1 and -1 avoid a multiplication), or null (zero). */
-type Partial = Value | number | null;
 
 /**
  * A partial derivative times a tangent or cotangent, with a strong zero: 0 * p = 0 even when p is infinite or
@@ -455,7 +452,7 @@ function extremumWeights(x: Tensor, axis: number | null, isMax: boolean, rule: T
     }
     if (policy.randomSeed !== undefined) {
       // uniform on the simplex of the tied entries (normalised exponentials), keyed like every random choice
-      const e = ties.map((i, j) => -Math.log(1 - keyedUniform(policy.randomSeed!, node, li, j, best)));
+      const e = ties.map((_i, j) => -Math.log(1 - keyedUniform(policy.randomSeed!, node, li, j, best)));
       const s = e.reduce((a, b) => a + b, 0);
       ties.forEach((i, j) => (w[i] = round(e[j] / s)));
       return;
@@ -582,7 +579,7 @@ interface AxisParams {
   readonly keepDims: boolean;
 }
 
-function reduceValue(x: Tensor, p: AxisParams, env: Env, lane: (get: (j: number) => number, n: number) => number): Tensor {
+function reduceValue(x: Tensor, p: AxisParams, lane: (get: (j: number) => number, n: number) => number): Tensor {
   if (p.axis === null) {
     const v = lane((j) => x.data[j], x.size);
     return new Tensor(Float64Array.of(v), p.keepDims ? x.shape.map(() => 1) : []);
@@ -610,8 +607,8 @@ function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
     name,
     secondOrder: true,
     describe: (p) => `axis=${p.axis}`,
-    value(inputs, p, env) {
-      return reduceValue(inputs[0], p, env, (get, n) => {
+    value(inputs, p) {
+      return reduceValue(inputs[0], p, (get, n) => {
         if (n === 0) throw new Error(`${name}: cannot reduce an empty axis`);
         let b = get(0);
         for (let j = 1; j < n; j++) {
@@ -698,10 +695,8 @@ const normKink: KinkDeclaration<void> = {
 };
 registerKink(normKink);
 
-const noParams = (): string => "";
-
 function sumValue(inputs: readonly Tensor[], p: AxisParams, env: Env): Tensor {
-  return reduceValue(inputs[0], p, env, (get, n) => {
+  return reduceValue(inputs[0], p, (get, n) => {
     let s = 0;
     for (let j = 0; j < n; j++) s = env.round(s + get(j));
     return s;
@@ -1009,7 +1004,7 @@ export const PRIMS = {
     secondOrder: true,
     describe: (p: AxisParams) => `axis=${p.axis}`,
     value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
-      return reduceValue(inputs[0], p, env, (get, n) => stableLogSumExp(get, n, env.round));
+      return reduceValue(inputs[0], p, (get, n) => stableLogSumExp(get, n, env.round));
     },
     linearize(xs: readonly Value[], y: Value, p: AxisParams): Linear {
       const shape = shapeOf(xs[0]);
@@ -1218,7 +1213,6 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
 }
 
 /** The names of the built-in primitives. */
-export type PrimitiveName = keyof typeof PRIMS;
 
 /**
  * The kink declarations of the built-in primitives, in table order: what the policy tables (`policy.ts`) read
@@ -1228,4 +1222,3 @@ export const BUILTIN_KINKS: readonly KinkDeclaration<never>[] = Object.values(PR
   p.kink ? [p.kink] : [],
 );
 
-export { stridesOf };

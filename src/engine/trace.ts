@@ -135,16 +135,6 @@ const FLOAT64_ENV: Env = { precision: "float64", round: rounding("float64") };
 
 let current: Trace | null = null;
 
-/** The trace of the running differentiation call, if any. */
-export function currentTrace(): Trace | null {
-  return current;
-}
-
-/** The kernel environment of the running call (float64 outside any call). */
-export function currentEnv(): Env {
-  return current ?? FLOAT64_ENV;
-}
-
 /** Runs `fn` with `trace` active, restoring the previous context afterwards. */
 export function withTrace<T>(trace: Trace, fn: () => T): T {
   const prev = current;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Tensor, fmtShape, sameShape, scalar, shapeSize } from "../tensor";
+import { Tensor, fmtShape, sameShape, scalar } from "../tensor";
 import { PRECISIONS } from "../precision";
 import type { Precision } from "../precision";
 import { checkPolicy, policies } from "../policy";
@@ -375,7 +375,7 @@ export function jvp<X extends Primal>(
   if (tp.tensors.length !== rec.inputs.length || tp.tensors.some((t, i) => t.size !== rec.inputs[i].value.size)) {
     throw new Error(`jvp: the tangent must have the shape of the input (${rec.inputs.map((i) => fmtShape(i.value.shape)).join(", ")})`);
   }
-  tp.tensors.forEach((t, i) => checkFinite("jvp", t, "tangent"));
+  tp.tensors.forEach((t) => checkFinite("jvp", t, "tangent"));
   const tans = forward(
     rec,
     tp.tensors.map((t, i) => new Tensor(roundData(rec.trace, t.data), rec.inputs[i].value.shape)),
@@ -552,4 +552,3 @@ export function makeTape<X extends Primal>(f: (x: Traced<X>) => Value, x: X, opt
   };
 }
 
-export { shapeSize };

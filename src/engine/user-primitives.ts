@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { Tensor, broadcastShapes, shapeSize } from "../tensor";
-import { broadcastIndex } from "../kernels";
+import { Tensor } from "../tensor";
 import { keyedUniform } from "../rng";
 import { elementwise } from "./primitives";
 import { userRange } from "./nonsmooth";
