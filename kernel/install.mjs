@@ -62,7 +62,7 @@ export function installKernel({ prefix, root = REPO_ROOT, node = process.execPat
   const dataDir = prefix ? prefixDataDir(prefix) : userDataDir();
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, "kernel.json"), `${JSON.stringify(spec, null, 2)}\n`);
   return { dir, dataDir, spec };
 }
 

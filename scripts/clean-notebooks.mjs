@@ -43,7 +43,7 @@ function sortKeys(x) {
 
 /** The notebook as text the way nbformat writes it (keys sorted, 1-space indent, final newline). */
 export function formatNotebook(nb) {
-  return JSON.stringify(sortKeys(nb), null, 1) + "\n";
+  return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
 }
 
 function defaultFiles() {

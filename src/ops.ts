@@ -592,4 +592,5 @@ export const squaredError = <A extends Value, B extends Value>(prediction: A, ta
  * assertEqual(valueOf(2).item(), 2);
  * ```
  */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: a public name of the library since 0.1.0 (a module export, not Object.prototype.valueOf)
 export const valueOf = (a: Value): Tensor => primal(a);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Tensor, tensor } from "../tensor";
+import { type Tensor, tensor } from "../tensor";
 import { Rng } from "../rng";
 import type { Value } from "../engine/trace";
 import { add, matmul, mul, relu, sum } from "../ops";

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { Tensor } from "../tensor";
+import type { Tensor } from "../tensor";
 import { PRIMS } from "../engine/primitives";
 import type { Primitive } from "../engine/trace";
 import { Tracer } from "../engine/trace";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Tensor } from "../tensor";
+import type { Tensor } from "../tensor";
 import { keyedUniform } from "../rng";
 import { elementwise } from "./primitives";
 import { userRange } from "./nonsmooth";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from "util";
+import { inspect } from "node:util";
 
 /**
  * MIME type of a vega-lite v5 specification, as JupyterLab renders it.

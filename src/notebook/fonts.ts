@@ -8,8 +8,8 @@
  *
  * @module
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /**
  * The font family every chart uses (vega config and resvg default).

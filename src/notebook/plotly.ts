@@ -8,8 +8,8 @@
  *
  * @module
  */
-import * as fs from "fs";
-import { randomBytes } from "crypto";
+import * as fs from "node:fs";
+import { randomBytes } from "node:crypto";
 import { DisplayBundle } from "./bundle";
 import { heatmap, toGrid, type GridSource, type SamplingOptions } from "./charts/grid";
 import { sendDisplayData } from "./kernel";

@@ -2,7 +2,7 @@
  * Progress for long loops: one line updated in place in a kernel; occasional plain lines elsewhere.
  * @module
  */
-import { randomBytes } from "crypto";
+import { randomBytes } from "node:crypto";
 import { inKernel, sendDisplayData } from "./kernel";
 import { finite } from "../validate";
 

@@ -1,11 +1,11 @@
 // Pure tests of the infrastructure scripts (no kernel): part of the fast unit project.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-// @ts-ignore -- plain ES modules without type declarations
+// @ts-expect-error -- plain ES modules without type declarations
 import { findOutputs, stripNotebook, formatNotebook } from "../../scripts/clean-notebooks.mjs";
-// @ts-ignore
+// @ts-expect-error
 import { kernelSpec, prefixDataDir, userDataDir } from "../../kernel/install.mjs";
-// @ts-ignore
+// @ts-expect-error
 import { parseArgs } from "../../scripts/workbook.mjs";
 
 const executed = {
@@ -83,7 +83,7 @@ describe("workbook options", () => {
 
 describe("prerequisites", () => {
   it("names a missing part and the exact apt-get command when it may not install", async () => {
-    // @ts-ignore
+    // @ts-expect-error
     const { ensurePrerequisites } = await import("../../scripts/prerequisites.mjs");
     const requirements = {
       modules: { nsad_no_such_module: "python3-nsad-test" },
@@ -91,7 +91,7 @@ describe("prerequisites", () => {
       asRoot: false,
     };
     expect(() => ensurePrerequisites({ requirements })).toThrow(
-      /\/nonexistent\/nsad-chromium \(Debian package chromium\)\n  - Python module nsad_no_such_module in \/usr\/bin\/python3 \(Debian package python3-nsad-test\)[\s\S]*sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium python3-nsad-test/,
+      /\/nonexistent\/nsad-chromium \(Debian package chromium\)\n {2}- Python module nsad_no_such_module in \/usr\/bin\/python3 \(Debian package python3-nsad-test\)[\s\S]*sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium python3-nsad-test/,
     );
     expect(() => ensurePrerequisites({ requirements: { ...requirements, asRoot: true }, install: false })).toThrow(
       /Install them with:\n {2}apt-get update && apt-get install -y --no-install-recommends chromium python3-nsad-test/,

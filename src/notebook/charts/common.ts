@@ -83,7 +83,7 @@ function wrapTitle(title: string, width: number): string | string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of title.split(/\s+/)) {
-    if (line && (line + " " + word).length > maxChars) {
+    if (line && (`${line} ${word}`).length > maxChars) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;

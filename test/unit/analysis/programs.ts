@@ -1,6 +1,6 @@
 // Shared test programs for the analysis tests: the talk's relu2/zero family, seeded relu networks and random
 // piecewise-linear programs.
-import { add, sub, neg, mul, relu, abs, maximum, minimum, at, Rng, reluNetwork } from "../../../src";
+import { add, sub, neg, mul, relu, abs, maximum, minimum, at, type Rng, reluNetwork } from "../../../src";
 import type { Value } from "../../../src";
 
 export const relu2 = (t: any) => add(relu(neg(t)), t);

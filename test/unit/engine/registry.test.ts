@@ -9,7 +9,7 @@
 // one with a choice per bound) and write its values from the frameworks' behaviour, not from the engine's output.
 import { describe, expect, it } from "vitest";
 import * as N from "../../../src";
-import { Tensor, presets, policies } from "../../../src";
+import { type Tensor, presets, policies } from "../../../src";
 import type { KinkPolicy, Value } from "../../../src";
 import { PRIMS, elementwise } from "../../../src/engine/primitives";
 import { apply } from "../../../src/engine/trace";
