@@ -100,7 +100,7 @@ describe("tier 3: forward and reverse Jacobians agree on random programs", () =>
 // Non-finite partials: sqrt'(0) = +inf and the NaN norm gradient of the JAX and tfjs presets. A Jacobian entry of
 // an output that does not depend on an input is 0; the linear maps multiply partials by tangents and cotangents
 // elementwise, so a zero tangent (or cotangent) element meeting an infinite or NaN partial gives NaN (0 * inf),
-// and forward and reverse mode put those NaNs in different entries. See BUGS.md.
+// and forward and reverse mode used to put those NaNs in different entries; the engine forms strong-zero products.
 describe("tier 3: forward and reverse agree when partials are not finite (sqrt at 0, NaN norm)", () => {
   it("jacobian of sqrt at [0, 1]: [[inf, 0], [0, 0.5]] in both modes", () => {
     const expected = [Infinity, 0, 0, 0.5];
