@@ -11,24 +11,11 @@ import { fileURLToPath } from "node:url";
 
 const requireCjs = createRequire(import.meta.url);
 const N = requireCjs("../dist/index.js");
-const { Rng, tensor, matmul, add, relu, sum, mul } = N;
+const { Rng, reluNetwork } = N;
 
+/** A seeded 2-input relu network (the library's reluNetwork) as a program. */
 function reluNet(seed, hidden) {
-  const rng = new Rng(seed);
-  const layers = [];
-  let fanIn = 2;
-  for (const h of hidden) {
-    const W = tensor(Array.from({ length: h }, () => Array.from({ length: fanIn }, () => rng.uniform(-1, 1))));
-    const b = tensor(Array.from({ length: h }, () => rng.uniform(-0.5, 0.5)));
-    layers.push({ W, b });
-    fanIn = h;
-  }
-  const w = tensor(Array.from({ length: fanIn }, () => rng.uniform(-1, 1)));
-  return (x) => {
-    let h = x;
-    for (const { W, b } of layers) h = relu(add(matmul(W, h), b));
-    return sum(mul(w, h));
-  };
+  return reluNetwork({ sizes: [2, ...hidden], seed }).f;
 }
 
 /** Median time (ms) of `reps` runs of fn, after one warm-up run; also returns the last result. */

@@ -1,11 +1,8 @@
 // Pure tests of the infrastructure scripts (no kernel): part of the fast unit project.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ES modules without type declarations
 import { findOutputs, stripNotebook, formatNotebook } from "../../scripts/clean-notebooks.mjs";
-// @ts-expect-error
 import { kernelSpec, prefixDataDir, userDataDir } from "../../kernel/install.mjs";
-// @ts-expect-error
 import { parseArgs } from "../../scripts/workbook.mjs";
 
 const executed = {
@@ -83,7 +80,6 @@ describe("workbook options", () => {
 
 describe("prerequisites", () => {
   it("names a missing part and the exact apt-get command when it may not install", async () => {
-    // @ts-expect-error
     const { ensurePrerequisites } = await import("../../scripts/prerequisites.mjs");
     const requirements = {
       modules: { nsad_no_such_module: "python3-nsad-test" },
