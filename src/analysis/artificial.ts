@@ -91,10 +91,13 @@ function interval(fn: string, r: readonly [number, number] | undefined, what: st
  * Only points where D holds 0 (within the tolerance) survive the test that follows.
  */
 function fieldZerosOnGrid(fn: string, field: SetValuedField, grid: readonly number[], tol: number): number[] {
-  const sign = (u: number) => {
+  // the grid's signs ignore values within the tolerance (such points are candidates themselves); the bisection
+  // uses exact signs, so that it ends on adjacent floats around the sign change, not at the first |D| <= tol
+  const signWithin = (u: number, eps: number) => {
     const g = checkFieldValue(fn, field([u]), 1, [u]).generators.map((q) => q[0]);
-    return Math.min(...g) > tol ? 1 : Math.max(...g) < -tol ? -1 : 0;
+    return Math.min(...g) > eps ? 1 : Math.max(...g) < -eps ? -1 : 0;
   };
+  const sign = (u: number) => signWithin(u, tol);
   const out: number[] = [];
   let prev = sign(grid[0]);
   for (let k = 1; k < grid.length; k++) {
@@ -105,7 +108,7 @@ function fieldZerosOnGrid(fn: string, field: SetValuedField, grid: readonly numb
       for (let it = 0; it < 1100; it++) {
         const m = lo + (hi - lo) / 2;
         if (!(m > lo && m < hi)) break;
-        const s = sign(m);
+        const s = signWithin(m, 0);
         if (s === 0) {
           lo = hi = m;
           break;
@@ -227,5 +230,24 @@ export function findArtificialCriticalPoints(f: Program, field: SetValuedField, 
     (c.distance > ctol ? artificial : genuine).push(point);
   }
   const order = (p: CriticalPoint, q: CriticalPoint) => p.x[0] - q.x[0] || (p.x[1] ?? 0) - (q.x[1] ?? 0);
-  return { artificial: artificial.sort(order), genuine: genuine.sort(order), candidates: count };
+  return { artificial: mergeNearby(artificial).sort(order), genuine: mergeNearby(genuine).sort(order), candidates: count };
+}
+
+/**
+ * One point per cluster of candidates closer than 1e-9 (relative to their size): a grid point, a given candidate
+ * and the floats a bisection ends on can all describe the same critical point; the one where D is closest to 0 is
+ * kept.
+ */
+function mergeNearby(points: CriticalPoint[]): CriticalPoint[] {
+  const kept: CriticalPoint[] = [];
+  const byField = [...points].sort((p, q) => p.fieldDistance - q.fieldDistance);
+  for (const p of byField) {
+    const near = kept.some((q) => {
+      const d = Math.sqrt(p.x.reduce((s, v, i) => s + (v - q.x[i]) ** 2, 0));
+      const scale = Math.max(1, Math.sqrt(dot(p.x, p.x)));
+      return d <= 1e-9 * scale;
+    });
+    if (!near) kept.push(p);
+  }
+  return kept;
 }

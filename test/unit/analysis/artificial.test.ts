@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { findArtificialCriticalPoints, adField, allChoicesField, clarkeField, presets, policies, at, add, abs, sub, relu, sin } from "../../../src";
+import { findArtificialCriticalPoints, adField, allChoicesField, clarkeField, presets, policies, at, add, abs, sub, relu, sin, mul, square } from "../../../src";
+import type { Value } from "../../../src";
 import { idMinusZero, zero } from "./programs";
 
 describe("artificial critical points", () => {
@@ -56,5 +57,17 @@ describe("artificial critical points: zeros of the field between grid points", (
     // a sign change across a jump (|t| at 0, AD gives 0 there under PyTorch) is a kink, found either way
     const a = findArtificialCriticalPoints(abs, adField(abs, presets.pytorch), { interval: [-1, 0.7], points: 4 });
     expect(a.genuine.map((p) => p.x)).toEqual([[0]]);
+  });
+
+  it("reports a critical point once when a candidate, a grid point and a bisection all describe it", () => {
+    // the zero of cos near pi/2 is given as a candidate and also bracketed by the bisection: one point, the float
+    // where |D| is smallest (Math.PI / 2 itself, cos = 6.1e-17)
+    const r = findArtificialCriticalPoints(sin, adField(sin), { interval: [-3, 3], points: 13 }, { candidates: [[-Math.PI / 2], [Math.PI / 2]] });
+    expect(r.genuine.map((p) => p.x[0])).toEqual([-Math.PI / 2, Math.PI / 2]);
+    // distinct critical points 5e-7 apart are all kept: (t - a)^2 (t - b)^2 has critical points a, (a + b) / 2, b
+    const [a, b] = [0.5, 0.500001];
+    const twin = (t: Value) => mul(square(sub(t, a)), square(sub(t, b)));
+    const q = findArtificialCriticalPoints(twin, adField(twin), { interval: [0, 1], points: 3 }, { candidates: [[a], [(a + b) / 2], [b]] });
+    expect(q.genuine.map((p) => p.x[0])).toEqual([a, (a + b) / 2, b]);
   });
 });
