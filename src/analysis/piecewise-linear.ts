@@ -466,6 +466,12 @@ export interface PiecewiseLinearErrorOptions {
   readonly radii?: readonly number[];
   /** The direction of the increments (default: the all-ones vector normalised). */
   readonly direction?: number | readonly number[];
+  /**
+   * Which model: `"piecewise-linear"` (default, Δf(x; Δx)) or `"linear"`, the single linear map G Δx with G the
+   * directionally active Jacobian along e_1, ..., e_n (a Clarke element: the best one Jacobian can do, first
+   * order only when the ray crosses a kink met at x).
+   */
+  readonly model?: "piecewise-linear" | "linear";
 }
 
 /** The error of the piecewise-linear model along a ray, and the slope of its log-log fit. */
@@ -487,6 +493,8 @@ export interface PiecewiseLinearError {
  * import { piecewiseLinearError, relu, sin, assert } from "nonsmooth-ad";
  * const e = piecewiseLinearError((t: any) => relu(sin(t)), 0);
  * assert(Math.abs(e.slope - 3) < 0.2); // here even third order: sin's second derivative vanishes at 0
+ * // one Jacobian instead of the model: first order along a ray that crosses the kink to the other side
+ * assert(Math.abs(piecewiseLinearError((t: any) => relu(sin(t)), 0, { direction: -1, model: "linear" }).slope - 1) < 0.1);
  * ```
  */
 export function piecewiseLinearError(f: Program, x: number | readonly number[], options: PiecewiseLinearErrorOptions = {}): PiecewiseLinearError {
@@ -499,11 +507,14 @@ export function piecewiseLinearError(f: Program, x: number | readonly number[], 
   const norm = Math.hypot(...d);
   if (!(norm > 0)) throw new Error(`${fn}: the direction must be non-zero`);
   d = d.map((v) => v / norm);
+  const kind = options.model ?? "piecewise-linear";
+  if (kind !== "piecewise-linear" && kind !== "linear") throw new Error(`${fn}: model must be "piecewise-linear" or "linear", got ${JSON.stringify(kind)}`);
+  const G = kind === "linear" ? activeJacobian(pl.absNormal).jacobian : null;
   const errors = radii.map((r) => {
     const xr = pl.point.map((v, i) => v + r * d[i]);
     const rec = recordProgram(fn, f, inputTensor(fn, typeof x === "number" ? xr[0] : xr));
     const fx = rec.output instanceof Tracer ? Array.from(rec.output.value.data) : rec.output instanceof Tensor ? Array.from(rec.output.data) : [rec.output];
-    const mdl = pl.model(d.map((v) => r * v));
+    const mdl = G ? G.map((row) => row.reduce((a, g, j) => a + g * r * d[j], 0)) : pl.model(d.map((v) => r * v));
     return Math.max(...fx.map((v, i) => Math.abs(v - pl.value[i] - mdl[i])));
   });
   const pts = radii.map((r, i) => [Math.log(r), Math.log(errors[i])]).filter((p) => Number.isFinite(p[1]));
