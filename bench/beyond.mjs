@@ -41,7 +41,7 @@ export async function run(report = printReport) {
   const rows = [];
   // 1. abs-normal form vs one reverse pass
   const f = reluNet(1, [8, 8], [[1, 0], [0, 1], [1, -1]]);
-  for (const [label, x] of [["random point", [0.37, -0.81]], ["kink point (origin: 3 units at a kink)", [0, 0]]]) {
+  for (const { label, x } of [{ label: "random point", x: [0.37, -0.81] }, { label: "kink point (origin: 3 units at a kink)", x: [0, 0] }]) {
     const s = N.piecewiseLinearization(f, x).activeSwitches;
     const [rev, pl] = measureInterleaved([
       () => (sink.value += N.valueAndGrad(f, x).grad[0]),
@@ -66,7 +66,7 @@ export async function run(report = printReport) {
     const Gv = add(matmul(tensor(M), v), tensor(qv));
     return concat(M.map((_, i) => reshape(minimum(at(v, i), at(Gv, i)), [1])));
   };
-  for (const [label, F, x0] of [["min(x, G(x)), n = 1, from the kink", F1, [1]], ["LCP, n = 4", F4, [1, 1, 1, 1]]]) {
+  for (const { label, F, x0 } of [{ label: "min(x, G(x)), n = 1, from the kink", F: F1, x0: [1] }, { label: "LCP, n = 4", F: F4, x0: [1, 1, 1, 1] }]) {
     const lexRun = N.nonsmoothNewton(F, x0, { maxIterations: 50 });
     const its = Math.max(lexRun.iterations, 1);
     const [lex, pwl] = measureInterleaved([
