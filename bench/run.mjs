@@ -8,7 +8,7 @@ import path from "node:path";
 import { printTable } from "./lib/timing.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modules = ["engine.mjs", "analysis.mjs", "training.mjs"];
+const modules = ["engine.mjs", "analysis.mjs", "training.mjs", "beyond.mjs"];
 const rows = [];
 const failures = [];
 
