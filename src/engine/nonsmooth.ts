@@ -69,6 +69,19 @@ export interface KinkDeclaration<P = unknown> {
    * Their number must depend only on the shapes.
    */
   switching(inputs: readonly Tensor[], params: P): number[];
+  /**
+   * For an elementwise primitive: its kink test and branch rule per element, as declared (absent for reductions
+   * and the norm). Read by interpreters that decide one kink hit at a time (the randomized Clarke element).
+   */
+  readonly element?: ElementKinkRule<P>;
+}
+
+/** One element of an elementwise primitive's kink set: the declared test and lexicographic branch rule. */
+export interface ElementKinkRule<P> {
+  /** True exactly on the kink set (`a`: the inputs' values at the element). */
+  readonly at: (a: number[], params: P) => boolean;
+  /** The partials on the branch entered along the directions (the rows); absent for a non-Lipschitz kink. */
+  readonly lex?: (a: readonly number[], rows: readonly Float64Array[], s: LexSide, params: P) => readonly number[];
 }
 
 /* --------------------------------------------------------------------------------------------- registry */

@@ -335,6 +335,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     notLipschitz: k.notLipschitz,
     count: (inputs, params) => countWhere(inputs, k.at, params),
     switching: (inputs, params) => switchingOf(inputs, k.switching, params),
+    element: { at: k.at, lex: k.lex },
   };
   if (kink) registerKink(kink);
   const choice: Choice = (env, element, x, part) => {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import {
   randomizedClarkeGradient, lexicographicGradient, clarkeInterval, grad, policies, presets, relu, abs, maximum, max,
-  at, add, sub, mul, neg, matmul, tensor, sum, norm, Rng, minNormElement, clip,
+  at, add, sub, mul, neg, matmul, tensor, sum, norm, Rng, minNormElement, clip, softshrink, leakyRelu, sqrt, sign,
+  definePrimitive,
 } from "../../../src";
 import type { Value } from "../../../src";
 import { relu2, zero, randomPL } from "./programs";
@@ -46,6 +47,45 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
     expect(randomizedClarkeGradient(abs, 0, { direction: [-3] }).gradient).toEqual([-1]);
     expect(randomizedClarkeGradient((t: Value) => clip(t, 0, 1), 1, { direction: [-1] }).gradient).toEqual([1]);
     expect(randomizedClarkeGradient((t: Value) => clip(t, 0, 1), 1, { direction: [1] }).gradient).toEqual([0]);
+  });
+
+  it("decides softshrink from its declaration: the exact branch at ±λ along each direction, inside the Clarke interval", () => {
+    const lambda = 0.75;
+    const f = (t: Value) => softshrink(t, lambda);
+    // at λ the program leaves the dead zone moving up (slope 1) and stays in it moving down (slope 0); at -λ the reverse
+    const cases: [number, number, number][] = [[lambda, 1, 1], [lambda, -1, 0], [-lambda, 1, 0], [-lambda, -1, 1]];
+    for (const [x, d, g] of cases) {
+      const r = randomizedClarkeGradient(f, x, { direction: [d] });
+      expect([r.gradient, r.decided, r.guaranteed], `at ${x} along ${d}`).toEqual([[g], 1, true]);
+      const [lo, hi] = clarkeInterval(f, x).interval;
+      expect([lo, hi]).toEqual([0, 1]);
+      expect(g >= lo && g <= hi).toBe(true);
+    }
+    // the bound it sits on is the slot: a tie of softshrink(x - y) at x - y = λ along (1, 1) is reported as the upper bound
+    const diff = (v: Value) => softshrink(sub(at(v, 0), at(v, 1)), lambda);
+    expect(randomizedClarkeGradient(diff, [1.75, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key)).toEqual(["softshrink.upper"]);
+    expect(randomizedClarkeGradient(diff, [0.25, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key)).toEqual(["softshrink.lower"]);
+  });
+
+  it("maps the branch to the policy's choice through the declared partials (leakyRelu: the slope is the choice 0)", () => {
+    expect(randomizedClarkeGradient((t: Value) => leakyRelu(t, 0.2), 0, { direction: [-1] }).gradient).toEqual([0.2]);
+    expect(randomizedClarkeGradient((t: Value) => leakyRelu(t, 0.2), 0, { direction: [1] }).gradient).toEqual([1]);
+  });
+
+  it("refuses, naming the primitive, what has no branch rule: user primitives, non-Lipschitz kinks the program moves across", () => {
+    const shrink = definePrimitive({
+      name: "rcShrink", arity: 1,
+      value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0),
+      partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
+      kink: { at: (x) => Math.abs(x) === 1, range: [0, 1], default: 0, partials: (s) => [s] },
+    });
+    expect(() => randomizedClarkeGradient(shrink, 1, { seed: 1 })).toThrow(/randomizedClarkeGradient: .*"rcShrink"/);
+    expect(() => randomizedClarkeGradient((t: Value) => mul(sign(t), t), 0, { seed: 1 })).toThrow(/sign jumps at 0/);
+    expect(() => randomizedClarkeGradient(sqrt, 0, { seed: 1 })).toThrow(/sqrt at 0/);
+    // a still argument is no crossing: sqrt(relu(t)) is 0 near -1, and the element is 0
+    expect(randomizedClarkeGradient((t: Value) => sqrt(relu(t)), -1, { seed: 1 }).gradient).toEqual([0]);
+    // but reverse mode's +inf there meets the derivatives 1 and -1 of t - t: refused, not a silent NaN
+    expect(() => randomizedClarkeGradient((t: Value) => sqrt(sub(t, t)), 0, { seed: 1 })).toThrow(/not finite.*sqrt/);
   });
 
   it("reports ties instead of answering silently: a direction that does not cross the kink, a kink no direction crosses", () => {

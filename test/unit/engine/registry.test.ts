@@ -1,9 +1,10 @@
 // The registry walk: every primitive declared in src/engine/primitives.ts goes through every interpreter (reverse
-// mode, forward mode, the lexicographic forward mode, kink location, the kink report, the field of extreme choices)
-// and each either handles it, checked against an expectation computed independently of the engine (central finite
-// differences at smooth points; at kinks, the exact values each framework returns as documented in src/policy.ts,
-// the one-sided branch for the lexicographic mode, the vertices of the Clarke set for the extreme choices), or
-// refuses it with an error naming it. A primitive added to the table without a case here fails the first test.
+// mode, forward mode, the lexicographic forward mode, kink location, the kink report, the field of extreme choices,
+// the randomized Clarke element) and each either handles it, checked against an expectation computed independently
+// of the engine (central finite differences at smooth points; at kinks, the exact values each framework returns as
+// documented in src/policy.ts, the one-sided branch for the lexicographic mode and for the randomized element along
+// e_1, the vertices of the Clarke set for the extreme choices and the randomized element), or refuses it with an
+// error naming it. A primitive added to the table without a case here fails the first test.
 //
 // To cover a new primitive, copy the case of the closest one (relu for a one-number choice, clip for a clamp-like
 // one with a choice per bound) and write its values from the frameworks' behaviour, not from the engine's output.
@@ -32,6 +33,11 @@ interface KinkCase {
   readonly lex: number[] | RegExp;
   /** The vertices of the hull of every extreme choice (allChoicesField), or its refusal. */
   readonly extremes: number[][] | RegExp;
+  /**
+   * The kink keys the randomized Clarke element reports tied along d = e_1, when e_1 moves none of the kink's
+   * arguments apart (default: none, and its element along e_1 is `lex`, the branch entered along e_1).
+   */
+  readonly tiesAlongE1?: readonly string[];
   /** A line through x for kink location: x + u d over the grid (default d = e_1, grid straddling u = 0). */
   readonly line?: { readonly direction: number[]; readonly grid: number[] };
 }
@@ -173,6 +179,7 @@ const CASES: Record<string, Case> = {
         outside: ["tfjs"],
         lex: [0, 1, 0, 0], // the tied entry that grows first along e_1, e_2, ... is entry 1
         extremes: [[0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]],
+        tiesAlongE1: ["maxTies"], // e_1 moves entry 0 only: the three tied entries stay tied along it
         line: { direction: [0, 1, 0, 0], grid: [-0.37, 0.41] },
       },
     ],
@@ -240,6 +247,12 @@ function expectNear(a: number[], b: number[], rel: number, abs: number, what: st
   });
 }
 
+/** Completes d to a basis: d first, then the unit vectors except the one d leans on most. */
+function basisFrom(d: number[]): number[][] {
+  const k = d.reduce((b, v, i) => (Math.abs(v) > Math.abs(d[b]) ? i : b), 0);
+  return [d, ...d.flatMap((_, i) => (i === k ? [] : [d.map((_, j) => (j === i ? 1 : 0))]))];
+}
+
 const sortRows = (rows: number[][]): number[][] => rows.map((r) => r.map((v) => v + 0)).sort((a, b) => a.join(",").localeCompare(b.join(",")));
 
 describe("the registry walk: every declared primitive, through every interpreter", () => {
@@ -296,6 +309,13 @@ describe("the registry walk: every declared primitive, through every interpreter
         }
       });
 
+      it("smooth points: the randomized Clarke element decides nothing and is reverse mode's gradient", () => {
+        for (const x of c.smooth) {
+          const r = N.randomizedClarkeGradient(c.f, x, { seed: 1 });
+          expect([r.gradient, r.decided, r.inert, r.guaranteed], `${name} at [${x}]`).toEqual([flat(N.grad(c.f, x) as number[]).map((v) => v + 0), 0, 0, true]);
+        }
+      });
+
       for (const k of c.kinks ?? []) {
         describe(`kink at [${k.x}]`, () => {
           it("reverse and forward mode give each preset's documented value, exactly", () => {
@@ -323,6 +343,24 @@ describe("the registry walk: every declared primitive, through every interpreter
           it("the lexicographic mode gives the branch entered along the directions, or refuses naming the primitive", () => {
             if (k.lex instanceof RegExp) expect(() => N.lexicographicGradient(c.f, k.x)).toThrow(k.lex);
             else expect(N.lexicographicGradient(c.f, k.x)).toEqual(k.lex);
+          });
+
+          it("the randomized Clarke element is a vertex of the Clarke set, the branch entered along d, or a refusal naming the primitive", () => {
+            if (k.lex instanceof RegExp) {
+              expect(() => N.randomizedClarkeGradient(c.f, k.x, { seed: 1 })).toThrow(k.lex);
+              return;
+            }
+            const vertices = sortRows(k.extremes as number[][]);
+            for (const seed of [0, 1, 2, 3, 4, 5]) {
+              const r = N.randomizedClarkeGradient(c.f, k.x, { seed });
+              expect(r.guaranteed && r.decided > 0, `${name} seed ${seed}`).toBe(true);
+              expect(vertices, `${name} seed ${seed}`).toContainEqual(r.gradient);
+              // the mechanism: the lexicographic derivative for a direction matrix whose first column is d
+              expectNear(r.gradient, N.lexicographicGradient(c.f, k.x, { directions: basisFrom(r.direction) }), 1e-12, 1e-14, `${name} seed ${seed}`);
+            }
+            const e1 = N.randomizedClarkeGradient(c.f, k.x, { direction: k.x.map((_, i) => (i === 0 ? 1 : 0)), onTie: "flag" });
+            if (k.tiesAlongE1) expect(e1.ties.map((s) => s.key), name).toEqual(k.tiesAlongE1);
+            else expect([e1.gradient, e1.guaranteed], name).toEqual([k.lex, true]);
           });
 
           it("the field of extreme choices spans the Clarke set's vertices, or refuses where no Clarke set exists", () => {
@@ -396,6 +434,51 @@ describe("negative controls: the walk's checks fail on primitives built to viola
     const f: Program = (v) => apply(blind, [N.at(v, 0)], undefined);
     expect(switchingSigns("test", f, [0], false).signs).not.toContain(0);
     expect(kinksOnLine("test", f, (u) => [u], [-0.37, 0.41], false)).toEqual([]);
+  });
+
+  it("the randomized Clarke element refuses by name a kink declared without a per-element branch rule", () => {
+    const ruleless: Primitive<void> = {
+      name: "rulelessTestPrim",
+      secondOrder: true,
+      value: (inputs) => inputs[0],
+      linearize: () => ({ jvp: (ts) => ts[0], vjp: (c) => [c] }),
+      kink: {
+        key: "rulelessTestPrim",
+        op: "rulelessTestPrim",
+        choice: { kind: "scalar", range: [0, 1] },
+        count: (inputs) => (inputs[0].data.some((v) => v === 0) ? 1 : 0),
+        switching: (inputs) => Array.from(inputs[0].data),
+      },
+      lex: (ins) => ins[0].cols,
+    };
+    const f: Program = (v) => S(apply(ruleless, [v], undefined));
+    expect(() => N.randomizedClarkeGradient(f, [0, 1], { seed: 1 })).toThrow(/unsupported primitive "rulelessTestPrim"/);
+    expect(N.randomizedClarkeGradient(f, [2, 1], { seed: 1 }).gradient).toEqual([1.25, -0.5]); // off its kink set: nothing to decide
+  });
+
+  it("the randomized Clarke element refuses a branch rule whose partials no choice in the Clarke range gives", () => {
+    const outside = elementwise<void>({
+      name: "outsideTestPrim",
+      arity: 1,
+      f: () => Math.abs,
+      partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : choice(env, i, a)))],
+      kink: { key: "outsideTestPrim", choice: { kind: "scalar", range: [-1, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a], lex: () => [2] },
+    });
+    expect(() => N.randomizedClarkeGradient((v: Value) => apply(outside, [N.at(v, 0)], undefined), [0], { seed: 1 })).toThrow(
+      /the lexicographic rule of "outsideTestPrim" picks the partials \[2\] at its kink, which no choice in its Clarke range \[-1, 1\] gives/,
+    );
+  });
+
+  it("the randomized element's check along e_1 fails on a branch rule that enters the wrong branch", () => {
+    const backwards = elementwise<void>({
+      name: "backwardsTestPrim",
+      arity: 1,
+      f: () => (a) => (a > 0 ? a : 0),
+      partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : choice(env, i, a)))],
+      kink: { key: "backwardsTestPrim", choice: { kind: "scalar", range: [0, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a], lex: ([a], [R], s) => [s.side(a, R) > 0 ? 0 : 1] },
+    });
+    const r = N.randomizedClarkeGradient((v: Value) => apply(backwards, [N.at(v, 0)], undefined), [0], { direction: [1] });
+    expect(r.gradient).not.toEqual(CASES.relu.kinks![0].lex); // relu's branch along e_1 is 1: the walk's check would fail
   });
 
   it("the registry check fails on a primitive missing from the cases", () => {
