@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts", "test/lite/**/*.unit.test.ts"],
           environment: "node",
         },
       },

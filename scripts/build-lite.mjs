@@ -75,7 +75,7 @@ function nodeShims(extra = {}) {
 }
 
 /** The library, the compiler and the peers as ES modules sharing chunks; `require`/`process`/`Buffer` from the kernel. */
-async function buildLibrary(outdir, minify) {
+export async function buildLibrary(outdir, minify) {
   const t0 = Date.now();
   await esbuild.build({
     absWorkingDir: ROOT,

