@@ -58,6 +58,7 @@ export function installGlobals(env: KernelEnvironment, BufferClass: unknown): Re
 export class TypeScriptKernel extends BaseKernel {
   private runner: CellRunner | undefined;
   private readonly loading: Promise<void>;
+  private lastErrorAt = -Infinity;
 
   constructor(options: IKernel.IOptions, load: () => Promise<KernelEnvironment>) {
     super(options);
@@ -105,6 +106,12 @@ export class TypeScriptKernel extends BaseKernel {
     await this.loading;
     const runner = this.runner!;
     const parent = this.parentHeader;
+    // "stop on error", as Jupyter kernels do: requests sent before a failed cell's error (Run All queues every cell
+    // at once) are aborted; a request sent after it runs.
+    const sent = Date.parse(parent?.date ?? "");
+    if (content.stop_on_error !== false && Number.isFinite(sent) && sent <= this.lastErrorAt) {
+      return { status: "aborted", execution_count: null } as unknown as KernelMessage.IExecuteReplyMsg["content"];
+    }
     tslabJupyter.lastWriteDisplayData = (msg: DisplayContent, update: boolean) => {
       const c = { data: msg.data, metadata: msg.metadata, transient: msg.transient ?? {} } as KernelMessage.IDisplayDataMsg["content"];
       if (update) this.updateDisplayData(c as KernelMessage.IUpdateDisplayDataMsg["content"], parent);
@@ -124,6 +131,7 @@ export class TypeScriptKernel extends BaseKernel {
       const evalue = err.message;
       const traceback = [`\x1b[31m${ename}\x1b[0m: ${evalue}`];
       this.publishExecuteError({ ename, evalue, traceback }, parent);
+      this.lastErrorAt = Date.now();
       return { status: "error", execution_count: this.executionCount, ename, evalue, traceback };
     }
   }

@@ -72,11 +72,11 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
   let kernel: { handleMessage(msg: unknown): Promise<void>; ready: Promise<void> };
   let seq = 0;
 
-  async function execute(code: string): Promise<{ reply: Record<string, unknown>; iopub: Msg[] }> {
+  async function execute(code: string, date = new Date().toISOString()): Promise<{ reply: Record<string, unknown>; iopub: Msg[] }> {
     const msgId = `m${++seq}`;
     messages = [];
     await kernel.handleMessage({
-      header: { msg_id: msgId, msg_type: "execute_request", session: "s", username: "", date: "", version: "5.3" },
+      header: { msg_id: msgId, msg_type: "execute_request", session: "s", username: "", date, version: "5.3" },
       parent_header: {},
       metadata: {},
       channel: "shell",
@@ -160,6 +160,17 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
     expect(r.reply.evalue).toContain("one is not above two");
     const err = r.iopub.find((m) => m.header.msg_type === "error")!;
     expect(err.content.evalue).toContain("one is not above two");
+  });
+
+  it("stops on error: a request sent before the error is aborted, one sent after it runs", async () => {
+    const queuedAt = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await execute('throw new Error("stop here")')).reply.status).toBe("error");
+    const queued = await execute('console.log("queued before the error")', queuedAt);
+    expect(queued.reply.status).toBe("aborted");
+    expect(queued.iopub).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await execute("1 + 1")).reply.status).toBe("ok");
   });
 
   it("says which modules exist when an import cannot be resolved", async () => {
