@@ -35,7 +35,6 @@ export async function main(extensions: PluginModule[], mimeExtensions: PluginMod
     mimeExtensions: mimePlugins as never,
     availablePlugins: plugins.map((p) => ({ ...p, extension: "" })) as never,
   });
-  app.name = PageConfig.getOption("appName") || "JupyterLite";
   // the browser tests (test/lite) drive the app through it, as JupyterLite does with exposeAppInBrowser
   window.jupyterapp = app;
   await app.start({ bubblingKeydown: true });

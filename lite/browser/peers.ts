@@ -38,7 +38,7 @@ interface ResvgOptions {
 
 /** `@resvg/resvg-js`'s `Resvg`, on the WebAssembly build with the site's fonts (font files are Node only). */
 class Resvg {
-  private readonly inner: WasmResvg;
+  private readonly inner: InstanceType<typeof WasmResvg>;
   constructor(svg: string, options: ResvgOptions = {}) {
     this.inner = new WasmResvg(svg, {
       background: options.background,

@@ -15,7 +15,6 @@ export interface Built {
 
 export async function buildKernelForNode(): Promise<Built> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-lite-kernel-"));
-  // @ts-expect-error: a JavaScript module of the project (scripts/build-lite.mjs)
   const { buildLibrary } = (await import("../../scripts/build-lite.mjs")) as { buildLibrary(outdir: string, minify: boolean): Promise<number> };
   await buildLibrary(path.join(dir, "nsad"), false);
   await build({

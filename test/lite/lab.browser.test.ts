@@ -29,9 +29,7 @@ beforeAll(async () => {
   contentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-lite-contents-"));
   for (const f of NOTEBOOKS) fs.copyFileSync(path.join(ROOT, "notebooks", f), path.join(contentsDir, f));
   fs.copyFileSync(path.join(ROOT, "test", "fixtures", FIXTURE), path.join(contentsDir, FIXTURE));
-  // @ts-expect-error: JavaScript modules of the project
   const { buildLite } = (await import("../../scripts/build-lite.mjs")) as { buildLite(o: object): Promise<{ size: number; totalMs: number }> };
-  // @ts-expect-error: JavaScript modules of the project
   const { serve } = (await import("../../scripts/serve-lab.mjs")) as { serve(o: object): Promise<Server> };
   const out = path.join(ROOT, "build", "test-lite", "lab");
   const built = await buildLite({ out, notebooks: contentsDir, minify: true });
