@@ -5,7 +5,8 @@
 //   build/lab.js, lab.css, ...  the application bundle (esbuild)
 //   build/themes/...            the light and dark themes' CSS
 //   build/schemas/all.json      the settings schemas of every plugin
-//   build/nsad/*.js             the library (src/) as browser ES modules, the TypeScript compiler, the peers
+//   build/nsad/*.js             the library (src/) as browser ES modules, the TypeScript compiler, the peers, the
+//                               kernel's worker
 //   build/nsad/static/          plotly.js, the MNIST digits, the chart font, resvg's WebAssembly
 //   api/contents/all.json, files/*.ipynb   the notebooks (as committed: without outputs)
 //
@@ -84,6 +85,8 @@ export async function buildLibrary(outdir, minify) {
       notebook: "src/notebook/index.ts",
       peers: "lite/browser/peers.ts",
       typescript: "lite/browser/typescript.ts",
+      // the kernel's worker: it imports the entries above by URL, next to itself
+      "kernel-worker": "lite/kernel/worker.ts",
     },
     outdir,
     bundle: true,
@@ -98,7 +101,12 @@ export async function buildLibrary(outdir, minify) {
     external: ["tslab", "tslab/*"],
     define: { __dirname: '"/"', __filename: '"/index.js"' },
     banner: {
-      js: "var require = globalThis.__nsad_require__, process = globalThis.__nsad_process__ || { env: {} }, Buffer = globalThis.__nsad_Buffer__;",
+      // looked up when used, not when a chunk loads: the worker loads shared chunks before it sets these
+      js: [
+        "var require = Object.assign((n) => globalThis.__nsad_require__(n), { resolve: (s) => globalThis.__nsad_require__.resolve(s) });",
+        "var process = { get env() { return (globalThis.__nsad_process__ || { env: {} }).env; }, browser: true, platform: \"browser\" };",
+        "var Buffer = { from: (...a) => globalThis.__nsad_Buffer__.from(...a), alloc: (n) => globalThis.__nsad_Buffer__.alloc(n), isBuffer: (x) => globalThis.__nsad_Buffer__.isBuffer(x) };",
+      ].join(" "),
     },
     plugins: [nodeShims()],
     logLevel: "warning",

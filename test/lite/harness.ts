@@ -19,7 +19,7 @@ export async function buildKernelForNode(): Promise<Built> {
   await buildLibrary(path.join(dir, "nsad"), false);
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { kernel: "lite/kernel/kernel.ts", buffer: "lite/browser/node/buffer.ts" },
+    entryPoints: { kernel: "lite/kernel/kernel.ts", session: "lite/kernel/session.ts", buffer: "lite/browser/node/buffer.ts" },
     outdir: dir,
     bundle: true,
     format: "esm",

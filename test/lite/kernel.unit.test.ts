@@ -90,26 +90,24 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
   beforeAll(async () => {
     built = await buildKernelForNode();
     const { TypeScriptKernel } = await import(built.url("kernel.js"));
+    const { CellSession, installGlobals } = await import(built.url("session.js"));
     const { Buffer: BrowserBuffer } = await import(built.url("buffer.js"));
-    const vega = await import("vega");
-    const vegaLite = await import("vega-lite");
-    const resvg = await import("@resvg/resvg-js");
-    const env = {
-      ts,
-      modules: {} as Record<string, unknown>,
-      files: {},
-      env: {},
-      resolver: undefined as unknown,
-    };
-    const { installGlobals } = await import(built.url("kernel.js"));
-    env.resolver = installGlobals(env, BrowserBuffer);
+    const env = { ts, modules: {} as Record<string, unknown>, files: {}, env: {} };
+    // as the worker does: globals first, then the library's browser bundle, then the session
+    const resolver = installGlobals(env, BrowserBuffer);
     const core = await import(built.url("nsad/index.js"));
     const notebook = await import(built.url("nsad/notebook.js"));
+    const [vega, vegaLite, resvg] = await Promise.all([import("vega"), import("vega-lite"), import("@resvg/resvg-js")]);
     Object.assign(env.modules, { "nonsmooth-ad": core, "nonsmooth-ad/notebook": notebook, vega, "vega-lite": vegaLite, "@resvg/resvg-js": resvg });
-    kernel = new TypeScriptKernel(
-      { id: "k", name: "nonsmooth-ad", location: "", sendMessage: (m: Msg) => messages.push(m) },
-      async () => env,
-    );
+    const session = new CellSession(env, resolver);
+    // the worker's part, in this process (lite/kernel/worker-transport.ts passes the same calls as messages)
+    const transport = {
+      ready: Promise.resolve(),
+      execute: (code: string, onEvent: (e: unknown) => void) => session.execute(code, onEvent),
+      names: async () => session.names(),
+      dispose: () => {},
+    };
+    kernel = new TypeScriptKernel({ id: "k", name: "nonsmooth-ad", location: "", sendMessage: (m: Msg) => messages.push(m) }, transport);
     await kernel.ready;
   }, 120_000);
 
