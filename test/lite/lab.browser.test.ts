@@ -80,6 +80,46 @@ describe("the workbook in JupyterLab in the browser", () => {
     }, PER_NOTEBOOK_MS + 180_000);
   }
 
+  it("the kernel runs in a worker: the page stays responsive while a cell computes, and a restart starts afresh", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}?path=${encodeURIComponent(FIXTURE)}`);
+      await page.waitForFunction(() => document.body.dataset.labRestored === "true", null, { timeout: 120_000 });
+      const r = await page.evaluate(async () => {
+        type Kernel = { info: Promise<unknown>; restart(): Promise<void>; requestExecute(c: { code: string }): { onIOPub: (m: { header: { msg_type: string }; content: { data?: Record<string, string> } }) => void; done: Promise<{ content: { status: string } }> } };
+        const panel = (window as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext: { ready: Promise<void>; session: { kernel: Kernel } } } } } }).jupyterapp.shell.currentWidget;
+        await panel.sessionContext.ready;
+        const kernel = () => panel.sessionContext.session.kernel;
+        await kernel().info;
+        const run = async (code: string) => {
+          const f = kernel().requestExecute({ code });
+          let text = "";
+          f.onIOPub = (m) => {
+            if (m.header.msg_type === "execute_result") text = m.content.data?.["text/plain"] ?? "";
+          };
+          return { status: (await f.done).content.status, text };
+        };
+        const before = await run("const kept = 41;\nkept + 1");
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 50);
+        const busy = await run("let s = 0;\nconst t0 = Date.now();\nwhile (Date.now() - t0 < 1500) s++;\ns > 0");
+        clearInterval(timer);
+        await kernel().restart();
+        await kernel().info;
+        const after = await run("typeof kept");
+        return { before, busy, ticks, after };
+      });
+      expect(r.before).toEqual({ status: "ok", text: "42" });
+      expect(r.busy).toEqual({ status: "ok", text: "true" });
+      // 1.5 s of computing in the kernel: the page's 50 ms timer kept firing (a kernel in the page would block it)
+      expect(r.ticks).toBeGreaterThan(10);
+      expect(r.after).toEqual({ status: "ok", text: "'undefined'" });
+    } finally {
+      await context.close();
+    }
+  }, 300_000);
+
   it("a failing assertion shows its message as an error output, and the cells after it do not run", async () => {
     const r = await openAndRun(FIXTURE);
     expect(r.timedOut).toBe(false);
