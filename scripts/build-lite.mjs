@@ -398,7 +398,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(0);
   }
   buildLite(opts).then(
-    (r) => console.log(`lab site: ${path.relative(process.cwd(), r.out) || "."} (${r.notebooks.length} notebooks, ${(r.size / 1e6).toFixed(1)} MB; app ${(r.appMs / 1000).toFixed(1)} s, library ${(r.libMs / 1000).toFixed(1)} s, total ${(r.totalMs / 1000).toFixed(1)} s)`),
+    (r) => console.log(`lab site: ${path.relative(process.cwd(), r.out).startsWith("..") ? r.out : path.relative(process.cwd(), r.out) || "."} (${r.notebooks.length} notebooks, ${(r.size / 1e6).toFixed(1)} MB; app ${(r.appMs / 1000).toFixed(1)} s, library ${(r.libMs / 1000).toFixed(1)} s, total ${(r.totalMs / 1000).toFixed(1)} s)`),
     (e) => {
       console.error(`build-lite: ${e.stack ?? e}`);
       process.exit(1);
