@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects:
-// - unit: fast, pure Node (the library's tests, the display helpers' tests, pure tests of the infra scripts);
+// Three projects:
+// - unit: fast, pure Node (the library's tests, the display helpers' tests, pure tests of the infra scripts, the
+//   browser kernel's tests in test/lite/*.unit.test.ts);
+// - lite: the workbook in JupyterLab in the browser (test/lite/*.browser.test.ts), built and run in Chromium;
 // - integration: the real Jupyter kernel, the notebooks and the static site. Its globalSetup runs the workbook
 //   once into build/test/ (see test/infra/global-setup.ts); tests read the executed notebooks and the site there.
 export default defineConfig({
@@ -10,10 +12,20 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts", "test/lite/**/*.unit.test.ts"],
           environment: "node",
           // a guard against hangs, not a speed limit: some property tests take seconds on a loaded 2-core machine
           testTimeout: 60_000,
+        },
+      },
+      {
+        // the lab site (JupyterLab in the browser): builds it, then runs every notebook in headless Chromium
+        test: {
+          name: "lite",
+          include: ["test/lite/**/*.browser.test.ts"],
+          environment: "node",
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
         },
       },
       {

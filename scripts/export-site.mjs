@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Executed notebooks -> a static site that works from file:// with no network.
 //
-//   node scripts/export-site.mjs --notebooks DIR --site DIR [--no-api]
+//   node scripts/export-site.mjs --notebooks DIR --site DIR [--no-api] [--lab]
 //
 // - one self-contained HTML file per notebook (nbconvert's HTMLExporter with the repository's template
 //   scripts/export/templates/nsad, run by scripts/export/export_notebooks.py under Debian's /usr/bin/python3, or
@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(path.join(ROOT, "package.json"));
-const USAGE = "usage: node scripts/export-site.mjs --notebooks DIR --site DIR [--no-api]";
+const USAGE = "usage: node scripts/export-site.mjs --notebooks DIR --site DIR [--no-api] [--lab]";
 
 export function parseArgs(argv) {
   const opts = { api: true };
@@ -29,6 +29,8 @@ export function parseArgs(argv) {
       if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a folder\n${USAGE}`);
       opts[a.slice(2)] = v;
     } else if (a === "--no-api") opts.api = false;
+    // --lab: the index links each notebook to its runnable version in the lab site (lab/, scripts/build-lite.mjs)
+    else if (a === "--lab") opts.lab = true;
     else if (a === "-h" || a === "--help") opts.help = true;
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
@@ -104,11 +106,12 @@ function run(cmd, args, what) {
   return r.stdout;
 }
 
-function indexPage(entries, withApi) {
+function indexPage(entries, withApi, withLab = false) {
   const items = entries
     .map(
       (e) =>
         `<li><a href="${escapeHtml(e.file)}">${escapeHtml(e.title)}</a>` +
+        (withLab ? ` <a class="nsad-lab" href="lab/?path=${encodeURIComponent(e.file.replace(/\.html$/, ".ipynb"))}">(run it in your browser)</a>` : "") +
         (e.summary ? `<p>${escapeHtml(e.summary)}</p>` : "") +
         `</li>`,
     )
@@ -181,7 +184,7 @@ export function main(argv) {
     run(process.execPath, [path.join(ROOT, "node_modules", "typedoc", "bin", "typedoc"), "--options", path.join(ROOT, "typedoc.json"), "--out", path.join(site, "api")], "typedoc");
     fixTypedocIcons(path.join(site, "api"));
   }
-  fs.writeFileSync(path.join(site, "index.html"), indexPage(entries, opts.api));
+  fs.writeFileSync(path.join(site, "index.html"), indexPage(entries, opts.api, opts.lab));
 
   const kb = (f) => (fs.statSync(path.join(site, f)).size / 1024).toFixed(0);
   console.log(`site: ${entries.length} notebook page(s) + index${opts.api ? " + api/" : ""} in ${site} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);

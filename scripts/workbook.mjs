@@ -26,6 +26,7 @@ import { ensurePrerequisites, SYSTEM_PYTHON } from "./prerequisites.mjs";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUN_NOTEBOOK = path.join(ROOT, "scripts", "run_notebook.py");
 const EXPORT_SITE = path.join(ROOT, "scripts", "export-site.mjs");
+const BUILD_LITE = path.join(ROOT, "scripts", "build-lite.mjs");
 
 class UsageError extends Error {}
 
@@ -230,7 +231,9 @@ export async function main(argv) {
   }
 
   if (opts.site && fs.existsSync(EXPORT_SITE)) {
-    runStep("site", process.execPath, [EXPORT_SITE, "--notebooks", outNotebooks, "--site", path.join(out, "site")]);
+    runStep("site", process.execPath, [EXPORT_SITE, "--notebooks", outNotebooks, "--site", path.join(out, "site"), ...(fs.existsSync(BUILD_LITE) ? ["--lab"] : [])]);
+    // the lab site (JupyterLab in the browser) next to the static pages, with the notebooks as committed (no outputs)
+    if (fs.existsSync(BUILD_LITE)) runStep("lab", process.execPath, [BUILD_LITE, "--out", path.join(out, "site", "lab")]);
   }
   console.log(`workbook: ${notebooks.length} notebook(s) executed in ${seconds(Date.now() - started)}; executed copies in ${rel(outNotebooks)}`);
   return 0;
