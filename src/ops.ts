@@ -9,7 +9,7 @@ import { PRIMS } from "./engine/primitives";
 import { apply, shapeOf, primal } from "./engine/trace";
 import { Tracer } from "./engine/trace";
 import type { Value } from "./engine/trace";
-import { Tensor, fmtShape, shapeSize } from "./tensor";
+import { Tensor, fmtShape, sameShape, shapeSize } from "./tensor";
 import { normAxis } from "./kernels";
 
 export type { Value };
@@ -337,7 +337,13 @@ export const norm = <A extends Value>(a: A): Out<A> => apply(PRIMS.norm, [a], u)
 
 function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
   if (axis === undefined) return { axis: null, keepDims };
-  return { axis: normAxis(op, axis, shapeOf(a).length), keepDims };
+  return { axis: normAxis(op, checkAxis(op, axis), shapeOf(a).length), keepDims };
+}
+
+/** An axis must be an integer (a string "1" would otherwise be reported as out of range). */
+function checkAxis(op: string, axis: unknown): number {
+  if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`${op}: axis must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
+  return axis;
 }
 
 /**
@@ -477,7 +483,7 @@ export function at<A extends Value>(a: A, i: number): Out<A> {
 export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
   const shapes = xs.map(shapeOf);
-  const ax = normAxis("concat", axis, shapes[0].length);
+  const ax = normAxis("concat", checkAxis("concat", axis), shapes[0].length);
   for (const s of shapes) {
     if (s.length !== shapes[0].length || s.some((d, i) => i !== ax && d !== shapes[0][i])) {
       throw new Error(`concat: shapes ${shapes.map(fmtShape).join(", ")} differ outside axis ${ax}`);
@@ -524,6 +530,24 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
 }
 
 /**
+ * Target distributions must be probability vectors along the class axis (entries >= 0 summing to 1, to 1e-9):
+ * the loss -Σ y log softmax(z) with other targets is not a cross-entropy, and its minimum is not where the
+ * model predicts the targets.
+ */
+function checkProbabilities(y: Tensor, shape: readonly number[]): Tensor {
+  if (!sameShape(y.shape, shape)) throw new Error(`softmaxCrossEntropy: the targets have shape ${fmtShape(y.shape)} but the logits have shape ${fmtShape(shape)}`);
+  const C = shape[shape.length - 1];
+  for (let r = 0; r * C < y.size; r++) {
+    const row = Array.from(y.data.subarray(r * C, (r + 1) * C));
+    const total = row.reduce((a, b) => a + b, 0);
+    if (!row.every((v) => v >= 0) || !(Math.abs(total - 1) <= 1e-9)) {
+      throw new Error(`softmaxCrossEntropy: target row ${r} is [${row.join(", ")}], not a probability vector (entries >= 0 summing to 1)`);
+    }
+  }
+  return y;
+}
+
+/**
  * Softmax cross-entropy per row: -sum_j y_j log softmax(z)_j over the last axis, computed stably. `targets` is
  * an array of class indices (one per row) or a constant tensor of probabilities with the logits' shape.
  *
@@ -540,7 +564,7 @@ export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonl
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
   if ((targets as unknown) instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
-  if (targets instanceof Tensor) y = targets;
+  if (targets instanceof Tensor) y = checkProbabilities(targets, shape);
   else {
     const C = shape[shape.length - 1];
     const rows = shapeSize(shape) / C;

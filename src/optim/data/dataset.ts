@@ -5,7 +5,8 @@
  * @module
  */
 import { Tensor } from "../../tensor";
-import { Rng, hash32 } from "../../rng";
+import { Rng, hash32, hashSeed } from "../../rng";
+import { integer, seed as checkSeed } from "../../validate";
 
 /** A data set: N rows of inputs, and targets as a [N, k] tensor or N class labels in {0, ..., numClasses - 1}. */
 export interface Dataset {
@@ -84,10 +85,12 @@ export function takeRows(data: Dataset, indices: readonly number[]): Dataset {
  * ```
  */
 export function batchIndices(seed: number, k: number, n: number, batchSize: number): number[] {
+  checkSeed("batchIndices", "seed", seed);
+  integer("batchIndices", "k", k, 0);
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`batchIndices: the data set is empty (N = ${n})`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`batchIndices: the batch size must be an integer >= 1, got ${batchSize}`);
   if (batchSize > n) throw new Error(`batchIndices: the batch size ${batchSize} is larger than the data set (${n} rows)`);
-  return new Rng(hash32(hash32(seed >>> 0, 0x5bd1e995), k >>> 0)).sample(n, batchSize);
+  return new Rng(hash32(hashSeed(seed, 0x5bd1e995), k >>> 0)).sample(n, batchSize);
 }
 
 /**
