@@ -340,6 +340,22 @@ function axisParams(op: string, a: Value, axis: number | undefined, keepDims: bo
   return { axis: normAxis(op, checkAxis(op, axis), shapeOf(a).length), keepDims };
 }
 
+/** A value argument: a number, a Tensor or a traced value (anything else is named, not met as a raw TypeError later). */
+function valueIn(op: string, name: string, v: unknown): readonly number[] {
+  if (typeof v !== "number" && !(v instanceof Tensor) && !(v instanceof Tracer)) {
+    throw new TypeError(`${op}: ${name} must be a number, a Tensor or a traced value, got ${v === null ? "null" : typeof v === "object" ? "an object" : typeof v}`);
+  }
+  return shapeOf(v);
+}
+
+/** A shape argument: an array of integers >= 0. */
+function shapeIn(op: string, name: string, s: unknown): number[] {
+  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${op}: ${name} must be an array of integers >= 0, got ${JSON.stringify(s) ?? String(s)}`);
+  }
+  return [...(s as number[])];
+}
+
 /** An axis must be an integer (a string "1" would otherwise be reported as out of range). */
 function checkAxis(op: string, axis: unknown): number {
   if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`${op}: axis must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
@@ -367,7 +383,7 @@ export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out
  * ```
  */
 export function mean<A extends Value>(a: A, axis?: number, keepDims = false): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("mean", "the value", a);
   const p = axisParams("mean", a, axis, keepDims);
   const n = p.axis === null ? shapeSize(shape) : shape[p.axis];
   if (n === 0) throw new Error(`mean: cannot average an empty tensor of shape ${fmtShape(shape)}`);
@@ -416,7 +432,10 @@ export const logsumexp = <A extends Value>(a: A, axis?: number, keepDims = false
  * assertEqual(valueOf(reshape(tensor([1, 2, 3, 4]), [2, 2])).toArray(), [[1, 2], [3, 4]]);
  * ```
  */
-export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Out<A>;
+export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A> => {
+  valueIn("reshape", "the value", a);
+  return apply(PRIMS.reshape, [a], { shape: shapeIn("reshape", "shape", shape) }) as Out<A>;
+};
 /**
  * Permutes axes (default: reverses them).
  *
@@ -427,7 +446,8 @@ export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A>
  * ```
  */
 export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<A> {
-  const rank = shapeOf(a).length;
+  const rank = valueIn("transpose", "the value", a).length;
+  if (perm !== undefined) shapeIn("transpose", "perm", perm);
   const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
   const sorted = [...p].sort((x, y) => x - y);
   if (p.length !== rank || sorted.some((v, i) => v !== i)) {
@@ -445,7 +465,9 @@ export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<
  * ```
  */
 export function slice<A extends Value>(a: A, begin: readonly number[], size: readonly number[]): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("slice", "the value", a);
+  shapeIn("slice", "begin", begin);
+  shapeIn("slice", "size", size);
   if (begin.length !== shape.length || size.length !== shape.length) {
     throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
   }
@@ -467,7 +489,8 @@ export function slice<A extends Value>(a: A, begin: readonly number[], size: rea
  * ```
  */
 export function at<A extends Value>(a: A, i: number): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("at", "the value", a);
+  if (!Number.isInteger(i)) throw new TypeError(`at: the index must be an integer, got ${JSON.stringify(i) ?? String(i)}`);
   if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
   return reshape(slice(a, [i], [1]), []) as Out<A>;
 }
@@ -481,8 +504,9 @@ export function at<A extends Value>(a: A, i: number): Out<A> {
  * ```
  */
 export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
+  if (!Array.isArray(xs)) throw new TypeError(`concat: the values must be an array, got ${xs === null ? "null" : typeof xs}`);
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
-  const shapes = xs.map(shapeOf);
+  const shapes = xs.map((x, i) => valueIn("concat", `values[${i}]`, x));
   const ax = normAxis("concat", checkAxis("concat", axis), shapes[0].length);
   for (const s of shapes) {
     if (s.length !== shapes[0].length || s.some((d, i) => i !== ax && d !== shapes[0][i])) {
@@ -500,7 +524,10 @@ export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
  * assertEqual(valueOf(broadcastTo(tensor([1, 2]), [2, 2])).toArray(), [[1, 2], [1, 2]]);
  * ```
  */
-export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Out<A>;
+export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Out<A> => {
+  valueIn("broadcastTo", "the value", a);
+  return apply(PRIMS.broadcastTo, [a], { shape: shapeIn("broadcastTo", "shape", shape) }) as Out<A>;
+};
 
 /**
  * Matrix product; 1-D operands are promoted as row (left) or column (right) vectors and the added axis removed.
@@ -513,8 +540,8 @@ export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Ou
  * ```
  */
 export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B> {
-  const sa = shapeOf(a);
-  const sb = shapeOf(b);
+  const sa = valueIn("matmul", "the first argument", a);
+  const sb = valueIn("matmul", "the second argument", b);
   if (sa.length < 1 || sa.length > 2 || sb.length < 1 || sb.length > 2) {
     throw new Error(`matmul: operands must be 1-D or 2-D, got ${fmtShape(sa)} and ${fmtShape(sb)}`);
   }
@@ -560,7 +587,7 @@ function checkProbabilities(y: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonly number[] | Int32Array | Tensor): Out<A> {
-  const shape = shapeOf(logits);
+  const shape = valueIn("softmaxCrossEntropy", "the logits", logits);
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
   if ((targets as unknown) instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
@@ -602,4 +629,4 @@ export const squaredError = <A extends Value, B extends Value>(prediction: A, ta
  * assertEqual(valueOf(2).item(), 2);
  * ```
  */
-export const valueOf = (a: Value): Tensor => primal(a);
+export const valueOf = (a: Value): Tensor => (valueIn("valueOf", "the value", a), primal(a));

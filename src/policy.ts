@@ -112,6 +112,7 @@ const ALL_KEYS = [...POLICY_KINKS.map((k) => k.key), "primitives"];
  * ```
  */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
+  if (p === null || typeof p !== "object") throw new TypeError(`outsideClarkeChoices: the policy must be an object of choices, got ${String(p)}`);
   return POLICY_KINKS.flatMap((k) => outsideChoicesOf(p as KinkPolicy, k));
 }
 
@@ -326,9 +327,10 @@ function random(seed = 0): KinkPolicy {
  * assertEqual(grad(f, [0, 0], { policy: p }), [1, -1]);            // a vertex of the square [-1, 1]^2
  * ```
  */
-function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name = `perKink(${base.name})`): KinkPolicy {
+function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name?: string): KinkPolicy {
+  checkPolicy(base, "policies.perKink");
   if (typeof choose !== "function") throw new Error("policies.perKink: choose must be a function of the kink slot");
-  return validated(Object.freeze({ ...checkPolicy(base, "policies.perKink"), name, perKink: choose }), "policies.perKink");
+  return validated(Object.freeze({ ...base, name: name ?? `perKink(${base.name})`, perKink: choose }), "policies.perKink");
 }
 
 /** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */

@@ -119,6 +119,12 @@ export function numericField(fn: string, name: string, records: readonly Record<
   return records.map((r, i) => finite(fn, `${name}[${i}].${field}`, r == null ? undefined : r[field]));
 }
 
+/** A required object argument (a configuration, a declaration): null, a number or an array is named. @internal */
+export function object<T extends object>(fn: string, name: string, v: T): T {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
+  return v;
+}
+
 /**
  * An options object (undefined gives `{}`) whose keys are all among `allowed`: a misspelt key is an error that
  * lists the valid ones, never a silently ignored setting. @internal

@@ -7,6 +7,7 @@
  */
 import { Rng } from "../rng";
 import { checkDims, checkPoint } from "./geometry";
+import { interval } from "../validate";
 
 /** A piecewise-smooth curve on [0, 1]. */
 export interface Curve {
@@ -188,6 +189,8 @@ function polygon(vertices: readonly (readonly number[])[]): Curve {
  * ```
  */
 function rectangle(x: readonly [number, number], y: readonly [number, number]): Curve {
+  interval("loops.rectangle", "x", x);
+  interval("loops.rectangle", "y", y);
   return polyline(
     "loops.rectangle",
     [

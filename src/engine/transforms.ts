@@ -531,7 +531,12 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
  * ```
  */
 export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
-  const rec = record("evaluate", f as (x: any) => Value, x, options);
+  return evaluateAs("evaluate", f, x, options);
+}
+
+/** evaluate under the name of the call the user made (kinkReport's errors name kinkReport). */
+function evaluateAs<X extends Primal>(op: string, f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
+  const rec = record(op, f as (x: any) => Value, x, options);
   return { value: primal(rec.output), kinks: buildKinkReport(rec.trace) };
 }
 
@@ -547,7 +552,7 @@ export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, opt
  * ```
  */
 export function kinkReport<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): KinkReport {
-  return evaluate(f, x, options).kinks;
+  return evaluateAs("kinkReport", f, x, options).kinks;
 }
 
 /** One line of a printed tape. */

@@ -85,6 +85,7 @@ function checkKink(name: string, kink: unknown): void {
  * ```
  */
 export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) => Tensor | Tracer {
+  if (decl === null || typeof decl !== "object") throw new TypeError(`definePrimitive: the declaration must be an object { name, arity, value, partials, kink? }, got ${String(decl)}`);
   const { name, arity, value, partials, kink } = decl;
   if (typeof name !== "string" || !/^[A-Za-z_][\w]*$/.test(name)) throw new Error(`definePrimitive: name must be an identifier, got ${JSON.stringify(name)}`);
   if (!(Number.isInteger(arity) && arity >= 1 && arity <= 3)) throw new Error(`definePrimitive(${name}): arity must be 1, 2 or 3, got ${arity}`);

@@ -67,6 +67,8 @@ function gather(t: Tensor, idx: readonly number[]): Tensor {
  * ```
  */
 export function takeRows(data: Dataset, indices: readonly number[]): Dataset {
+  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor)) throw new TypeError(`takeRows: data must be a data set { X, y }, got ${String(data)}`);
+  if (!Array.isArray(indices)) throw new TypeError(`takeRows: indices must be an array of row indices, got ${String(indices)}`);
   const n = datasetSize(data);
   for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`takeRows: row ${i} is out of range [0, ${n})`);
   const y = Array.isArray(data.y) ? indices.map((i) => (data.y as readonly number[])[i]) : gather(data.y as Tensor, indices);

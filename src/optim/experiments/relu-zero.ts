@@ -15,7 +15,7 @@ import type { Precision } from "../../precision";
 import { mlp } from "../models/mlp";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf, options as checkOptions, seed as checkSeed } from "../../validate";
+import { integer, object as checkObject, oneOf, options as checkOptions, seed as checkSeed } from "../../validate";
 import { asList, checkPrecision } from "./common";
 
 /** Configuration of {@link reluZeroProbability}; widths, depths and precisions may be lists (all combinations). */
@@ -78,7 +78,7 @@ export interface ReluZeroRow {
  */
 export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
   const where = "reluZeroProbability";
-  checkOptions(where, "config", config, RELU_ZERO_KEYS);
+  checkOptions(where, "config", checkObject(where, "config", config), RELU_ZERO_KEYS);
   const seed = checkSeed(where, "seed", config.seed);
   const widths = asList(config.widths).map((w) => integer(where, "width", w, 1));
   const depths = asList(config.depths).map((d) => integer(where, "depth", d, 1));

@@ -13,7 +13,7 @@ import { Rng, hash32, hashSeed } from "../../rng";
 import { minNormElement } from "../../analysis";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer, nonNegative, openUnitInterval, positive, seed as checkSeed } from "../../validate";
+import { integer, nonNegative, object as checkObject, openUnitInterval, positive, seed as checkSeed } from "../../validate";
 import type { IterativeMethod, IterState, IterStep } from "./iterative";
 
 /** Options of {@link gradientSampling}. */
@@ -59,6 +59,7 @@ export interface GradientSamplingState extends IterState {
  */
 export function gradientSampling(options: GradientSamplingOptions): IterativeMethod<GradientSamplingState> {
   const where = "gradientSampling";
+  checkObject(where, "options", options);
   const { f, policy } = options;
   if (typeof f !== "function") throw new Error(`${where}: f must be a function of the flat vector x`);
   const radius0 = positive(where, "radius", options.radius ?? 0.1);
