@@ -467,7 +467,9 @@ export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<
 export function slice<A extends Value>(a: A, begin: readonly number[], size: readonly number[]): Out<A> {
   const shape = valueIn("slice", "the value", a);
   shapeIn("slice", "begin", begin);
-  shapeIn("slice", "size", size);
+  if (!Array.isArray(size) || !size.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw new TypeError(`slice: size must be an array of integers >= -1 (-1: to the end), got ${JSON.stringify(size) ?? String(size)}`);
+  }
   if (begin.length !== shape.length || size.length !== shape.length) {
     throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
   }

@@ -1,4 +1,5 @@
-// Measures the heap a kept result retains (run with node --expose-gc; argv[2]: the compiled library, argv[3]: the
+// Measures the heap a kept result retains (run with node --expose-gc --single-threaded: no background compilation
+// or collection thread, whose pending jobs can hold objects alive for a while on a loaded machine; argv[2]: the compiled library, argv[3]: the
 // number of operations of the program). Prints one JSON line: { kind: retained bytes, ... }. Retained size, not
 // time: after a full collection, the heap with the result kept minus the heap before the call.
 "use strict";
@@ -42,8 +43,8 @@ function heap() {
 }
 
 const out = {};
-// a first run warms up code and caches, which are not the result's
-void kinds.grad();
+// a first run of every kind warms up code and caches, which are not the result's
+for (const run of Object.values(kinds)) void run();
 for (const [name, run] of Object.entries(kinds)) {
   const before = heap();
   let kept = run();
