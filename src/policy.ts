@@ -298,7 +298,9 @@ function custom(options: PolicyOptions): KinkPolicy {
 /**
  * A policy that draws uniformly inside the Clarke set at each kink hit. The draw depends only on the seed, the
  * kink's place in the program (its node on the tape), the element and the evaluation point, so forward and
- * reverse mode see the same draw and a repeated call gives the same result.
+ * reverse mode see the same draw and a repeated call gives the same result. The seed is an integer in
+ * [-(2^53 - 1), 2^53 - 1]; all its bits count (seeds equal modulo 2^32 draw differently), and a fraction or NaN
+ * is refused rather than truncated.
  *
  * @example
  * ```ts
