@@ -34,6 +34,9 @@ const USAGE =
   "usage: npm run workbook -- [NOTEBOOK.ipynb ...] [--out DIR] [--kernel-dir DIR] [--timeout SECONDS]\n" +
   "                           [--no-prerequisites] [--no-build] [--no-site]";
 
+/** The longest timeout in seconds whose backstop (timeout + 120 s) fits in a Node timer (at most 2^31 - 1 ms). */
+const MAX_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000) - 120;
+
 export function parseArgs(argv, env = process.env) {
   const opts = {
     notebooks: /** @type {string[]} */ ([]),
@@ -69,6 +72,12 @@ export function parseArgs(argv, env = process.env) {
   }
   if (!(opts.timeout > 0)) {
     throw new UsageError(`the timeout must be a positive number of seconds (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`);
+  }
+  // the backstop timer waits timeout + 120 s, and Node caps timers at 2^31 - 1 ms (a longer delay fires at once)
+  if (opts.timeout > MAX_TIMEOUT) {
+    throw new UsageError(
+      `the timeout must be at most ${MAX_TIMEOUT} s (about 24 days): Node's timers cannot wait longer (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`,
+    );
   }
   return opts;
 }

@@ -9,7 +9,7 @@ import { PRIMS } from "./engine/primitives";
 import { apply, shapeOf, primal } from "./engine/trace";
 import { Tracer } from "./engine/trace";
 import type { Value } from "./engine/trace";
-import { Tensor, fmtShape, shapeSize } from "./tensor";
+import { Tensor, fmtShape, sameShape, shapeSize } from "./tensor";
 import { normAxis } from "./kernels";
 
 export type { Value };
@@ -344,7 +344,29 @@ export const norm = <A extends Value>(a: A): Out<A> => apply(PRIMS.norm, [a], u)
 
 function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
   if (axis === undefined) return { axis: null, keepDims };
-  return { axis: normAxis(op, axis, shapeOf(a).length), keepDims };
+  return { axis: normAxis(op, checkAxis(op, axis), shapeOf(a).length), keepDims };
+}
+
+/** A value argument: a number, a Tensor or a traced value (anything else is named, not met as a raw TypeError later). */
+function valueIn(op: string, name: string, v: unknown): readonly number[] {
+  if (typeof v !== "number" && !(v instanceof Tensor) && !(v instanceof Tracer)) {
+    throw new TypeError(`${op}: ${name} must be a number, a Tensor or a traced value, got ${v === null ? "null" : typeof v === "object" ? "an object" : typeof v}`);
+  }
+  return shapeOf(v);
+}
+
+/** A shape argument: an array of integers >= 0. */
+function shapeIn(op: string, name: string, s: unknown): number[] {
+  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${op}: ${name} must be an array of integers >= 0, got ${JSON.stringify(s) ?? String(s)}`);
+  }
+  return [...(s as number[])];
+}
+
+/** An axis must be an integer (a string "1" would otherwise be reported as out of range). */
+function checkAxis(op: string, axis: unknown): number {
+  if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`${op}: axis must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
+  return axis;
 }
 
 /**
@@ -369,7 +391,7 @@ export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out
  * ```
  */
 export function mean<A extends Value>(a: A, axis?: number, keepDims = false): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("mean", "the value", a);
   const p = axisParams("mean", a, axis, keepDims);
   const n = p.axis === null ? shapeSize(shape) : shape[p.axis];
   if (n === 0) throw new Error(`mean: cannot average an empty tensor of shape ${fmtShape(shape)}`);
@@ -421,7 +443,10 @@ export const logsumexp = <A extends Value>(a: A, axis?: number, keepDims = false
  * assertEqual(valueOf(reshape(tensor([1, 2, 3, 4]), [2, 2])).toArray(), [[1, 2], [3, 4]]);
  * ```
  */
-export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.reshape, [a], { shape: [...shape] }) as Out<A>;
+export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A> => {
+  valueIn("reshape", "the value", a);
+  return apply(PRIMS.reshape, [a], { shape: shapeIn("reshape", "shape", shape) }) as Out<A>;
+};
 /**
  * Permutes axes (default: reverses them).
  *
@@ -432,7 +457,8 @@ export const reshape = <A extends Value>(a: A, shape: readonly number[]): Out<A>
  * ```
  */
 export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<A> {
-  const rank = shapeOf(a).length;
+  const rank = valueIn("transpose", "the value", a).length;
+  if (perm !== undefined) shapeIn("transpose", "perm", perm);
   const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
   const sorted = [...p].sort((x, y) => x - y);
   if (p.length !== rank || sorted.some((v, i) => v !== i)) {
@@ -450,7 +476,11 @@ export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<
  * ```
  */
 export function slice<A extends Value>(a: A, begin: readonly number[], size: readonly number[]): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("slice", "the value", a);
+  shapeIn("slice", "begin", begin);
+  if (!Array.isArray(size) || !size.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw new TypeError(`slice: size must be an array of integers >= -1 (-1: to the end), got ${JSON.stringify(size) ?? String(size)}`);
+  }
   if (begin.length !== shape.length || size.length !== shape.length) {
     throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
   }
@@ -473,7 +503,8 @@ export function slice<A extends Value>(a: A, begin: readonly number[], size: rea
  * ```
  */
 export function at<A extends Value>(a: A, i: number): Out<A> {
-  const shape = shapeOf(a);
+  const shape = valueIn("at", "the value", a);
+  if (!Number.isInteger(i)) throw new TypeError(`at: the index must be an integer, got ${JSON.stringify(i) ?? String(i)}`);
   if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
   return reshape(slice(a, [i], [1]), []) as Out<A>;
 }
@@ -487,9 +518,10 @@ export function at<A extends Value>(a: A, i: number): Out<A> {
  * ```
  */
 export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
+  if (!Array.isArray(xs)) throw new TypeError(`concat: the values must be an array, got ${xs === null ? "null" : typeof xs}`);
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
-  const shapes = xs.map(shapeOf);
-  const ax = normAxis("concat", axis, shapes[0].length);
+  const shapes = xs.map((x, i) => valueIn("concat", `values[${i}]`, x));
+  const ax = normAxis("concat", checkAxis("concat", axis), shapes[0].length);
   for (const s of shapes) {
     if (s.length !== shapes[0].length || s.some((d, i) => i !== ax && d !== shapes[0][i])) {
       throw new Error(`concat: shapes ${shapes.map(fmtShape).join(", ")} differ outside axis ${ax}`);
@@ -506,7 +538,10 @@ export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
  * assertEqual(valueOf(broadcastTo(tensor([1, 2]), [2, 2])).toArray(), [[1, 2], [1, 2]]);
  * ```
  */
-export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Out<A> => apply(PRIMS.broadcastTo, [a], { shape: [...shape] }) as Out<A>;
+export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Out<A> => {
+  valueIn("broadcastTo", "the value", a);
+  return apply(PRIMS.broadcastTo, [a], { shape: shapeIn("broadcastTo", "shape", shape) }) as Out<A>;
+};
 
 /**
  * Matrix product; 1-D operands are promoted as row (left) or column (right) vectors and the added axis removed.
@@ -520,8 +555,8 @@ export const broadcastTo = <A extends Value>(a: A, shape: readonly number[]): Ou
  * ```
  */
 export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B> {
-  const sa = shapeOf(a);
-  const sb = shapeOf(b);
+  const sa = valueIn("matmul", "the first argument", a);
+  const sb = valueIn("matmul", "the second argument", b);
   if (sa.length < 1 || sa.length > 2 || sb.length < 1 || sb.length > 2) {
     throw new Error(`matmul: operands must be 1-D or 2-D, got ${fmtShape(sa)} and ${fmtShape(sb)}`);
   }
@@ -534,6 +569,24 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
   if (sa.length === 2 && sb.length === 2) return C;
   const out = [...(sa.length === 2 ? [sa[0]] : []), ...(sb.length === 2 ? [sb[1]] : [])];
   return reshape(C, out) as Out2<A, B>;
+}
+
+/**
+ * Target distributions must be probability vectors along the class axis (entries >= 0 summing to 1, to 1e-9):
+ * the loss -Σ y log softmax(z) with other targets is not a cross-entropy, and its minimum is not where the
+ * model predicts the targets.
+ */
+function checkProbabilities(y: Tensor, shape: readonly number[]): Tensor {
+  if (!sameShape(y.shape, shape)) throw new Error(`softmaxCrossEntropy: the targets have shape ${fmtShape(y.shape)} but the logits have shape ${fmtShape(shape)}`);
+  const C = shape[shape.length - 1];
+  for (let r = 0; r * C < y.size; r++) {
+    const row = Array.from(y.data.subarray(r * C, (r + 1) * C));
+    const total = row.reduce((a, b) => a + b, 0);
+    if (!row.every((v) => v >= 0) || !(Math.abs(total - 1) <= 1e-9)) {
+      throw new Error(`softmaxCrossEntropy: target row ${r} is [${row.join(", ")}], not a probability vector (entries >= 0 summing to 1)`);
+    }
+  }
+  return y;
 }
 
 /**
@@ -550,11 +603,11 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
  * ```
  */
 export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonly number[] | Int32Array | Tensor): Out<A> {
-  const shape = shapeOf(logits);
+  const shape = valueIn("softmaxCrossEntropy", "the logits", logits);
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
   if ((targets as unknown) instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
-  if (targets instanceof Tensor) y = targets;
+  if (targets instanceof Tensor) y = checkProbabilities(targets, shape);
   else {
     const C = shape[shape.length - 1];
     const rows = shapeSize(shape) / C;
@@ -593,4 +646,4 @@ export const squaredError = <A extends Value, B extends Value>(prediction: A, ta
  * ```
  */
 // biome-ignore lint/suspicious/noShadowRestrictedNames: a public name of the library since 0.1.0 (a module export, not Object.prototype.valueOf)
-export const valueOf = (a: Value): Tensor => primal(a);
+export const valueOf = (a: Value): Tensor => (valueIn("valueOf", "the value", a), primal(a));

@@ -14,6 +14,7 @@
 import { BUILTIN_KINKS } from "./engine/primitives";
 import { outsideChoicesOf } from "./engine/nonsmooth";
 import type { KinkDeclaration } from "./engine/nonsmooth";
+import { finite, oneOf, seed as checkSeed } from "./validate";
 
 /** How a max (or min) over k tied entries splits its derivative. */
 export type TieRule = "split" | "first" | "last" | "each";
@@ -111,8 +112,12 @@ const ALL_KEYS = [...POLICY_KINKS.map((k) => k.key), "primitives"];
  * ```
  */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
+  if (p === null || typeof p !== "object") throw new TypeError(`outsideClarkeChoices: the policy must be an object of choices, got ${String(p)}`);
   return POLICY_KINKS.flatMap((k) => outsideChoicesOf(p as KinkPolicy, k));
 }
+
+/** The policies this module built (and so validated): frozen, they are not checked again at every call. */
+const VALIDATED = new WeakSet<object>();
 
 const base: Omit<KinkPolicy, "name"> = {
   relu: 0,
@@ -133,7 +138,7 @@ const base: Omit<KinkPolicy, "name"> = {
 
 function freeze(p: KinkPolicy): KinkPolicy {
   const bounds = Object.fromEntries(BOUND_KEYS.map((k) => [k, Object.freeze({ ...p[k] })]));
-  return Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) });
+  return validated(Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) }), `policy ${p.name}`);
 }
 
 /**
@@ -279,6 +284,9 @@ function custom(options: PolicyOptions): KinkPolicy {
     p.norm = "zero";
   }
   if (options.primitives !== undefined) {
+    if (options.primitives === null || typeof options.primitives !== "object") {
+      throw new Error(`policies.custom: primitives must be an object of numbers by primitive name, got ${String(options.primitives)}`);
+    }
     for (const [name, v] of Object.entries(options.primitives)) {
       if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`policies.custom: primitives.${name} must be a finite number, got ${String(v)}`);
     }
@@ -290,7 +298,9 @@ function custom(options: PolicyOptions): KinkPolicy {
 /**
  * A policy that draws uniformly inside the Clarke set at each kink hit. The draw depends only on the seed, the
  * kink's place in the program (its node on the tape), the element and the evaluation point, so forward and
- * reverse mode see the same draw and a repeated call gives the same result.
+ * reverse mode see the same draw and a repeated call gives the same result. The seed is an integer in
+ * [-(2^53 - 1), 2^53 - 1]; all its bits count (seeds equal modulo 2^32 draw differently), and a fraction or NaN
+ * is refused rather than truncated.
  *
  * @example
  * ```ts
@@ -300,7 +310,7 @@ function custom(options: PolicyOptions): KinkPolicy {
  * ```
  */
 function random(seed = 0): KinkPolicy {
-  if (!Number.isFinite(seed)) throw new Error(`policies.random: seed must be a finite number, got ${seed}`);
+  checkSeed("policies.random", "seed", seed);
   return freeze({ ...pytorch, name: `random(${seed})`, randomSeed: seed });
 }
 
@@ -320,9 +330,10 @@ function random(seed = 0): KinkPolicy {
  * assertEqual(grad(f, [0, 0], { policy: p }), [1, -1]);            // a vertex of the square [-1, 1]^2
  * ```
  */
-function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name = `perKink(${base.name})`): KinkPolicy {
+function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name?: string): KinkPolicy {
+  checkPolicy(base, "policies.perKink");
   if (typeof choose !== "function") throw new Error("policies.perKink: choose must be a function of the kink slot");
-  return Object.freeze({ ...checkPolicy(base, "policies.perKink"), name, perKink: choose });
+  return validated(Object.freeze({ ...base, name: name ?? `perKink(${base.name})`, perKink: choose }), "policies.perKink");
 }
 
 /** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */
@@ -346,10 +357,55 @@ export const policies = { pytorch, jax, tensorflow, tfjs, custom, random, reluAt
 /** The four framework presets, by name. */
 export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs", KinkPolicy>> = { pytorch, jax, tensorflow, tfjs };
 
-/** Checks that a value is a policy (clear error otherwise). */
+/**
+ * Checks that a value is a policy, however it was made (a preset, a constructor, an object spread by hand): one
+ * check, derived from the primitives' declarations like the tables above. Every kink key must hold a choice of
+ * its declared kind (a finite number, `{ lower, upper }` of finite numbers, a tie rule, a norm rule); values of the
+ * right kind outside the Clarke set are accepted, as the presets need them, and flagged by the kink report.
+ * Unknown keys, a non-function `perKink` and a non-integer `randomSeed` are refused. Messages name the call `where`.
+ */
 export function checkPolicy(p: unknown, where: string): KinkPolicy {
-  if (p === null || typeof p !== "object" || typeof (p as KinkPolicy).name !== "string" || typeof (p as KinkPolicy).relu !== "number") {
+  if (p === null || typeof p !== "object" || typeof (p as KinkPolicy).name !== "string") {
     throw new Error(`${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`);
   }
+  if (VALIDATED.has(p)) return p as KinkPolicy;
+  const given = p as Readonly<Record<string, unknown>>;
+  const known = ["name", ...ALL_KEYS, "randomSeed", "perKink"];
+  for (const k of Object.keys(given)) {
+    if (!known.includes(k)) throw new Error(`${where}: policy has an unknown key ${JSON.stringify(k)}: known keys are ${known.join(", ")}`);
+  }
+  for (const { key, choice } of POLICY_KINKS) {
+    const v = given[key];
+    switch (choice.kind) {
+      case "scalar":
+        finite(where, `policy.${key}`, v);
+        break;
+      case "bounds":
+        if (v === null || typeof v !== "object") throw new TypeError(`${where}: policy.${key} must be { lower, upper }, got ${String(v)}`);
+        finite(where, `policy.${key}.lower`, (v as Partial<BoundChoice>).lower);
+        finite(where, `policy.${key}.upper`, (v as Partial<BoundChoice>).upper);
+        break;
+      case "ties":
+        oneOf(where, `policy.${key}`, v, TIE_RULES);
+        break;
+      case "norm":
+        oneOf(where, `policy.${key}`, v, ["zero", "nan"] as const);
+        break;
+    }
+  }
+  const prims = given.primitives;
+  if (prims === null || typeof prims !== "object") throw new TypeError(`${where}: policy.primitives must be an object of numbers by primitive name, got ${String(prims)}`);
+  for (const [name, v] of Object.entries(prims)) finite(where, `policy.primitives.${name}`, v);
+  if (given.randomSeed !== undefined) checkSeed(where, "policy.randomSeed", given.randomSeed);
+  if (given.perKink !== undefined && typeof given.perKink !== "function") {
+    throw new TypeError(`${where}: policy.perKink must be a function of the kink slot, got ${String(given.perKink)}`);
+  }
   return p as KinkPolicy;
+}
+
+/** Validates a policy this module builds (the same check as every other policy) and remembers it. */
+function validated(p: KinkPolicy, where: string): KinkPolicy {
+  checkPolicy(p, where);
+  VALIDATED.add(p);
+  return p;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { finite, integer } from "./validate";
+import { integer, seed as checkSeed } from "./validate";
 
 /**
  * A seeded stream of uniform numbers in [0, 1), with helpers for the distributions the library uses.
@@ -21,9 +21,12 @@ import { finite, integer } from "./validate";
 export class Rng {
   private state: number;
 
-  /** @param seed any integer; the same seed gives the same stream. */
+  /**
+   * @param seed an integer in [-(2^53 - 1), 2^53 - 1]; the same seed gives the same stream, and different seeds
+   * different streams (all the seed's bits are hashed; fractions and NaN are refused, not truncated).
+   */
   constructor(seed: number) {
-    finite("Rng", "seed", seed);
+    checkSeed("Rng", "seed", seed);
     this.state = hash32(Math.trunc(seed) >>> 0, Math.floor(Math.trunc(seed) / 2 ** 32) >>> 0) || 0x9e3779b9;
   }
 
@@ -82,6 +85,17 @@ export function hash32(a: number, b: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * Hashes a seed (an integer in [-(2^53 - 1), 2^53 - 1]) with a salt into 32 bits, on all its bits: the low word
+ * first, then the high word when it is not 0, so seeds in [0, 2^32) hash as they always did and seeds that agree
+ * modulo 2^32 do not alias. @internal
+ */
+export function hashSeed(seed: number, salt: number): number {
+  const h = hash32(seed >>> 0, salt);
+  const hi = Math.floor(seed / 2 ** 32) >>> 0;
+  return hi === 0 ? h : hash32(h, hi);
+}
+
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
@@ -99,7 +113,8 @@ const u32 = new Uint32Array(f64.buffer);
  * ```
  */
 export function keyedUniform(seed: number, ...keys: number[]): number {
-  let h = hash32(seed >>> 0, 0x27d4eb2f);
+  if (!Number.isSafeInteger(seed)) checkSeed("keyedUniform", "seed", seed);
+  let h = hashSeed(seed, 0x27d4eb2f);
   for (const k of keys) {
     f64[0] = k;
     h = hash32(h, u32[0]);

@@ -89,12 +89,20 @@ export class Tensor {
  * ```
  */
 export function shapeSize(shape: readonly number[]): number {
+  if (!Array.isArray(shape)) checkShapeArg("shapeSize", shape);
   let n = 1;
   for (const d of shape) {
     if (!(Number.isInteger(d) && d >= 0)) throw new Error(`invalid shape [${shape.join(", ")}]: extents must be integers >= 0`);
     n *= d;
   }
   return n;
+}
+
+/** A shape argument of a public function: an array of integers >= 0 (named in the error, not met as a raw TypeError). */
+function checkShapeArg(fn: string, shape: unknown): void {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${fn}: shape must be an array of integers >= 0, got ${JSON.stringify(shape) ?? String(shape)}`);
+  }
 }
 
 /** Row-major strides of a shape. */
@@ -194,6 +202,7 @@ export function tensor(values: NestedArray | ArrayLike<number> | Tensor, shape?:
  * ```
  */
 export function scalar(x: number): Tensor {
+  if (typeof x !== "number") throw new TypeError(`scalar: x must be a number, got ${JSON.stringify(x) ?? String(x)}`);
   const d = new Float64Array(1); // cheaper than Float64Array.of in V8 (scalar programs allocate one per operation)
   d[0] = x;
   return new Tensor(d, SCALAR_SHAPE);
@@ -211,6 +220,7 @@ const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
  * ```
  */
 export function zeros(shape: readonly number[]): Tensor {
+  checkShapeArg("zeros", shape);
   return new Tensor(new Float64Array(shapeSize(shape)), [...shape]);
 }
 
@@ -224,6 +234,8 @@ export function zeros(shape: readonly number[]): Tensor {
  * ```
  */
 export function full(shape: readonly number[], value: number): Tensor {
+  checkShapeArg("full", shape);
+  if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${JSON.stringify(value) ?? String(value)}`);
   return new Tensor(new Float64Array(shapeSize(shape)).fill(value), [...shape]);
 }
 
@@ -237,6 +249,7 @@ export function full(shape: readonly number[], value: number): Tensor {
  * ```
  */
 export function ones(shape: readonly number[]): Tensor {
+  checkShapeArg("ones", shape);
   return full(shape, 1);
 }
 

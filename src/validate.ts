@@ -118,3 +118,35 @@ export function recordArray(fn: string, name: string, records: unknown): Record<
 export function numericField(fn: string, name: string, records: readonly Record<string, unknown>[], field: string): number[] {
   return records.map((r, i) => finite(fn, `${name}[${i}].${field}`, r == null ? undefined : r[field]));
 }
+
+/** A required object argument (a configuration, a declaration): null, a number or an array is named. @internal */
+export function object<T extends object>(fn: string, name: string, v: T): T {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
+  return v;
+}
+
+/**
+ * An options object (undefined gives `{}`) whose keys are all among `allowed`: a misspelt key is an error that
+ * lists the valid ones, never a silently ignored setting. @internal
+ */
+export function options<T extends object>(fn: string, name: string, v: T | undefined, allowed: readonly string[]): T {
+  if (v === undefined) return {} as T;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) throw new RangeError(`${fn}: unknown option ${JSON.stringify(k)}: the options are ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+  }
+  return v;
+}
+
+/**
+ * A seed: an integer in [-(2^53 - 1), 2^53 - 1] (every integer a float64 holds exactly). Seeds are hashed on all
+ * their bits (see rng.ts), so two different accepted seeds never alias; a fraction or NaN would be truncated
+ * silently, so it is refused. @internal
+ */
+export function seed(fn: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    const err = typeof v === "number" ? RangeError : TypeError;
+    throw new err(`${fn}: ${name} must be an integer in [${-Number.MAX_SAFE_INTEGER}, ${Number.MAX_SAFE_INTEGER}], got ${describeValue(v)}`);
+  }
+  return v;
+}

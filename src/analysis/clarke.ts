@@ -15,6 +15,7 @@ import type { KinkPolicy } from "../policy";
 import { Rng } from "../rng";
 import { checkPoint, extremePoints, hull1D, norm2 } from "./geometry";
 import { minNormElement } from "./minnorm";
+import { options as checkOptions } from "../validate";
 import { directionalDerivative, lexicographicGradient } from "./lexicographic";
 import type { Program } from "./record";
 
@@ -121,6 +122,7 @@ function defaultSamples(n: number): number {
  */
 export function clarkeSubdifferential(f: Program, x: number | readonly number[], options: ClarkeOptions = {}): ClarkeSubdifferential {
   const fn = "clarkeSubdifferential";
+  checkOptions(fn, "options", options, ["radius", "samples", "seed", "policy", "maxGradient", "tolerance", "exactWhenSmooth", "scalarInput"]);
   const point = typeof x === "number" ? checkPoint(fn, [x]) : checkPoint(fn, x);
   const scalarInput = options.scalarInput ?? typeof x === "number";
   if (scalarInput && point.length !== 1) throw new Error(`${fn}: scalarInput needs a 1-D point, got ${point.length} coordinates`);

@@ -256,6 +256,7 @@ export function checkFieldValue(fn: string, v: FieldValue, n: number, x: readonl
  * ```
  */
 export function selectElement(v: FieldValue, d: readonly number[], rule: Selection, seed = 0, key = 0): number[] {
+  if (v === null || typeof v !== "object" || !Array.isArray(v.generators)) throw new TypeError(`selectElement: the field value must be { generators }, got ${String(v)}`);
   const gs = v.generators;
   switch (rule) {
     case "policy":
@@ -294,6 +295,7 @@ export interface GridSpec {
 
 /** The coordinates of a grid along each axis. */
 export function gridAxes(fn: string, grid: GridSpec): { xs: number[]; ys: number[] } {
+  if (grid === null || typeof grid !== "object") throw new TypeError(`${fn}: grid must be an object { x: [x0, x1], y: [y0, y1], n }, got ${String(grid)}`);
   const [x0, x1] = grid.x ?? [];
   const [y0, y1] = grid.y ?? [];
   if (![x0, x1, y0, y1].every((v) => typeof v === "number" && Number.isFinite(v)) || !(x0 <= x1 && y0 <= y1)) {

@@ -8,6 +8,7 @@
  * @module
  */
 import { checkDims, dot, solve } from "./geometry";
+import { integer, nonNegative, options as checkOptions } from "../validate";
 
 /** Options of {@link minNormElement}. */
 export interface MinNormOptions {
@@ -92,6 +93,9 @@ function minNorm1D(points: readonly (readonly number[])[]): MinNormResult {
  */
 export function minNormElement(points: readonly (readonly number[])[], options: MinNormOptions = {}): MinNormResult {
   const fn = "minNormElement";
+  checkOptions(fn, "options", options, ["tolerance", "maxIterations"]);
+  if (options.tolerance !== undefined) nonNegative(fn, "tolerance", options.tolerance);
+  if (options.maxIterations !== undefined) integer(fn, "maxIterations", options.maxIterations, 1);
   if (!Array.isArray(points) || points.length === 0) throw new Error(`${fn}: expected a non-empty array of points`);
   const n = Array.isArray(points[0]) ? points[0].length : -1;
   if (n < 1) throw new Error(`${fn}: points must be arrays of numbers with at least one coordinate`);
@@ -99,6 +103,38 @@ export function minNormElement(points: readonly (readonly number[])[], options: 
   points.forEach((p, i) => {
     if (!p.every(Number.isFinite)) throw new Error(`${fn}: point ${i} has a non-finite coordinate: [${p.join(", ")}]`);
   });
+  // Scaled by a power of 2 (exact) so that the largest coordinate is in [1, 2): squared norms and inner products
+  // of points near 1e300 overflow and near 1e-200 underflow, and either makes the optimality test and the final
+  // norm silently wrong (a norm of 0 would certify a point as critical). The weights do not depend on the scale.
+  let big = 0;
+  for (const p of points) for (const v of p) big = Math.max(big, Math.abs(v));
+  if (big === 0) return unscaled(minNormScaled(points, n, options), 0);
+  const e = Math.floor(Math.log2(big));
+  const scaled: number[][] = points.map((p: readonly number[]) => p.map((v: number) => times2(v, -e)));
+  const r = unscaled(minNormScaled(scaled, n, options), e);
+  // the weights must reproduce the point: a last check that nothing was lost on the way
+  const fromWeights = new Array<number>(n).fill(0);
+  r.support.forEach((j) => scaled[j].forEach((v, i) => (fromWeights[i] += r.weights[j] * v)));
+  const gap = Math.sqrt(fromWeights.reduce((s, v, i) => s + (v - times2(r.point[i], -e)) ** 2, 0));
+  if (!(gap <= 1e-9)) throw new Error(`${fn}: internal check failed: the weights reproduce the point only to ${times2(gap, e)} (points of magnitude ${big})`);
+  return r;
+}
+
+/** v · 2^k without overflow or underflow of the factor (2^k alone overflows for |k| > 1023). */
+function times2(v: number, k: number): number {
+  const a = Math.trunc(k / 2);
+  return v * 2 ** a * 2 ** (k - a);
+}
+
+/** A result computed on points scaled by 2^-e, brought back to the scale of the points. */
+function unscaled(r: MinNormResult, e: number): MinNormResult {
+  if (e === 0) return r;
+  return { ...r, point: r.point.map((v) => times2(v, e)), norm: times2(r.norm, e) };
+}
+
+/** Wolfe's algorithm on points whose largest coordinate is in [1, 2) (or all 0). */
+function minNormScaled(points: readonly (readonly number[])[], n: number, options: MinNormOptions): MinNormResult {
+  const fn = "minNormElement";
   if (n === 1) return minNorm1D(points);
   const tol = options.tolerance ?? 1e-12;
   const maxIter = options.maxIterations ?? 1000 + 10 * points.length;

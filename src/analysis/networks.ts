@@ -11,6 +11,7 @@ import { Rng } from "../rng";
 import type { Value } from "../engine/trace";
 import { add, matmul, mul, relu, sum } from "../ops";
 import { evaluate } from "../engine/transforms";
+import { object as checkObject } from "../validate";
 
 /** Options of {@link reluNetwork}. */
 export interface ReluNetworkOptions {
@@ -73,6 +74,7 @@ function interval(name: string, v: readonly [number, number]): readonly [number,
  * ```
  */
 export function reluNetwork(options: ReluNetworkOptions): ReluNetwork {
+  checkObject("reluNetwork", "options", options);
   const { sizes, seed, kinkRows = [] } = options;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
     throw new Error(`reluNetwork: sizes must list at least two positive integers [input, hidden...], got ${JSON.stringify(sizes)}`);

@@ -385,6 +385,28 @@ export function piecewiseLinearization(f: Program, x: number | readonly number[]
   };
 }
 
+/** An abs-normal form must be what piecewiseLinearization returned: its sizes and matrices, consistent. */
+function checkForm(fn: string, form: unknown): asserts form is AbsNormalForm {
+  const f = form as Partial<AbsNormalForm> | null;
+  const ok =
+    f !== null &&
+    typeof f === "object" &&
+    Number.isInteger(f.n) &&
+    Number.isInteger(f.m) &&
+    Number.isInteger(f.s) &&
+    Array.isArray(f.c) &&
+    Array.isArray(f.Z) &&
+    Array.isArray(f.L) &&
+    Array.isArray(f.b) &&
+    Array.isArray(f.J) &&
+    Array.isArray(f.Y) &&
+    f.c.length === f.s &&
+    f.Z.length === f.s &&
+    f.b.length === f.m &&
+    f.J.length === f.m;
+  if (!ok) throw new TypeError(`${fn}: the first argument must be an abs-normal form (the absNormal field of what piecewiseLinearization(f, x) returns), got ${typeof form === "string" ? JSON.stringify(form) : typeof form}`);
+}
+
 /**
  * Evaluates an abs-normal form at an increment Δx: the switching variables z (solved in order, L being strictly
  * lower triangular) and y = b + J Δx + Y |z|.
@@ -397,6 +419,7 @@ export function piecewiseLinearization(f: Program, x: number | readonly number[]
  * ```
  */
 export function evaluateAbsNormal(form: AbsNormalForm, dx: number | readonly number[]): { z: number[]; y: number[] } {
+  checkForm("evaluateAbsNormal", form);
   const d = increment("evaluateAbsNormal", dx, form.n);
   const z: number[] = [];
   for (let i = 0; i < form.s; i++) {
@@ -430,6 +453,7 @@ export function evaluateAbsNormal(form: AbsNormalForm, dx: number | readonly num
  */
 export function activeJacobian(form: AbsNormalForm, d?: number | readonly number[]): { jacobian: number[][]; signature: number[] } {
   const fn = "activeJacobian";
+  checkForm(fn, form);
   const { n, s } = form;
   // k = 1 + n columns: the direction d, then the unit vectors (the tie-breaks and the Jacobian columns)
   const dirs: Float64Array[] = [];

@@ -16,6 +16,7 @@ import { Rng } from "../rng";
 import type { Value } from "../engine/trace";
 import { abs, add, at, maximum, minimum, mul, neg, relu, sub } from "../ops";
 import { evaluate } from "../engine/transforms";
+import { object as checkObject } from "../validate";
 
 /** Options of {@link randomProgram}. */
 export interface RandomProgramOptions {
@@ -107,6 +108,7 @@ function randomLeaf(r: Rng): Expr {
  */
 export function randomProgram(options: RandomProgramOptions): RandomProgram {
   const fn = "randomProgram";
+  checkObject(fn, "options", options);
   const depth = options?.depth ?? 3;
   if (!(Number.isInteger(depth) && depth >= 0 && depth <= 8)) throw new Error(`${fn}: depth must be an integer in [0, 8], got ${depth}`);
   const lines = options.kinkLines ?? [];

@@ -38,11 +38,19 @@ export interface KinkReport {
   toString(): string;
 }
 
-/** Aggregates the kink events of a trace into a report. */
-export function buildKinkReport(trace: Trace): KinkReport {
-  const entries: KinkEntry[] = trace.kinkEvents.map((e) => {
+/** What a report is built from: the policy and the kink events of a trace (a Trace is one). */
+export type KinkLog = Pick<Trace, "policy" | "kinkEvents">;
+
+/**
+ * Aggregates the kink events of a trace into a report. The report keeps only what it shows (its entries and the
+ * policy's name): a kept report must not keep the trace, whose tape may hold hundreds of megabytes.
+ */
+export function buildKinkReport(log: KinkLog): KinkReport {
+  // closures below see only these locals, never `log` (a closure keeps alive every variable its scope captures)
+  const kinkPolicy = log.policy;
+  const entries: KinkEntry[] = log.kinkEvents.map((e) => {
     // the wording comes from the kink's declaration (its choice kind and Clarke range)
-    const { choice, outside } = describeKinkChoice(trace.policy, e.key);
+    const { choice, outside } = describeKinkChoice(kinkPolicy, e.key);
     return { op: e.op, node: e.node, key: e.key, count: e.count, choice, outsideClarke: outside, notLipschitz: e.notLipschitz };
   });
   const byOp: Record<string, number> = {};
@@ -54,22 +62,23 @@ export function buildKinkReport(trace: Trace): KinkReport {
     total += e.count;
   }
   const outsideClarke = entries.filter((e) => e.outsideClarke);
+  const policy = kinkPolicy.name;
   return {
-    policy: trace.policy.name,
+    policy,
     total,
     entries,
     byOp,
     byKey,
     outsideClarke,
     toString() {
-      if (entries.length === 0) return `no kink hit (policy ${trace.policy.name})`;
+      if (entries.length === 0) return `no kink hit (policy ${policy})`;
       const lines = entries.map(
         (e) =>
           `${e.op} at ${e.node >= 0 ? `%${e.node}` : "a constant"}: ${e.count} hit(s); ${e.choice}` +
           (e.outsideClarke ? "  [outside the Clarke set]" : "") +
           (e.notLipschitz ? `  [not Lipschitz: ${e.notLipschitz}]` : ""),
       );
-      return [`${total} kink hit(s) under policy ${trace.policy.name}:`, ...lines].join("\n");
+      return [`${total} kink hit(s) under policy ${policy}:`, ...lines].join("\n");
     },
   };
 }

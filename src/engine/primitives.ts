@@ -1005,7 +1005,10 @@ export const PRIMS = {
     secondOrder: true,
     describe: (p: AxisParams) => `axis=${p.axis}`,
     value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
-      return reduceValue(inputs[0], p, (get, n) => stableLogSumExp(get, n, env.round));
+      return reduceValue(inputs[0], p, (get, n) => {
+        if (n === 0) throw new Error("logsumexp: cannot reduce an empty axis"); // log 0 = -Infinity, then NaN: refuse, like max
+        return stableLogSumExp(get, n, env.round);
+      });
     },
     linearize(xs: readonly Value[], y: Value, p: AxisParams): Linear {
       const shape = shapeOf(xs[0]);

@@ -161,21 +161,43 @@ function markRounded(t: Tensor, p: Precision): Tensor {
 }
 
 /** A constant entering a program run in reduced precision is rounded to it first (once). */
-export function toPrecision(t: Tensor, env: Env): Tensor {
+export function toPrecision(t: Tensor, env: Env, op = "toPrecision"): Tensor {
   if (isExact(env.round) || roundedIn[env.precision].has(t)) return t;
-  return markRounded(map1(t, env.round, env.round), env.precision);
+  const r = map1(t, env.round, env.round);
+  checkNoOverflow(op, "constant", t.data, r.data, env.precision);
+  return markRounded(r, env.precision);
+}
+
+/** The largest finite number of each precision (what a value rounds to Infinity above). */
+const LARGEST: Readonly<Record<Precision, number>> = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, float16: 65504 };
+
+/**
+ * A finite value handed to a call (an input, a tangent, a constant) that rounds to Infinity in the requested
+ * precision would change the program silently: it is refused, naming the value and the precision's range.
+ * @internal
+ */
+export function checkNoOverflow(op: string, what: string, before: ArrayLike<number>, after: ArrayLike<number>, precision: Precision): void {
+  for (let i = 0; i < after.length; i++) {
+    if (!Number.isFinite(after[i]) && Number.isFinite(before[i])) {
+      throw new RangeError(
+        `${op}: the ${what} ${before[i]} at flat index ${i} overflows ${precision} (it rounds to ${after[i]}; the largest finite ${precision} is ${LARGEST[precision]})`,
+      );
+    }
+  }
 }
 
 const scalarCache: Record<Precision, Map<number, Tensor>> = { float64: new Map(), float32: new Map(), float16: new Map() };
 
 /** The scalar tensor of a number constant, rounded to the precision; shared (tensors are never mutated). */
-function constantScalar(a: number, env: Env): Tensor {
+function constantScalar(a: number, env: Env, op: string): Tensor {
   // Map keys identify 0 and -0: -0 is never cached, so its sign survives (1 / -0 = -Infinity)
   if (Object.is(a, -0)) return markRounded(scalar(-0), env.precision);
   const cache = scalarCache[env.precision];
   let t = cache.get(a);
   if (t === undefined) {
-    t = markRounded(scalar(env.round(a)), env.precision);
+    const r = env.round(a);
+    if (r !== a && !Number.isFinite(r)) checkNoOverflow(op, "constant", [a], [r], env.precision);
+    t = markRounded(scalar(r), env.precision);
     if (cache.size > 4096) cache.clear(); // bounded: programs with many distinct constants just recompute
     cache.set(a, t);
   }
@@ -211,14 +233,22 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
       tensors[i] = a.value;
       traced = true;
     } else if (a instanceof Tensor) {
-      tensors[i] = t ? toPrecision(a, env) : a;
+      tensors[i] = t ? toPrecision(a, env, prim.name) : a;
     } else if (typeof a === "number") {
-      tensors[i] = constantScalar(a, env);
+      tensors[i] = constantScalar(a, env, prim.name);
     } else {
       throw new Error(`${prim.name}: argument ${i} must be a number, a Tensor or a traced value, got ${a === null ? "null" : typeof a}`);
     }
   }
-  const out = markRounded(prim.value(tensors, params, env), env.precision);
+  let out = markRounded(prim.value(tensors, params, env), env.precision);
+  for (let i = 0; i < n; i++) {
+    // a primitive that returns its input (broadcastTo to the same shape, reshape) would hand out the storage of a
+    // cached number constant, which later calls share: a caller writing into it would change them
+    if (typeof args[i] === "number" && out.data === tensors[i].data) {
+      out = markRounded(new Tensor(Float64Array.from(out.data), out.shape), env.precision);
+      break;
+    }
+  }
   if (t && t.logKinks && prim.kink) {
     const count = prim.kink.count(tensors, params);
     if (count > 0) {

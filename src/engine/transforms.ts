@@ -12,10 +12,10 @@ import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
 import { map2 } from "../kernels";
-import { Trace, Tracer, apply, primal, withTrace } from "./trace";
+import { Trace, Tracer, apply, checkNoOverflow, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
-import type { KinkReport } from "./kink-report";
+import type { KinkLog, KinkReport } from "./kink-report";
 
 /** Options of every differentiation call. */
 export interface DiffOptions {
@@ -77,7 +77,7 @@ function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: Ki
     if (k !== "policy" && k !== "precision") throw new Error(`${op}: unknown option "${k}": expected policy and precision`);
   }
   const policy = opts?.policy === undefined ? policies.pytorch : checkPolicy(opts.policy, op);
-  const precision = opts?.precision ?? "float64";
+  const precision = opts?.precision === undefined ? "float64" : opts.precision;
   if (!PRECISIONS.includes(precision)) throw new Error(`${op}: unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
   return { policy, precision };
 }
@@ -113,7 +113,7 @@ export function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOp
   return withTrace(trace, () => {
     const inputs = packed.tensors.map((t, i) => {
       checkFinite(op, t, packed.multi ? `input ${i}` : "input");
-      const rounded = new Tensor(roundData(trace, t.data), t.shape);
+      const rounded = new Tensor(roundChecked(op, trace, t.data, packed.multi ? `input ${i}` : "input"), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
       return tr;
@@ -131,6 +131,52 @@ export function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOp
 /** Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first. */
 function roundData(trace: Trace, d: Float64Array): Float64Array {
   return trace.precision === "float64" ? d : d.map(trace.round);
+}
+
+/** roundData, refusing a finite value that overflows the precision (70000 in float16 would become Infinity). */
+function roundChecked(op: string, trace: Trace, d: Float64Array, what: string): Float64Array {
+  const r = roundData(trace, d);
+  if (r !== d) checkNoOverflow(op, what, d, r, trace.precision);
+  return r;
+}
+
+/**
+ * Under a policy whose norm gradient at 0 is NaN (JAX, tfjs), which inputs' derivatives are NaN: those upstream
+ * of a norm evaluated at 0 that is itself upstream of the output. Both modes then return NaN for them, whatever
+ * the tangents or cotangents that reach that norm: the frameworks multiply the NaN in plain IEEE arithmetic
+ * (0 · NaN = NaN), while the two modes here meet it with symbolic and strong zeros in different places (forward
+ * mode sees v - v give a tangent 0, reverse mode a cotangent NaN - NaN), and would otherwise disagree. Returns
+ * null when nothing is NaN (the usual case, found without walking the tape for every other policy).
+ */
+function nanNormInputs(rec: Recording): boolean[] | null {
+  const { trace, inputs, output } = rec;
+  if (trace.policy.norm !== "nan" || trace.policy.randomSeed !== undefined || !(output instanceof Tracer)) return null;
+  const nodes = trace.nodes;
+  const reach = new Uint8Array(nodes.length);
+  reach[output.index] = 1;
+  const up = new Uint8Array(nodes.length);
+  let any = false;
+  for (let i = output.index; i >= 0; i--) {
+    if (!reach[i]) continue;
+    const node = nodes[i];
+    if (node.prim === PRIMS.norm && primal(node.inputs[0]).data.every((v) => v === 0)) {
+      up[i] = 1;
+      any = true;
+    }
+    for (const inp of node.inputs) if (inp instanceof Tracer) reach[inp.index] = 1;
+  }
+  if (!any) return null;
+  for (let i = output.index; i >= 0; i--) {
+    if (!up[i]) continue;
+    for (const inp of nodes[i].inputs) if (inp instanceof Tracer) up[inp.index] = 1;
+  }
+  const poisoned = inputs.map((inp) => up[inp.index] === 1);
+  return poisoned.some((b) => b) ? poisoned : null;
+}
+
+/** A tensor of NaN shaped like t. */
+function nanLike(t: Tensor): Tensor {
+  return new Tensor(new Float64Array(t.size).fill(NaN), t.shape);
 }
 
 function linEnv(trace: Trace, index: number): LinEnv {
@@ -263,13 +309,17 @@ function scalarOutput(op: string, rec: Recording): Tensor {
 /** A valueAndGrad result whose kink report is built on first access (grad and training loops never read it). */
 class LazyValueAndGrad<G> {
   private report: KinkReport | undefined;
+  /** Only what the report shows (the policy and the kink events), never the trace: a kept result keeps no tape. */
+  private readonly log: KinkLog;
   constructor(
     readonly value: number,
     readonly grad: G,
-    private readonly trace: Trace,
-  ) {}
+    trace: Trace,
+  ) {
+    this.log = { policy: trace.policy, kinkEvents: trace.kinkEvents };
+  }
   get kinks(): KinkReport {
-    return (this.report ??= buildKinkReport(this.trace));
+    return (this.report ??= buildKinkReport(this.log));
   }
 }
 
@@ -305,7 +355,8 @@ function reverseScalar<X extends Primal>(op: string, f: (x: Traced<X>) => Value,
   const out = scalarOutput(op, rec);
   const one = new Tensor(Float64Array.of(1), out.shape);
   const cots = backward(rec, one, false);
-  const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
+  const nan = nanNormInputs(rec);
+  const grads = rec.inputs.map((inp, i) => (nan?.[i] ? nanLike(inp.value) : asTensor(cots[inp.index], inp.value)));
   return new LazyValueAndGrad(out.data[0], rec.packed.unpack(grads) as Like<X>, rec.trace);
 }
 
@@ -344,12 +395,15 @@ export function vjp<X extends Primal>(
   const rec = record("vjp", f as (x: any) => Value, x, options);
   const out = primal(rec.output);
   const cot = cotangent instanceof Tensor ? cotangent : typeof cotangent === "number" ? new Tensor(Float64Array.of(cotangent), []) : new Tensor(Float64Array.from(cotangent), [cotangent.length]);
-  if (cot.size !== out.size) {
+  // a tensor must have the output's shape; a number fits a one-element output, an array of n numbers an output of shape [n]
+  const fits = cotangent instanceof Tensor ? sameShape(cot.shape, out.shape) : typeof cotangent === "number" ? out.size === 1 : sameShape(cot.shape, out.shape);
+  if (!fits) {
     throw new Error(`vjp: the cotangent has shape ${fmtShape(cot.shape)} but the output has shape ${fmtShape(out.shape)}`);
   }
   checkFinite("vjp", cot, "cotangent");
-  const cots = backward(rec, new Tensor(roundData(rec.trace, cot.data), out.shape), false);
-  const grads = rec.inputs.map((inp) => asTensor(cots[inp.index], inp.value));
+  const cots = backward(rec, new Tensor(roundChecked("vjp", rec.trace, cot.data, "cotangent"), out.shape), false);
+  const nan = nanNormInputs(rec);
+  const grads = rec.inputs.map((inp, i) => (nan?.[i] ? nanLike(inp.value) : asTensor(cots[inp.index], inp.value)));
   return { value: out, vjp: rec.packed.unpack(grads) as Like<X>, kinks: buildKinkReport(rec.trace) };
 }
 
@@ -378,10 +432,10 @@ export function jvp<X extends Primal>(
   tp.tensors.forEach((t) => checkFinite("jvp", t, "tangent"));
   const tans = forward(
     rec,
-    tp.tensors.map((t, i) => new Tensor(roundData(rec.trace, t.data), rec.inputs[i].value.shape)),
+    tp.tensors.map((t, i) => new Tensor(roundChecked("jvp", rec.trace, t.data, "tangent"), rec.inputs[i].value.shape)),
   );
   const out = primal(rec.output);
-  const t = rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
+  const t = nanNormInputs(rec) ? nanLike(out) : rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
   const scalarOut = typeof x === "number" && out.shape.length === 0;
   return { value: scalarOut ? out.data[0] : out, tangent: scalarOut ? t.data[0] : t, kinks: buildKinkReport(rec.trace) };
 }
@@ -402,6 +456,11 @@ export function jacobian(
   x: number | readonly number[] | Float64Array | Tensor,
   options?: DiffOptions & { readonly mode?: "forward" | "reverse" },
 ): Tensor {
+  if (Array.isArray(x) && x.some((t) => t instanceof Tensor)) {
+    throw new Error(
+      `jacobian: takes one input (a number, an array of numbers, a Float64Array or a Tensor), got an array of ${x.length} tensors; stack them into one tensor, or call jacobian once per input`,
+    );
+  }
   const { mode = "reverse", ...rest } = options ?? {};
   if (mode !== "forward" && mode !== "reverse") throw new Error(`jacobian: mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
   const rec = record("jacobian", f as (x: any) => Value, x, rest);
@@ -427,6 +486,7 @@ export function jacobian(
       for (let k = 0; k < m; k++) J[k * n + j] = t.data[k];
     }
   }
+  if (nanNormInputs(rec)) J.fill(NaN);
   return new Tensor(J, [...out.shape, ...input.shape]);
 }
 
@@ -453,9 +513,11 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
   vp.tensors.forEach((t) => checkFinite("hvp", t, "direction"));
   const tans = forward(
     rec,
-    vp.tensors.map((t, i) => new Tensor(roundData(rec.trace, t.data), rec.inputs[i].value.shape)),
+    vp.tensors.map((t, i) => new Tensor(roundChecked("hvp", rec.trace, t.data, "direction"), rec.inputs[i].value.shape)),
   );
-  const res = rec.inputs.map((inp) => {
+  const nan = nanNormInputs(rec);
+  const res = rec.inputs.map((inp, i) => {
+    if (nan?.[i]) return nanLike(inp.value);
     const g = cots[inp.index];
     return g instanceof Tracer ? asTensor(tans[g.index], inp.value) : zerosLike(inp.value);
   });
@@ -473,7 +535,12 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
  * ```
  */
 export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
-  const rec = record("evaluate", f as (x: any) => Value, x, options);
+  return evaluateAs("evaluate", f, x, options);
+}
+
+/** evaluate under the name of the call the user made (kinkReport's errors name kinkReport). */
+function evaluateAs<X extends Primal>(op: string, f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
+  const rec = record(op, f as (x: any) => Value, x, options);
   return { value: primal(rec.output), kinks: buildKinkReport(rec.trace) };
 }
 
@@ -489,7 +556,7 @@ export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, opt
  * ```
  */
 export function kinkReport<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): KinkReport {
-  return evaluate(f, x, options).kinks;
+  return evaluateAs("kinkReport", f, x, options).kinks;
 }
 
 /** One line of a printed tape. */

@@ -37,6 +37,33 @@ export interface PrimitiveDeclaration {
 export { userRange };
 
 /**
+ * The declarations defined so far, by name, as text: the policy (`primitives[name]`) and the kink report find a
+ * user primitive by its name, so two different primitives under one name would read each other's Clarke range.
+ * A second definition must be the same declaration (a notebook cell run again); another one is refused.
+ */
+const DEFINED = new Map<string, string>();
+
+/** A declaration as comparable text: its arity, its ranges and the source of its functions. */
+function signature(decl: PrimitiveDeclaration): string {
+  const k = decl.kink;
+  return JSON.stringify([decl.arity, String(decl.value), String(decl.partials), k ? [String(k.at), String(k.partials), k.range, k.default] : null]);
+}
+
+/** The kink part of a declaration, checked where it is written rather than at the first kink hit. */
+function checkKink(name: string, kink: unknown): void {
+  const fn = `definePrimitive(${name})`;
+  if (kink === null || typeof kink !== "object") throw new Error(`${fn}: kink must be an object { at, range, default, partials }, got ${String(kink)}`);
+  const k = kink as Partial<NonNullable<PrimitiveDeclaration["kink"]>>;
+  if (typeof k.at !== "function") throw new Error(`${fn}: kink.at must be a function (x...) -> boolean, got ${String(k.at)}`);
+  if (typeof k.partials !== "function") throw new Error(`${fn}: kink.partials must be a function (s, x...) -> number[], got ${String(k.partials)}`);
+  const r = k.range;
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`${fn}: kink.range must be [min, max], got ${JSON.stringify(r) ?? String(r)}`);
+  }
+  if (typeof k.default !== "number") throw new Error(`${fn}: kink.default must be a number in kink.range, got ${String(k.default)}`);
+}
+
+/**
  * Declares a new elementwise primitive from its value, its partials and its kinks, and returns the op. It works
  * in forward and reverse mode and in the kink report; at its kinks the policy's `primitives[name]` (or the
  * declared default) picks the element, and a value outside the declared range is refused.
@@ -57,10 +84,17 @@ export { userRange };
  * ```
  */
 export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) => Tensor | Tracer {
+  if (decl === null || typeof decl !== "object") throw new TypeError(`definePrimitive: the declaration must be an object { name, arity, value, partials, kink? }, got ${String(decl)}`);
   const { name, arity, value, partials, kink } = decl;
   if (typeof name !== "string" || !/^[A-Za-z_][\w]*$/.test(name)) throw new Error(`definePrimitive: name must be an identifier, got ${JSON.stringify(name)}`);
   if (!(Number.isInteger(arity) && arity >= 1 && arity <= 3)) throw new Error(`definePrimitive(${name}): arity must be 1, 2 or 3, got ${arity}`);
   if (typeof value !== "function" || typeof partials !== "function") throw new Error(`definePrimitive(${name}): value and partials must be functions`);
+  if (kink !== undefined) checkKink(name, kink);
+  const sig = signature(decl);
+  const before = DEFINED.get(name);
+  if (before !== undefined && before !== sig) {
+    throw new Error(`definePrimitive: a primitive named "${name}" is already defined with another declaration; give it another name (or restart the kernel to redefine it)`);
+  }
   if (kink) {
     const [lo, hi] = kink.range;
     if (!(lo <= hi)) throw new Error(`definePrimitive(${name}): kink.range [${lo}, ${hi}] is empty`);
@@ -111,6 +145,7 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
       : undefined,
     lexRefusal: "it is not a built-in primitive (user primitives declare one Clarke element at their kinks, not a lexicographic rule)",
   });
+  DEFINED.set(name, sig);
   return (...args: Value[]) => {
     if (args.length !== arity) throw new Error(`${name}: expected ${arity} argument(s), got ${args.length}`);
     return apply(prim, args, undefined) as Tensor | Tracer;

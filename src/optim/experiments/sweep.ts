@@ -117,7 +117,9 @@ export async function sweep<R = unknown>(
         }
       }
     };
-    for (let i = 0; i < workers; i++) {
+    // every worker ends on every path: after a failure no worker is started, and stop() ends those already
+    // started (a worker left running keeps the process alive for ever)
+    for (let i = 0; i < workers && !failed; i++) {
       const w = new Worker(script);
       pool.push(w);
       w.on("message", (m: { index: number; result?: R; error?: string }) => {

@@ -17,7 +17,7 @@ import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { finite, integer } from "../../validate";
+import { integer, options as checkOptions, seed as checkSeed } from "../../validate";
 import { checkPrecision, toModel, toOptimizer } from "./common";
 import type { ModelSource } from "./common";
 import { clarkeDistance } from "./clarke-distance";
@@ -55,6 +55,11 @@ export interface TrainingRunConfig {
   /** Held-out data for a test accuracy (classification). */
   readonly testData?: DataSource;
 }
+
+/** The keys of a {@link TrainingRunConfig}: any other is a typo, refused. */
+const TRAINING_KEYS: readonly (keyof TrainingRunConfig)[] = [
+  "model", "data", "optimizer", "steps", "batchSize", "schedule", "seed", "policy", "precision", "loss", "params", "evalEvery", "clarkeEvery", "clarkeSamples", "testData",
+];
 
 /** One row of a training run: the iterate x_k before update k. NaN marks values not computed at that step. */
 export interface TrainingRow {
@@ -101,6 +106,7 @@ function fmt(v: number): string {
 export function train(config: TrainingRunConfig): TrainingResult {
   const where = "trainingRun";
   if (config === null || typeof config !== "object") throw new Error(`${where}: expected a configuration object`);
+  checkOptions(where, "config", config, TRAINING_KEYS);
   const model = toModel(where, config.model);
   const data: Dataset = loadDataset(config.data);
   const testData = config.testData === undefined ? undefined : loadDataset(config.testData);
@@ -109,7 +115,7 @@ export function train(config: TrainingRunConfig): TrainingResult {
   const batchSize = integer(where, "batchSize", config.batchSize, 1);
   const n = datasetSize(data);
   if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
-  const seed = finite(where, "seed", config.seed);
+  const seed = checkSeed(where, "seed", config.seed);
   const precision = checkPrecision(where, config.precision);
   const policy = config.policy;
   const evalEvery = integer(where, "evalEvery", config.evalEvery ?? 1, 0);

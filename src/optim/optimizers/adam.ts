@@ -7,7 +7,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { positive, unitInterval } from "../../validate";
+import { positive, unitInterval, options as checkOptions } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 import type { OptimizerDeclaration } from "./declaration";
 
@@ -44,6 +44,7 @@ const defaults = Object.freeze({ stepSize: 1e-3, beta1: 0.9, beta2: 0.999, eps: 
  * ```
  */
 export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
+  checkOptions("adam", "options", options, Object.keys(defaults));
   const schedule = toSchedule("adam", options.stepSize ?? defaults.stepSize);
   const beta1 = unitInterval("adam", "beta1", options.beta1 ?? defaults.beta1);
   const beta2 = unitInterval("adam", "beta2", options.beta2 ?? defaults.beta2);

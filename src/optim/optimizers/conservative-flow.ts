@@ -15,6 +15,7 @@ import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
 import type { IterativeMethod, IterState, IterStep } from "./iterative";
+import { object as checkObject } from "../../validate";
 
 /** A selection of the field: a kink policy, or a function returning v ∈ D_f(x) at x (k is the step count). */
 export type FieldSelection = KinkPolicy | ((x: Float64Array, k: number) => Params);
@@ -47,6 +48,7 @@ export interface ConservativeFlowOptions {
  * ```
  */
 export function conservativeFlow(options: ConservativeFlowOptions): IterativeMethod<IterState> {
+  checkObject("conservativeFlow", "options", options);
   const { f, selection, precision } = options;
   if (typeof f !== "function") throw new Error("conservativeFlow: f must be a function of the flat vector x");
   const schedule = toSchedule("conservativeFlow", options.stepSize);

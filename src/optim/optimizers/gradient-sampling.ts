@@ -9,11 +9,11 @@
 import { valueAndGrad } from "../../engine/transforms";
 import type { Tracer, Value } from "../../engine/trace";
 import type { KinkPolicy } from "../../policy";
-import { Rng, hash32 } from "../../rng";
+import { Rng, hash32, hashSeed } from "../../rng";
 import { minNormElement } from "../../analysis";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer, nonNegative, openUnitInterval, positive } from "../../validate";
+import { integer, nonNegative, object as checkObject, openUnitInterval, positive, seed as checkSeed } from "../../validate";
 import type { IterativeMethod, IterState, IterStep } from "./iterative";
 
 /** Options of {@link gradientSampling}. */
@@ -59,6 +59,7 @@ export interface GradientSamplingState extends IterState {
  */
 export function gradientSampling(options: GradientSamplingOptions): IterativeMethod<GradientSamplingState> {
   const where = "gradientSampling";
+  checkObject(where, "options", options);
   const { f, policy } = options;
   if (typeof f !== "function") throw new Error(`${where}: f must be a function of the flat vector x`);
   const radius0 = positive(where, "radius", options.radius ?? 0.1);
@@ -68,7 +69,7 @@ export function gradientSampling(options: GradientSamplingOptions): IterativeMet
   const beta = openUnitInterval(where, "armijo", options.armijo ?? 1e-4);
   const shrink = openUnitInterval(where, "backtrack", options.backtrack ?? 0.5);
   const maxBacktracks = integer(where, "maxBacktracks", options.maxBacktracks ?? 50, 0);
-  const seed = options.seed ?? 0;
+  const seed = checkSeed("gradientSampling", "seed", options.seed ?? 0);
   const opts = { policy };
   const valueAt = (x: Float64Array): number => valueAndGrad(f, x, opts).value;
 
@@ -83,7 +84,7 @@ export function gradientSampling(options: GradientSamplingOptions): IterativeMet
       const m = samples ?? 2 * n + 1;
       const center = valueAndGrad(f, x, opts);
       if (!Number.isFinite(center.value)) throw new Error(`${where}: f is ${center.value} at step ${state.count}`);
-      const rng = new Rng(hash32(hash32(seed >>> 0, 0x2545f491), state.count));
+      const rng = new Rng(hash32(hashSeed(seed, 0x2545f491), state.count));
       const gradients: number[][] = [Array.from(center.grad)];
       for (let j = 0; j < m; j++) {
         const d = Array.from({ length: n }, () => rng.normal());

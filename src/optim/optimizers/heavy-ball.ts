@@ -7,7 +7,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { unitInterval } from "../../validate";
+import { unitInterval, options as checkOptions } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 import type { OptimizerDeclaration } from "./declaration";
 
@@ -39,6 +39,7 @@ const defaults = Object.freeze({ stepSize: 0.01, beta: 0.9 });
  * ```
  */
 export function heavyBall(options: HeavyBallOptions = {}): Optimizer<HeavyBallState> {
+  checkOptions("heavyBall", "options", options, Object.keys(defaults));
   const schedule = toSchedule("heavyBall", options.stepSize ?? defaults.stepSize);
   const beta = unitInterval("heavyBall", "beta", options.beta ?? defaults.beta);
   return Object.freeze({

@@ -16,7 +16,7 @@ import { gradVector, toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
-import { finite, oneOf, positive } from "../../validate";
+import { finite, oneOf, positive, options as checkOptions } from "../../validate";
 import type { OptState, Optimizer, OptStep } from "./types";
 import type { OptimizerDeclaration } from "./declaration";
 
@@ -52,6 +52,7 @@ const defaults = Object.freeze({ stepSize: 0.1, a: 0.5, b: 0.1, initialization: 
  * ```
  */
 export function inna(options: InnaOptions = {}): Optimizer<InnaState> {
+  checkOptions("inna", "options", options, Object.keys(defaults));
   const schedule = toSchedule("inna", options.stepSize ?? defaults.stepSize);
   const a = finite("inna", "a", options.a ?? defaults.a);
   if (a < 0) throw new Error(`inna: a must be >= 0, got ${a}`);

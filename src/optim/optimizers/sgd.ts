@@ -11,6 +11,7 @@ import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
 import type { OptState, Optimizer, OptStep } from "./types";
 import type { OptimizerDeclaration } from "./declaration";
+import { options as checkOptions } from "../../validate";
 
 /** SGD keeps only the step count. */
 export type SgdState = OptState;
@@ -36,6 +37,7 @@ const defaults = Object.freeze({ stepSize: 0.01 });
  * ```
  */
 export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
+  checkOptions("sgd", "options", options, Object.keys(defaults));
   const schedule = toSchedule("sgd", options.stepSize ?? defaults.stepSize);
   return Object.freeze({
     name: "sgd",

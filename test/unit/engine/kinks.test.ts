@@ -371,7 +371,7 @@ describe("random policy", () => {
     const a = grad(N.relu, 0, { policy: p }) as number;
     expect(g).not.toBe(3 * a);
   });
-  it("rejects a non-finite seed", () => {
-    expect(() => policies.random(NaN)).toThrow("policies.random: seed must be a finite number");
+  it("rejects a non-integer seed", () => {
+    expect(() => policies.random(NaN)).toThrow("policies.random: seed must be an integer in [-9007199254740991, 9007199254740991], got NaN");
   });
 });

@@ -162,7 +162,8 @@ describe("the optimizer registry", () => {
       { name: "inna", stepSize: 0.05, a: 0.3, b: 0.2, initialization: "keras" },
     ];
     for (const spec of specs) {
-      const direct = optimizers[spec.name].create(spec as never);
+      const { name, ...options } = spec; // a factory takes the options alone (an unknown key such as name is refused)
+      const direct = optimizers[name].create(options as never);
       const built = makeOptimizer(spec);
       expect(built.spec).toEqual(direct.spec);
       expect(minimize(built, quadratic, [0, 0, 0], 30)).toEqual(minimize(direct, quadratic, [0, 0, 0], 30));
