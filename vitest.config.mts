@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "test/display/**/*.test.ts", "test/infra/**/*.unit.test.ts", "test/lite/**/*.unit.test.ts"],
+          include: [
+            "test/unit/**/*.test.ts",
+            "test/display/**/*.test.ts",
+            "test/infra/**/*.unit.test.ts",
+            "test/lite/**/*.unit.test.ts",
+          ],
           environment: "node",
           // a guard against hangs, not a speed limit: some property tests take seconds on a loaded 2-core machine
           testTimeout: 60_000,

@@ -31,7 +31,12 @@ function time(fn, reps) {
   return { ms: ts[Math.floor(ts.length / 2)], result };
 }
 
-const printReport = (name, fields) => console.log(`${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+const printReport = (name, fields) =>
+  console.log(
+    `${name}: ${Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
+  );
 
 /** Runs the analysis benchmarks, prints them, and returns summary rows for bench/run.mjs. */
 export async function run(report = printReport) {

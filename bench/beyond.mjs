@@ -21,7 +21,9 @@ function reluNet(seed, hidden, kinkRows = []) {
   const layers = [];
   let fanIn = 2;
   hidden.forEach((h, l) => {
-    const W = Array.from({ length: h }, (_, i) => (l === 0 && i < kinkRows.length ? kinkRows[i] : Array.from({ length: fanIn }, () => rng.uniform(-1, 1))));
+    const W = Array.from({ length: h }, (_, i) =>
+      l === 0 && i < kinkRows.length ? kinkRows[i] : Array.from({ length: fanIn }, () => rng.uniform(-1, 1)),
+    );
     const b = Array.from({ length: h }, (_, i) => (l === 0 && i < kinkRows.length ? 0 : rng.uniform(-0.5, 0.5)));
     layers.push({ W: tensor(W), b: tensor(b) });
     fanIn = h;
@@ -34,19 +36,38 @@ function reluNet(seed, hidden, kinkRows = []) {
   };
 }
 
-const printReport = (name, fields) => console.log(`${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+const printReport = (name, fields) =>
+  console.log(
+    `${name}: ${Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
+  );
 
 /** Runs the benchmarks, prints them, and returns summary rows for bench/run.mjs. */
 export async function run(report = printReport) {
   const rows = [];
   // 1. abs-normal form vs one reverse pass
-  const f = reluNet(1, [8, 8], [[1, 0], [0, 1], [1, -1]]);
-  for (const { label, x } of [{ label: "random point", x: [0.37, -0.81] }, { label: "kink point (origin: 3 units at a kink)", x: [0, 0] }]) {
+  const f = reluNet(
+    1,
+    [8, 8],
+    [
+      [1, 0],
+      [0, 1],
+      [1, -1],
+    ],
+  );
+  for (const { label, x } of [
+    { label: "random point", x: [0.37, -0.81] },
+    { label: "kink point (origin: 3 units at a kink)", x: [0, 0] },
+  ]) {
     const s = N.piecewiseLinearization(f, x).activeSwitches;
-    const [rev, pl] = measureInterleaved([
-      () => (sink.value += N.valueAndGrad(f, x).grad[0]),
-      () => (sink.value += N.piecewiseLinearization(f, x).absNormal.J[0][0]),
-    ], { minTime: 0.6 });
+    const [rev, pl] = measureInterleaved(
+      [
+        () => (sink.value += N.valueAndGrad(f, x).grad[0]),
+        () => (sink.value += N.piecewiseLinearization(f, x).absNormal.J[0][0]),
+      ],
+      { minTime: 0.6 },
+    );
     const ratio = pl.perCall / rev.perCall;
     report(`beyond: abs-normal form vs reverse pass, relu net 2-8-8-1, ${label}`, {
       activeSwitches: s,
@@ -54,25 +75,44 @@ export async function run(report = printReport) {
       absNormalUs: +(pl.perCall * 1e6).toFixed(1),
       ratio: +ratio.toFixed(2),
     });
-    rows.push(row("abs-normal form", `piecewiseLinearization / valueAndGrad, 2-8-8-1 net, ${label} (s = ${s})`, ratio, undefined, "lower"));
+    rows.push(
+      row(
+        "abs-normal form",
+        `piecewiseLinearization / valueAndGrad, 2-8-8-1 net, ${label} (s = ${s})`,
+        ratio,
+        undefined,
+        "lower",
+      ),
+    );
   }
 
   // 2. Newton iterations per second
   const G = (x) => sub(sub(2, x), square(sub(x, 1)));
   const F1 = (v) => minimum(at(v, 0), G(at(v, 0)));
-  const M = [[4, -1, 0, 0], [-1, 4, -1, 0], [0, -1, 4, -1], [0, 0, -1, 4]];
+  const M = [
+    [4, -1, 0, 0],
+    [-1, 4, -1, 0],
+    [0, -1, 4, -1],
+    [0, 0, -1, 4],
+  ];
   const qv = [-1, 2, -3, 1];
   const F4 = (v) => {
     const Gv = add(matmul(tensor(M), v), tensor(qv));
     return concat(M.map((_, i) => reshape(minimum(at(v, i), at(Gv, i)), [1])));
   };
-  for (const { label, F, x0 } of [{ label: "min(x, G(x)), n = 1, from the kink", F: F1, x0: [1] }, { label: "LCP, n = 4", F: F4, x0: [1, 1, 1, 1] }]) {
+  for (const { label, F, x0 } of [
+    { label: "min(x, G(x)), n = 1, from the kink", F: F1, x0: [1] },
+    { label: "LCP, n = 4", F: F4, x0: [1, 1, 1, 1] },
+  ]) {
     const lexRun = N.nonsmoothNewton(F, x0, { maxIterations: 50 });
     const its = Math.max(lexRun.iterations, 1);
-    const [lex, pwl] = measureInterleaved([
-      () => (sink.value += N.nonsmoothNewton(F, x0).x[0]),
-      () => (sink.value += N.nonsmoothNewton(F, x0, { jacobian: "piecewise-linear" }).x[0]),
-    ], { minTime: 0.6 });
+    const [lex, pwl] = measureInterleaved(
+      [
+        () => (sink.value += N.nonsmoothNewton(F, x0).x[0]),
+        () => (sink.value += N.nonsmoothNewton(F, x0, { jacobian: "piecewise-linear" }).x[0]),
+      ],
+      { minTime: 0.6 },
+    );
     const lexRate = its / lex.perCall;
     const pwlRate = its / pwl.perCall;
     report(`beyond: nonsmooth Newton, ${label}`, {
@@ -81,8 +121,18 @@ export async function run(report = printReport) {
       lexicographicItersPerSecond: Math.round(lexRate),
       piecewiseLinearItersPerSecond: Math.round(pwlRate),
     });
-    rows.push(row("newton", `Newton iterations per second, lexicographic, ${label}`, lexRate, undefined, "higher", "/s"));
-    rows.push(row("newton", `piecewise-linear / lexicographic time per solve, ${label}`, pwl.perCall / lex.perCall, undefined, "lower"));
+    rows.push(
+      row("newton", `Newton iterations per second, lexicographic, ${label}`, lexRate, undefined, "higher", "/s"),
+    );
+    rows.push(
+      row(
+        "newton",
+        `piecewise-linear / lexicographic time per solve, ${label}`,
+        pwl.perCall / lex.perCall,
+        undefined,
+        "lower",
+      ),
+    );
   }
   return rows;
 }

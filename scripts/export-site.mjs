@@ -39,7 +39,12 @@ export function parseArgs(argv) {
 }
 
 export function escapeHtml(s) {
-  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return String(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** Markdown inline text -> plain text: links, emphasis, code spans and math delimiters removed. */
@@ -102,7 +107,8 @@ export function describeNotebook(nb, fallbackTitle) {
 function run(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw new Error(`${what}: could not start ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${(r.stdout ?? "") + (r.stderr ?? "")}`.trim());
+  if (r.status !== 0)
+    throw new Error(`${what} failed (exit ${r.status}):\n${(r.stdout ?? "") + (r.stderr ?? "")}`.trim());
   return r.stdout;
 }
 
@@ -111,7 +117,9 @@ function indexPage(entries, withApi, withLab = false) {
     .map(
       (e) =>
         `<li><a href="${escapeHtml(e.file)}">${escapeHtml(e.title)}</a>` +
-        (withLab ? ` <a class="nsad-lab" href="lab/?path=${encodeURIComponent(e.file.replace(/\.html$/, ".ipynb"))}">(run it in your browser)</a>` : "") +
+        (withLab
+          ? ` <a class="nsad-lab" href="lab/?path=${encodeURIComponent(e.file.replace(/\.html$/, ".ipynb"))}">(run it in your browser)</a>`
+          : "") +
         (e.summary ? `<p>${escapeHtml(e.summary)}</p>` : "") +
         `</li>`,
     )
@@ -166,14 +174,28 @@ export function main(argv) {
   const nbDir = path.resolve(opts.notebooks);
   const site = path.resolve(opts.site);
   if (!fs.existsSync(nbDir)) throw new Error(`--notebooks ${nbDir} does not exist`);
-  const files = fs.readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort();
+  const files = fs
+    .readdirSync(nbDir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   if (files.length === 0) throw new Error(`no .ipynb files in ${nbDir}`);
   fs.mkdirSync(site, { recursive: true });
 
   const python = process.env.NSAD_PYTHON ?? "/usr/bin/python3";
   const mathjax = require.resolve("mathjax/es5/tex-svg.js");
   const t0 = Date.now();
-  run(python, [path.join(ROOT, "scripts", "export", "export_notebooks.py"), "--mathjax", mathjax, "--out", site, ...files.map((f) => path.join(nbDir, f))], "nbconvert export");
+  run(
+    python,
+    [
+      path.join(ROOT, "scripts", "export", "export_notebooks.py"),
+      "--mathjax",
+      mathjax,
+      "--out",
+      site,
+      ...files.map((f) => path.join(nbDir, f)),
+    ],
+    "nbconvert export",
+  );
 
   const entries = files.map((f) => {
     const nb = JSON.parse(fs.readFileSync(path.join(nbDir, f), "utf8"));
@@ -181,14 +203,27 @@ export function main(argv) {
     return { file: `${name}.html`, ...describeNotebook(nb, name) };
   });
   if (opts.api) {
-    run(process.execPath, [path.join(ROOT, "node_modules", "typedoc", "bin", "typedoc"), "--options", path.join(ROOT, "typedoc.json"), "--out", path.join(site, "api")], "typedoc");
+    run(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules", "typedoc", "bin", "typedoc"),
+        "--options",
+        path.join(ROOT, "typedoc.json"),
+        "--out",
+        path.join(site, "api"),
+      ],
+      "typedoc",
+    );
     fixTypedocIcons(path.join(site, "api"));
   }
   fs.writeFileSync(path.join(site, "index.html"), indexPage(entries, opts.api, opts.lab));
 
   const kb = (f) => (fs.statSync(path.join(site, f)).size / 1024).toFixed(0);
-  console.log(`site: ${entries.length} notebook page(s) + index${opts.api ? " + api/" : ""} in ${site} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  for (const e of [{ file: "index.html", title: "index" }, ...entries]) console.log(`  ${e.file.padEnd(36)} ${kb(e.file).padStart(7)} KiB  ${e.title}`);
+  console.log(
+    `site: ${entries.length} notebook page(s) + index${opts.api ? " + api/" : ""} in ${site} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  for (const e of [{ file: "index.html", title: "index" }, ...entries])
+    console.log(`  ${e.file.padEnd(36)} ${kb(e.file).padStart(7)} KiB  ${e.title}`);
   return 0;
 }
 

@@ -82,9 +82,7 @@ export function ensurePrerequisites({ install = true, log = console.log, require
   const hasApt = fs.existsSync("/usr/bin/apt-get");
   if (!install || !isRoot || !hasApt) {
     const why = !install ? "" : !hasApt ? " (apt-get not found: install the equivalent packages of your system)" : "";
-    throw new Error(
-      `Missing prerequisites:\n${list}\nInstall them with:\n  ${installCommand(pkgs, !isRoot)}${why}`,
-    );
+    throw new Error(`Missing prerequisites:\n${list}\nInstall them with:\n  ${installCommand(pkgs, !isRoot)}${why}`);
   }
   log(`prerequisites: installing ${pkgs.join(" ")} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
@@ -107,7 +105,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const unknown = args.filter((a) => a !== "--check");
   if (unknown.length > 0) {
-    console.error(`prerequisites: unknown argument ${JSON.stringify(unknown[0])}; usage: node scripts/prerequisites.mjs [--check]`);
+    console.error(
+      `prerequisites: unknown argument ${JSON.stringify(unknown[0])}; usage: node scripts/prerequisites.mjs [--check]`,
+    );
     process.exit(2);
   }
   try {

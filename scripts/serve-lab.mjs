@@ -79,18 +79,28 @@ function parseArgs(argv) {
     if (a === "--port") opts.port = Number(argv[++i]);
     else if (a === "--dir") opts.dir = path.resolve(argv[++i]);
     else if (a === "--host") opts.host = argv[++i];
-    else throw new Error(`serve-lab: unknown argument ${JSON.stringify(a)} (usage: npm run lab [-- --port N] [--dir DIR] [--host HOST])`);
+    else
+      throw new Error(
+        `serve-lab: unknown argument ${JSON.stringify(a)} (usage: npm run lab [-- --port N] [--dir DIR] [--host HOST])`,
+      );
   }
-  if (!(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)) throw new Error(`serve-lab: --port must be an integer in [0, 65535], got ${opts.port}`);
+  if (!(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536))
+    throw new Error(`serve-lab: --port must be an integer in [0, 65535], got ${opts.port}`);
   return opts;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const opts = parseArgs(process.argv.slice(2));
-    const lab = fs.existsSync(path.join(opts.dir, "lab", "index.html")) ? "lab/" : fs.existsSync(path.join(opts.dir, "index.html")) ? "" : null;
+    const lab = fs.existsSync(path.join(opts.dir, "lab", "index.html"))
+      ? "lab/"
+      : fs.existsSync(path.join(opts.dir, "index.html"))
+        ? ""
+        : null;
     if (lab === null) {
-      console.error(`serve-lab: nothing to serve in ${opts.dir}: build the site first (npm run workbook, or npm run lab:build for the lab alone)`);
+      console.error(
+        `serve-lab: nothing to serve in ${opts.dir}: build the site first (npm run workbook, or npm run lab:build for the lab alone)`,
+      );
       process.exit(1);
     }
     const server = await serve(opts);

@@ -58,20 +58,38 @@ export function parseArgs(argv, env = process.env) {
     if (a.startsWith("--") && a.includes("=")) [a, inline] = [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)];
     const take = (name) => (inline !== undefined ? inline : value(i++, name));
     switch (a) {
-      case "--out": opts.out = take(a); break;
-      case "--kernel-dir": opts.kernelDir = take(a); break;
-      case "--timeout": opts.timeoutText = take(a); opts.timeout = Number(opts.timeoutText); break;
-      case "--no-prerequisites": opts.prerequisites = false; break;
-      case "--no-build": opts.build = false; break;
-      case "--no-site": opts.site = false; break;
-      case "-h": case "--help": opts.help = true; break;
+      case "--out":
+        opts.out = take(a);
+        break;
+      case "--kernel-dir":
+        opts.kernelDir = take(a);
+        break;
+      case "--timeout":
+        opts.timeoutText = take(a);
+        opts.timeout = Number(opts.timeoutText);
+        break;
+      case "--no-prerequisites":
+        opts.prerequisites = false;
+        break;
+      case "--no-build":
+        opts.build = false;
+        break;
+      case "--no-site":
+        opts.site = false;
+        break;
+      case "-h":
+      case "--help":
+        opts.help = true;
+        break;
       default:
         if (a.startsWith("-")) throw new UsageError(`unknown option ${JSON.stringify(a)}\n${USAGE}`);
         opts.notebooks.push(a);
     }
   }
   if (!(opts.timeout > 0)) {
-    throw new UsageError(`the timeout must be a positive number of seconds (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`);
+    throw new UsageError(
+      `the timeout must be a positive number of seconds (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`,
+    );
   }
   // the backstop timer waits timeout + 120 s, and Node caps timers at 2^31 - 1 ms (a longer delay fires at once)
   if (opts.timeout > MAX_TIMEOUT) {
@@ -96,7 +114,10 @@ export function listNotebooks(given) {
   if (given.length === 0) {
     const dir = path.join(ROOT, "notebooks");
     if (!fs.existsSync(dir)) throw new UsageError(`no notebooks folder at ${dir}`);
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".ipynb"))
+      .sort();
     if (files.length === 0) throw new UsageError(`no .ipynb files in ${dir}`);
     return files.map((f) => path.join(dir, f));
   }
@@ -108,7 +129,10 @@ export function listNotebooks(given) {
   const seen = new Map();
   for (const p of paths) {
     const b = path.basename(p);
-    if (seen.has(b)) throw new UsageError(`two notebooks share the name ${b} (${seen.get(b)} and ${p}); their executed copies would collide`);
+    if (seen.has(b))
+      throw new UsageError(
+        `two notebooks share the name ${b} (${seen.get(b)} and ${p}); their executed copies would collide`,
+      );
     seen.set(b, p);
   }
   return paths;
@@ -133,14 +157,25 @@ function runStep(label, cmd, args) {
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
   if (r.error) throw new Error(`${label}: could not start ${cmd} (${r.error.message})`);
-  if (r.status !== 0) throw new Error(`${label} failed (\`${[cmd, ...args].map(rel).join(" ")}\` exited with ${r.status ?? r.signal})`);
+  if (r.status !== 0)
+    throw new Error(`${label} failed (\`${[cmd, ...args].map(rel).join(" ")}\` exited with ${r.status ?? r.signal})`);
   console.log(`${label}: done in ${seconds(Date.now() - t0)}`);
 }
 
 /** Runs scripts/run_notebook.py on one notebook; resolves to { status, message, cell? }. */
 function executeNotebook(input, output, { timeout, env }) {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nsad-nb-")), "result.json");
-  const args = [RUN_NOTEBOOK, input, output, "--kernel", KERNEL_NAME, "--timeout", String(timeout), "--result", resultFile];
+  const args = [
+    RUN_NOTEBOOK,
+    input,
+    output,
+    "--kernel",
+    KERNEL_NAME,
+    "--timeout",
+    String(timeout),
+    "--result",
+    resultFile,
+  ];
   return new Promise((resolve) => {
     const child = spawn(SYSTEM_PYTHON, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
@@ -148,10 +183,13 @@ function executeNotebook(input, output, { timeout, env }) {
     // Backstop, should nbclient's own time limits not fire: two minutes after the limit, stop the client (it shuts
     // its kernel down on SIGTERM), and kill it if it is still there 15 s later.
     let killTimer;
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    }, (timeout + 120) * 1000);
+    const timer = setTimeout(
+      () => {
+        child.kill("SIGTERM");
+        killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      },
+      (timeout + 120) * 1000,
+    );
     const done = (fallback) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
@@ -165,7 +203,10 @@ function executeNotebook(input, output, { timeout, env }) {
       resolve(result);
     };
     child.on("error", (e) =>
-      done({ status: "missing-jupyter", message: `could not start ${SYSTEM_PYTHON} (${e.message}); run node scripts/prerequisites.mjs` }),
+      done({
+        status: "missing-jupyter",
+        message: `could not start ${SYSTEM_PYTHON} (${e.message}); run node scripts/prerequisites.mjs`,
+      }),
     );
     child.on("exit", (code, signal) =>
       done({
@@ -193,7 +234,8 @@ export async function main(argv) {
   const out = path.resolve(opts.out);
   const outNotebooks = path.join(out, "notebooks");
   const nbDir = path.join(ROOT, "notebooks");
-  if (path.resolve(outNotebooks) === path.resolve(nbDir)) throw new UsageError(`--out ${opts.out} would write into notebooks/ itself`);
+  if (path.resolve(outNotebooks) === path.resolve(nbDir))
+    throw new UsageError(`--out ${opts.out} would write into notebooks/ itself`);
 
   if (opts.prerequisites) {
     const t0 = Date.now();
@@ -205,7 +247,10 @@ export async function main(argv) {
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });
   console.log(`kernel: "${KERNEL_NAME}" registered in ${rel(kernelDir)}`);
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, JUPYTER_PATH: [dataDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: [dataDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+  };
   // Keep Python warnings about Jupyter's own deprecations out of the log.
   env.PYTHONWARNINGS ??= "ignore::DeprecationWarning";
 
@@ -240,11 +285,21 @@ export async function main(argv) {
   }
 
   if (opts.site && fs.existsSync(EXPORT_SITE)) {
-    runStep("site", process.execPath, [EXPORT_SITE, "--notebooks", outNotebooks, "--site", path.join(out, "site"), ...(fs.existsSync(BUILD_LITE) ? ["--lab"] : [])]);
+    runStep("site", process.execPath, [
+      EXPORT_SITE,
+      "--notebooks",
+      outNotebooks,
+      "--site",
+      path.join(out, "site"),
+      ...(fs.existsSync(BUILD_LITE) ? ["--lab"] : []),
+    ]);
     // the lab site (JupyterLab in the browser) next to the static pages, with the notebooks as committed (no outputs)
-    if (fs.existsSync(BUILD_LITE)) runStep("lab", process.execPath, [BUILD_LITE, "--out", path.join(out, "site", "lab")]);
+    if (fs.existsSync(BUILD_LITE))
+      runStep("lab", process.execPath, [BUILD_LITE, "--out", path.join(out, "site", "lab")]);
   }
-  console.log(`workbook: ${notebooks.length} notebook(s) executed in ${seconds(Date.now() - started)}; executed copies in ${rel(outNotebooks)}`);
+  console.log(
+    `workbook: ${notebooks.length} notebook(s) executed in ${seconds(Date.now() - started)}; executed copies in ${rel(outNotebooks)}`,
+  );
   return 0;
 }
 

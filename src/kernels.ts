@@ -192,20 +192,48 @@ function dotRowsExact(A: Float64Array, B: Float64Array, C: Float64Array, m: numb
     const a1 = a0 + k;
     let j = 0;
     for (; j + 3 < n; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      const b0 = j * k,
+        b1 = b0 + k,
+        b2 = b1 + k,
+        b3 = b2 + k;
       for (let p = 0; p < k; p++) {
-        const x0 = A[a0 + p], x1 = A[a1 + p];
-        const y0 = B[b0 + p], y1 = B[b1 + p], y2 = B[b2 + p], y3 = B[b3 + p];
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        const x0 = A[a0 + p],
+          x1 = A[a1 + p];
+        const y0 = B[b0 + p],
+          y1 = B[b1 + p],
+          y2 = B[b2 + p],
+          y3 = B[b3 + p];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      const c0 = i * n + j, c1 = c0 + n;
-      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
-      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+      const c0 = i * n + j,
+        c1 = c0 + n;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + 2] = s02;
+      C[c0 + 3] = s03;
+      C[c1] = s10;
+      C[c1 + 1] = s11;
+      C[c1 + 2] = s12;
+      C[c1 + 3] = s13;
     }
     for (; j < n; j++) {
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       const bj = j * k;
       for (let p = 0; p < k; p++) {
         const y = B[bj + p];
@@ -231,29 +259,63 @@ function dotRowsExact(A: Float64Array, B: Float64Array, C: Float64Array, m: numb
  * As dotRowsExact, rounding after every product and every addition (the documented order), with the same
  * 2 x 4 register blocking: each of the 8 sums still runs over p in increasing order.
  */
-function dotRowsRounded(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number, round: Round): void {
+function dotRowsRounded(
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  round: Round,
+): void {
   let i = 0;
   for (; i + 1 < m; i += 2) {
     const a0 = i * k;
     const a1 = a0 + k;
     let j = 0;
     for (; j + 3 < n; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      const b0 = j * k,
+        b1 = b0 + k,
+        b2 = b1 + k,
+        b3 = b2 + k;
       for (let p = 0; p < k; p++) {
-        const x0 = A[a0 + p], x1 = A[a1 + p];
-        const y0 = B[b0 + p], y1 = B[b1 + p], y2 = B[b2 + p], y3 = B[b3 + p];
-        s00 = round(s00 + round(x0 * y0)); s01 = round(s01 + round(x0 * y1));
-        s02 = round(s02 + round(x0 * y2)); s03 = round(s03 + round(x0 * y3));
-        s10 = round(s10 + round(x1 * y0)); s11 = round(s11 + round(x1 * y1));
-        s12 = round(s12 + round(x1 * y2)); s13 = round(s13 + round(x1 * y3));
+        const x0 = A[a0 + p],
+          x1 = A[a1 + p];
+        const y0 = B[b0 + p],
+          y1 = B[b1 + p],
+          y2 = B[b2 + p],
+          y3 = B[b3 + p];
+        s00 = round(s00 + round(x0 * y0));
+        s01 = round(s01 + round(x0 * y1));
+        s02 = round(s02 + round(x0 * y2));
+        s03 = round(s03 + round(x0 * y3));
+        s10 = round(s10 + round(x1 * y0));
+        s11 = round(s11 + round(x1 * y1));
+        s12 = round(s12 + round(x1 * y2));
+        s13 = round(s13 + round(x1 * y3));
       }
-      const c0 = i * n + j, c1 = c0 + n;
-      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
-      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+      const c0 = i * n + j,
+        c1 = c0 + n;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + 2] = s02;
+      C[c0 + 3] = s03;
+      C[c1] = s10;
+      C[c1 + 1] = s11;
+      C[c1 + 2] = s12;
+      C[c1 + 3] = s13;
     }
     for (; j < n; j++) {
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       const bj = j * k;
       for (let p = 0; p < k; p++) {
         const y = B[bj + p];

@@ -29,7 +29,8 @@ export type Out2<A, B> = A extends Tracer ? Tracer : B extends Tracer ? Tracer :
 const u = undefined;
 
 function finiteParam(op: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new Error(`${op}: ${name} must be a finite number, got ${String(v)}`);
   return v;
 }
 
@@ -42,7 +43,8 @@ function finiteParam(op: string, name: string, v: unknown): number {
  * assertEqual(valueOf(add(tensor([1, 2]), 10)).toArray(), [11, 12]); // broadcasting a scalar
  * ```
  */
-export const add = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.add, [a, b], u) as Out2<A, B>;
+export const add = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.add, [a, b], u) as Out2<A, B>;
 /**
  * a - b (broadcasting).
  *
@@ -52,7 +54,8 @@ export const add = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
  * assertEqual(valueOf(sub(tensor([[1], [2]]), tensor([1, 2]))).toArray(), [[0, -1], [1, 0]]);
  * ```
  */
-export const sub = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.sub, [a, b], u) as Out2<A, B>;
+export const sub = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.sub, [a, b], u) as Out2<A, B>;
 /**
  * a * b elementwise (broadcasting).
  *
@@ -63,7 +66,8 @@ export const sub = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
  * assertEqual(grad((x: Value) => mul(x, x), 3), 6);
  * ```
  */
-export const mul = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.mul, [a, b], u) as Out2<A, B>;
+export const mul = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.mul, [a, b], u) as Out2<A, B>;
 /**
  * a / b elementwise (broadcasting).
  *
@@ -73,7 +77,8 @@ export const mul = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
  * assertEqual(valueOf(div(1, tensor([2, 4]))).toArray(), [0.5, 0.25]);
  * ```
  */
-export const div = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.div, [a, b], u) as Out2<A, B>;
+export const div = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.div, [a, b], u) as Out2<A, B>;
 /**
  * -a.
  *
@@ -105,7 +110,8 @@ export const square = <A extends Value>(a: A): Out<A> => apply(PRIMS.square, [a]
  * assertEqual(grad((x: Value) => pow(x, 0.5), 0), Infinity); // like sqrt at 0
  * ```
  */
-export const pow = <A extends Value>(a: A, p: number): Out<A> => apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Out<A>;
+export const pow = <A extends Value>(a: A, p: number): Out<A> =>
+  apply(PRIMS.pow, [a], { p: finiteParam("pow", "the exponent", p) }) as Out<A>;
 /**
  * e^a.
  *
@@ -246,7 +252,8 @@ export const sign = <A extends Value>(a: A): Out<A> => apply(PRIMS.sign, [a], u)
  * assertEqual(grad((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1], { policy: policies.tensorflow }), [1, 0]);
  * ```
  */
-export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.maximum, [a, b], u) as Out2<A, B>;
+export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.maximum, [a, b], u) as Out2<A, B>;
 /**
  * Elementwise min(a, b); at a tie the policy splits the derivative (w, 1 - w).
  *
@@ -257,7 +264,8 @@ export const maximum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B
  * assertEqual(grad((v: Value) => minimum(at(v, 0), at(v, 1)), [2, 1]), [0, 1]);
  * ```
  */
-export const minimum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> => apply(PRIMS.minimum, [a, b], u) as Out2<A, B>;
+export const minimum = <A extends Value, B extends Value>(a: A, b: B): Out2<A, B> =>
+  apply(PRIMS.minimum, [a, b], u) as Out2<A, B>;
 
 function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: number } {
   finiteParam(op, "lo", lo);
@@ -276,7 +284,8 @@ function clampBounds(op: string, lo: number, hi: number): { lo: number; hi: numb
  * assertEqual(grad((x: Value) => clip(x, -1, 1), 1, { policy: policies.jax }), 0.5); // jnp.clip at a bound
  * ```
  */
-export const clip = <A extends Value>(a: A, lo: number, hi: number): Out<A> => apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Out<A>;
+export const clip = <A extends Value>(a: A, lo: number, hi: number): Out<A> =>
+  apply(PRIMS.clip, [a], clampBounds("clip", lo, hi)) as Out<A>;
 /**
  * Clamps to [-1, 1], a separate primitive with its own policy key (frameworks differ from clip at the bounds).
  *
@@ -342,7 +351,12 @@ export function softshrink<A extends Value>(a: A, lambda = 0.5): Out<A> {
  */
 export const norm = <A extends Value>(a: A): Out<A> => apply(PRIMS.norm, [a], u) as Out<A>;
 
-function axisParams(op: string, a: Value, axis: number | undefined, keepDims: boolean): { axis: number | null; keepDims: boolean } {
+function axisParams(
+  op: string,
+  a: Value,
+  axis: number | undefined,
+  keepDims: boolean,
+): { axis: number | null; keepDims: boolean } {
   if (axis === undefined) return { axis: null, keepDims };
   return { axis: normAxis(op, checkAxis(op, axis), shapeOf(a).length), keepDims };
 }
@@ -350,7 +364,9 @@ function axisParams(op: string, a: Value, axis: number | undefined, keepDims: bo
 /** A value argument: a number, a Tensor or a traced value (anything else is named, not met as a raw TypeError later). */
 function valueIn(op: string, name: string, v: unknown): readonly number[] {
   if (typeof v !== "number" && !(v instanceof Tensor) && !(v instanceof Tracer)) {
-    throw new TypeError(`${op}: ${name} must be a number, a Tensor or a traced value, got ${v === null ? "null" : typeof v === "object" ? "an object" : typeof v}`);
+    throw new TypeError(
+      `${op}: ${name} must be a number, a Tensor or a traced value, got ${v === null ? "null" : typeof v === "object" ? "an object" : typeof v}`,
+    );
   }
   return shapeOf(v);
 }
@@ -365,7 +381,8 @@ function shapeIn(op: string, name: string, s: unknown): number[] {
 
 /** An axis must be an integer (a string "1" would otherwise be reported as out of range). */
 function checkAxis(op: string, axis: unknown): number {
-  if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`${op}: axis must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
+  if (typeof axis !== "number" || !Number.isInteger(axis))
+    throw new TypeError(`${op}: axis must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
   return axis;
 }
 
@@ -380,7 +397,8 @@ function checkAxis(op: string, axis: unknown): number {
  * assertEqual(grad((x: Value) => sum(x), [1, 2]), [1, 1]);
  * ```
  */
-export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Out<A>;
+export const sum = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> =>
+  apply(PRIMS.sum, [a], axisParams("sum", a, axis, keepDims)) as Out<A>;
 /**
  * Mean of all elements, or along one axis.
  *
@@ -408,7 +426,8 @@ export function mean<A extends Value>(a: A, axis?: number, keepDims = false): Ou
  * assertEqual(grad((x: Value) => max(x), [3, 3], { policy: policies.tfjs }), [1, 1]); // outside the Clarke set
  * ```
  */
-export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Out<A>;
+export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> =>
+  apply(PRIMS.max, [a], axisParams("max", a, axis, keepDims)) as Out<A>;
 /**
  * Min of all elements, or along one axis; ties split by the policy's `minTies`.
  *
@@ -419,7 +438,8 @@ export const max = <A extends Value>(a: A, axis?: number, keepDims = false): Out
  * assertEqual(grad((x: Value) => min(x), [2, 1, 1]), [0, 0.5, 0.5]);
  * ```
  */
-export const min = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> => apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Out<A>;
+export const min = <A extends Value>(a: A, axis?: number, keepDims = false): Out<A> =>
+  apply(PRIMS.min, [a], axisParams("min", a, axis, keepDims)) as Out<A>;
 /**
  * log(sum(exp(a))) over all elements or one axis, computed stably.
  *
@@ -462,7 +482,9 @@ export function transpose<A extends Value>(a: A, perm?: readonly number[]): Out<
   const p = perm ? [...perm] : [...Array(rank).keys()].reverse();
   const sorted = [...p].sort((x, y) => x - y);
   if (p.length !== rank || sorted.some((v, i) => v !== i)) {
-    throw new Error(`transpose: perm [${p.join(", ")}] is not a permutation of the ${rank} axes of a tensor of shape ${fmtShape(shapeOf(a))}`);
+    throw new Error(
+      `transpose: perm [${p.join(", ")}] is not a permutation of the ${rank} axes of a tensor of shape ${fmtShape(shapeOf(a))}`,
+    );
   }
   return apply(PRIMS.transpose, [a], { perm: p }) as Out<A>;
 }
@@ -479,15 +501,29 @@ export function slice<A extends Value>(a: A, begin: readonly number[], size: rea
   const shape = valueIn("slice", "the value", a);
   shapeIn("slice", "begin", begin);
   if (!Array.isArray(size) || !size.every((d) => Number.isInteger(d) && d >= -1)) {
-    throw new TypeError(`slice: size must be an array of integers >= -1 (-1: to the end), got ${JSON.stringify(size) ?? String(size)}`);
+    throw new TypeError(
+      `slice: size must be an array of integers >= -1 (-1: to the end), got ${JSON.stringify(size) ?? String(size)}`,
+    );
   }
   if (begin.length !== shape.length || size.length !== shape.length) {
-    throw new Error(`slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`);
+    throw new Error(
+      `slice: begin [${begin}] and size [${size}] must have one entry per axis of shape ${fmtShape(shape)}`,
+    );
   }
   const sz = size.map((s, i) => (s === -1 ? shape[i] - begin[i] : s));
   for (let i = 0; i < shape.length; i++) {
-    if (!(Number.isInteger(begin[i]) && Number.isInteger(sz[i]) && begin[i] >= 0 && sz[i] >= 0 && begin[i] + sz[i] <= shape[i])) {
-      throw new Error(`slice: begin [${begin}] size [${size}] is out of bounds for shape ${fmtShape(shape)} (axis ${i})`);
+    if (
+      !(
+        Number.isInteger(begin[i]) &&
+        Number.isInteger(sz[i]) &&
+        begin[i] >= 0 &&
+        sz[i] >= 0 &&
+        begin[i] + sz[i] <= shape[i]
+      )
+    ) {
+      throw new Error(
+        `slice: begin [${begin}] size [${size}] is out of bounds for shape ${fmtShape(shape)} (axis ${i})`,
+      );
     }
   }
   return apply(PRIMS.slice, [a], { begin: [...begin], size: sz }) as Out<A>;
@@ -504,7 +540,8 @@ export function slice<A extends Value>(a: A, begin: readonly number[], size: rea
  */
 export function at<A extends Value>(a: A, i: number): Out<A> {
   const shape = valueIn("at", "the value", a);
-  if (!Number.isInteger(i)) throw new TypeError(`at: the index must be an integer, got ${JSON.stringify(i) ?? String(i)}`);
+  if (!Number.isInteger(i))
+    throw new TypeError(`at: the index must be an integer, got ${JSON.stringify(i) ?? String(i)}`);
   if (shape.length !== 1) throw new Error(`at: expected a 1-D value, got shape ${fmtShape(shape)}`);
   return reshape(slice(a, [i], [1]), []) as Out<A>;
 }
@@ -518,7 +555,8 @@ export function at<A extends Value>(a: A, i: number): Out<A> {
  * ```
  */
 export function concat<A extends Value>(xs: readonly A[], axis = 0): Out<A> {
-  if (!Array.isArray(xs)) throw new TypeError(`concat: the values must be an array, got ${xs === null ? "null" : typeof xs}`);
+  if (!Array.isArray(xs))
+    throw new TypeError(`concat: the values must be an array, got ${xs === null ? "null" : typeof xs}`);
   if (xs.length === 0) throw new Error("concat: nothing to concatenate");
   const shapes = xs.map((x, i) => valueIn("concat", `values[${i}]`, x));
   const ax = normAxis("concat", checkAxis("concat", axis), shapes[0].length);
@@ -564,7 +602,8 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
   const B = sb.length === 1 ? reshape(b, [sb[0], 1]) : b;
   const k1 = sa[sa.length - 1];
   const k2 = sb[0];
-  if (k1 !== k2) throw new Error(`matmul: inner dimensions differ: ${fmtShape(sa)} times ${fmtShape(sb)} (${k1} vs ${k2})`);
+  if (k1 !== k2)
+    throw new Error(`matmul: inner dimensions differ: ${fmtShape(sa)} times ${fmtShape(sb)} (${k1} vs ${k2})`);
   const C = apply(PRIMS.matmul, [A, B], { transA: false, transB: false }) as Out2<A, B>;
   if (sa.length === 2 && sb.length === 2) return C;
   const out = [...(sa.length === 2 ? [sa[0]] : []), ...(sb.length === 2 ? [sb[1]] : [])];
@@ -577,13 +616,18 @@ export function matmul<A extends Value, B extends Value>(a: A, b: B): Out2<A, B>
  * model predicts the targets.
  */
 function checkProbabilities(y: Tensor, shape: readonly number[]): Tensor {
-  if (!sameShape(y.shape, shape)) throw new Error(`softmaxCrossEntropy: the targets have shape ${fmtShape(y.shape)} but the logits have shape ${fmtShape(shape)}`);
+  if (!sameShape(y.shape, shape))
+    throw new Error(
+      `softmaxCrossEntropy: the targets have shape ${fmtShape(y.shape)} but the logits have shape ${fmtShape(shape)}`,
+    );
   const C = shape[shape.length - 1];
   for (let r = 0; r * C < y.size; r++) {
     const row = Array.from(y.data.subarray(r * C, (r + 1) * C));
     const total = row.reduce((a, b) => a + b, 0);
     if (!row.every((v) => v >= 0) || !(Math.abs(total - 1) <= 1e-9)) {
-      throw new Error(`softmaxCrossEntropy: target row ${r} is [${row.join(", ")}], not a probability vector (entries >= 0 summing to 1)`);
+      throw new Error(
+        `softmaxCrossEntropy: target row ${r} is [${row.join(", ")}], not a probability vector (entries >= 0 summing to 1)`,
+      );
     }
   }
   return y;
@@ -602,11 +646,15 @@ function checkProbabilities(y: Tensor, shape: readonly number[]): Tensor {
  * assertClose(grad((z: Value) => mean(softmaxCrossEntropy(z, [1])), tensor([[0, 0]])).toFlat(), [0.5, -0.5], 1e-15);
  * ```
  */
-export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonly number[] | Int32Array | Tensor): Out<A> {
+export function softmaxCrossEntropy<A extends Value>(
+  logits: A,
+  targets: readonly number[] | Int32Array | Tensor,
+): Out<A> {
   const shape = valueIn("softmaxCrossEntropy", "the logits", logits);
   if (shape.length < 1) throw new Error("softmaxCrossEntropy: logits must have a class axis");
   let y: Tensor;
-  if ((targets as unknown) instanceof Tracer) throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
+  if ((targets as unknown) instanceof Tracer)
+    throw new Error("softmaxCrossEntropy: the targets must be constants, not traced values");
   if (targets instanceof Tensor) y = checkProbabilities(targets, shape);
   else {
     const C = shape[shape.length - 1];
@@ -617,7 +665,8 @@ export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonl
     const d = new Float64Array(rows * C);
     for (let r = 0; r < rows; r++) {
       const c = targets[r];
-      if (!(Number.isInteger(c) && c >= 0 && c < C)) throw new Error(`softmaxCrossEntropy: label ${c} at row ${r} is not a class index in [0, ${C})`);
+      if (!(Number.isInteger(c) && c >= 0 && c < C))
+        throw new Error(`softmaxCrossEntropy: label ${c} at row ${r} is not a class index in [0, ${C})`);
       d[r * C + c] = 1;
     }
     y = new Tensor(d, [...shape]);
@@ -634,7 +683,8 @@ export function softmaxCrossEntropy<A extends Value>(logits: A, targets: readonl
  * assertEqual(valueOf(squaredError(tensor([[1, 2], [0, 0]]), tensor([[1, 0], [1, 1]]))).toArray(), [4, 2]);
  * ```
  */
-export const squaredError = <A extends Value, B extends Value>(prediction: A, target: B): Out2<A, B> => apply(PRIMS.squaredError, [prediction, target], u) as Out2<A, B>;
+export const squaredError = <A extends Value, B extends Value>(prediction: A, target: B): Out2<A, B> =>
+  apply(PRIMS.squaredError, [prediction, target], u) as Out2<A, B>;
 
 /**
  * The primal tensor of any value (a traced value's current value).

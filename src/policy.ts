@@ -112,7 +112,8 @@ const ALL_KEYS = [...POLICY_KINKS.map((k) => k.key), "primitives"];
  * ```
  */
 export function outsideClarkeChoices(p: PolicyChoices): string[] {
-  if (p === null || typeof p !== "object") throw new TypeError(`outsideClarkeChoices: the policy must be an object of choices, got ${String(p)}`);
+  if (p === null || typeof p !== "object")
+    throw new TypeError(`outsideClarkeChoices: the policy must be an object of choices, got ${String(p)}`);
   return POLICY_KINKS.flatMap((k) => outsideChoicesOf(p as KinkPolicy, k));
 }
 
@@ -138,7 +139,10 @@ const base: Omit<KinkPolicy, "name"> = {
 
 function freeze(p: KinkPolicy): KinkPolicy {
   const bounds = Object.fromEntries(BOUND_KEYS.map((k) => [k, Object.freeze({ ...p[k] })]));
-  return validated(Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) }), `policy ${p.name}`);
+  return validated(
+    Object.freeze({ ...p, ...bounds, primitives: Object.freeze({ ...p.primitives }) }),
+    `policy ${p.name}`,
+  );
 }
 
 /**
@@ -221,19 +225,27 @@ export type PolicyOptions = Partial<Omit<PolicyChoices, BoundKey>> & {
 
 function checkRange(key: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== "number" || !(v >= lo && v <= hi)) {
-    throw new Error(`policies.custom: ${key} = ${String(v)} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
+    throw new Error(
+      `policies.custom: ${key} = ${String(v)} is outside the Clarke set: allowed range is [${lo}, ${hi}]`,
+    );
   }
   return v;
 }
 
-function bound(key: string, v: number | Partial<BoundChoice> | undefined, dflt: BoundChoice, [lo, hi]: readonly [number, number]): BoundChoice {
+function bound(
+  key: string,
+  v: number | Partial<BoundChoice> | undefined,
+  dflt: BoundChoice,
+  [lo, hi]: readonly [number, number],
+): BoundChoice {
   if (v === undefined) return dflt;
   if (typeof v === "number") {
     checkRange(key, v, lo, hi);
     return { lower: v, upper: v };
   }
   for (const k of Object.keys(v)) {
-    if (k !== "lower" && k !== "upper") throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
+    if (k !== "lower" && k !== "upper")
+      throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
   }
   return {
     lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, lo, hi),
@@ -256,7 +268,8 @@ function bound(key: string, v: number | Partial<BoundChoice> | undefined, dflt: 
  * ```
  */
 function custom(options: PolicyOptions): KinkPolicy {
-  if (options === null || typeof options !== "object") throw new Error("policies.custom: expected an object of choices");
+  if (options === null || typeof options !== "object")
+    throw new Error("policies.custom: expected an object of choices");
   for (const k of Object.keys(options)) {
     if (k !== "name" && !ALL_KEYS.includes(k)) {
       throw new Error(`policies.custom: unknown key "${k}": known keys are ${ALL_KEYS.join(", ")}`);
@@ -269,26 +282,42 @@ function custom(options: PolicyOptions): KinkPolicy {
     if (given[key] !== undefined && choice.kind === "scalar") p[key] = checkRange(key, given[key], ...choice.range);
   }
   for (const { key, choice } of kinksOf("bounds")) {
-    if (choice.kind === "bounds") p[key] = bound(key, given[key] as number | Partial<BoundChoice> | undefined, dflt[key] as BoundChoice, choice.range);
+    if (choice.kind === "bounds")
+      p[key] = bound(
+        key,
+        given[key] as number | Partial<BoundChoice> | undefined,
+        dflt[key] as BoundChoice,
+        choice.range,
+      );
   }
   for (const k of kinksOf("ties").map((t) => t.key as "maxTies" | "minTies")) {
     const v = options[k];
     if (v !== undefined) {
-      if (v === "each") throw new Error(`policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`);
-      if (!TIE_RULES.includes(v)) throw new Error(`policies.custom: ${k} = ${JSON.stringify(v)}: allowed are "split", "first", "last"`);
+      if (v === "each")
+        throw new Error(
+          `policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`,
+        );
+      if (!TIE_RULES.includes(v))
+        throw new Error(`policies.custom: ${k} = ${JSON.stringify(v)}: allowed are "split", "first", "last"`);
       p[k] = v;
     }
   }
   if (options.norm !== undefined) {
-    if (options.norm !== "zero") throw new Error(`policies.custom: norm = ${JSON.stringify(options.norm)} is outside the Clarke set: allowed is "zero"`);
+    if (options.norm !== "zero")
+      throw new Error(
+        `policies.custom: norm = ${JSON.stringify(options.norm)} is outside the Clarke set: allowed is "zero"`,
+      );
     p.norm = "zero";
   }
   if (options.primitives !== undefined) {
     if (options.primitives === null || typeof options.primitives !== "object") {
-      throw new Error(`policies.custom: primitives must be an object of numbers by primitive name, got ${String(options.primitives)}`);
+      throw new Error(
+        `policies.custom: primitives must be an object of numbers by primitive name, got ${String(options.primitives)}`,
+      );
     }
     for (const [name, v] of Object.entries(options.primitives)) {
-      if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`policies.custom: primitives.${name} must be a finite number, got ${String(v)}`);
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new Error(`policies.custom: primitives.${name} must be a finite number, got ${String(v)}`);
     }
     p.primitives = { ...options.primitives };
   }
@@ -333,7 +362,10 @@ function random(seed = 0): KinkPolicy {
 function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefined, name?: string): KinkPolicy {
   checkPolicy(base, "policies.perKink");
   if (typeof choose !== "function") throw new Error("policies.perKink: choose must be a function of the kink slot");
-  return validated(Object.freeze({ ...base, name: name ?? `perKink(${base.name})`, perKink: choose }), "policies.perKink");
+  return validated(
+    Object.freeze({ ...base, name: name ?? `perKink(${base.name})`, perKink: choose }),
+    "policies.perKink",
+  );
 }
 
 /** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */
@@ -355,7 +387,12 @@ function reluAt(s: number): KinkPolicy {
 export const policies = { pytorch, jax, tensorflow, tfjs, custom, random, reluAt, perKink } as const;
 
 /** The four framework presets, by name. */
-export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs", KinkPolicy>> = { pytorch, jax, tensorflow, tfjs };
+export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs", KinkPolicy>> = {
+  pytorch,
+  jax,
+  tensorflow,
+  tfjs,
+};
 
 /**
  * Checks that a value is a policy, however it was made (a preset, a constructor, an object spread by hand): one
@@ -366,13 +403,16 @@ export const presets: Readonly<Record<"pytorch" | "jax" | "tensorflow" | "tfjs",
  */
 export function checkPolicy(p: unknown, where: string): KinkPolicy {
   if (p === null || typeof p !== "object" || typeof (p as KinkPolicy).name !== "string") {
-    throw new Error(`${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`);
+    throw new Error(
+      `${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`,
+    );
   }
   if (VALIDATED.has(p)) return p as KinkPolicy;
   const given = p as Readonly<Record<string, unknown>>;
   const known = ["name", ...ALL_KEYS, "randomSeed", "perKink"];
   for (const k of Object.keys(given)) {
-    if (!known.includes(k)) throw new Error(`${where}: policy has an unknown key ${JSON.stringify(k)}: known keys are ${known.join(", ")}`);
+    if (!known.includes(k))
+      throw new Error(`${where}: policy has an unknown key ${JSON.stringify(k)}: known keys are ${known.join(", ")}`);
   }
   for (const { key, choice } of POLICY_KINKS) {
     const v = given[key];
@@ -381,7 +421,8 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
         finite(where, `policy.${key}`, v);
         break;
       case "bounds":
-        if (v === null || typeof v !== "object") throw new TypeError(`${where}: policy.${key} must be { lower, upper }, got ${String(v)}`);
+        if (v === null || typeof v !== "object")
+          throw new TypeError(`${where}: policy.${key} must be { lower, upper }, got ${String(v)}`);
         finite(where, `policy.${key}.lower`, (v as Partial<BoundChoice>).lower);
         finite(where, `policy.${key}.upper`, (v as Partial<BoundChoice>).upper);
         break;
@@ -394,7 +435,10 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
     }
   }
   const prims = given.primitives;
-  if (prims === null || typeof prims !== "object") throw new TypeError(`${where}: policy.primitives must be an object of numbers by primitive name, got ${String(prims)}`);
+  if (prims === null || typeof prims !== "object")
+    throw new TypeError(
+      `${where}: policy.primitives must be an object of numbers by primitive name, got ${String(prims)}`,
+    );
   for (const [name, v] of Object.entries(prims)) finite(where, `policy.primitives.${name}`, v);
   if (given.randomSeed !== undefined) checkSeed(where, "policy.randomSeed", given.randomSeed);
   if (given.perKink !== undefined && typeof given.perKink !== "function") {

@@ -22,7 +22,6 @@ export type Precision = "float64" | "float32" | "float16";
  */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
-
 // Powers of two 2^(e + 42) for the binary16 exponents e = -14 ... 15 (see f16round).
 const MAGIC: number[] = Array.from({ length: 30 }, (_, i) => 2 ** (i - 14 + 42));
 const bits = new Float64Array(1);

@@ -92,7 +92,8 @@ export function shapeSize(shape: readonly number[]): number {
   if (!Array.isArray(shape)) checkShapeArg("shapeSize", shape);
   let n = 1;
   for (const d of shape) {
-    if (!(Number.isInteger(d) && d >= 0)) throw new Error(`invalid shape [${shape.join(", ")}]: extents must be integers >= 0`);
+    if (!(Number.isInteger(d) && d >= 0))
+      throw new Error(`invalid shape [${shape.join(", ")}]: extents must be integers >= 0`);
     n *= d;
   }
   return n;
@@ -101,7 +102,9 @@ export function shapeSize(shape: readonly number[]): number {
 /** A shape argument of a public function: an array of integers >= 0 (named in the error, not met as a raw TypeError). */
 function checkShapeArg(fn: string, shape: unknown): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`${fn}: shape must be an array of integers >= 0, got ${JSON.stringify(shape) ?? String(shape)}`);
+    throw new TypeError(
+      `${fn}: shape must be an array of integers >= 0, got ${JSON.stringify(shape) ?? String(shape)}`,
+    );
   }
 }
 
@@ -137,7 +140,9 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
       const d = s[i];
       if (out[j] === 1) out[j] = d;
       else if (d !== 1 && d !== out[j]) {
-        throw new Error(`${op}: shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast together (axis ${j}: ${out[j]} vs ${d})`);
+        throw new Error(
+          `${op}: shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast together (axis ${j}: ${out[j]} vs ${d})`,
+        );
       }
     }
   }
@@ -146,13 +151,16 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
 
 function inferShape(x: NestedArray, where: string): number[] {
   if (typeof x === "number") return [];
-  if (!Array.isArray(x)) throw new Error(`tensor: expected numbers or nested arrays of numbers at ${where}, got ${typeof x}`);
+  if (!Array.isArray(x))
+    throw new Error(`tensor: expected numbers or nested arrays of numbers at ${where}, got ${typeof x}`);
   if (x.length === 0) return [0];
   const inner = inferShape(x[0], `${where}[0]`);
   for (let i = 1; i < x.length; i++) {
     const s = inferShape(x[i], `${where}[${i}]`);
     if (!sameShape(s, inner)) {
-      throw new Error(`tensor: ragged nested array: ${where}[${i}] has shape ${fmtShape(s)}, ${where}[0] has ${fmtShape(inner)}`);
+      throw new Error(
+        `tensor: ragged nested array: ${where}[${i}] has shape ${fmtShape(s)}, ${where}[0] has ${fmtShape(inner)}`,
+      );
     }
   }
   return [x.length, ...inner];
@@ -174,12 +182,18 @@ export function tensor(values: NestedArray | ArrayLike<number> | Tensor, shape?:
     return shape ? new Tensor(values.data, [...shape]) : values;
   }
   if (shape !== undefined) {
-    const flat = typeof values === "number" ? [values] : Array.isArray(values) ? (values as NestedArray[]).flat(Infinity as 1) : Array.from(values as ArrayLike<number>);
+    const flat =
+      typeof values === "number"
+        ? [values]
+        : Array.isArray(values)
+          ? (values as NestedArray[]).flat(Infinity as 1)
+          : Array.from(values as ArrayLike<number>);
     const data = Float64Array.from(flat as number[]);
     return new Tensor(data, [...shape]);
   }
   if (typeof values === "number") return new Tensor(Float64Array.of(values), []);
-  if (ArrayBuffer.isView(values)) return new Tensor(Float64Array.from(values as ArrayLike<number>), [(values as ArrayLike<number>).length]);
+  if (ArrayBuffer.isView(values))
+    return new Tensor(Float64Array.from(values as ArrayLike<number>), [(values as ArrayLike<number>).length]);
   const s = inferShape(values as NestedArray, "values");
   const flat = (values as NestedArray[]).flat(Infinity as 1) as unknown[];
   const data = new Float64Array(flat.length);
@@ -235,7 +249,8 @@ export function zeros(shape: readonly number[]): Tensor {
  */
 export function full(shape: readonly number[], value: number): Tensor {
   checkShapeArg("full", shape);
-  if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value !== "number")
+    throw new TypeError(`full: value must be a number, got ${JSON.stringify(value) ?? String(value)}`);
   return new Tensor(new Float64Array(shapeSize(shape)).fill(value), [...shape]);
 }
 

@@ -25,21 +25,25 @@ function describeValue(v: unknown): string {
 
 /** A number that is finite (any sign). @internal */
 export function finite(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`${fn}: ${name} is ${describeValue(v)}; it must be a finite number`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new TypeError(`${fn}: ${name} is ${describeValue(v)}; it must be a finite number`);
   return v;
 }
 
 /** A finite number > 0. @internal */
 export function positive(fn: string, name: string, v: unknown): number {
   if (typeof v !== "number") throw new TypeError(`${fn}: ${name} must be a finite number > 0, got ${describeValue(v)}`);
-  if (!Number.isFinite(v) || !(v > 0)) throw new RangeError(`${fn}: ${name} must be a finite number > 0, got ${describeValue(v)}`);
+  if (!Number.isFinite(v) || !(v > 0))
+    throw new RangeError(`${fn}: ${name} must be a finite number > 0, got ${describeValue(v)}`);
   return v;
 }
 
 /** A finite number >= 0. @internal */
 export function nonNegative(fn: string, name: string, v: unknown): number {
-  if (typeof v !== "number") throw new TypeError(`${fn}: ${name} must be a finite number >= 0, got ${describeValue(v)}`);
-  if (!Number.isFinite(v) || !(v >= 0)) throw new RangeError(`${fn}: ${name} must be a finite number >= 0, got ${describeValue(v)}`);
+  if (typeof v !== "number")
+    throw new TypeError(`${fn}: ${name} must be a finite number >= 0, got ${describeValue(v)}`);
+  if (!Number.isFinite(v) || !(v >= 0))
+    throw new RangeError(`${fn}: ${name} must be a finite number >= 0, got ${describeValue(v)}`);
   return v;
 }
 
@@ -59,15 +63,19 @@ export function openUnitInterval(fn: string, name: string, v: unknown): number {
 
 /** An integer >= min (default 1). @internal */
 export function integer(fn: string, name: string, v: unknown, min = 1): number {
-  if (typeof v !== "number") throw new TypeError(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(v)}`);
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(v)}`);
+  if (typeof v !== "number")
+    throw new TypeError(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(v)}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(v)}`);
   return v;
 }
 
 /** One of a fixed set of strings. @internal */
 export function oneOf<T extends string>(fn: string, name: string, v: unknown, allowed: readonly T[]): T {
   if (typeof v !== "string" || !allowed.includes(v as T)) {
-    throw new RangeError(`${fn}: ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describeValue(v)}`);
+    throw new RangeError(
+      `${fn}: ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describeValue(v)}`,
+    );
   }
   return v as T;
 }
@@ -84,7 +92,12 @@ export function finiteArray(fn: string, name: string, values: unknown): number[]
 }
 
 /** Every entry > 0 (a log scale needs it; `why` says what needs it); `name` names the entries or the array. @internal */
-export function allPositive(fn: string, name: string | ((i: number) => string), values: readonly number[], why: string): void {
+export function allPositive(
+  fn: string,
+  name: string | ((i: number) => string),
+  values: readonly number[],
+  why: string,
+): void {
   for (let i = 0; i < values.length; i++) {
     const where = typeof name === "function" ? name(i) : `${name}[${i}]`;
     if (!(values[i] > 0)) throw new RangeError(`${fn}: ${where} is ${values[i]}; ${why} needs values > 0`);
@@ -98,7 +111,8 @@ export function sameLength(fn: string, nameA: string, a: number, nameB: string, 
 
 /** An interval [lo, hi] of finite numbers with lo < hi. @internal */
 export function interval(fn: string, name: string, d: unknown): [number, number] {
-  if (!Array.isArray(d) || d.length !== 2) throw new TypeError(`${fn}: ${name} must be [min, max], got ${describeValue(d)}`);
+  if (!Array.isArray(d) || d.length !== 2)
+    throw new TypeError(`${fn}: ${name} must be [min, max], got ${describeValue(d)}`);
   const lo = finite(fn, `${name}[0]`, d[0]);
   const hi = finite(fn, `${name}[1]`, d[1]);
   if (!(lo < hi)) throw new RangeError(`${fn}: ${name} must satisfy min < max, got [${lo}, ${hi}]`);
@@ -107,21 +121,29 @@ export function interval(fn: string, name: string, d: unknown): [number, number]
 
 /** An array of plain objects (records), each entry checked. @internal */
 export function recordArray(fn: string, name: string, records: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(records)) throw new TypeError(`${fn}: ${name} must be an array of objects, got ${describeValue(records)}`);
+  if (!Array.isArray(records))
+    throw new TypeError(`${fn}: ${name} must be an array of objects, got ${describeValue(records)}`);
   records.forEach((r, i) => {
-    if (r === null || typeof r !== "object" || Array.isArray(r)) throw new TypeError(`${fn}: ${name}[${i}] must be an object, got ${describeValue(r)}`);
+    if (r === null || typeof r !== "object" || Array.isArray(r))
+      throw new TypeError(`${fn}: ${name}[${i}] must be an object, got ${describeValue(r)}`);
   });
   return records as Record<string, unknown>[];
 }
 
 /** The field `field` of every record as a finite number; a bad one is named `name[i].field`. @internal */
-export function numericField(fn: string, name: string, records: readonly Record<string, unknown>[], field: string): number[] {
+export function numericField(
+  fn: string,
+  name: string,
+  records: readonly Record<string, unknown>[],
+  field: string,
+): number[] {
   return records.map((r, i) => finite(fn, `${name}[${i}].${field}`, r == null ? undefined : r[field]));
 }
 
 /** A required object argument (a configuration, a declaration): null, a number or an array is named. @internal */
 export function object<T extends object>(fn: string, name: string, v: T): T {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
   return v;
 }
 
@@ -131,9 +153,13 @@ export function object<T extends object>(fn: string, name: string, v: T): T {
  */
 export function options<T extends object>(fn: string, name: string, v: T | undefined, allowed: readonly string[]): T {
   if (v === undefined) return {} as T;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw new TypeError(`${fn}: ${name} must be an object, got ${describeValue(v)}`);
   for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) throw new RangeError(`${fn}: unknown option ${JSON.stringify(k)}: the options are ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+    if (!allowed.includes(k))
+      throw new RangeError(
+        `${fn}: unknown option ${JSON.stringify(k)}: the options are ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+      );
   }
   return v;
 }
@@ -146,7 +172,9 @@ export function options<T extends object>(fn: string, name: string, v: T | undef
 export function seed(fn: string, name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v)) {
     const err = typeof v === "number" ? RangeError : TypeError;
-    throw new err(`${fn}: ${name} must be an integer in [${-Number.MAX_SAFE_INTEGER}, ${Number.MAX_SAFE_INTEGER}], got ${describeValue(v)}`);
+    throw new err(
+      `${fn}: ${name} must be an integer in [${-Number.MAX_SAFE_INTEGER}, ${Number.MAX_SAFE_INTEGER}], got ${describeValue(v)}`,
+    );
   }
   return v;
 }

@@ -76,7 +76,13 @@ export async function measureAsync(fn, { minTime = 0.5, minBatches = 7, warmup =
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  return { perCall: median, callsPerSecond: 1 / median, batches: times.length, calls: perBatch * times.length, spread: (times[times.length - 1] - times[0]) / median };
+  return {
+    perCall: median,
+    callsPerSecond: 1 / median,
+    batches: times.length,
+    calls: perBatch * times.length,
+    spread: (times[times.length - 1] - times[0]) / median,
+  };
 }
 
 /** Formats seconds per call with a unit. */
@@ -99,12 +105,18 @@ export function printTable(rows, out = console.log) {
     r.bench,
     r.metric,
     typeof r.value === "number" ? `${r.value.toPrecision(4)}${r.unit === "x" ? "x" : ` ${r.unit}`}` : String(r.value),
-    r.target === undefined ? "" : `${r.better === "higher" ? ">=" : "<="} ${r.target}${r.unit === "x" ? "x" : ` ${r.unit}`}`,
+    r.target === undefined
+      ? ""
+      : `${r.better === "higher" ? ">=" : "<="} ${r.target}${r.unit === "x" ? "x" : ` ${r.unit}`}`,
     r.ok === undefined ? "" : r.ok ? "met" : "MISSED",
   ]);
   const head = ["bench", "metric", "value", "target", ""];
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((x, i) => x.padEnd(w[i])).join("  ").trimEnd();
+  const line = (c) =>
+    c
+      .map((x, i) => x.padEnd(w[i]))
+      .join("  ")
+      .trimEnd();
   out(line(head));
   out(w.map((n) => "-".repeat(n)).join("  "));
   for (const c of cells) out(line(c));
@@ -145,6 +157,12 @@ export function measureInterleaved(fns, { minTime = 0.5, minBatches = 7, warmup 
   return times.map((ts, i) => {
     ts.sort((a, b) => a - b);
     const median = ts[Math.floor(ts.length / 2)];
-    return { perCall: median, callsPerSecond: 1 / median, batches: ts.length, calls: sizes[i] * ts.length, spread: (ts[ts.length - 1] - ts[0]) / median };
+    return {
+      perCall: median,
+      callsPerSecond: 1 / median,
+      batches: ts.length,
+      calls: sizes[i] * ts.length,
+      spread: (ts[ts.length - 1] - ts[0]) / median,
+    };
   });
 }

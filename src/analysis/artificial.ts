@@ -29,7 +29,10 @@ export type SearchRegion =
   | number
   | readonly number[]
   | { readonly interval: readonly [number, number]; readonly points?: number }
-  | { readonly box: readonly [readonly [number, number], readonly [number, number]]; readonly points?: number | readonly [number, number] };
+  | {
+      readonly box: readonly [readonly [number, number], readonly [number, number]];
+      readonly points?: number | readonly [number, number];
+    };
 
 /** Options of {@link findArtificialCriticalPoints}. */
 export interface ArtificialOptions {
@@ -157,17 +160,24 @@ function candidatesOf(
     // crossings of kink sets such as x = 0 and y = 0 are reached even when no grid line passes through them)
     const kx = new Set<number>();
     const ky = new Set<number>();
-    for (const y of ys) for (const u of kinksOnLine(fn, f, (u) => [u, y], xs, false)) (pts.push([u, y]), kx.add(u));
-    for (const x of xs) for (const u of kinksOnLine(fn, f, (u) => [x, u], ys, false)) (pts.push([x, u]), ky.add(u));
-    for (const x of kx) if (!xs.includes(x)) for (const u of kinksOnLine(fn, f, (u) => [x, u], ys, false)) pts.push([x, u]);
-    for (const y of ky) if (!ys.includes(y)) for (const u of kinksOnLine(fn, f, (u) => [u, y], xs, false)) pts.push([u, y]);
+    for (const y of ys) for (const u of kinksOnLine(fn, f, (u) => [u, y], xs, false)) pts.push([u, y]), kx.add(u);
+    for (const x of xs) for (const u of kinksOnLine(fn, f, (u) => [x, u], ys, false)) pts.push([x, u]), ky.add(u);
+    for (const x of kx)
+      if (!xs.includes(x)) for (const u of kinksOnLine(fn, f, (u) => [x, u], ys, false)) pts.push([x, u]);
+    for (const y of ky)
+      if (!ys.includes(y)) for (const u of kinksOnLine(fn, f, (u) => [u, y], xs, false)) pts.push([u, y]);
     return { points: pts, scalar: false };
   }
   throw new Error(`${fn}: region must be a point, { interval: [a, b] } or { box: [[x0, x1], [y0, y1]] }`);
 }
 
 /** The Clarke judge at x: exact in 1-D, else the estimate plus the lexicographic derivative. */
-function clarkeAt(f: Program, x: number[], scalar: boolean, opts: ClarkeOptions | undefined): { generators: number[][]; distance: number; exact: boolean } {
+function clarkeAt(
+  f: Program,
+  x: number[],
+  scalar: boolean,
+  opts: ClarkeOptions | undefined,
+): { generators: number[][]; distance: number; exact: boolean } {
   if (scalar && x.length === 1) {
     try {
       const c = clarkeInterval(f, x[0]);
@@ -204,9 +214,15 @@ function clarkeAt(f: Program, x: number[], scalar: boolean, opts: ClarkeOptions 
  * assertEqual(r.artificial[0].clarkeDistance, 1); // ∂^c f(0) = {1}
  * ```
  */
-export function findArtificialCriticalPoints(f: Program, field: SetValuedField, region: SearchRegion, options: ArtificialOptions = {}): ArtificialReport {
+export function findArtificialCriticalPoints(
+  f: Program,
+  field: SetValuedField,
+  region: SearchRegion,
+  options: ArtificialOptions = {},
+): ArtificialReport {
   const fn = "findArtificialCriticalPoints";
-  if (typeof f !== "function" || typeof field !== "function") throw new Error(`${fn}: expected a program f and a field D`);
+  if (typeof f !== "function" || typeof field !== "function")
+    throw new Error(`${fn}: expected a program f and a field D`);
   const tol = options.tolerance ?? 1e-12;
   const ctol = options.clarkeTolerance ?? 1e-6;
   const { points, scalar } = candidatesOf(fn, f, region, options.scalarInput, field, tol);
@@ -220,17 +236,30 @@ export function findArtificialCriticalPoints(f: Program, field: SetValuedField, 
     if (seen.has(key)) continue;
     seen.add(key);
     count++;
-    if (x.length !== all[0].length) throw new Error(`${fn}: dimension mismatch: candidate [${x.join(", ")}] has ${x.length} coordinate(s), expected ${all[0].length}`);
+    if (x.length !== all[0].length)
+      throw new Error(
+        `${fn}: dimension mismatch: candidate [${x.join(", ")}] has ${x.length} coordinate(s), expected ${all[0].length}`,
+      );
     const v = checkFieldValue(fn, field(x), x.length, x);
     const gens = v.generators;
     const fieldDistance = gens.length === 1 ? Math.sqrt(dot(gens[0], gens[0])) : minNormElement(gens).norm;
     if (fieldDistance > tol) continue;
     const c = clarkeAt(f, x, scalar, options.clarke);
-    const point: CriticalPoint = { x, fieldDistance, clarkeDistance: c.distance, clarkeGenerators: c.generators, exact: c.exact };
+    const point: CriticalPoint = {
+      x,
+      fieldDistance,
+      clarkeDistance: c.distance,
+      clarkeGenerators: c.generators,
+      exact: c.exact,
+    };
     (c.distance > ctol ? artificial : genuine).push(point);
   }
   const order = (p: CriticalPoint, q: CriticalPoint) => p.x[0] - q.x[0] || (p.x[1] ?? 0) - (q.x[1] ?? 0);
-  return { artificial: mergeNearby(artificial).sort(order), genuine: mergeNearby(genuine).sort(order), candidates: count };
+  return {
+    artificial: mergeNearby(artificial).sort(order),
+    genuine: mergeNearby(genuine).sort(order),
+    candidates: count,
+  };
 }
 
 /**

@@ -67,10 +67,17 @@ export interface ChainRuleReport {
  * assertEqual(r.mismatches, [0.5]); // only at γ(0.5) = 0, where AD says f'(0) = 0
  * ```
  */
-export function chainRuleCheck(f: Program, field: SetValuedField, curve: Curve, options: ChainRuleOptions = {}): ChainRuleReport {
+export function chainRuleCheck(
+  f: Program,
+  field: SetValuedField,
+  curve: Curve,
+  options: ChainRuleOptions = {},
+): ChainRuleReport {
   const fn = "chainRuleCheck";
-  if (typeof f !== "function" || typeof field !== "function") throw new Error(`${fn}: expected a program f and a field`);
-  if (!curve || typeof curve.point !== "function") throw new Error(`${fn}: the third argument must be a curve (see paths, loops)`);
+  if (typeof f !== "function" || typeof field !== "function")
+    throw new Error(`${fn}: expected a program f and a field`);
+  if (!curve || typeof curve.point !== "function")
+    throw new Error(`${fn}: the third argument must be a curve (see paths, loops)`);
   const m = options.points ?? 101;
   const h = options.h ?? 1e-6;
   const tol = options.tolerance ?? 1e-5;

@@ -26,7 +26,12 @@ export interface LineIntegralOptions extends QuadratureOptions {
 }
 
 /** The integrand t -> ⟨v(t), γ'(t)⟩ with v(t) selected in D(γ(t)). */
-export function pairingIntegrand(fn: string, field: SetValuedField, curve: Curve, options: LineIntegralOptions): (t: number) => number {
+export function pairingIntegrand(
+  fn: string,
+  field: SetValuedField,
+  curve: Curve,
+  options: LineIntegralOptions,
+): (t: number) => number {
   if (typeof field !== "function") throw new Error(`${fn}: the field must be a function x -> {generators}`);
   const rule = options.selection ?? "policy";
   if (!["policy", "max", "min", "random"].includes(rule)) {
@@ -60,7 +65,8 @@ export function pairingIntegrand(fn: string, field: SetValuedField, curve: Curve
  */
 export function circulation(field: SetValuedField, loop: Curve, options: LineIntegralOptions = {}): QuadratureResult {
   const fn = "circulation";
-  if (!loop || typeof loop.point !== "function") throw new Error(`${fn}: the second argument must be a loop (see loops.circle, loops.polygon, ...)`);
+  if (!loop || typeof loop.point !== "function")
+    throw new Error(`${fn}: the second argument must be a loop (see loops.circle, loops.polygon, ...)`);
   const { gap, scale } = closingGap(loop);
   if (!loop.closed || !(gap <= 1e-12 * scale)) {
     throw new Error(

@@ -32,7 +32,10 @@ export function gradientAt(
     return { value: r.value, grad: [r.grad], kinks: r.kinks };
   }
   const r = valueAndGrad(f, [...x], policy ? { policy } : undefined);
-  if (r.grad.length !== x.length) throw new Error(`${fn}: dimension mismatch: the gradient has ${r.grad.length} entries for a point with ${x.length}`);
+  if (r.grad.length !== x.length)
+    throw new Error(
+      `${fn}: dimension mismatch: the gradient has ${r.grad.length} entries for a point with ${x.length}`,
+    );
   return { value: r.value, grad: r.grad, kinks: r.kinks };
 }
 
@@ -120,19 +123,35 @@ function defaultSamples(n: number): number {
  * assertClose(m.distance, Math.SQRT1_2, 1e-15);
  * ```
  */
-export function clarkeSubdifferential(f: Program, x: number | readonly number[], options: ClarkeOptions = {}): ClarkeSubdifferential {
+export function clarkeSubdifferential(
+  f: Program,
+  x: number | readonly number[],
+  options: ClarkeOptions = {},
+): ClarkeSubdifferential {
   const fn = "clarkeSubdifferential";
-  checkOptions(fn, "options", options, ["radius", "samples", "seed", "policy", "maxGradient", "tolerance", "exactWhenSmooth", "scalarInput"]);
+  checkOptions(fn, "options", options, [
+    "radius",
+    "samples",
+    "seed",
+    "policy",
+    "maxGradient",
+    "tolerance",
+    "exactWhenSmooth",
+    "scalarInput",
+  ]);
   const point = typeof x === "number" ? checkPoint(fn, [x]) : checkPoint(fn, x);
   const scalarInput = options.scalarInput ?? typeof x === "number";
-  if (scalarInput && point.length !== 1) throw new Error(`${fn}: scalarInput needs a 1-D point, got ${point.length} coordinates`);
+  if (scalarInput && point.length !== 1)
+    throw new Error(`${fn}: scalarInput needs a 1-D point, got ${point.length} coordinates`);
   const n = point.length;
   const radius = options.radius ?? 1e-6 * Math.max(1, ...point.map(Math.abs));
   const samples = options.samples ?? defaultSamples(n);
   const tol = options.tolerance ?? 1e-9;
   const maxGradient = options.maxGradient ?? 1e8;
-  if (!(radius > 0 && Number.isFinite(radius))) throw new Error(`${fn}: radius must be a positive finite number, got ${radius}`);
-  if (!(Number.isInteger(samples) && samples >= 1)) throw new Error(`${fn}: samples must be a positive integer, got ${samples}`);
+  if (!(radius > 0 && Number.isFinite(radius)))
+    throw new Error(`${fn}: radius must be a positive finite number, got ${radius}`);
+  if (!(Number.isInteger(samples) && samples >= 1))
+    throw new Error(`${fn}: samples must be a positive integer, got ${samples}`);
 
   const center = gradientAt(fn, f, point, scalarInput, options.policy);
   checkLipschitzReport(fn, center.kinks, point);
@@ -237,7 +256,8 @@ export interface ClarkeInterval {
  */
 export function clarkeInterval(f: Program, x: number): ClarkeInterval {
   const fn = "clarkeInterval";
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new Error(`${fn}: x must be a finite number (a function of one variable), got ${String(x)}`);
+  if (typeof x !== "number" || !Number.isFinite(x))
+    throw new Error(`${fn}: x must be a finite number (a function of one variable), got ${String(x)}`);
   const right = directionalDerivative(f, x, 1) + 0; // + 0 turns -0 into 0
   const left = -directionalDerivative(f, x, -1) + 0;
   const lo = Math.min(left, right);

@@ -54,15 +54,18 @@ export function alterFieldOnLine(field: SetValuedField, options: AlterOnLineOpti
   const tol = options.tolerance ?? 1e-12;
   if (!(tol >= 0 && Number.isFinite(tol))) throw new Error(`${fn}: tolerance must be a finite number >= 0, got ${tol}`);
   const shifts = options.shifts;
-  if (!Array.isArray(shifts) || shifts.length === 0) throw new Error(`${fn}: shifts must be a non-empty list of vectors`);
+  if (!Array.isArray(shifts) || shifts.length === 0)
+    throw new Error(`${fn}: shifts must be a non-empty list of vectors`);
   shifts.forEach((s, i) => {
     checkPoint(fn, s as number[], `shift ${i}`);
-    if (s.length !== n.length) throw new Error(`${fn}: dimension mismatch: shift ${i} has ${s.length} coordinate(s), the normal ${n.length}`);
+    if (s.length !== n.length)
+      throw new Error(`${fn}: dimension mismatch: shift ${i} has ${s.length} coordinate(s), the normal ${n.length}`);
   });
   const nn = Math.sqrt(dot(n, n));
   return (x) => {
     const p = checkPoint(fn, x as number[]);
-    if (p.length !== n.length) throw new Error(`${fn}: dimension mismatch: the point has ${p.length} coordinate(s), the normal ${n.length}`);
+    if (p.length !== n.length)
+      throw new Error(`${fn}: dimension mismatch: the point has ${p.length} coordinate(s), the normal ${n.length}`);
     const v = checkFieldValue(fn, field(p), p.length, p);
     const onLine = Math.abs(dot(n, p) - c) <= tol * Math.max(1, nn * Math.sqrt(dot(p, p)));
     if (!onLine) return v;

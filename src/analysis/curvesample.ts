@@ -20,8 +20,10 @@ import type { Curve } from "./loops";
  */
 export function curvePoints(curve: Curve, perPiece = 50): number[][] {
   const fn = "curvePoints";
-  if (!curve || typeof curve.point !== "function" || !Array.isArray(curve.breaks)) throw new Error(`${fn}: expected a curve (see loops, paths)`);
-  if (!(Number.isInteger(perPiece) && perPiece >= 1)) throw new Error(`${fn}: perPiece must be a positive integer, got ${perPiece}`);
+  if (!curve || typeof curve.point !== "function" || !Array.isArray(curve.breaks))
+    throw new Error(`${fn}: expected a curve (see loops, paths)`);
+  if (!(Number.isInteger(perPiece) && perPiece >= 1))
+    throw new Error(`${fn}: perPiece must be a positive integer, got ${perPiece}`);
   const b = curve.breaks;
   const out: number[][] = [];
   for (let i = 0; i + 1 < b.length; i++) {
@@ -46,7 +48,10 @@ export function curvePoints(curve: Curve, perPiece = 50): number[][] {
 export function enclosedArea(loop: Curve, perPiece = 200): number {
   const fn = "enclosedArea";
   if (!loop || !loop.closed) throw new Error(`${fn}: the curve must be a closed loop (see loops)`);
-  if (loop.dimension !== 2) throw new Error(`${fn}: dimension mismatch: the loop must lie in the plane, it has ${loop.dimension} coordinate(s)`);
+  if (loop.dimension !== 2)
+    throw new Error(
+      `${fn}: dimension mismatch: the loop must lie in the plane, it has ${loop.dimension} coordinate(s)`,
+    );
   const vs = curvePoints(loop, perPiece);
   let a = 0;
   for (let i = 0; i + 1 < vs.length; i++) a += (vs[i][0] * vs[i + 1][1] - vs[i + 1][0] * vs[i][1]) / 2;

@@ -88,7 +88,9 @@ const intervalLength = (k: number): number => (0.5 + 2 ** -(k + 1)) / 2 ** k;
  */
 export function fatCantor(depth: number): FatCantor {
   if (!(Number.isInteger(depth) && depth >= 1 && depth <= 20)) {
-    throw new Error(`fatCantor: depth must be an integer in [1, 20] (2^depth intervals, exact dyadic endpoints), got ${depth}`);
+    throw new Error(
+      `fatCantor: depth must be an integer in [1, 20] (2^depth intervals, exact dyadic endpoints), got ${depth}`,
+    );
   }
   let intervals: [number, number][] = [[0, 1]];
   const gaps: CantorGap[] = [];
@@ -109,7 +111,8 @@ export function fatCantor(depth: number): FatCantor {
   const A = intervals.map(([a]) => a);
   const B = intervals.map(([, b]) => b);
   const check = (fn: string, t: number): void => {
-    if (!(typeof t === "number" && Number.isFinite(t))) throw new Error(`fatCantor.${fn}: t must be a finite number, got ${String(t)}`);
+    if (!(typeof t === "number" && Number.isFinite(t)))
+      throw new Error(`fatCantor.${fn}: t must be a finite number, got ${String(t)}`);
   };
   /** Index of the last interval whose left end is <= t (-1 if none). */
   const locate = (t: number): number => {

@@ -50,8 +50,13 @@ const isScalar = (x: readonly number[], o?: ProgramFieldOptions): boolean => o?.
  * assertEqual(adField(zero, policies.reluAt(0.5))([0]).generators, [[0]]);
  * ```
  */
-export function adField(f: Program, policy: KinkPolicy = policies.pytorch, options: ProgramFieldOptions = {}): SetValuedField {
-  if (typeof f !== "function") throw new Error("adField: the first argument must be a program (a function written with the library's ops)");
+export function adField(
+  f: Program,
+  policy: KinkPolicy = policies.pytorch,
+  options: ProgramFieldOptions = {},
+): SetValuedField {
+  if (typeof f !== "function")
+    throw new Error("adField: the first argument must be a program (a function written with the library's ops)");
   return (x) => {
     const p = checkPoint("adField", x as number[]);
     const g = gradientAt("adField", f, p, isScalar(p, options), policy).grad;
@@ -126,10 +131,14 @@ export function allChoicesField(f: Program, options: AllChoicesOptions = {}): Se
         pick[i] = choices[i][r % choices[i].length];
         r = Math.floor(r / choices[i].length);
       }
-      const policy = policies.perKink(base, (s) => {
-        const i = index.get(slotId(s));
-        return i === undefined ? undefined : pick[i];
-      }, "extreme choice");
+      const policy = policies.perKink(
+        base,
+        (s) => {
+          const i = index.get(slotId(s));
+          return i === undefined ? undefined : pick[i];
+        },
+        "extreme choice",
+      );
       grads.push(gradientAt(fn, f, p, scalar, policy).grad);
     }
     return { generators: extremePoints(grads), value };
@@ -150,11 +159,15 @@ export function allChoicesField(f: Program, options: AllChoicesOptions = {}): Se
  * assertEqual(D([1]).generators, [[1]]);       // 2 * 1 - 1
  * ```
  */
-export function combineFields(terms: readonly { readonly weight: number; readonly field: SetValuedField }[]): SetValuedField {
+export function combineFields(
+  terms: readonly { readonly weight: number; readonly field: SetValuedField }[],
+): SetValuedField {
   const fn = "combineFields";
-  if (!Array.isArray(terms) || terms.length === 0) throw new Error(`${fn}: expected a non-empty list of { weight, field }`);
+  if (!Array.isArray(terms) || terms.length === 0)
+    throw new Error(`${fn}: expected a non-empty list of { weight, field }`);
   terms.forEach((t, i) => {
-    if (!Number.isFinite(t.weight)) throw new Error(`${fn}: terms[${i}].weight must be a finite number, got ${t.weight}`);
+    if (!Number.isFinite(t.weight))
+      throw new Error(`${fn}: terms[${i}].weight must be a finite number, got ${t.weight}`);
     if (typeof t.field !== "function") throw new Error(`${fn}: terms[${i}].field must be a set-valued field`);
   });
   return (x) => {
@@ -217,27 +230,36 @@ export function clarkeField(f: Program, options: ClarkeFieldOptions = {}): SetVa
  * ```
  */
 export function fieldFromFormula(formula: (x: number[]) => number[] | number[][] | FieldValue): SetValuedField {
-  if (typeof formula !== "function") throw new Error("fieldFromFormula: expected a function x -> vector, generators or {generators}");
+  if (typeof formula !== "function")
+    throw new Error("fieldFromFormula: expected a function x -> vector, generators or {generators}");
   return (x) => {
     const p = checkPoint("fieldFromFormula", x as number[]);
     const r = formula([...p]);
     let value: FieldValue;
-    if (Array.isArray(r) && r.length > 0 && r.every((v) => typeof v === "number")) value = { generators: [r as number[]] };
+    if (Array.isArray(r) && r.length > 0 && r.every((v) => typeof v === "number"))
+      value = { generators: [r as number[]] };
     else if (Array.isArray(r) && r.length > 0 && r.every(Array.isArray)) value = { generators: r as number[][] };
     else if (r && typeof r === "object" && Array.isArray((r as FieldValue).generators)) value = r as FieldValue;
-    else throw new Error(`fieldFromFormula: the formula returned ${JSON.stringify(r)} at [${p.join(", ")}]: expected a vector, a non-empty list of vectors or {generators}`);
+    else
+      throw new Error(
+        `fieldFromFormula: the formula returned ${JSON.stringify(r)} at [${p.join(", ")}]: expected a vector, a non-empty list of vectors or {generators}`,
+      );
     return checkFieldValue("fieldFromFormula", value, p.length, p);
   };
 }
 
 /** Checks a field value at a point: non-empty generators of the point's dimension, finite. */
 export function checkFieldValue(fn: string, v: FieldValue, n: number, x: readonly number[]): FieldValue {
-  if (!v || !Array.isArray(v.generators) || v.generators.length === 0) throw new Error(`${fn}: the field returned no generators at [${x.join(", ")}]`);
+  if (!v || !Array.isArray(v.generators) || v.generators.length === 0)
+    throw new Error(`${fn}: the field returned no generators at [${x.join(", ")}]`);
   v.generators.forEach((g, i) => {
     if (!Array.isArray(g) || g.length !== n) {
-      throw new Error(`${fn}: dimension mismatch: the field's generator ${i} at [${x.join(", ")}] has ${Array.isArray(g) ? g.length : "no"} coordinate(s), expected ${n}`);
+      throw new Error(
+        `${fn}: dimension mismatch: the field's generator ${i} at [${x.join(", ")}] has ${Array.isArray(g) ? g.length : "no"} coordinate(s), expected ${n}`,
+      );
     }
-    if (!g.every(Number.isFinite)) throw new Error(`${fn}: the field's generator ${i} at [${x.join(", ")}] is not finite: [${g.join(", ")}]`);
+    if (!g.every(Number.isFinite))
+      throw new Error(`${fn}: the field's generator ${i} at [${x.join(", ")}] is not finite: [${g.join(", ")}]`);
   });
   return v;
 }
@@ -256,7 +278,8 @@ export function checkFieldValue(fn: string, v: FieldValue, n: number, x: readonl
  * ```
  */
 export function selectElement(v: FieldValue, d: readonly number[], rule: Selection, seed = 0, key = 0): number[] {
-  if (v === null || typeof v !== "object" || !Array.isArray(v.generators)) throw new TypeError(`selectElement: the field value must be { generators }, got ${String(v)}`);
+  if (v === null || typeof v !== "object" || !Array.isArray(v.generators))
+    throw new TypeError(`selectElement: the field value must be { generators }, got ${String(v)}`);
   const gs = v.generators;
   switch (rule) {
     case "policy":
@@ -295,7 +318,8 @@ export interface GridSpec {
 
 /** The coordinates of a grid along each axis. */
 export function gridAxes(fn: string, grid: GridSpec): { xs: number[]; ys: number[] } {
-  if (grid === null || typeof grid !== "object") throw new TypeError(`${fn}: grid must be an object { x: [x0, x1], y: [y0, y1], n }, got ${String(grid)}`);
+  if (grid === null || typeof grid !== "object")
+    throw new TypeError(`${fn}: grid must be an object { x: [x0, x1], y: [y0, y1], n }, got ${String(grid)}`);
   const [x0, x1] = grid.x ?? [];
   const [y0, y1] = grid.y ?? [];
   if (![x0, x1, y0, y1].every((v) => typeof v === "number" && Number.isFinite(v)) || !(x0 <= x1 && y0 <= y1)) {
@@ -303,8 +327,10 @@ export function gridAxes(fn: string, grid: GridSpec): { xs: number[]; ys: number
   }
   const n = grid.n ?? 11;
   const [nx, ny] = typeof n === "number" ? [n, n] : n;
-  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1)) throw new Error(`${fn}: grid.n must be positive integers, got ${JSON.stringify(n)}`);
-  const axis = (a: number, b: number, m: number): number[] => (m === 1 ? [a] : Array.from({ length: m }, (_, i) => (i === m - 1 ? b : a + ((b - a) * i) / (m - 1))));
+  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1))
+    throw new Error(`${fn}: grid.n must be positive integers, got ${JSON.stringify(n)}`);
+  const axis = (a: number, b: number, m: number): number[] =>
+    m === 1 ? [a] : Array.from({ length: m }, (_, i) => (i === m - 1 ? b : a + ((b - a) * i) / (m - 1)));
   return { xs: axis(x0, x1, nx), ys: axis(y0, y1, ny) };
 }
 
@@ -346,7 +372,13 @@ export function fieldArrows(
   for (const y of ys)
     for (const x of xs) {
       const v = checkFieldValue(fn, field([x, y]), 2, [x, y]);
-      const [u, w] = selectElement(v, options.direction ?? [1, 0], options.selection ?? "policy", options.seed ?? 0, k++);
+      const [u, w] = selectElement(
+        v,
+        options.direction ?? [1, 0],
+        options.selection ?? "policy",
+        options.seed ?? 0,
+        k++,
+      );
       out.push({ x, y, u: u + 0, v: w + 0 }); // + 0: no -0 in the records
     }
   return out;

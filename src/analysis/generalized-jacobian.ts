@@ -30,12 +30,25 @@ export function jacobianLabel(choice: JacobianChoice): string {
 /** Checks a choice (bad input gets a clear error). */
 export function checkJacobianChoice(fn: string, choice: unknown): JacobianChoice {
   if (choice === "lexicographic" || choice === "piecewise-linear") return choice;
-  if (choice !== null && typeof choice === "object" && "policy" in choice && typeof (choice as { policy: unknown }).policy === "object") return choice as JacobianChoice;
-  throw new Error(`${fn}: jacobian must be "lexicographic", "piecewise-linear" or { policy }, got ${JSON.stringify(choice)}`);
+  if (
+    choice !== null &&
+    typeof choice === "object" &&
+    "policy" in choice &&
+    typeof (choice as { policy: unknown }).policy === "object"
+  )
+    return choice as JacobianChoice;
+  throw new Error(
+    `${fn}: jacobian must be "lexicographic", "piecewise-linear" or { policy }, got ${JSON.stringify(choice)}`,
+  );
 }
 
 /** The value F(x) (flattened) and one generalized Jacobian (m × n) of F at x. */
-export function generalizedJacobian(fn: string, F: Program, x: readonly number[], choice: JacobianChoice): { value: number[]; jacobian: number[][] } {
+export function generalizedJacobian(
+  fn: string,
+  F: Program,
+  x: readonly number[],
+  choice: JacobianChoice,
+): { value: number[]; jacobian: number[][] } {
   if (choice === "lexicographic") {
     const r = lexicographicJacobian(F, x);
     return { value: r.value, jacobian: r.jacobian };
@@ -45,7 +58,12 @@ export function generalizedJacobian(fn: string, F: Program, x: readonly number[]
     return { value: pl.value, jacobian: activeJacobian(pl.absNormal).jacobian };
   }
   const rec = recordProgram(fn, F, inputTensor(fn, x));
-  const out = rec.output instanceof Tracer ? rec.output.value : rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []);
+  const out =
+    rec.output instanceof Tracer
+      ? rec.output.value
+      : rec.output instanceof Tensor
+        ? rec.output
+        : new Tensor(Float64Array.of(rec.output), []);
   const value = Array.from(out.data);
   const n = x.length;
   const J = jacobian(F, x, { policy: choice.policy }).data;

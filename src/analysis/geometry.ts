@@ -33,7 +33,8 @@ export function checkPoint(fn: string, x: unknown, what = "point"): number[] {
 /** Throws unless every point has `n` coordinates. */
 export function checkDims(fn: string, points: readonly (readonly number[])[], n: number, what = "point"): void {
   points.forEach((p, i) => {
-    if (p.length !== n) throw new Error(`${fn}: dimension mismatch: ${what} ${i} has ${p.length} coordinate(s), expected ${n}`);
+    if (p.length !== n)
+      throw new Error(`${fn}: dimension mismatch: ${what} ${i} has ${p.length} coordinate(s), expected ${n}`);
   });
 }
 

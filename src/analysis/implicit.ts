@@ -86,9 +86,17 @@ function det(A: readonly (readonly number[])[]): number {
  * assertEqual(implicitJacobian(F, [0], [0.5]).jacobian, [[0]]); // |θ| < 1: x* = 0
  * ```
  */
-export function implicitJacobian(F: ParametricEquation, x: readonly number[], theta: readonly number[], options: ImplicitOptions = {}): ImplicitJacobian {
+export function implicitJacobian(
+  F: ParametricEquation,
+  x: readonly number[],
+  theta: readonly number[],
+  options: ImplicitOptions = {},
+): ImplicitJacobian {
   const fn = "implicitJacobian";
-  if (typeof F !== "function") throw new Error(`${fn}: the first argument must be the equation F(x, theta) (a program written with the library's ops)`);
+  if (typeof F !== "function")
+    throw new Error(
+      `${fn}: the first argument must be the equation F(x, theta) (a program written with the library's ops)`,
+    );
   const xs = finiteArray(fn, "x", x);
   const th = finiteArray(fn, "theta", theta);
   const choice = checkJacobianChoice(fn, options.jacobian ?? "lexicographic");
@@ -98,16 +106,20 @@ export function implicitJacobian(F: ParametricEquation, x: readonly number[], th
   const joint = (v: Value): Value => F(slice(v, [0], [n]), slice(v, [n], [p]));
   const point = [...xs, ...th];
   const { value, jacobian } = generalizedJacobian(fn, joint, point, choice);
-  if (value.length !== n) throw new Error(`${fn}: F(x, theta) must have one entry per entry of x (${n}), got ${value.length}`);
+  if (value.length !== n)
+    throw new Error(`${fn}: F(x, theta) must have one entry per entry of x (${n}), got ${value.length}`);
   const residual = Math.max(...value.map(Math.abs));
-  if (!(residual <= tol)) throw new Error(`${fn}: x does not solve F(x, theta) = 0: max |F| = ${residual} > tol = ${tol}`);
+  if (!(residual <= tol))
+    throw new Error(`${fn}: x does not solve F(x, theta) = 0: max |F| = ${residual} > tol = ${tol}`);
   const A = jacobian.map((r) => r.slice(0, n));
   const B = jacobian.map((r) => r.slice(n));
   const cond = (d: number): string =>
     `the invertibility condition of the implicit function theorem (Bolte, Le, Pauwels and Vaiter 2021) fails: ${d === 0 ? "" : "a convex combination of "}`;
   const dA = det(A);
   if (dA === 0 || solve(A, new Array<number>(n).fill(0)) === null) {
-    throw new Error(`${fn}: ${cond(0)}the x-block A = [${A.map(fmt).join(", ")}] of the ${jacobianLabel(choice)} Jacobian of F is singular at x = ${fmt(xs)}, theta = ${fmt(th)}: the solution map may be non-unique or not Lipschitz there`);
+    throw new Error(
+      `${fn}: ${cond(0)}the x-block A = [${A.map(fmt).join(", ")}] of the ${jacobianLabel(choice)} Jacobian of F is singular at x = ${fmt(xs)}, theta = ${fmt(th)}: the solution map may be non-unique or not Lipschitz there`,
+    );
   }
   // refute the condition on Clarke's Jacobian: directionally active Jacobians along ±e_i of the joint input
   const form = piecewiseLinearization(joint, point).absNormal;
@@ -120,12 +132,21 @@ export function implicitJacobian(F: ParametricEquation, x: readonly number[], th
         const dj = det(Aj);
         determinants.push(dj);
         if (dj === 0 || Math.sign(dj) !== Math.sign(dA)) {
-          throw new Error(`${fn}: ${cond(1)}x-blocks of the Clarke Jacobian of F is singular at x = ${fmt(xs)}, theta = ${fmt(th)}: det A = ${dA} for the element used and ${dj} along ${sgn > 0 ? "+" : "-"}e_${i}`);
+          throw new Error(
+            `${fn}: ${cond(1)}x-blocks of the Clarke Jacobian of F is singular at x = ${fmt(xs)}, theta = ${fmt(th)}: det A = ${dA} for the element used and ${dj} along ${sgn > 0 ? "+" : "-"}e_${i}`,
+          );
         }
       }
     }
   }
-  const cols = Array.from({ length: p }, (_, c) => solve(A, B.map((r) => -r[c]))!);
+  const cols = Array.from(
+    { length: p },
+    (_, c) =>
+      solve(
+        A,
+        B.map((r) => -r[c]),
+      )!,
+  );
   const jac = Array.from({ length: n }, (_, r) => cols.map((col) => col[r] + 0));
   return { jacobian: jac, A, B, residual, determinants };
 }

@@ -9,11 +9,36 @@ export { minNormElement } from "./minnorm";
 export type { MinNormOptions, MinNormResult } from "./minnorm";
 export { clarkeSubdifferential, clarkeInterval } from "./clarke";
 export type { ClarkeOptions, ClarkeSubdifferential, ClarkeInterval } from "./clarke";
-export { lexicographicForward, lexicographicJacobian, lexicographicGradient, directionalDerivative, compassDifference } from "./lexicographic";
+export {
+  lexicographicForward,
+  lexicographicJacobian,
+  lexicographicGradient,
+  directionalDerivative,
+  compassDifference,
+} from "./lexicographic";
 export type { LexValue, LexOptions, LexJacobian } from "./lexicographic";
 export type { Program } from "./record";
-export { adField, allChoicesField, clarkeField, fieldFromFormula, combineFields, fieldArrows, fieldSets, selectElement } from "./fields";
-export type { FieldValue, SetValuedField, Selection, ProgramFieldOptions, AllChoicesOptions, ClarkeFieldOptions, GridSpec, ArrowRecord, SetValueRecord } from "./fields";
+export {
+  adField,
+  allChoicesField,
+  clarkeField,
+  fieldFromFormula,
+  combineFields,
+  fieldArrows,
+  fieldSets,
+  selectElement,
+} from "./fields";
+export type {
+  FieldValue,
+  SetValuedField,
+  Selection,
+  ProgramFieldOptions,
+  AllChoicesOptions,
+  ClarkeFieldOptions,
+  GridSpec,
+  ArrowRecord,
+  SetValueRecord,
+} from "./fields";
 export { loops, paths } from "./loops";
 export type { Curve, CurveSpec, RandomLoopOptions, RandomPolygonOptions } from "./loops";
 export { circulation } from "./circulation";
@@ -41,7 +66,12 @@ export type { RandomProgram, RandomProgramOptions } from "./programs";
 export { fatCantor } from "./fat-cantor";
 export type { FatCantor, CantorGap, CantorScale } from "./fat-cantor";
 export { piecewiseLinearization, evaluateAbsNormal, activeJacobian, piecewiseLinearError } from "./piecewise-linear";
-export type { AbsNormalForm, PiecewiseLinearization, PiecewiseLinearErrorOptions, PiecewiseLinearError } from "./piecewise-linear";
+export type {
+  AbsNormalForm,
+  PiecewiseLinearization,
+  PiecewiseLinearErrorOptions,
+  PiecewiseLinearError,
+} from "./piecewise-linear";
 export type { JacobianChoice } from "./generalized-jacobian";
 export { nonsmoothNewton } from "./newton";
 export type { NewtonOptions, NewtonResult } from "./newton";

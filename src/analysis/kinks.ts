@@ -11,7 +11,12 @@ import { inputTensor, recordProgram } from "./record";
 import type { Program } from "./record";
 
 /** The signs of all switching quantities of f at x, and a signature of the tape's structure. */
-export function switchingSigns(fn: string, f: Program, x: readonly number[], scalarInput: boolean): { signs: number[]; signature: string } {
+export function switchingSigns(
+  fn: string,
+  f: Program,
+  x: readonly number[],
+  scalarInput: boolean,
+): { signs: number[]; signature: string } {
   const rec = recordProgram(fn, f, inputTensor(fn, scalarInput ? x[0] : x));
   const signs: number[] = [];
   const names: string[] = [];
@@ -53,7 +58,13 @@ function midFloat(lo: number, hi: number): number {
  * points that are kinks, and, between consecutive grid points where a quantity changes sign, the float found by
  * bisection over the floats where it vanishes (if there is one: a sign change between adjacent floats is no kink hit).
  */
-export function kinksOnLine(fn: string, f: Program, point: (u: number) => number[], grid: readonly number[], scalarInput: boolean): number[] {
+export function kinksOnLine(
+  fn: string,
+  f: Program,
+  point: (u: number) => number[],
+  grid: readonly number[],
+  scalarInput: boolean,
+): number[] {
   const found = new Set<number>();
   const at = (u: number) => switchingSigns(fn, f, point(u), scalarInput);
   let prev = at(grid[0]);

@@ -24,15 +24,19 @@ export interface LexicographicFieldOptions {
 /** All permutations of 0..n-1. */
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+  return permutations(n - 1).flatMap((p) =>
+    Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]),
+  );
 }
 
 /** The 2^n n! direction matrices whose columns are ±e_{π(1)}, ..., ±e_{π(n)}. */
 export function signedPermutationDirections(n: number): number[][][] {
-  if (!(Number.isInteger(n) && n >= 1 && n <= 4)) throw new Error(`signedPermutationDirections: n must be an integer in [1, 4] (2^n n! matrices), got ${n}`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 4))
+    throw new Error(`signedPermutationDirections: n must be an integer in [1, 4] (2^n n! matrices), got ${n}`);
   const out: number[][][] = [];
   for (const p of permutations(n))
-    for (let s = 0; s < 1 << n; s++) out.push(p.map((axis, j) => Array.from({ length: n }, (_, i) => (i === axis ? ((s >> j) & 1 ? -1 : 1) : 0))));
+    for (let s = 0; s < 1 << n; s++)
+      out.push(p.map((axis, j) => Array.from({ length: n }, (_, i) => (i === axis ? ((s >> j) & 1 ? -1 : 1) : 0))));
   return out;
 }
 
@@ -57,7 +61,8 @@ export function signedPermutationDirections(n: number): number[][][] {
  */
 export function lexicographicField(f: Program, options: LexicographicFieldOptions = {}): SetValuedField {
   const fn = "lexicographicField";
-  if (typeof f !== "function") throw new Error(`${fn}: the first argument must be a program (a function written with the library's ops)`);
+  if (typeof f !== "function")
+    throw new Error(`${fn}: the first argument must be a program (a function written with the library's ops)`);
   const cache = new Map<number, number[][][]>();
   return (x) => {
     const p = checkPoint(fn, x as number[]);
@@ -65,7 +70,11 @@ export function lexicographicField(f: Program, options: LexicographicFieldOption
     if (!cache.has(n)) {
       const extra = options.extraDirections ?? [];
       extra.forEach((M, i) => {
-        if (!Array.isArray(M) || M.length !== n || !M.every((d) => Array.isArray(d) && d.length === n && d.every(Number.isFinite))) {
+        if (
+          !Array.isArray(M) ||
+          M.length !== n ||
+          !M.every((d) => Array.isArray(d) && d.length === n && d.every(Number.isFinite))
+        ) {
           throw new Error(`${fn}: extraDirections[${i}] must be ${n} directions of ${n} finite numbers each`);
         }
       });

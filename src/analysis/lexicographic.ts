@@ -37,13 +37,21 @@ function colTensor(s: LexSlot, j: number): Tensor {
 }
 
 /** Checks directions: k vectors, each with the input's size. */
-function directionColumns(fn: string, x: Tensor, directions: readonly (readonly number[])[] | undefined): Float64Array[] {
+function directionColumns(
+  fn: string,
+  x: Tensor,
+  directions: readonly (readonly number[])[] | undefined,
+): Float64Array[] {
   const n = x.size;
-  if (directions === undefined) return Array.from({ length: n }, (_, j) => Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)));
-  if (!Array.isArray(directions) || directions.length === 0) throw new Error(`${fn}: directions must be a non-empty array of direction vectors`);
+  if (directions === undefined)
+    return Array.from({ length: n }, (_, j) => Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)));
+  if (!Array.isArray(directions) || directions.length === 0)
+    throw new Error(`${fn}: directions must be a non-empty array of direction vectors`);
   return directions.map((d, j) => {
     if (!Array.isArray(d) || d.length !== n || !d.every(Number.isFinite)) {
-      throw new Error(`${fn}: dimension mismatch: direction ${j} must be ${n} finite number(s) (the input has shape ${fmtShape(x.shape)}), got ${JSON.stringify(d)}`);
+      throw new Error(
+        `${fn}: dimension mismatch: direction ${j} must be ${n} finite number(s) (the input has shape ${fmtShape(x.shape)}), got ${JSON.stringify(d)}`,
+      );
     }
     return Float64Array.from(d);
   });
@@ -79,16 +87,24 @@ export function lexTape(fn: string, f: Program, x: Tensor, dirCols: Float64Array
     // each primitive carries its own rule (engine/primitives.ts); one without a rule is refused, never skipped
     const rule = node.prim.lex;
     if (rule === undefined) {
-      throw new Error(`lexicographic: unsupported primitive "${node.prim.name}": its declaration has no lexicographic rule`);
+      throw new Error(
+        `lexicographic: unsupported primitive "${node.prim.name}": its declaration has no lexicographic rule`,
+      );
     }
     const ins = node.inputs.map(slotOf);
     const cols = ins.every((s) => !s.cols) ? null : rule(ins, node.output.value, node.params, k);
     slots[i] = { value: node.output.value, cols };
   }
-  const out = rec.output instanceof Tracer ? slots[rec.output.index] : { value: rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []), cols: null };
+  const out =
+    rec.output instanceof Tracer
+      ? slots[rec.output.index]
+      : { value: rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []), cols: null };
   const tangents = Array.from({ length: k }, (_, j) => colTensor(out, j));
   for (const t of [out.value, ...tangents]) {
-    if (!t.data.every(Number.isFinite)) throw new Error(`${fn}: the value or a directional derivative is not finite (${Array.from(t.data).join(", ")}): the program is not locally Lipschitz at this point`);
+    if (!t.data.every(Number.isFinite))
+      throw new Error(
+        `${fn}: the value or a directional derivative is not finite (${Array.from(t.data).join(", ")}): the program is not locally Lipschitz at this point`,
+      );
   }
   return { nodes: rec.nodes, columns: slots.map((s) => s.cols), result: { value: out.value, tangents } };
 }
@@ -148,12 +164,17 @@ export interface LexJacobian {
  * assertEqual(r.jacobian, [[1, 0]]);
  * ```
  */
-export function lexicographicJacobian(f: Program, x: number | readonly number[], options: LexOptions = {}): LexJacobian {
+export function lexicographicJacobian(
+  f: Program,
+  x: number | readonly number[],
+  options: LexOptions = {},
+): LexJacobian {
   const fn = "lexicographicJacobian";
   const xt = inputTensor(fn, x);
   const n = xt.size;
   const cols = directionColumns(fn, xt, options.directions);
-  if (cols.length !== n) throw new Error(`${fn}: a Jacobian needs ${n} directions (one per input element), got ${cols.length}`);
+  if (cols.length !== n)
+    throw new Error(`${fn}: a Jacobian needs ${n} directions (one per input element), got ${cols.length}`);
   const r = lexEvaluate(fn, f, xt, cols);
   const m = r.value.size;
   const directional = Array.from({ length: m }, (_, i) => r.tangents.map((t) => t.data[i]));
@@ -186,9 +207,16 @@ export function lexicographicJacobian(f: Program, x: number | readonly number[],
  */
 export function lexicographicGradient(f: Program, x: number, options?: LexOptions): number;
 export function lexicographicGradient(f: Program, x: readonly number[], options?: LexOptions): number[];
-export function lexicographicGradient(f: Program, x: number | readonly number[], options: LexOptions = {}): number | number[] {
+export function lexicographicGradient(
+  f: Program,
+  x: number | readonly number[],
+  options: LexOptions = {},
+): number | number[] {
   const r = lexicographicJacobian(f, x, options);
-  if (r.value.length !== 1) throw new Error(`lexicographicGradient: the function must return a scalar, got ${r.value.length} values; use lexicographicJacobian`);
+  if (r.value.length !== 1)
+    throw new Error(
+      `lexicographicGradient: the function must return a scalar, got ${r.value.length} values; use lexicographicJacobian`,
+    );
   return typeof x === "number" ? r.jacobian[0][0] : r.jacobian[0];
 }
 
@@ -203,12 +231,17 @@ export function lexicographicGradient(f: Program, x: number | readonly number[],
  * assertEqual(directionalDerivative(abs, 0, -1), 1);
  * ```
  */
-export function directionalDerivative(f: Program, x: number | readonly number[], d: number | readonly number[]): number {
+export function directionalDerivative(
+  f: Program,
+  x: number | readonly number[],
+  d: number | readonly number[],
+): number {
   const fn = "directionalDerivative";
   const xt = inputTensor(fn, x);
   const dir = typeof d === "number" ? [d] : d;
   const r = lexEvaluate(fn, f, xt, directionColumns(fn, xt, [dir]));
-  if (r.value.size !== 1) throw new Error(`${fn}: the function must return a scalar, got shape ${fmtShape(r.value.shape)}`);
+  if (r.value.size !== 1)
+    throw new Error(`${fn}: the function must return a scalar, got shape ${fmtShape(r.value.shape)}`);
   return r.tangents[0].data[0];
 }
 
@@ -234,7 +267,8 @@ export function compassDifference(f: Program, x: number | readonly number[]): nu
     const e = Array.from({ length: n }, (_, j) => (j === i ? 1 : 0));
     const fwd = lexEvaluate(fn, f, xt, directionColumns(fn, xt, [e]));
     const bwd = lexEvaluate(fn, f, xt, directionColumns(fn, xt, [e.map((v) => -v)]));
-    if (fwd.value.size !== 1) throw new Error(`${fn}: the function must return a scalar, got shape ${fmtShape(fwd.value.shape)}`);
+    if (fwd.value.size !== 1)
+      throw new Error(`${fn}: the function must return a scalar, got shape ${fmtShape(fwd.value.shape)}`);
     out.push((fwd.tangents[0].data[0] - bwd.tangents[0].data[0]) / 2);
   }
   return typeof x === "number" ? out[0] : out;

@@ -29,7 +29,8 @@ function checkBreaks(fn: string, breaks: readonly number[]): number[] {
     throw new Error(`${fn}: breaks must start at 0 and end at 1, got ${JSON.stringify(breaks)}`);
   }
   for (let i = 1; i < breaks.length; i++) {
-    if (!(breaks[i] > breaks[i - 1])) throw new Error(`${fn}: breaks must increase strictly, got ${JSON.stringify(breaks)}`);
+    if (!(breaks[i] > breaks[i - 1]))
+      throw new Error(`${fn}: breaks must increase strictly, got ${JSON.stringify(breaks)}`);
   }
   return [...breaks];
 }
@@ -40,7 +41,12 @@ export function closingGap(c: Curve): { gap: number; scale: number } {
   const b = c.point(1);
   const gap = Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
   const m = c.point(0.5);
-  const scale = Math.max(1, ...a.map(Math.abs), ...m.map(Math.abs), Math.sqrt(a.reduce((s, v, i) => s + (v - m[i]) ** 2, 0)));
+  const scale = Math.max(
+    1,
+    ...a.map(Math.abs),
+    ...m.map(Math.abs),
+    Math.sqrt(a.reduce((s, v, i) => s + (v - m[i]) ** 2, 0)),
+  );
   return { gap, scale };
 }
 
@@ -62,7 +68,9 @@ function checkVelocity(fn: string, c: Curve): void {
       const fd = p1.map((x, j) => (x - p0[j]) / (2 * h));
       const size = Math.max(1, ...v.map(Math.abs), ...fd.map(Math.abs));
       if (!v.every((x, j) => Math.abs(x - fd[j]) <= 1e-5 * size)) {
-        throw new Error(`${fn}: the velocity is not the derivative of the point at t = ${t}: velocity [${v.join(", ")}] but (γ(t + h) - γ(t - h)) / 2h = [${fd.join(", ")}]`);
+        throw new Error(
+          `${fn}: the velocity is not the derivative of the point at t = ${t}: velocity [${v.join(", ")}] but (γ(t + h) - γ(t - h)) / 2h = [${fd.join(", ")}]`,
+        );
       }
     }
   }
@@ -71,7 +79,12 @@ function checkVelocity(fn: string, c: Curve): void {
 /** Builds a curve from its point and velocity functions, checking dimensions and (for loops) closedness. */
 function makeCurve(
   fn: string,
-  spec: { point: (t: number) => number[]; velocity: (t: number) => number[]; breaks?: readonly number[]; name?: string },
+  spec: {
+    point: (t: number) => number[];
+    velocity: (t: number) => number[];
+    breaks?: readonly number[];
+    name?: string;
+  },
   closed: boolean,
 ): Curve {
   if (typeof spec?.point !== "function" || typeof spec?.velocity !== "function") {
@@ -82,14 +95,18 @@ function makeCurve(
   const dimension = checkPoint(fn, p0, "curve's point at t = 0").length;
   const v0 = spec.velocity(0);
   if (!Array.isArray(v0) || v0.length !== dimension) {
-    throw new Error(`${fn}: dimension mismatch: the velocity has ${Array.isArray(v0) ? v0.length : "no"} coordinate(s), the point ${dimension}`);
+    throw new Error(
+      `${fn}: dimension mismatch: the velocity has ${Array.isArray(v0) ? v0.length : "no"} coordinate(s), the point ${dimension}`,
+    );
   }
   const curve: Curve = { dimension, breaks, closed, name: spec.name ?? fn, point: spec.point, velocity: spec.velocity };
   checkVelocity(fn, curve);
   if (closed) {
     const { gap, scale } = closingGap(curve);
     if (!(gap <= 1e-12 * scale)) {
-      throw new Error(`${fn}: not a closed loop: γ(0) = [${p0.join(", ")}] and γ(1) = [${spec.point(1).join(", ")}] differ by ${gap}`);
+      throw new Error(
+        `${fn}: not a closed loop: γ(0) = [${p0.join(", ")}] and γ(1) = [${spec.point(1).join(", ")}] differ by ${gap}`,
+      );
     }
   }
   return curve;
@@ -106,7 +123,8 @@ function pieceOf(t: number, m: number): [number, number] {
  * by both ends stays exactly constant along the edge: an edge on a kink line x_i = c stays inside the kink set.
  */
 function polyline(fn: string, points: readonly (readonly number[])[], closed: boolean): Curve {
-  if (!Array.isArray(points) || points.length < 2) throw new Error(`${fn}: needs at least 2 points, got ${Array.isArray(points) ? points.length : "none"}`);
+  if (!Array.isArray(points) || points.length < 2)
+    throw new Error(`${fn}: needs at least 2 points, got ${Array.isArray(points) ? points.length : "none"}`);
   points.forEach((p, i) => checkPoint(fn, p, `vertex ${i}`));
   checkDims(fn, points, points[0].length, "vertex");
   const pts = points.map((p) => [...p]);
@@ -149,7 +167,10 @@ function polyline(fn: string, points: readonly (readonly number[])[], closed: bo
 function circle(center: readonly number[], r: number): Curve {
   const fn = "loops.circle";
   const c = checkPoint(fn, center as number[], "centre");
-  if (c.length !== 2) throw new Error(`${fn}: dimension mismatch: the centre must be a point of the plane, got ${c.length} coordinate(s)`);
+  if (c.length !== 2)
+    throw new Error(
+      `${fn}: dimension mismatch: the centre must be a point of the plane, got ${c.length} coordinate(s)`,
+    );
   if (!(r > 0 && Number.isFinite(r))) throw new Error(`${fn}: the radius must be a positive finite number, got ${r}`);
   const w = 2 * Math.PI;
   return makeCurve(

@@ -116,7 +116,10 @@ export function minNormElement(points: readonly (readonly number[])[], options: 
   const fromWeights = new Array<number>(n).fill(0);
   r.support.forEach((j) => scaled[j].forEach((v, i) => (fromWeights[i] += r.weights[j] * v)));
   const gap = Math.sqrt(fromWeights.reduce((s, v, i) => s + (v - times2(r.point[i], -e)) ** 2, 0));
-  if (!(gap <= 1e-9)) throw new Error(`${fn}: internal check failed: the weights reproduce the point only to ${times2(gap, e)} (points of magnitude ${big})`);
+  if (!(gap <= 1e-9))
+    throw new Error(
+      `${fn}: internal check failed: the weights reproduce the point only to ${times2(gap, e)} (points of magnitude ${big})`,
+    );
   return r;
 }
 
@@ -150,7 +153,8 @@ function minNormScaled(points: readonly (readonly number[])[], n: number, option
   let iterations = 0;
 
   while (scale > 0) {
-    if (++iterations > maxIter) throw new Error(`${fn}: no convergence after ${maxIter} iterations (${points.length} points in R^${n})`);
+    if (++iterations > maxIter)
+      throw new Error(`${fn}: no convergence after ${maxIter} iterations (${points.length} points in R^${n})`);
     // the point most opposed to x: if it does not improve on x, x is optimal (first-order condition)
     let jm = 0;
     let best = Infinity;

@@ -54,7 +54,9 @@ export interface ReluNetwork {
 
 function interval(name: string, v: readonly [number, number]): readonly [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || !(v[0] <= v[1])) {
-    throw new Error(`reluNetwork: ${name} must be an interval [lo, hi] of finite numbers with lo <= hi, got ${JSON.stringify(v)}`);
+    throw new Error(
+      `reluNetwork: ${name} must be an interval [lo, hi] of finite numbers with lo <= hi, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -77,7 +79,9 @@ export function reluNetwork(options: ReluNetworkOptions): ReluNetwork {
   checkObject("reluNetwork", "options", options);
   const { sizes, seed, kinkRows = [] } = options;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
-    throw new Error(`reluNetwork: sizes must list at least two positive integers [input, hidden...], got ${JSON.stringify(sizes)}`);
+    throw new Error(
+      `reluNetwork: sizes must list at least two positive integers [input, hidden...], got ${JSON.stringify(sizes)}`,
+    );
   }
   const [wLo, wHi] = interval("weights", options.weights ?? [-1, 1]);
   const biases = options.biases ?? [-0.5, 0.5];
@@ -96,7 +100,9 @@ export function reluNetwork(options: ReluNetworkOptions): ReluNetwork {
     const fixed = l === 1 ? kinkRows : [];
     const rows = [
       ...fixed.map((r) => [...r]),
-      ...Array.from({ length: sizes[l] - fixed.length }, () => Array.from({ length: sizes[l - 1] }, () => rng.uniform(wLo, wHi))),
+      ...Array.from({ length: sizes[l] - fixed.length }, () =>
+        Array.from({ length: sizes[l - 1] }, () => rng.uniform(wLo, wHi)),
+      ),
     ];
     const b = [
       ...fixed.map(() => 0),

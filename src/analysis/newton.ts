@@ -62,13 +62,15 @@ const fmt = (v: readonly number[]): string => `[${v.map((t) => +t.toPrecision(6)
  */
 export function nonsmoothNewton(F: Program, x0: readonly number[], options: NewtonOptions = {}): NewtonResult {
   const fn = "nonsmoothNewton";
-  if (typeof F !== "function") throw new Error(`${fn}: the first argument must be the function F (a program written with the library's ops)`);
+  if (typeof F !== "function")
+    throw new Error(`${fn}: the first argument must be the function F (a program written with the library's ops)`);
   let x = finiteArray(fn, "x0", x0);
   const choice = checkJacobianChoice(fn, options.jacobian ?? "lexicographic");
   const tol = options.tol === undefined ? 1e-12 : positive(fn, "tol", options.tol);
   const maxIt = options.maxIterations === undefined ? 50 : integer(fn, "maxIterations", options.maxIterations, 0);
   const sol = options.solution === undefined ? undefined : finiteArray(fn, "solution", options.solution);
-  if (sol && sol.length !== x.length) throw new Error(`${fn}: dimension mismatch: solution has ${sol.length} entries, x0 has ${x.length}`);
+  if (sol && sol.length !== x.length)
+    throw new Error(`${fn}: dimension mismatch: solution has ${sol.length} entries, x0 has ${x.length}`);
   const iterates: number[][] = [];
   const residuals: number[] = [];
   const jacobians: number[][][] = [];
@@ -76,8 +78,10 @@ export function nonsmoothNewton(F: Program, x0: readonly number[], options: Newt
   let k = 0;
   for (;;) {
     const { value, jacobian } = generalizedJacobian(fn, F, x, choice);
-    if (value.length !== x.length) throw new Error(`${fn}: F must map R^n to R^n: x has ${x.length} entries, F(x) has ${value.length}`);
-    if (!value.every(Number.isFinite)) throw new Error(`${fn}: F(x) is not finite at iteration ${k} (x = ${fmt(x)}, F(x) = ${fmt(value)})`);
+    if (value.length !== x.length)
+      throw new Error(`${fn}: F must map R^n to R^n: x has ${x.length} entries, F(x) has ${value.length}`);
+    if (!value.every(Number.isFinite))
+      throw new Error(`${fn}: F(x) is not finite at iteration ${k} (x = ${fmt(x)}, F(x) = ${fmt(value)})`);
     iterates.push(x);
     const res = Math.max(...value.map(Math.abs));
     residuals.push(res);
@@ -87,9 +91,14 @@ export function nonsmoothNewton(F: Program, x0: readonly number[], options: Newt
     }
     if (k >= maxIt) break;
     if (!jacobian.every((r) => r.every(Number.isFinite))) {
-      throw new Error(`${fn}: the ${jacobianLabel(choice)} Jacobian is not finite at iteration ${k} (x = ${fmt(x)}): F is not locally Lipschitz there`);
+      throw new Error(
+        `${fn}: the ${jacobianLabel(choice)} Jacobian is not finite at iteration ${k} (x = ${fmt(x)}): F is not locally Lipschitz there`,
+      );
     }
-    const step = solve(jacobian, value.map((v) => -v));
+    const step = solve(
+      jacobian,
+      value.map((v) => -v),
+    );
     if (step === null) {
       throw new Error(
         `${fn}: the ${jacobianLabel(choice)} Jacobian is singular at iteration ${k} (x = ${fmt(x)}, J = [${jacobian.map(fmt).join(", ")}]): the Newton step is undefined; at a kink, a lexicographic Jacobian picks one branch instead of an average`,

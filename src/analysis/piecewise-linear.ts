@@ -92,12 +92,15 @@ const PIECEWISE_LINEAR_KINDS = new Set(["scalar", "bounds", "ties"]);
 /** Refuses what has no abs-normal form, naming the primitive (checked on the recorded tape before any work). */
 function checkSupported(fn: string, node: TapeNode): void {
   const prim = node.prim;
-  if (prim.lex === undefined) throw new Error(`${fn}: unsupported primitive "${prim.name}": its declaration has no lexicographic rule`);
+  if (prim.lex === undefined)
+    throw new Error(`${fn}: unsupported primitive "${prim.name}": its declaration has no lexicographic rule`);
   const k = prim.kink;
   if (!k) return;
   const kind = k.choice.kind;
   if (kind === "user") {
-    throw new Error(`${fn}: unsupported primitive "${prim.name}": a user primitive does not declare its pieces linear, so it has no abs-normal form`);
+    throw new Error(
+      `${fn}: unsupported primitive "${prim.name}": a user primitive does not declare its pieces linear, so it has no abs-normal form`,
+    );
   }
   if (PIECEWISE_LINEAR_KINDS.has(kind)) return;
   const ins = node.inputs.map((v) => (v instanceof Tracer ? v.value : v));
@@ -113,7 +116,10 @@ function checkSupported(fn: string, node: TapeNode): void {
 function broadcastSlot(e: Expr, shape: readonly number[], size: number): Expr {
   if (e.value.size === size && e.value.shape.length === shape.length) return e;
   const idx = broadcastIndex(e.value.shape, shape);
-  const value = new Tensor(Float64Array.from(idx, (i) => e.value.data[i]), [...shape]);
+  const value = new Tensor(
+    Float64Array.from(idx, (i) => e.value.data[i]),
+    [...shape],
+  );
   return { value, cols: e.cols && e.cols.map((c) => Float64Array.from(idx, (i) => c[i])) };
 }
 
@@ -140,7 +146,10 @@ function elementwiseSides(fn: string, node: TapeNode, vals: readonly Tensor[]): 
     for (const sgn of [1, -1]) {
       const ins: LexSlot[] = vals.map((v, j) => ({
         value: v,
-        cols: [new Float64Array(size).fill(j === i ? sgn : 0), ...vals.map((_, l) => new Float64Array(size).fill(l === j ? 1 : 0))],
+        cols: [
+          new Float64Array(size).fill(j === i ? sgn : 0),
+          ...vals.map((_, l) => new Float64Array(size).fill(l === j ? 1 : 0)),
+        ],
       }));
       const out = runLex(node, ins, 1 + a)!;
       for (let e = 0; e < size; e++) {
@@ -151,14 +160,21 @@ function elementwiseSides(fn: string, node: TapeNode, vals: readonly Tensor[]): 
   }
   for (let e = 0; e < size; e++) {
     if (grads[e].length > 2) {
-      throw new Error(`${fn}: unsupported primitive "${node.prim.name}": ${grads[e].length} one-sided gradients at one element, more than one switching variable describes`);
+      throw new Error(
+        `${fn}: unsupported primitive "${node.prim.name}": ${grads[e].length} one-sided gradients at one element, more than one switching variable describes`,
+      );
     }
   }
   return { grads };
 }
 
 /** σ for an active element: +1 if moving along g1 - g2 selects g1 (a convex kink, max-like), else -1. */
-function elementwiseSigns(node: TapeNode, vals: readonly Tensor[], active: readonly number[], grads: number[][][]): Map<number, number> {
+function elementwiseSigns(
+  node: TapeNode,
+  vals: readonly Tensor[],
+  active: readonly number[],
+  grads: number[][][],
+): Map<number, number> {
   const a = vals.length;
   const size = node.output.value.size;
   const ins: LexSlot[] = vals.map((v, j) => {
@@ -198,7 +214,10 @@ function buildForm(fn: string, rec: Recorded, n: number): { form: AbsNormalForm;
   for (let i = 0; i < rec.nodes.length; i++) {
     const node = rec.nodes[i];
     if (node.prim === INPUT) {
-      exprs[i] = { value: node.output.value, cols: Array.from({ length: n }, (_, c) => Float64Array.from({ length: n }, (_, e) => (e === c ? 1 : 0))) };
+      exprs[i] = {
+        value: node.output.value,
+        cols: Array.from({ length: n }, (_, c) => Float64Array.from({ length: n }, (_, e) => (e === c ? 1 : 0))),
+      };
       continue;
     }
     checkSupported(fn, node);
@@ -209,7 +228,11 @@ function buildForm(fn: string, rec: Recorded, n: number): { form: AbsNormalForm;
     }
     const w0 = width;
     // the chain rule of the declared partials (exact off the kink set)
-    const base = runLex(node, ins.map((e) => padded(e, w0)), w0);
+    const base = runLex(
+      node,
+      ins.map((e) => padded(e, w0)),
+      w0,
+    );
     const cols: Float64Array[] = base ?? Array.from({ length: w0 }, () => new Float64Array(node.output.value.size));
     const kink = node.prim.kink;
     const rawIns = ins.map((e) => e.value);
@@ -264,10 +287,19 @@ function buildForm(fn: string, rec: Recorded, n: number): { form: AbsNormalForm;
         }
       } else {
         const vals = ins.map((e) => broadcastSlot(e, node.output.value.shape, size));
-        const { grads } = elementwiseSides(fn, node, vals.map((v) => v.value));
+        const { grads } = elementwiseSides(
+          fn,
+          node,
+          vals.map((v) => v.value),
+        );
         const active: number[] = [];
         for (let e = 0; e < size; e++) if (grads[e].length === 2) active.push(e);
-        const signs = elementwiseSigns(node, vals.map((v) => v.value), active, grads);
+        const signs = elementwiseSigns(
+          node,
+          vals.map((v) => v.value),
+          active,
+          grads,
+        );
         for (const e of active) {
           const [g1, g2] = grads[e];
           const rows = vals.map((v) => rowOf(v, e, width));
@@ -291,7 +323,10 @@ function buildForm(fn: string, rec: Recorded, n: number): { form: AbsNormalForm;
     exprs[i] = { value: node.output.value, cols };
   }
 
-  const out = rec.output instanceof Tracer ? exprs[rec.output.index] : { value: rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []), cols: null };
+  const out =
+    rec.output instanceof Tracer
+      ? exprs[rec.output.index]
+      : { value: rec.output instanceof Tensor ? rec.output : new Tensor(Float64Array.of(rec.output), []), cols: null };
   const m = out.value.size;
   const s = zRows.length;
   const row = (el: number): Float64Array => rowOf(out, el, width);
@@ -331,15 +366,27 @@ function stableModel(rec: Recorded, dx: Float64Array): number[] {
     const vals = node.inputs.map((v) => (v instanceof Tracer ? v.value : v));
     const kink = node.prim.kink;
     if (kink && PIECEWISE_LINEAR_KINDS.has(kink.choice.kind)) {
-      const moved = vals.map((v, j) => (ds[j] ? new Tensor(Float64Array.from(v.data, (u, e) => u + ds[j]![e]), v.shape) : v));
+      const moved = vals.map((v, j) =>
+        ds[j]
+          ? new Tensor(
+              Float64Array.from(v.data, (u, e) => u + ds[j]![e]),
+              v.shape,
+            )
+          : v,
+      );
       const y = node.prim.value(moved, node.params as never, ENV64).data;
       deltas[i] = Float64Array.from(y, (v, e) => v - node.output.value.data[e]);
     } else {
-      const out = runLex(node, vals.map((v, j) => ({ value: v, cols: ds[j] ? [ds[j]!] : null })), 1);
+      const out = runLex(
+        node,
+        vals.map((v, j) => ({ value: v, cols: ds[j] ? [ds[j]!] : null })),
+        1,
+      );
       deltas[i] = out ? out[0] : new Float64Array(node.output.value.size);
     }
   }
-  if (!(rec.output instanceof Tracer)) return new Array<number>(rec.output instanceof Tensor ? rec.output.size : 1).fill(0);
+  if (!(rec.output instanceof Tracer))
+    return new Array<number>(rec.output instanceof Tensor ? rec.output.size : 1).fill(0);
   return Array.from(deltas[rec.output.index] ?? new Float64Array(rec.output.size), (v) => v + 0);
 }
 
@@ -347,7 +394,8 @@ function stableModel(rec: Recorded, dx: Float64Array): number[] {
 function increment(fn: string, dx: unknown, n: number): Float64Array {
   const d = typeof dx === "number" ? [dx] : finiteArray(fn, "dx", dx);
   if (typeof dx === "number" && !Number.isFinite(dx)) throw new Error(`${fn}: dx must be finite, got ${dx}`);
-  if (d.length !== n) throw new Error(`${fn}: dimension mismatch: dx must have ${n} entries (one per input element), got ${d.length}`);
+  if (d.length !== n)
+    throw new Error(`${fn}: dimension mismatch: dx must have ${n} entries (one per input element), got ${d.length}`);
   return Float64Array.from(d);
 }
 
@@ -404,7 +452,10 @@ function checkForm(fn: string, form: unknown): asserts form is AbsNormalForm {
     f.Z.length === f.s &&
     f.b.length === f.m &&
     f.J.length === f.m;
-  if (!ok) throw new TypeError(`${fn}: the first argument must be an abs-normal form (the absNormal field of what piecewiseLinearization(f, x) returns), got ${typeof form === "string" ? JSON.stringify(form) : typeof form}`);
+  if (!ok)
+    throw new TypeError(
+      `${fn}: the first argument must be an abs-normal form (the absNormal field of what piecewiseLinearization(f, x) returns), got ${typeof form === "string" ? JSON.stringify(form) : typeof form}`,
+    );
 }
 
 /**
@@ -451,7 +502,10 @@ export function evaluateAbsNormal(form: AbsNormalForm, dx: number | readonly num
  * assertEqual(activeJacobian(form, 1), { jacobian: [[1]], signature: [1] });
  * ```
  */
-export function activeJacobian(form: AbsNormalForm, d?: number | readonly number[]): { jacobian: number[][]; signature: number[] } {
+export function activeJacobian(
+  form: AbsNormalForm,
+  d?: number | readonly number[],
+): { jacobian: number[][]; signature: number[] } {
   const fn = "activeJacobian";
   checkForm(fn, form);
   const { n, s } = form;
@@ -524,23 +578,36 @@ export interface PiecewiseLinearError {
  * assert(Math.abs(piecewiseLinearError((t: Value) => relu(sin(t)), 0, { direction: -1, model: "linear" }).slope - 1) < 0.1);
  * ```
  */
-export function piecewiseLinearError(f: Program, x: number | readonly number[], options: PiecewiseLinearErrorOptions = {}): PiecewiseLinearError {
+export function piecewiseLinearError(
+  f: Program,
+  x: number | readonly number[],
+  options: PiecewiseLinearErrorOptions = {},
+): PiecewiseLinearError {
   const fn = "piecewiseLinearError";
   const pl = piecewiseLinearization(f, x);
   const n = pl.point.length;
-  const radii = options.radii ? finiteArray(fn, "radii", options.radii) : Array.from({ length: 7 }, (_, i) => 10 ** (-1 - i * 0.5));
+  const radii = options.radii
+    ? finiteArray(fn, "radii", options.radii)
+    : Array.from({ length: 7 }, (_, i) => 10 ** (-1 - i * 0.5));
   if (radii.length === 0 || radii.some((r) => !(r > 0))) throw new Error(`${fn}: radii must be positive numbers`);
-  let d = options.direction === undefined ? new Array<number>(n).fill(1) : Array.from(increment(fn, options.direction, n));
+  let d =
+    options.direction === undefined ? new Array<number>(n).fill(1) : Array.from(increment(fn, options.direction, n));
   const norm = Math.hypot(...d);
   if (!(norm > 0)) throw new Error(`${fn}: the direction must be non-zero`);
   d = d.map((v) => v / norm);
   const kind = options.model ?? "piecewise-linear";
-  if (kind !== "piecewise-linear" && kind !== "linear") throw new Error(`${fn}: model must be "piecewise-linear" or "linear", got ${JSON.stringify(kind)}`);
+  if (kind !== "piecewise-linear" && kind !== "linear")
+    throw new Error(`${fn}: model must be "piecewise-linear" or "linear", got ${JSON.stringify(kind)}`);
   const G = kind === "linear" ? activeJacobian(pl.absNormal).jacobian : null;
   const errors = radii.map((r) => {
     const xr = pl.point.map((v, i) => v + r * d[i]);
     const rec = recordProgram(fn, f, inputTensor(fn, typeof x === "number" ? xr[0] : xr));
-    const fx = rec.output instanceof Tracer ? Array.from(rec.output.value.data) : rec.output instanceof Tensor ? Array.from(rec.output.data) : [rec.output];
+    const fx =
+      rec.output instanceof Tracer
+        ? Array.from(rec.output.value.data)
+        : rec.output instanceof Tensor
+          ? Array.from(rec.output.data)
+          : [rec.output];
     const mdl = G ? G.map((row) => row.reduce((a, g, j) => a + g * r * d[j], 0)) : pl.model(d.map((v) => r * v));
     return Math.max(...fx.map((v, i) => Math.abs(v - pl.value[i] - mdl[i])));
   });

@@ -30,7 +30,9 @@ function endpointsMatch(c: Curve, a: readonly number[], b: readonly number[]): b
   const p = c.point(0);
   const q = c.point(1);
   const scale = Math.max(1, ...a.map(Math.abs), ...b.map(Math.abs));
-  return p.every((v, i) => Math.abs(v - a[i]) <= 1e-12 * scale) && q.every((v, i) => Math.abs(v - b[i]) <= 1e-12 * scale);
+  return (
+    p.every((v, i) => Math.abs(v - a[i]) <= 1e-12 * scale) && q.every((v, i) => Math.abs(v - b[i]) <= 1e-12 * scale)
+  );
 }
 
 /**
@@ -46,7 +48,11 @@ function endpointsMatch(c: Curve, a: readonly number[], b: readonly number[]): b
  * assertClose(r.value, 5, 1e-12); // |-2| + relu(3)
  * ```
  */
-export function potential(field: SetValuedField, x: readonly number[], options: PotentialOptions = {}): QuadratureResult {
+export function potential(
+  field: SetValuedField,
+  x: readonly number[],
+  options: PotentialOptions = {},
+): QuadratureResult {
   const fn = "potential";
   const end = checkPoint(fn, x as number[]);
   const { x0, f0 = 0, path = "straight", ...rest } = options;
@@ -54,15 +60,20 @@ export function potential(field: SetValuedField, x: readonly number[], options: 
   let start: number[];
   if (path === "straight") {
     start = x0 === undefined ? end.map(() => 0) : checkPoint(fn, x0 as number[], "base point x0");
-    if (start.length !== end.length) throw new Error(`${fn}: dimension mismatch: x0 has ${start.length} coordinate(s), x has ${end.length}`);
+    if (start.length !== end.length)
+      throw new Error(`${fn}: dimension mismatch: x0 has ${start.length} coordinate(s), x has ${end.length}`);
     curve = paths.segment(start, end);
   } else {
-    if (!path || typeof path.point !== "function") throw new Error(`${fn}: path must be "straight" or a curve (see paths.segment, paths.polyline, paths.custom)`);
+    if (!path || typeof path.point !== "function")
+      throw new Error(`${fn}: path must be "straight" or a curve (see paths.segment, paths.polyline, paths.custom)`);
     curve = path;
     start = x0 === undefined ? curve.point(0) : checkPoint(fn, x0 as number[], "base point x0");
-    if (curve.dimension !== end.length) throw new Error(`${fn}: dimension mismatch: the path lives in R^${curve.dimension}, x in R^${end.length}`);
+    if (curve.dimension !== end.length)
+      throw new Error(`${fn}: dimension mismatch: the path lives in R^${curve.dimension}, x in R^${end.length}`);
     if (!endpointsMatch(curve, start, end)) {
-      throw new Error(`${fn}: the path runs from [${curve.point(0).join(", ")}] to [${curve.point(1).join(", ")}], not from x0 = [${start.join(", ")}] to x = [${end.join(", ")}]`);
+      throw new Error(
+        `${fn}: the path runs from [${curve.point(0).join(", ")}] to [${curve.point(1).join(", ")}], not from x0 = [${start.join(", ")}] to x = [${end.join(", ")}]`,
+      );
     }
   }
   if (!Number.isFinite(f0)) throw new Error(`${fn}: f0 must be finite, got ${f0}`);
@@ -92,7 +103,11 @@ export interface PotentialGrid {
  * assertClose(g.z.flat(), [2, 1, 2, 1, 0, 1, 2, 1, 2], 1e-12);
  * ```
  */
-export function potentialGrid(field: SetValuedField, grid: GridSpec, options: Omit<PotentialOptions, "path"> = {}): PotentialGrid {
+export function potentialGrid(
+  field: SetValuedField,
+  grid: GridSpec,
+  options: Omit<PotentialOptions, "path"> = {},
+): PotentialGrid {
   const { xs, ys } = gridAxes("potentialGrid", grid);
   let errorEstimate = 0;
   let evaluations = 0;
@@ -136,18 +151,25 @@ export function pathIndependenceCheck(
   field: SetValuedField,
   x0: readonly number[],
   x1: readonly number[],
-  options: LineIntegralOptions & { readonly paths?: number; readonly pathSeed?: number; readonly pathTolerance?: number } = {},
+  options: LineIntegralOptions & {
+    readonly paths?: number;
+    readonly pathSeed?: number;
+    readonly pathTolerance?: number;
+  } = {},
 ): PathIndependence {
   const fn = "pathIndependenceCheck";
   const a = checkPoint(fn, x0 as number[], "start x0");
   const b = checkPoint(fn, x1 as number[], "end x1");
-  if (a.length !== b.length) throw new Error(`${fn}: dimension mismatch: x0 has ${a.length} coordinate(s), x1 has ${b.length}`);
+  if (a.length !== b.length)
+    throw new Error(`${fn}: dimension mismatch: x0 has ${a.length} coordinate(s), x1 has ${b.length}`);
   const { paths: count = 4, pathSeed = 0, pathTolerance = 1e-9, ...rest } = options;
   const rng = new Rng(pathSeed);
   const spread = Math.max(1, Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0)));
   const curves: Curve[] = [paths.segment(a, b)];
   for (let k = 1; k < count; k++) {
-    const via = Array.from({ length: 1 + rng.int(3) }, () => a.map((v, i) => (v + b[i]) / 2 + spread * rng.uniform(-1, 1)));
+    const via = Array.from({ length: 1 + rng.int(3) }, () =>
+      a.map((v, i) => (v + b[i]) / 2 + spread * rng.uniform(-1, 1)),
+    );
     curves.push(paths.polyline([a, ...via, b]));
   }
   let errorEstimate = 0;

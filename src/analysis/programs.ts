@@ -53,7 +53,8 @@ const pick = <T>(r: Rng, list: readonly T[]): T => list[r.int(list.length)];
 function linearForm(n: readonly number[]): Expr {
   const [a, b] = n;
   const term = (c: number, name: string) => (c === 1 ? name : c === -1 ? `-${name}` : `${c}${name}`);
-  const s = a === 0 ? term(b, "y") : b === 0 ? term(a, "x") : `${term(a, "x")} ${b < 0 ? "-" : "+"} ${term(Math.abs(b), "y")}`;
+  const s =
+    a === 0 ? term(b, "y") : b === 0 ? term(a, "x") : `${term(a, "x")} ${b < 0 ? "-" : "+"} ${term(Math.abs(b), "y")}`;
   // zero coefficients are left out, so that the form is exactly 0 on the line in floating point (x - y at x = y)
   const f = (v: Value): Value => {
     const parts: Value[] = [];
@@ -110,18 +111,24 @@ export function randomProgram(options: RandomProgramOptions): RandomProgram {
   const fn = "randomProgram";
   checkObject(fn, "options", options);
   const depth = options?.depth ?? 3;
-  if (!(Number.isInteger(depth) && depth >= 0 && depth <= 8)) throw new Error(`${fn}: depth must be an integer in [0, 8], got ${depth}`);
+  if (!(Number.isInteger(depth) && depth >= 0 && depth <= 8))
+    throw new Error(`${fn}: depth must be an integer in [0, 8], got ${depth}`);
   const lines = options.kinkLines ?? [];
   if (!Array.isArray(lines) || lines.length > 2 ** depth) {
-    throw new Error(`${fn}: kinkLines must be a list of at most 2^depth = ${2 ** depth} normals, got ${JSON.stringify(lines)}`);
+    throw new Error(
+      `${fn}: kinkLines must be a list of at most 2^depth = ${2 ** depth} normals, got ${JSON.stringify(lines)}`,
+    );
   }
   lines.forEach((n, i) => {
     if (!Array.isArray(n) || n.length !== 2 || !n.every(Number.isFinite) || (n[0] === 0 && n[1] === 0)) {
-      throw new Error(`${fn}: kinkLines[${i}] must be a non-zero normal [a, b] of a line of the plane, got ${JSON.stringify(n)}`);
+      throw new Error(
+        `${fn}: kinkLines[${i}] must be a non-zero normal [a, b] of a line of the plane, got ${JSON.stringify(n)}`,
+      );
     }
   });
   const seed = options.seed;
-  if (!(seed instanceof Rng) && !Number.isFinite(seed)) throw new Error(`${fn}: seed must be a number or an Rng, got ${String(seed)}`);
+  if (!(seed instanceof Rng) && !Number.isFinite(seed))
+    throw new Error(`${fn}: seed must be a number or an Rng, got ${String(seed)}`);
   const r = seed instanceof Rng ? seed : new Rng(seed);
   let leaf = 0;
   const build = (d: number): Expr => {
@@ -129,14 +136,22 @@ export function randomProgram(options: RandomProgramOptions): RandomProgram {
     const a = build(d - 1);
     const b = build(d - 1);
     switch (r.int(8)) {
-      case 0: return { f: (v) => add(abs(a.f(v)), b.f(v)), s: `(abs(${a.s}) + ${b.s})` };
-      case 1: return { f: (v) => sub(relu(a.f(v)), b.f(v)), s: `(relu(${a.s}) - ${b.s})` };
-      case 2: return { f: (v) => maximum(a.f(v), b.f(v)), s: `max(${a.s}, ${b.s})` };
-      case 3: return { f: (v) => minimum(a.f(v), b.f(v)), s: `min(${a.s}, ${b.s})` };
-      case 4: return { f: (v) => mul(0.5, mul(a.f(v), b.f(v))), s: `${a.s}·${b.s}/2` };
-      case 5: return { f: (v) => add(mul(0.5, mul(a.f(v), a.f(v))), b.f(v)), s: `(${a.s}^2/2 + ${b.s})` };
-      case 6: return { f: (v) => abs(sub(a.f(v), b.f(v))), s: `abs(${a.s} - ${b.s})` };
-      default: return { f: (v) => sub(a.f(v), relu(neg(b.f(v)))), s: `(${a.s} - relu(-${b.s}))` };
+      case 0:
+        return { f: (v) => add(abs(a.f(v)), b.f(v)), s: `(abs(${a.s}) + ${b.s})` };
+      case 1:
+        return { f: (v) => sub(relu(a.f(v)), b.f(v)), s: `(relu(${a.s}) - ${b.s})` };
+      case 2:
+        return { f: (v) => maximum(a.f(v), b.f(v)), s: `max(${a.s}, ${b.s})` };
+      case 3:
+        return { f: (v) => minimum(a.f(v), b.f(v)), s: `min(${a.s}, ${b.s})` };
+      case 4:
+        return { f: (v) => mul(0.5, mul(a.f(v), b.f(v))), s: `${a.s}·${b.s}/2` };
+      case 5:
+        return { f: (v) => add(mul(0.5, mul(a.f(v), a.f(v))), b.f(v)), s: `(${a.s}^2/2 + ${b.s})` };
+      case 6:
+        return { f: (v) => abs(sub(a.f(v), b.f(v))), s: `abs(${a.s} - ${b.s})` };
+      default:
+        return { f: (v) => sub(a.f(v), relu(neg(b.f(v)))), s: `(${a.s} - relu(-${b.s}))` };
     }
   };
   const e = build(depth);

@@ -26,7 +26,10 @@ const WGK = [
   0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
   0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
 ];
-const WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327];
+const WG = [
+  0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975,
+  0.417959183673469387755102040816327,
+];
 
 /** Factor on |K15 - G7| in the error estimate (a jump between interior nodes can cost ~10x that). */
 const SAFETY = 10;
@@ -182,7 +185,12 @@ class Heap {
  * Integrates g over the union of the pieces [breaks[i], breaks[i+1]] (g smooth on each, or at least integrable).
  * Fixed mode when `points` is given, adaptive otherwise.
  */
-export function integrate(fn: string, g: (t: number) => number, breaks: readonly number[], options: QuadratureOptions = {}): QuadratureResult {
+export function integrate(
+  fn: string,
+  g: (t: number) => number,
+  breaks: readonly number[],
+  options: QuadratureOptions = {},
+): QuadratureResult {
   let evaluations = 0;
   const sample = (t: number): number => {
     const y = g(t);
@@ -213,7 +221,8 @@ export function integrate(fn: string, g: (t: number) => number, breaks: readonly
   const total = breaks[breaks.length - 1] - breaks[0];
   if (options.points !== undefined) {
     const pts = options.points;
-    if (!(Number.isInteger(pts) && pts >= 17)) throw new Error(`${fn}: points must be an integer >= 17 (17 per panel), got ${pts}`);
+    if (!(Number.isInteger(pts) && pts >= 17))
+      throw new Error(`${fn}: points must be an integer >= 17 (17 per panel), got ${pts}`);
     const nPanels = Math.max(breaks.length - 1, Math.floor(pts / 17));
     let value = 0;
     let error = 0;
@@ -234,7 +243,8 @@ export function integrate(fn: string, g: (t: number) => number, breaks: readonly
   const tol = options.tolerance ?? 1e-9;
   const maxEval = options.maxEvaluations ?? 200_000;
   const initial = options.initialPanels ?? 8;
-  if (!(Number.isInteger(initial) && initial >= 1)) throw new Error(`${fn}: initialPanels must be a positive integer, got ${initial}`);
+  if (!(Number.isInteger(initial) && initial >= 1))
+    throw new Error(`${fn}: initialPanels must be a positive integer, got ${initial}`);
   if (!(tol >= 0)) throw new Error(`${fn}: tolerance must be >= 0, got ${tol}`);
   const heap = new Heap();
   const done: Panel[] = [];

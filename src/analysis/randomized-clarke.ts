@@ -110,13 +110,21 @@ type BranchRule = NonNullable<ElementKinkRule<unknown>["lex"]>;
  * (`rows`: one column per input), and whether that direction decided the branch: a branch test that returns 0
  * (the quantity it tests does not move along the direction) leaves the branch undecided.
  */
-function branchAlong(rule: BranchRule, a: readonly number[], rows: readonly Float64Array[], params: unknown): { partials: readonly number[]; decided: boolean } {
+function branchAlong(
+  rule: BranchRule,
+  a: readonly number[],
+  rows: readonly Float64Array[],
+  params: unknown,
+): { partials: readonly number[]; decided: boolean } {
   let decided = true;
   const seen = (v: number): number => {
     if (v === 0) decided = false;
     return v;
   };
-  const s: LexSide = { side: (u, row) => seen(fsign(u, row, 1)), sideDiff: (x, y, X, Y) => seen(fsignDiff(x, y, X, Y, 1)) };
+  const s: LexSide = {
+    side: (u, row) => seen(fsign(u, row, 1)),
+    sideDiff: (x, y, X, Y) => seen(fsignDiff(x, y, X, Y, 1)),
+  };
   const partials = rule(a, rows, s, params);
   return { partials, decided };
 }
@@ -137,7 +145,16 @@ interface SlotChoice {
  * Null when the partials consult no choice at the element; an error when no choice gives the partials (the
  * declaration contradicts itself).
  */
-function choiceProbe(fn: string): (prim: Primitive<unknown>, kink: KinkDeclaration<never>, a: number[], y: number, params: unknown, q: readonly number[]) => SlotChoice | null {
+function choiceProbe(
+  fn: string,
+): (
+  prim: Primitive<unknown>,
+  kink: KinkDeclaration<never>,
+  a: number[],
+  y: number,
+  params: unknown,
+  q: readonly number[],
+) => SlotChoice | null {
   let theta = 0;
   let key: string | undefined;
   const policy = policies.perKink(
@@ -152,13 +169,18 @@ function choiceProbe(fn: string): (prim: Primitive<unknown>, kink: KinkDeclarati
   const partialsAt = (prim: Primitive<unknown>, a: number[], y: number, params: unknown, t: number): number[] => {
     theta = t;
     key = undefined;
-    if (prim.scalarVjp === undefined) throw new Error(`${fn}: the primitive "${prim.name}" declares a per-element kink rule but no scalar reverse step`);
+    if (prim.scalarVjp === undefined)
+      throw new Error(
+        `${fn}: the primitive "${prim.name}" declares a per-element kink rule but no scalar reverse step`,
+      );
     return prim.scalarVjp(a, y, params, env, 1).map((p) => p ?? 0);
   };
-  const same = (u: readonly number[], v: readonly number[]): boolean => u.length === v.length && u.every((x, i) => x === v[i]);
+  const same = (u: readonly number[], v: readonly number[]): boolean =>
+    u.length === v.length && u.every((x, i) => x === v[i]);
   return (prim, kink, a, y, params, q) => {
     const c = kink.choice;
-    if (c.kind !== "scalar" && c.kind !== "bounds") throw new Error(`${fn}: the kink of "${kink.op}" (${c.kind}) has no per-element choice`);
+    if (c.kind !== "scalar" && c.kind !== "bounds")
+      throw new Error(`${fn}: the kink of "${kink.op}" (${c.kind}) has no per-element choice`);
     const [lo, hi] = c.range;
     const low = partialsAt(prim, a, y, params, lo);
     const slot = key;
@@ -171,7 +193,12 @@ function choiceProbe(fn: string): (prim: Primitive<unknown>, kink: KinkDeclarati
     if (i >= 0 && q.length === low.length) {
       const t = (q[i] - low[i]) / (high[i] - low[i]);
       const th = lo + (hi - lo) * t;
-      if (t > 0 && t < 1 && partialsAt(prim, a, y, params, th).every((v, j) => Math.abs(v - q[j]) <= 1e-12 * (1 + Math.abs(q[j])))) return { key: slot, choice: th };
+      if (
+        t > 0 &&
+        t < 1 &&
+        partialsAt(prim, a, y, params, th).every((v, j) => Math.abs(v - q[j]) <= 1e-12 * (1 + Math.abs(q[j])))
+      )
+        return { key: slot, choice: th };
     }
     throw new Error(
       `${fn}: the lexicographic rule of "${kink.op}" picks the partials [${q.join(", ")}] at its kink, which no choice in its Clarke range [${lo}, ${hi}] gives (the declared partials there go from [${low.join(", ")}] to [${high.join(", ")}]): the primitive's kink declaration is inconsistent`,
@@ -187,7 +214,9 @@ function refusal(fn: string, kink: KinkDeclaration<never>, node: number): Error 
       : kink.choice.kind === "user"
         ? "user primitives declare one Clarke element at their kinks, not a branch rule"
         : "its declaration has no per-element branch rule (kink.lex)";
-  return new Error(`${fn}: unsupported primitive "${kink.op}" at its kink (key ${kink.key}, tape node ${node}): ${why}`);
+  return new Error(
+    `${fn}: unsupported primitive "${kink.op}" at its kink (key ${kink.key}, tape node ${node}): ${why}`,
+  );
 }
 
 /**
@@ -214,14 +243,21 @@ function refusal(fn: string, kink: KinkDeclaration<never>, node: number): Error 
  * assertEqual(t.ties.length, 1);
  * ```
  */
-export function randomizedClarkeGradient(f: Program, x: number | readonly number[], options: RandomizedClarkeOptions = {}): RandomizedClarke {
+export function randomizedClarkeGradient(
+  f: Program,
+  x: number | readonly number[],
+  options: RandomizedClarkeOptions = {},
+): RandomizedClarke {
   const fn = "randomizedClarkeGradient";
-  if (options === null || typeof options !== "object") throw new Error(`${fn}: options must be an object like { seed, direction, onTie, policy }`);
+  if (options === null || typeof options !== "object")
+    throw new Error(`${fn}: options must be an object like { seed, direction, onTie, policy }`);
   for (const k of Object.keys(options)) {
-    if (!["seed", "direction", "onTie", "policy"].includes(k)) throw new Error(`${fn}: unknown option "${k}": expected seed, direction, onTie and policy`);
+    if (!["seed", "direction", "onTie", "policy"].includes(k))
+      throw new Error(`${fn}: unknown option "${k}": expected seed, direction, onTie and policy`);
   }
   const onTie = options.onTie ?? "error";
-  if (onTie !== "error" && onTie !== "flag") throw new Error(`${fn}: onTie must be "error" or "flag", got ${JSON.stringify(onTie)}`);
+  if (onTie !== "error" && onTie !== "flag")
+    throw new Error(`${fn}: onTie must be "error" or "flag", got ${JSON.stringify(onTie)}`);
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new Error(`${fn}: seed must be a finite number, got ${seed}`);
   const base = options.policy === undefined ? policies.pytorch : checkPolicy(options.policy, fn);
@@ -247,7 +283,8 @@ export function randomizedClarkeGradient(f: Program, x: number | readonly number
     const m = (e as Error).message;
     throw m.startsWith(`${fn}:`) ? e : new Error(`${fn}: ${m}`);
   }
-  if (tape.result.value.size !== 1) throw new Error(`${fn}: the function must return a scalar, got ${tape.result.value.size} values`);
+  if (tape.result.value.size !== 1)
+    throw new Error(`${fn}: the function must return a scalar, got ${tape.result.value.size} values`);
 
   // the decision at every kink hit, keyed like the engine's per-application slots
   const choices = new Map<string, number>();
@@ -255,7 +292,8 @@ export function randomizedClarkeGradient(f: Program, x: number | readonly number
   let still = 0;
   const notLipschitz = new Set<string>();
   const probe = choiceProbe(fn);
-  const columnsOf = (v: Tracer | Tensor): readonly Float64Array[] | null => (v instanceof Tracer ? (tape.columns[v.index] ?? null) : null);
+  const columnsOf = (v: Tracer | Tensor): readonly Float64Array[] | null =>
+    v instanceof Tracer ? (tape.columns[v.index] ?? null) : null;
 
   /** Elementwise kinks: the declared branch rule along d decides; if d does not, the second direction tells inert from tied. */
   const decideElements = (node: TapeNode, index: number, kink: KinkDeclaration<never>, rule: BranchRule): void => {
@@ -279,7 +317,8 @@ export function randomizedClarkeGradient(f: Program, x: number | readonly number
       // the same inputs and branch give the same slot and choice (a layer of relus at 0): probe once per node
       const memo = `${a.join(",")}|${out.data[e]}|${first.partials.join(",")}`;
       let slot = seen.get(memo);
-      if (slot === undefined) seen.set(memo, (slot = probe(node.prim, kink, a, out.data[e], node.params, first.partials)));
+      if (slot === undefined)
+        seen.set(memo, (slot = probe(node.prim, kink, a, out.data[e], node.params, first.partials)));
       if (slot === null) continue; // the declared partials make no choice here
       const id = slotId(index, e, slot.key);
       if (first.decided) choices.set(id, slot.choice);
@@ -319,7 +358,11 @@ export function randomizedClarkeGradient(f: Program, x: number | readonly number
   tape.nodes.forEach((node, index) => {
     const kink = node.prim.kink as KinkDeclaration<never> | undefined;
     if (kink === undefined) return;
-    const hit = (): boolean => kink.count(node.inputs.map((v) => (v instanceof Tracer ? v.value : v)), node.params as never) > 0;
+    const hit = (): boolean =>
+      kink.count(
+        node.inputs.map((v) => (v instanceof Tracer ? v.value : v)),
+        node.params as never,
+      ) > 0;
     switch (kink.choice.kind) {
       case "scalar":
       case "bounds": {
@@ -359,7 +402,9 @@ export function randomizedClarkeGradient(f: Program, x: number | readonly number
   );
   const r = valueAndGrad(f, typeof x === "number" ? x : [...x], { policy });
   if (unknown.length > 0) {
-    throw new Error(`${fn}: reverse mode consulted kink(s) the directional pass did not see (${unknown.join("; ")}): the program must be deterministic (the same operations on every call)`);
+    throw new Error(
+      `${fn}: reverse mode consulted kink(s) the directional pass did not see (${unknown.join("; ")}): the program must be deterministic (the same operations on every call)`,
+    );
   }
   const gradient = typeof r.grad === "number" ? [r.grad] : Array.from(r.grad as ArrayLike<number>);
   if (!gradient.every(Number.isFinite)) {

@@ -25,14 +25,17 @@ export function inputTensor(fn: string, x: number | readonly number[]): Tensor {
     return new Tensor(Float64Array.of(x), []);
   }
   if (!Array.isArray(x) || x.length === 0 || !x.every((v) => typeof v === "number" && Number.isFinite(v))) {
-    throw new Error(`${fn}: the point must be a finite number or a non-empty array of finite numbers, got ${JSON.stringify(x)}`);
+    throw new Error(
+      `${fn}: the point must be a finite number or a non-empty array of finite numbers, got ${JSON.stringify(x)}`,
+    );
   }
   return new Tensor(Float64Array.from(x), [x.length]);
 }
 
 /** Runs `f` on a traced copy of `x` (float64, kinks not logged) and returns the tape. */
 export function recordProgram(fn: string, f: Program, x: Tensor): Recorded {
-  if (typeof f !== "function") throw new Error(`${fn}: the first argument must be the function (a program written with the library's ops)`);
+  if (typeof f !== "function")
+    throw new Error(`${fn}: the first argument must be the function (a program written with the library's ops)`);
   const rec = record(fn, f, x, undefined, false);
   return { nodes: rec.trace.nodes, input: rec.inputs[0], output: rec.output };
 }

@@ -75,11 +75,17 @@ export interface ProjectionFormulaReport {
  * assert(!projectionFormulaCheck(bad, l1, onAxis).holds, "caught");
  * ```
  */
-export function projectionFormulaCheck(field: SetValuedField, f: Program, curve: Curve, options: ProjectionFormulaOptions = {}): ProjectionFormulaReport {
+export function projectionFormulaCheck(
+  field: SetValuedField,
+  f: Program,
+  curve: Curve,
+  options: ProjectionFormulaOptions = {},
+): ProjectionFormulaReport {
   const fn = "projectionFormulaCheck";
   if (typeof field !== "function") throw new Error(`${fn}: the first argument must be a set-valued field`);
   if (typeof f !== "function") throw new Error(`${fn}: the second argument must be a program (the potential f)`);
-  if (!curve || typeof curve.point !== "function") throw new Error(`${fn}: the third argument must be a curve (see paths.segment)`);
+  if (!curve || typeof curve.point !== "function")
+    throw new Error(`${fn}: the third argument must be a curve (see paths.segment)`);
   const m = options.points ?? 9;
   const tol = options.tolerance ?? 1e-10;
   if (!(Number.isInteger(m) && m >= 1)) throw new Error(`${fn}: points must be a positive integer, got ${m}`);
@@ -97,7 +103,11 @@ export function projectionFormulaCheck(field: SetValuedField, f: Program, curve:
     if (!(len > 0)) throw new Error(`${fn}: the curve's velocity vanishes at t = ${t}: no tangent direction`);
     const u = d.map((v) => v / len);
     const right = directionalDerivative(f, x, u);
-    const left = -directionalDerivative(f, x, u.map((v) => -v));
+    const left = -directionalDerivative(
+      f,
+      x,
+      u.map((v) => -v),
+    );
     const derivative = Math.abs(right - left) <= tol ? right : null;
     const gens = checkFieldValue(fn, field(x), x.length, x).generators;
     const tangential = gens.map((g) => dot(g, u));
@@ -109,7 +119,15 @@ export function projectionFormulaCheck(field: SetValuedField, f: Program, curve:
     }
     for (const s of tangential) maxTangentialError = Math.max(maxTangentialError, Math.abs(s - derivative));
     maxTangentialSpread = Math.max(maxTangentialSpread, Math.max(...tangential) - Math.min(...tangential));
-    for (const a of normal) for (const b of normal) maxNormalSpread = Math.max(maxNormalSpread, norm2(a.map((v, j) => v - b[j])));
+    for (const a of normal)
+      for (const b of normal) maxNormalSpread = Math.max(maxNormalSpread, norm2(a.map((v, j) => v - b[j])));
   }
-  return { samples, skipped, maxTangentialError, maxTangentialSpread, maxNormalSpread, holds: skipped.length < m && maxTangentialError <= tol };
+  return {
+    samples,
+    skipped,
+    maxTangentialError,
+    maxTangentialSpread,
+    maxNormalSpread,
+    holds: skipped.length < m && maxTangentialError <= tol,
+  };
 }

@@ -51,7 +51,15 @@ export function buildKinkReport(log: KinkLog): KinkReport {
   const entries: KinkEntry[] = log.kinkEvents.map((e) => {
     // the wording comes from the kink's declaration (its choice kind and Clarke range)
     const { choice, outside } = describeKinkChoice(kinkPolicy, e.key);
-    return { op: e.op, node: e.node, key: e.key, count: e.count, choice, outsideClarke: outside, notLipschitz: e.notLipschitz };
+    return {
+      op: e.op,
+      node: e.node,
+      key: e.key,
+      count: e.count,
+      choice,
+      outsideClarke: outside,
+      notLipschitz: e.notLipschitz,
+    };
   });
   const byOp: Record<string, number> = {};
   const byKey: Record<string, number> = {};

@@ -94,7 +94,8 @@ const REGISTRY = new Map<string, KinkDeclaration<never>>();
  */
 export function registerKink<P>(decl: KinkDeclaration<P>): void {
   const old = REGISTRY.get(decl.key);
-  if (old && old.choice.kind !== "user") throw new Error(`kink key "${decl.key}" is declared twice (by ${old.op} and ${decl.op})`);
+  if (old && old.choice.kind !== "user")
+    throw new Error(`kink key "${decl.key}" is declared twice (by ${old.op} and ${decl.op})`);
   REGISTRY.set(decl.key, decl as unknown as KinkDeclaration<never>);
 }
 
@@ -121,7 +122,9 @@ export function userRange(name: string): readonly [number, number] | undefined {
 /** A per-application choice must lie in the Clarke range of its key. */
 export function checkSlotChoice(p: KinkPolicy, key: string, v: number, lo: number, hi: number): number {
   if (!(typeof v === "number" && v >= lo && v <= hi)) {
-    throw new Error(`policy ${p.name}: the choice ${String(v)} for ${key} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
+    throw new Error(
+      `policy ${p.name}: the choice ${String(v)} for ${key} is outside the Clarke set: allowed range is [${lo}, ${hi}]`,
+    );
   }
   return v;
 }
@@ -132,7 +135,9 @@ function field(p: KinkPolicy, key: string): unknown {
 }
 
 function missing(p: KinkPolicy, key: string, what: string): Error {
-  return new Error(`policy ${p.name}: no choice for the kink key "${key}" (expected ${what}); build policies with policies.custom or start from a preset`);
+  return new Error(
+    `policy ${p.name}: no choice for the kink key "${key}" (expected ${what}); build policies with policies.custom or start from a preset`,
+  );
 }
 
 /**
@@ -140,7 +145,14 @@ function missing(p: KinkPolicy, key: string, what: string): Error {
  * per-application choice if the policy makes one, else a draw uniform in the Clarke range for the random policy
  * (keyed by node, element and value, so both modes see the same draw), else the policy's fixed value.
  */
-export function choose(p: KinkPolicy, kink: KinkDeclaration<never>, node: number, element: number, x: number, part?: Bound): number {
+export function choose(
+  p: KinkPolicy,
+  kink: KinkDeclaration<never>,
+  node: number,
+  element: number,
+  x: number,
+  part?: Bound,
+): number {
   const c = kink.choice;
   const key = kink.key;
   if (c.kind === "scalar") {
@@ -171,10 +183,13 @@ export function choose(p: KinkPolicy, kink: KinkDeclaration<never>, node: number
     const [lo, hi] = c.range;
     return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, part === "lower" ? 11 : 13);
   }
-  throw new Error(`${kink.op}: the kink key "${key}" (${c.kind}) has no per-element choice${c.kind === "bounds" ? " without a bound" : ""}`);
+  throw new Error(
+    `${kink.op}: the kink key "${key}" (${c.kind}) has no per-element choice${c.kind === "bounds" ? " without a bound" : ""}`,
+  );
 }
 
-const inRange = (v: unknown, [lo, hi]: readonly [number, number]): boolean => typeof v === "number" && v >= lo && v <= hi;
+const inRange = (v: unknown, [lo, hi]: readonly [number, number]): boolean =>
+  typeof v === "number" && v >= lo && v <= hi;
 
 const TIE_WORDS: Readonly<Record<TieRule, string>> = {
   split: "1/k to each tied entry",
@@ -199,7 +214,10 @@ export function describeKinkChoice(p: KinkPolicy, key: string): { choice: string
     case "bounds": {
       if (random) return { choice: `uniform in [${c.range.join(", ")}] at each bound`, outside: false };
       const b = (field(p, key) ?? {}) as Partial<Record<Bound, unknown>>;
-      return { choice: `${key} lower = ${String(b.lower)}, upper = ${String(b.upper)}`, outside: !(inRange(b.lower, c.range) && inRange(b.upper, c.range)) };
+      return {
+        choice: `${key} lower = ${String(b.lower)}, upper = ${String(b.upper)}`,
+        outside: !(inRange(b.lower, c.range) && inRange(b.upper, c.range)),
+      };
     }
     case "ties": {
       if (random) return { choice: "uniform on the simplex of tied entries", outside: false };
@@ -253,7 +271,9 @@ export function outsideChoicesOf(p: KinkPolicy, kink: KinkDeclaration<never>): s
     }
     case "bounds": {
       const b = (field(p, key) ?? {}) as Partial<Record<Bound, unknown>>;
-      return (["lower", "upper"] as const).filter((w) => !inRange(b[w], c.range)).map((w) => `${key}.${w}=${String(b[w])}`);
+      return (["lower", "upper"] as const)
+        .filter((w) => !inRange(b[w], c.range))
+        .map((w) => `${key}.${w}=${String(b[w])}`);
     }
     case "ties":
       return field(p, key) === "each" ? [`${key}=each`] : [];
@@ -304,5 +324,7 @@ export interface LexSide {
 
 /** The error for a point where the program is not locally Lipschitz (no lexicographic, no Clarke derivative). */
 export function lexNotLipschitz(op: string, why: string): Error {
-  return new Error(`lexicographic: ${op} ${why}: the program is not locally Lipschitz there, so it has no lexicographic (or Clarke) derivative`);
+  return new Error(
+    `lexicographic: ${op} ${why}: the program is not locally Lipschitz there, so it has no lexicographic (or Clarke) derivative`,
+  );
 }

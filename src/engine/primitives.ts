@@ -32,7 +32,8 @@ import type { Bound, KinkChoice, KinkDeclaration, LexCols, LexRule, LexSide, Lex
 function scaleBy(p: Value | number, t: Value, env?: Env): Value {
   if (p === 1) return t;
   // not recording (plain tensors): straight to the kernel, skipping the bookkeeping of apply
-  if (env && t instanceof Tensor && typeof p !== "number" && p instanceof Tensor) return K.map2("mulStrongZero", p, t, strongZeroProduct, env.round);
+  if (env && t instanceof Tensor && typeof p !== "number" && p instanceof Tensor)
+    return K.map2("mulStrongZero", p, t, strongZeroProduct, env.round);
   if (p === -1) return apply(PRIMS.neg, [t], undefined);
   return apply(PRIMS.mulStrongZero, [p, t], undefined);
 }
@@ -210,7 +211,14 @@ export interface ElementwiseSpec<P> {
    * (1 and -1 cost no multiplication), null a structurally zero one. At a kink, `choice(env, element, x)` is the
    * policy's choice for this primitive's kink key (the key is written once, in `kink`).
    */
-  readonly partials: <T>(K: Algebra<T>, xs: readonly T[], y: T, params: P, env: LinEnv, choice: Choice) => (T | number | null)[];
+  readonly partials: <T>(
+    K: Algebra<T>,
+    xs: readonly T[],
+    y: T,
+    params: P,
+    env: LinEnv,
+    choice: Choice,
+  ) => (T | number | null)[];
   /** The kink set: where the primitive is not differentiable. */
   readonly kink?: ElementwiseKink<P>;
   /** Why the lexicographic evaluator refuses this primitive (user primitives); absent: it is supported. */
@@ -250,7 +258,9 @@ const LEX_ENV: LinEnv = {
   node: -1,
   policy: new Proxy({} as KinkPolicy, {
     get(_t, prop) {
-      throw new Error(`lexicographic: a kink policy was consulted off the kink set (property ${String(prop)}): a primitive's partials and its kink set disagree`);
+      throw new Error(
+        `lexicographic: a kink policy was consulted off the kink set (property ${String(prop)}): a primitive's partials and its kink set disagree`,
+      );
     },
   }),
 };
@@ -280,13 +290,22 @@ function elementwiseLex<P>(spec: ElementwiseSpec<P>): LexRule<P> {
     const n = out.size;
     const idx = ins.map((s) => K.broadcastIndex(s.value.shape, out.shape));
     // the partials at every element (at kink elements a placeholder, replaced below)
-    const partial = spec.partials(VALUE_ALGEBRA, ins.map((s) => s.value), out, params, LEX_ENV, LEX_PLACEHOLDER).map((q): ((e: number) => number) => {
-      if (q === null) return () => 0;
-      if (typeof q === "number") return () => q;
-      const t = primal(q);
-      const at = K.broadcastIndex(t.shape, out.shape);
-      return (e) => t.data[at[e]];
-    });
+    const partial = spec
+      .partials(
+        VALUE_ALGEBRA,
+        ins.map((s) => s.value),
+        out,
+        params,
+        LEX_ENV,
+        LEX_PLACEHOLDER,
+      )
+      .map((q): ((e: number) => number) => {
+        if (q === null) return () => 0;
+        if (typeof q === "number") return () => q;
+        const t = primal(q);
+        const at = K.broadcastIndex(t.shape, out.shape);
+        return (e) => t.data[at[e]];
+      });
     const cols = Array.from({ length: k }, () => new Float64Array(n));
     const rows = ins.map(() => new Float64Array(k));
     const a = new Array<number>(ins.length);
@@ -325,8 +344,10 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
   const { name, arity } = spec;
   const k = spec.kink;
   if (k) {
-    if (!k.lex && !k.notLipschitz && spec.lexRefusal === undefined) throw new Error(`${name}: a Lipschitz kink needs a lexicographic rule (kink.lex)`);
-    if (k.notLipschitz && !k.lex && !k.where) throw new Error(`${name}: a non-Lipschitz kink needs kink.where for the lexicographic evaluator's error`);
+    if (!k.lex && !k.notLipschitz && spec.lexRefusal === undefined)
+      throw new Error(`${name}: a Lipschitz kink needs a lexicographic rule (kink.lex)`);
+    if (k.notLipschitz && !k.lex && !k.where)
+      throw new Error(`${name}: a non-Lipschitz kink needs kink.where for the lexicographic evaluator's error`);
   }
   const kink: KinkDeclaration<P> | undefined = k && {
     key: k.key,
@@ -369,7 +390,9 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
           return acc === null ? null : broadcastToV(acc, outShape);
         },
         vjp(c, needed) {
-          return ps.map((p, i) => (p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c, env), shapeOf(xs[i]))));
+          return ps.map((p, i) =>
+            p === null || needed?.[i] === false ? null : sumToV(scaleBy(p, c, env), shapeOf(xs[i])),
+          );
         },
       };
     },
@@ -422,7 +445,15 @@ function linearPrimitive<P>(
 /* -------------------------------------------------------------------------------- reductions with ties */
 
 /** Weights of a max (or min) reduction: which entries of each lane receive the derivative. */
-function extremumWeights(x: Tensor, axis: number | null, isMax: boolean, rule: TieRule, policy: KinkPolicy, node: number, round: K.Round): Tensor {
+function extremumWeights(
+  x: Tensor,
+  axis: number | null,
+  isMax: boolean,
+  rule: TieRule,
+  policy: KinkPolicy,
+  node: number,
+  round: K.Round,
+): Tensor {
   const w = new Float64Array(x.size);
   const lanes = axis === null ? [[...Array(x.size).keys()]] : laneIndices(x.shape, axis);
   lanes.forEach((lane, li) => {
@@ -446,7 +477,9 @@ function extremumWeights(x: Tensor, axis: number | null, isMax: boolean, rule: T
     const pick = policy.perKink?.({ key: isMax ? "maxTies" : "minTies", node, element: li, ties: k });
     if (pick !== undefined) {
       if (!(Number.isInteger(pick) && pick >= 0 && pick < k)) {
-        throw new Error(`policy ${policy.name}: the choice ${pick} for ${isMax ? "maxTies" : "minTies"} must be the index of one of the ${k} tied entries`);
+        throw new Error(
+          `policy ${policy.name}: the choice ${pick} for ${isMax ? "maxTies" : "minTies"} must be the index of one of the ${k} tied entries`,
+        );
       }
       w[ties[pick]] = 1;
       return;
@@ -622,7 +655,15 @@ function extremumPrimitive(name: "max" | "min"): Primitive<AxisParams> {
     },
     linearize(xs, _y, p, env) {
       const x = primal(xs[0]);
-      const w = extremumWeights(x, p.axis, isMax, isMax ? env.policy.maxTies : env.policy.minTies, env.policy, env.node, env.round);
+      const w = extremumWeights(
+        x,
+        p.axis,
+        isMax,
+        isMax ? env.policy.maxTies : env.policy.minTies,
+        env.policy,
+        env.node,
+        env.round,
+      );
       const kept = keptShape(x.shape, p.axis);
       return {
         jvp: (ts) => (ts[0] === null ? null : sumAxisV(weightV(w, ts[0]), p.axis, p.keepDims)),
@@ -648,13 +689,16 @@ const matmulPrim: Primitive<MatmulParams> = {
   value(inputs, p, env) {
     const [a, b] = inputs;
     if (a.rank !== 2 || b.rank !== 2) {
-      throw new Error(`matmul: expected 2-D operands after promotion, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+      throw new Error(
+        `matmul: expected 2-D operands after promotion, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+      );
     }
     return K.matmul2d(a, b, p.transA, p.transB, env.round);
   },
   linearize(xs, _y, p) {
     const [A, B] = xs;
-    const mm = (x: Value, y: Value, tA: boolean, tB: boolean): Value => apply(matmulPrim, [x, y], { transA: tA, transB: tB });
+    const mm = (x: Value, y: Value, tA: boolean, tB: boolean): Value =>
+      apply(matmulPrim, [x, y], { transA: tA, transB: tB });
     return {
       jvp([ta, tb]) {
         const t1 = ta ? mm(ta, B, p.transA, p.transB) : null;
@@ -727,7 +771,10 @@ export const PRIMS = {
   pow: elementwise<{ p: number }>({
     name: "pow",
     arity: 1,
-    f: ({ p }) => (a) => a ** p,
+    f:
+      ({ p }) =>
+      (a) =>
+        a ** p,
     partials: (K, [x], _y, { p }) => [p === 0 ? null : p === 1 ? 1 : p === 2 ? K.mul(2, x) : K.mul(p, K.pow(x, p - 1))],
     // x^p with 0 < p < 1 has an infinite derivative at 0 (like sqrt): reported, not drawn.
     kink: {
@@ -758,7 +805,12 @@ export const PRIMS = {
   }),
   sin: elementwise<void>({ name: "sin", arity: 1, f: () => Math.sin, partials: (K, [x]) => [K.cos(x)] }),
   cos: elementwise<void>({ name: "cos", arity: 1, f: () => Math.cos, partials: (K, [x]) => [K.neg(K.sin(x))] }),
-  tanh: elementwise<void>({ name: "tanh", arity: 1, f: () => Math.tanh, partials: (K, _x, y) => [K.sub(1, K.mul(y, y))] }),
+  tanh: elementwise<void>({
+    name: "tanh",
+    arity: 1,
+    f: () => Math.tanh,
+    partials: (K, _x, y) => [K.sub(1, K.mul(y, y))],
+  }),
   sigmoid: elementwise<void>({
     name: "sigmoid",
     arity: 1,
@@ -778,7 +830,9 @@ export const PRIMS = {
     arity: 1,
     f: () => (a) => (a > 0 ? a : a === a ? 0 : NaN),
     // relu'(0) = s, any s in [0, 1] = Clarke set; PyTorch and TensorFlow take 0 (talk, Part I).
-    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? choice(env, i, a) : NaN))],
+    partials: (K, [x], _y, _p, env, choice) => [
+      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : a === 0 ? choice(env, i, a) : NaN)),
+    ],
     kink: {
       key: "relu",
       choice: { kind: "scalar", range: [0, 1] },
@@ -790,7 +844,10 @@ export const PRIMS = {
   leakyRelu: elementwise<{ slope: number }>({
     name: "leakyRelu",
     arity: 1,
-    f: ({ slope }) => (a) => (a > 0 ? a : slope * a),
+    f:
+      ({ slope }) =>
+      (a) =>
+        a > 0 ? a : slope * a,
     partials: (K, [x], _y, { slope }, env, choice) => [
       K.select(env, [x], ([a], i) => {
         if (a > 0) return 1;
@@ -813,7 +870,9 @@ export const PRIMS = {
     name: "abs",
     arity: 1,
     f: () => Math.abs,
-    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? choice(env, i, a) : NaN))],
+    partials: (K, [x], _y, _p, env, choice) => [
+      K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? choice(env, i, a) : NaN)),
+    ],
     kink: {
       key: "abs",
       choice: { kind: "scalar", range: [-1, 1] },
@@ -880,7 +939,9 @@ export const PRIMS = {
     arity: 1,
     // hinge(t) = max(0, 1 - t); at t = 1 the Clarke set is [-1, 0]
     f: () => (a) => (a < 1 ? 1 - a : a === a ? 0 : NaN),
-    partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? choice(env, i, a) : NaN))],
+    partials: (K, [x], _y, _p, env, choice) => [
+      K.select(env, [x], ([a], i) => (a < 1 ? -1 : a > 1 ? 0 : a === 1 ? choice(env, i, a) : NaN)),
+    ],
     kink: {
       key: "hinge",
       choice: { kind: "scalar", range: [-1, 0] },
@@ -893,7 +954,10 @@ export const PRIMS = {
     name: "softshrink",
     arity: 1,
     // the proximal map of λ|x| (soft thresholding): x - λ sign(x) off [-λ, λ], 0 on it
-    f: ({ lambda }) => (a) => (a > lambda ? a - lambda : a < -lambda ? a + lambda : a === a ? 0 : NaN),
+    f:
+      ({ lambda }) =>
+      (a) =>
+        a > lambda ? a - lambda : a < -lambda ? a + lambda : a === a ? 0 : NaN,
     // derivative 1 outside [-λ, λ], 0 inside; at ±λ the Clarke set is [0, 1] and the policy picks per bound
     partials: (K, [x], _y, { lambda }, env, choice) => [
       K.select(env, [x], ([a], i) => {
@@ -934,7 +998,8 @@ export const PRIMS = {
   reshape: linearPrimitive<{ shape: number[] }>(
     "reshape",
     (x, { shape }) => {
-      if (shapeSize(shape) !== x.size) throw new Error(`reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`);
+      if (shapeSize(shape) !== x.size)
+        throw new Error(`reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`);
       return new Tensor(x.data, shape);
     },
     (c, x) => reshapeV(c, shapeOf(x)),
@@ -998,7 +1063,14 @@ export const PRIMS = {
       };
     },
     lex: (ins: readonly LexSlot[], _out: Tensor, p: { axis: number }, k: number): LexCols =>
-      Array.from({ length: k }, (_, j) => K.concatKernel(ins.map((s) => colTensor(s, j)), p.axis).data),
+      Array.from(
+        { length: k },
+        (_, j) =>
+          K.concatKernel(
+            ins.map((s) => colTensor(s, j)),
+            p.axis,
+          ).data,
+      ),
   } as Primitive<{ axis: number }>,
   logsumexp: {
     name: "logsumexp",
@@ -1034,7 +1106,9 @@ export const PRIMS = {
     value(inputs: readonly Tensor[], _p: void, env: Env) {
       const [z, y] = inputs;
       if (!sameShape(z.shape, y.shape)) {
-        throw new Error(`softmaxCrossEntropy: logits ${fmtShape(z.shape)} and targets ${fmtShape(y.shape)} must have the same shape`);
+        throw new Error(
+          `softmaxCrossEntropy: logits ${fmtShape(z.shape)} and targets ${fmtShape(y.shape)} must have the same shape`,
+        );
       }
       const axis = z.rank - 1;
       const C = z.shape[axis];
@@ -1043,7 +1117,8 @@ export const PRIMS = {
       for (let r = 0; r < rows; r++) {
         const lse = stableLogSumExp((j) => z.data[r * C + j], C, env.round);
         let l = 0;
-        for (let j = 0; j < C; j++) l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
+        for (let j = 0; j < C; j++)
+          l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
         out[r] = l;
       }
       return new Tensor(out, z.shape.slice(0, axis));
@@ -1065,7 +1140,8 @@ export const PRIMS = {
       };
     },
     lex([Z, Y]: readonly LexSlot[], _out: Tensor, _p: void, k: number): LexCols {
-      if (Y.cols) throw new Error("lexicographic: softmaxCrossEntropy: the targets must be constants, not traced values");
+      if (Y.cols)
+        throw new Error("lexicographic: softmaxCrossEntropy: the targets must be constants, not traced values");
       const shape = Z.value.shape;
       const ls = lanesOf(shape, shape.length - 1);
       const w = new Float64Array(Z.value.size);
@@ -1090,7 +1166,9 @@ export const PRIMS = {
     value(inputs: readonly Tensor[], _p: void, env: Env) {
       const [a, b] = inputs;
       if (!sameShape(a.shape, b.shape)) {
-        throw new Error(`squaredError: prediction ${fmtShape(a.shape)} and target ${fmtShape(b.shape)} must have the same shape`);
+        throw new Error(
+          `squaredError: prediction ${fmtShape(a.shape)} and target ${fmtShape(b.shape)} must have the same shape`,
+        );
       }
       if (a.rank === 0) return new Tensor(Float64Array.of(env.round(env.round(a.data[0] - b.data[0]) ** 2)), []);
       const C = a.shape[a.rank - 1];
@@ -1155,7 +1233,10 @@ export const PRIMS = {
           const v = Array.from({ length: n }, (_, i) => keyedUniform(env.policy.randomSeed!, env.node, i, 0) * 2 - 1);
           const r = Math.sqrt(v.reduce((a, b) => a + b * b, 0)) || 1;
           const rad = keyedUniform(env.policy.randomSeed!, env.node, -1, 0) ** (1 / Math.max(n, 1));
-          g = new Tensor(Float64Array.from(v, (t) => env.round((t / r) * rad)), [...shape]);
+          g = new Tensor(
+            Float64Array.from(v, (t) => env.round((t / r) * rad)),
+            [...shape],
+          );
         } else {
           g = new Tensor(new Float64Array(shapeSize(shape)).fill(env.policy.norm === "zero" ? 0 : NaN), [...shape]);
         }
@@ -1166,7 +1247,10 @@ export const PRIMS = {
         let s2 = 0;
         for (const v of xd) s2 += (v / m) ** 2;
         const r = Math.sqrt(s2);
-        g = new Tensor(Float64Array.from(xd, (v) => env.round(v / m / r)), [...shape]);
+        g = new Tensor(
+          Float64Array.from(xd, (v) => env.round(v / m / r)),
+          [...shape],
+        );
       } else {
         g = divV(x, y);
       }
@@ -1193,7 +1277,10 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
   return elementwise<{ lo: number; hi: number }>({
     name: key,
     arity: 1,
-    f: ({ lo, hi }) => (a) => (a < lo ? lo : a > hi ? hi : a),
+    f:
+      ({ lo, hi }) =>
+      (a) =>
+        a < lo ? lo : a > hi ? hi : a,
     // derivative 1 inside, 0 outside; at a bound the Clarke set is [0, 1] and the policy picks per bound
     partials: (K, [x], _y, { lo, hi }, env, choice) => [
       K.select(env, [x], ([a], i) => {
@@ -1222,7 +1309,6 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
  * The kink declarations of the built-in primitives, in table order: what the policy tables (`policy.ts`) read
  * their keys, kinds and Clarke ranges from.
  */
-export const BUILTIN_KINKS: readonly KinkDeclaration<never>[] = Object.values(PRIMS as Record<string, Primitive<never>>).flatMap((p) =>
-  p.kink ? [p.kink] : [],
-);
-
+export const BUILTIN_KINKS: readonly KinkDeclaration<never>[] = Object.values(
+  PRIMS as Record<string, Primitive<never>>,
+).flatMap((p) => (p.kink ? [p.kink] : []));

@@ -169,14 +169,24 @@ export function toPrecision(t: Tensor, env: Env, op = "toPrecision"): Tensor {
 }
 
 /** The largest finite number of each precision (what a value rounds to Infinity above). */
-const LARGEST: Readonly<Record<Precision, number>> = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, float16: 65504 };
+const LARGEST: Readonly<Record<Precision, number>> = {
+  float64: Number.MAX_VALUE,
+  float32: 3.4028234663852886e38,
+  float16: 65504,
+};
 
 /**
  * A finite value handed to a call (an input, a tangent, a constant) that rounds to Infinity in the requested
  * precision would change the program silently: it is refused, naming the value and the precision's range.
  * @internal
  */
-export function checkNoOverflow(op: string, what: string, before: ArrayLike<number>, after: ArrayLike<number>, precision: Precision): void {
+export function checkNoOverflow(
+  op: string,
+  what: string,
+  before: ArrayLike<number>,
+  after: ArrayLike<number>,
+  precision: Precision,
+): void {
   for (let i = 0; i < after.length; i++) {
     if (!Number.isFinite(after[i]) && Number.isFinite(before[i])) {
       throw new RangeError(
@@ -186,7 +196,11 @@ export function checkNoOverflow(op: string, what: string, before: ArrayLike<numb
   }
 }
 
-const scalarCache: Record<Precision, Map<number, Tensor>> = { float64: new Map(), float32: new Map(), float16: new Map() };
+const scalarCache: Record<Precision, Map<number, Tensor>> = {
+  float64: new Map(),
+  float32: new Map(),
+  float16: new Map(),
+};
 
 /** The scalar tensor of a number constant, rounded to the precision; shared (tensors are never mutated). */
 function constantScalar(a: number, env: Env, op: string): Tensor {
@@ -237,7 +251,9 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
     } else if (typeof a === "number") {
       tensors[i] = constantScalar(a, env, prim.name);
     } else {
-      throw new Error(`${prim.name}: argument ${i} must be a number, a Tensor or a traced value, got ${a === null ? "null" : typeof a}`);
+      throw new Error(
+        `${prim.name}: argument ${i} must be a number, a Tensor or a traced value, got ${a === null ? "null" : typeof a}`,
+      );
     }
   }
   let out = markRounded(prim.value(tensors, params, env), env.precision);
@@ -252,7 +268,13 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
   if (t && t.logKinks && prim.kink) {
     const count = prim.kink.count(tensors, params);
     if (count > 0) {
-      t.kinkEvents.push({ op: prim.name, node: traced ? t.nodes.length : -1, key: prim.kink.key, count, notLipschitz: prim.kink.notLipschitz });
+      t.kinkEvents.push({
+        op: prim.name,
+        node: traced ? t.nodes.length : -1,
+        key: prim.kink.key,
+        count,
+        notLipschitz: prim.kink.notLipschitz,
+      });
     }
   }
   if (!traced || !t) return out;

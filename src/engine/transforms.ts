@@ -49,36 +49,53 @@ interface Packed {
 }
 
 function pack(op: string, x: Primal, what = "input"): Packed {
-  if (typeof x === "number") return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: (ts) => ts[0].data[0], multi: false };
+  if (typeof x === "number")
+    return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: (ts) => ts[0].data[0], multi: false };
   if (x instanceof Tensor) return { tensors: [x], unpack: (ts) => ts[0], multi: false };
-  if (x instanceof Float64Array) return { tensors: [new Tensor(Float64Array.from(x), [x.length])], unpack: (ts) => Float64Array.from(ts[0].data), multi: false };
+  if (x instanceof Float64Array)
+    return {
+      tensors: [new Tensor(Float64Array.from(x), [x.length])],
+      unpack: (ts) => Float64Array.from(ts[0].data),
+      multi: false,
+    };
   if (Array.isArray(x)) {
     if (x.length > 0 && x.every((t) => t instanceof Tensor)) {
       return { tensors: [...(x as Tensor[])], unpack: (ts) => [...ts], multi: true };
     }
     if (x.every((t) => typeof t === "number")) {
-      return { tensors: [new Tensor(Float64Array.from(x as number[]), [x.length])], unpack: (ts) => Array.from(ts[0].data), multi: false };
+      return {
+        tensors: [new Tensor(Float64Array.from(x as number[]), [x.length])],
+        unpack: (ts) => Array.from(ts[0].data),
+        multi: false,
+      };
     }
   }
-  throw new Error(`${op}: the ${what} must be a number, an array of numbers, a Float64Array, a Tensor or an array of Tensors`);
+  throw new Error(
+    `${op}: the ${what} must be a number, an array of numbers, a Float64Array, a Tensor or an array of Tensors`,
+  );
 }
 
 function checkFinite(op: string, t: Tensor, what: string): void {
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
-      throw new Error(`${op}: the ${what} has a non-finite value ${t.data[i]} at flat index ${i} (shape ${fmtShape(t.shape)})`);
+      throw new Error(
+        `${op}: the ${what} has a non-finite value ${t.data[i]} at flat index ${i} (shape ${fmtShape(t.shape)})`,
+      );
     }
   }
 }
 
 function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; precision: Precision } {
-  if (opts !== undefined && (opts === null || typeof opts !== "object")) throw new Error(`${op}: options must be an object like { policy, precision }`);
+  if (opts !== undefined && (opts === null || typeof opts !== "object"))
+    throw new Error(`${op}: options must be an object like { policy, precision }`);
   for (const k of Object.keys(opts ?? {})) {
-    if (k !== "policy" && k !== "precision") throw new Error(`${op}: unknown option "${k}": expected policy and precision`);
+    if (k !== "policy" && k !== "precision")
+      throw new Error(`${op}: unknown option "${k}": expected policy and precision`);
   }
   const policy = opts?.policy === undefined ? policies.pytorch : checkPolicy(opts.policy, op);
   const precision = opts?.precision === undefined ? "float64" : opts.precision;
-  if (!PRECISIONS.includes(precision)) throw new Error(`${op}: unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
+  if (!PRECISIONS.includes(precision))
+    throw new Error(`${op}: unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
   return { policy, precision };
 }
 
@@ -104,7 +121,13 @@ export interface Recording {
  * Runs `f` on traced inputs, recording the tape (also used by the analysis evaluators, which walk the nodes with
  * `logKinks` false).
  */
-export function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOptions | undefined, logKinks = true): Recording {
+export function record(
+  op: string,
+  f: (x: any) => Value,
+  x: Primal,
+  opts: DiffOptions | undefined,
+  logKinks = true,
+): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
   const packed = pack(op, x);
@@ -122,7 +145,9 @@ export function record(op: string, f: (x: any) => Value, x: Primal, opts: DiffOp
     if (output instanceof Tracer) {
       if (output.trace !== trace) throw new Error(`${op}: the function returned a traced value from another call`);
     } else if (!(output instanceof Tensor) && typeof output !== "number") {
-      throw new Error(`${op}: the function must return a number, a Tensor or a traced value, got ${output === null ? "null" : typeof output}`);
+      throw new Error(
+        `${op}: the function must return a number, a Tensor or a traced value, got ${output === null ? "null" : typeof output}`,
+      );
     }
     return { trace, inputs, output, packed };
   });
@@ -186,7 +211,12 @@ function linEnv(trace: Trace, index: number): LinEnv {
 /** The linearization of a node on primal tensors, computed once and shared by both modes. */
 function linearization(trace: Trace, node: TapeNode): Linear {
   if (!node.lin) {
-    node.lin = node.prim.linearize(node.inputs.map(primal), node.output.value, node.params, linEnv(trace, node.output.index));
+    node.lin = node.prim.linearize(
+      node.inputs.map(primal),
+      node.output.value,
+      node.params,
+      linEnv(trace, node.output.index),
+    );
   }
   return node.lin;
 }
@@ -196,7 +226,8 @@ const plus = (a: number, b: number): number => a + b;
 
 /** Accumulates two cotangents: plain tensors of one shape go straight to the kernel (no recording needed). */
 function accumulate(trace: Trace, a: Value, b: Value): Value {
-  if (a instanceof Tensor && b instanceof Tensor && sameShape(a.shape, b.shape)) return map2("add", a, b, plus, trace.round);
+  if (a instanceof Tensor && b instanceof Tensor && sameShape(a.shape, b.shape))
+    return map2("add", a, b, plus, trace.round);
   return addV(a, b);
 }
 
@@ -235,14 +266,21 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
             const g = gs[j];
             if (!(inp instanceof Tracer) || g === null) continue;
             const prev = cots[inp.index];
-            cots[inp.index] = prev === undefined ? g : typeof prev === "number" ? trace.round(prev + g) : accumulate(trace, prev, scalar(g));
+            cots[inp.index] =
+              prev === undefined
+                ? g
+                : typeof prev === "number"
+                  ? trace.round(prev + g)
+                  : accumulate(trace, prev, scalar(g));
           }
           continue;
         }
         let lin: Linear;
         if (createGraph) {
           if (!node.prim.secondOrder) {
-            throw new Error(`hvp: primitive "${node.prim.name}" declares its partials as numbers: it has no second derivatives`);
+            throw new Error(
+              `hvp: primitive "${node.prim.name}" declares its partials as numbers: it has no second derivatives`,
+            );
           }
           lin = node.prim.linearize(node.inputs, node.output, node.params, linEnv(trace, i));
         } else lin = linearization(trace, node);
@@ -252,7 +290,8 @@ function backward(rec: Recording, cot: Tensor, createGraph: boolean): (Value | u
           const g = gs[j];
           if (!(inp instanceof Tracer) || g === null || g === undefined) continue;
           const prev = cots[inp.index];
-          cots[inp.index] = prev === undefined ? g : accumulate(trace, typeof prev === "number" ? scalar(prev) : prev, g);
+          cots[inp.index] =
+            prev === undefined ? g : accumulate(trace, typeof prev === "number" ? scalar(prev) : prev, g);
         }
       }
       return cots;
@@ -293,7 +332,10 @@ function asTensor(v: Value | undefined | null, like: Tensor): Tensor {
   if (v === undefined || v === null) return zerosLike(like);
   const t = primal(v);
   if (!sameShape(t.shape, like.shape)) {
-    return new Tensor(Float64Array.from({ length: like.size }, (_, i) => t.data[t.size === 1 ? 0 : i]), like.shape);
+    return new Tensor(
+      Float64Array.from({ length: like.size }, (_, i) => t.data[t.size === 1 ? 0 : i]),
+      like.shape,
+    );
   }
   return t;
 }
@@ -301,7 +343,9 @@ function asTensor(v: Value | undefined | null, like: Tensor): Tensor {
 function scalarOutput(op: string, rec: Recording): Tensor {
   const out = primal(rec.output);
   if (out.size !== 1) {
-    throw new Error(`${op}: the function must return a scalar, but it returned a value of shape ${fmtShape(out.shape)}; use vjp or jacobian for vector outputs`);
+    throw new Error(
+      `${op}: the function must return a scalar, but it returned a value of shape ${fmtShape(out.shape)}; use vjp or jacobian for vector outputs`,
+    );
   }
   return out;
 }
@@ -346,11 +390,20 @@ export interface ValueAndGrad<G> {
  * assertEqual(r.kinks.total, 1);
  * ```
  */
-export function valueAndGrad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): ValueAndGrad<Like<X>> {
+export function valueAndGrad<X extends Primal>(
+  f: (x: Traced<X>) => Value,
+  x: X,
+  options?: DiffOptions,
+): ValueAndGrad<Like<X>> {
   return reverseScalar("valueAndGrad", f, x, options);
 }
 
-function reverseScalar<X extends Primal>(op: string, f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): ValueAndGrad<Like<X>> {
+function reverseScalar<X extends Primal>(
+  op: string,
+  f: (x: Traced<X>) => Value,
+  x: X,
+  options?: DiffOptions,
+): ValueAndGrad<Like<X>> {
   const rec = record(op, f as (x: any) => Value, x, options);
   const out = scalarOutput(op, rec);
   const one = new Tensor(Float64Array.of(1), out.shape);
@@ -394,11 +447,23 @@ export function vjp<X extends Primal>(
 ): { value: Tensor; vjp: Like<X>; kinks: KinkReport } {
   const rec = record("vjp", f as (x: any) => Value, x, options);
   const out = primal(rec.output);
-  const cot = cotangent instanceof Tensor ? cotangent : typeof cotangent === "number" ? new Tensor(Float64Array.of(cotangent), []) : new Tensor(Float64Array.from(cotangent), [cotangent.length]);
+  const cot =
+    cotangent instanceof Tensor
+      ? cotangent
+      : typeof cotangent === "number"
+        ? new Tensor(Float64Array.of(cotangent), [])
+        : new Tensor(Float64Array.from(cotangent), [cotangent.length]);
   // a tensor must have the output's shape; a number fits a one-element output, an array of n numbers an output of shape [n]
-  const fits = cotangent instanceof Tensor ? sameShape(cot.shape, out.shape) : typeof cotangent === "number" ? out.size === 1 : sameShape(cot.shape, out.shape);
+  const fits =
+    cotangent instanceof Tensor
+      ? sameShape(cot.shape, out.shape)
+      : typeof cotangent === "number"
+        ? out.size === 1
+        : sameShape(cot.shape, out.shape);
   if (!fits) {
-    throw new Error(`vjp: the cotangent has shape ${fmtShape(cot.shape)} but the output has shape ${fmtShape(out.shape)}`);
+    throw new Error(
+      `vjp: the cotangent has shape ${fmtShape(cot.shape)} but the output has shape ${fmtShape(out.shape)}`,
+    );
   }
   checkFinite("vjp", cot, "cotangent");
   const cots = backward(rec, new Tensor(roundChecked("vjp", rec.trace, cot.data, "cotangent"), out.shape), false);
@@ -427,7 +492,9 @@ export function jvp<X extends Primal>(
   const rec = record("jvp", f as (x: any) => Value, x, options);
   const tp = pack("jvp", tangent as Primal, "tangent");
   if (tp.tensors.length !== rec.inputs.length || tp.tensors.some((t, i) => t.size !== rec.inputs[i].value.size)) {
-    throw new Error(`jvp: the tangent must have the shape of the input (${rec.inputs.map((i) => fmtShape(i.value.shape)).join(", ")})`);
+    throw new Error(
+      `jvp: the tangent must have the shape of the input (${rec.inputs.map((i) => fmtShape(i.value.shape)).join(", ")})`,
+    );
   }
   tp.tensors.forEach((t) => checkFinite("jvp", t, "tangent"));
   const tans = forward(
@@ -435,9 +502,17 @@ export function jvp<X extends Primal>(
     tp.tensors.map((t, i) => new Tensor(roundChecked("jvp", rec.trace, t.data, "tangent"), rec.inputs[i].value.shape)),
   );
   const out = primal(rec.output);
-  const t = nanNormInputs(rec) ? nanLike(out) : rec.output instanceof Tracer ? asTensor(tans[rec.output.index], out) : zerosLike(out);
+  const t = nanNormInputs(rec)
+    ? nanLike(out)
+    : rec.output instanceof Tracer
+      ? asTensor(tans[rec.output.index], out)
+      : zerosLike(out);
   const scalarOut = typeof x === "number" && out.shape.length === 0;
-  return { value: scalarOut ? out.data[0] : out, tangent: scalarOut ? t.data[0] : t, kinks: buildKinkReport(rec.trace) };
+  return {
+    value: scalarOut ? out.data[0] : out,
+    tangent: scalarOut ? t.data[0] : t,
+    kinks: buildKinkReport(rec.trace),
+  };
 }
 
 /**
@@ -462,7 +537,8 @@ export function jacobian(
     );
   }
   const { mode = "reverse", ...rest } = options ?? {};
-  if (mode !== "forward" && mode !== "reverse") throw new Error(`jacobian: mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
+  if (mode !== "forward" && mode !== "reverse")
+    throw new Error(`jacobian: mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
   const rec = record("jacobian", f as (x: any) => Value, x, rest);
   const input = rec.inputs[0].value;
   const out = primal(rec.output);
@@ -513,7 +589,9 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
   vp.tensors.forEach((t) => checkFinite("hvp", t, "direction"));
   const tans = forward(
     rec,
-    vp.tensors.map((t, i) => new Tensor(roundChecked("hvp", rec.trace, t.data, "direction"), rec.inputs[i].value.shape)),
+    vp.tensors.map(
+      (t, i) => new Tensor(roundChecked("hvp", rec.trace, t.data, "direction"), rec.inputs[i].value.shape),
+    ),
   );
   const nan = nanNormInputs(rec);
   const res = rec.inputs.map((inp, i) => {
@@ -534,12 +612,21 @@ export function hvp<X extends Primal>(f: (x: Traced<X>) => Value, x: X, v: X, op
  * assertEqual(r.kinks.byKey.relu, 2);
  * ```
  */
-export function evaluate<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
+export function evaluate<X extends Primal>(
+  f: (x: Traced<X>) => Value,
+  x: X,
+  options?: DiffOptions,
+): { value: Tensor; kinks: KinkReport } {
   return evaluateAs("evaluate", f, x, options);
 }
 
 /** evaluate under the name of the call the user made (kinkReport's errors name kinkReport). */
-function evaluateAs<X extends Primal>(op: string, f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): { value: Tensor; kinks: KinkReport } {
+function evaluateAs<X extends Primal>(
+  op: string,
+  f: (x: Traced<X>) => Value,
+  x: X,
+  options?: DiffOptions,
+): { value: Tensor; kinks: KinkReport } {
   const rec = record(op, f as (x: any) => Value, x, options);
   return { value: primal(rec.output), kinks: buildKinkReport(rec.trace) };
 }
@@ -596,7 +683,9 @@ export function makeTape<X extends Primal>(f: (x: Traced<X>) => Value, x: X, opt
   const entries: TapeEntry[] = rec.trace.nodes.map((n, i) => ({
     index: i,
     op: n.prim.name,
-    inputs: n.inputs.map((inp) => (inp instanceof Tracer ? `%${inp.index}` : inp.size === 1 ? String(inp.data[0]) : `const${fmtShape(inp.shape)}`)),
+    inputs: n.inputs.map((inp) =>
+      inp instanceof Tracer ? `%${inp.index}` : inp.size === 1 ? String(inp.data[0]) : `const${fmtShape(inp.shape)}`,
+    ),
     shape: n.output.value.shape,
     params: n.prim.describe ? n.prim.describe(n.params as never) : "",
     value: n.output.value.size <= 8 ? Array.from(n.output.value.data) : undefined,
@@ -618,4 +707,3 @@ export function makeTape<X extends Primal>(f: (x: Traced<X>) => Value, x: X, opt
     },
   };
 }
-

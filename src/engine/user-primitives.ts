@@ -46,21 +46,30 @@ const DEFINED = new Map<string, string>();
 /** A declaration as comparable text: its arity, its ranges and the source of its functions. */
 function signature(decl: PrimitiveDeclaration): string {
   const k = decl.kink;
-  return JSON.stringify([decl.arity, String(decl.value), String(decl.partials), k ? [String(k.at), String(k.partials), k.range, k.default] : null]);
+  return JSON.stringify([
+    decl.arity,
+    String(decl.value),
+    String(decl.partials),
+    k ? [String(k.at), String(k.partials), k.range, k.default] : null,
+  ]);
 }
 
 /** The kink part of a declaration, checked where it is written rather than at the first kink hit. */
 function checkKink(name: string, kink: unknown): void {
   const fn = `definePrimitive(${name})`;
-  if (kink === null || typeof kink !== "object") throw new Error(`${fn}: kink must be an object { at, range, default, partials }, got ${String(kink)}`);
+  if (kink === null || typeof kink !== "object")
+    throw new Error(`${fn}: kink must be an object { at, range, default, partials }, got ${String(kink)}`);
   const k = kink as Partial<NonNullable<PrimitiveDeclaration["kink"]>>;
-  if (typeof k.at !== "function") throw new Error(`${fn}: kink.at must be a function (x...) -> boolean, got ${String(k.at)}`);
-  if (typeof k.partials !== "function") throw new Error(`${fn}: kink.partials must be a function (s, x...) -> number[], got ${String(k.partials)}`);
+  if (typeof k.at !== "function")
+    throw new Error(`${fn}: kink.at must be a function (x...) -> boolean, got ${String(k.at)}`);
+  if (typeof k.partials !== "function")
+    throw new Error(`${fn}: kink.partials must be a function (s, x...) -> number[], got ${String(k.partials)}`);
   const r = k.range;
   if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === "number" && Number.isFinite(v))) {
     throw new Error(`${fn}: kink.range must be [min, max], got ${JSON.stringify(r) ?? String(r)}`);
   }
-  if (typeof k.default !== "number") throw new Error(`${fn}: kink.default must be a number in kink.range, got ${String(k.default)}`);
+  if (typeof k.default !== "number")
+    throw new Error(`${fn}: kink.default must be a number in kink.range, got ${String(k.default)}`);
 }
 
 /**
@@ -84,16 +93,24 @@ function checkKink(name: string, kink: unknown): void {
  * ```
  */
 export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) => Tensor | Tracer {
-  if (decl === null || typeof decl !== "object") throw new TypeError(`definePrimitive: the declaration must be an object { name, arity, value, partials, kink? }, got ${String(decl)}`);
+  if (decl === null || typeof decl !== "object")
+    throw new TypeError(
+      `definePrimitive: the declaration must be an object { name, arity, value, partials, kink? }, got ${String(decl)}`,
+    );
   const { name, arity, value, partials, kink } = decl;
-  if (typeof name !== "string" || !/^[A-Za-z_][\w]*$/.test(name)) throw new Error(`definePrimitive: name must be an identifier, got ${JSON.stringify(name)}`);
-  if (!(Number.isInteger(arity) && arity >= 1 && arity <= 3)) throw new Error(`definePrimitive(${name}): arity must be 1, 2 or 3, got ${arity}`);
-  if (typeof value !== "function" || typeof partials !== "function") throw new Error(`definePrimitive(${name}): value and partials must be functions`);
+  if (typeof name !== "string" || !/^[A-Za-z_][\w]*$/.test(name))
+    throw new Error(`definePrimitive: name must be an identifier, got ${JSON.stringify(name)}`);
+  if (!(Number.isInteger(arity) && arity >= 1 && arity <= 3))
+    throw new Error(`definePrimitive(${name}): arity must be 1, 2 or 3, got ${arity}`);
+  if (typeof value !== "function" || typeof partials !== "function")
+    throw new Error(`definePrimitive(${name}): value and partials must be functions`);
   if (kink !== undefined) checkKink(name, kink);
   const sig = signature(decl);
   const before = DEFINED.get(name);
   if (before !== undefined && before !== sig) {
-    throw new Error(`definePrimitive: a primitive named "${name}" is already defined with another declaration; give it another name (or restart the kernel to redefine it)`);
+    throw new Error(
+      `definePrimitive: a primitive named "${name}" is already defined with another declaration; give it another name (or restart the kernel to redefine it)`,
+    );
   }
   if (kink) {
     const [lo, hi] = kink.range;
@@ -107,13 +124,16 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
     const k = kink!;
     const check = (s: number, what: string): number => {
       if (!(s >= k.range[0] && s <= k.range[1])) {
-        throw new Error(`policy ${env.policy.name}: ${what} is outside the Clarke set: allowed range is [${k.range[0]}, ${k.range[1]}]`);
+        throw new Error(
+          `policy ${env.policy.name}: ${what} is outside the Clarke set: allowed range is [${k.range[0]}, ${k.range[1]}]`,
+        );
       }
       return s;
     };
     const own = env.policy.perKink?.({ key: `primitives.${name}`, node: env.node, element });
     if (own !== undefined) return check(own, `the choice ${own} for primitives.${name}`);
-    if (env.policy.randomSeed !== undefined) return k.range[0] + (k.range[1] - k.range[0]) * keyedUniform(env.policy.randomSeed, env.node, element, a[0]);
+    if (env.policy.randomSeed !== undefined)
+      return k.range[0] + (k.range[1] - k.range[0]) * keyedUniform(env.policy.randomSeed, env.node, element, a[0]);
     const s = env.policy.primitives[name] ?? k.default;
     return check(s, `primitives.${name} = ${s}`);
   };
@@ -128,7 +148,8 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
         let ps: number[];
         if (kink && kink.at(...a)) ps = kink.partials(kinkChoice(env, a, element), ...a);
         else ps = partials(...a);
-        if (!Array.isArray(ps) || ps.length !== arity) throw new Error(`definePrimitive(${name}): partials must return ${arity} number(s)`);
+        if (!Array.isArray(ps) || ps.length !== arity)
+          throw new Error(`definePrimitive(${name}): partials must return ${arity} number(s)`);
         return ps;
       };
       return Array.from({ length: arity }, (_, j) => K.select(env, xs, (a, i) => at(a, i)[j]));
@@ -143,7 +164,8 @@ export function definePrimitive(decl: PrimitiveDeclaration): (...args: Value[]) 
           switching: (a) => [kink.at(...a) ? 0 : 1],
         }
       : undefined,
-    lexRefusal: "it is not a built-in primitive (user primitives declare one Clarke element at their kinks, not a lexicographic rule)",
+    lexRefusal:
+      "it is not a built-in primitive (user primitives declare one Clarke element at their kinks, not a lexicographic rule)",
   });
   DEFINED.set(name, sig);
   return (...args: Value[]) => {

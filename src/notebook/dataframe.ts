@@ -19,13 +19,18 @@ import { recordArray } from "../validate";
  * assertEqual(showTable(df).text.split("\n")[0].split(/\s+/), ["", "step", "loss"]); // the index column, then the fields
  * ```
  */
-export function toDataFrame(records: Record<string, unknown>[]): DataFrameLike & { shape: number[]; [key: string]: any } {
+export function toDataFrame(
+  records: Record<string, unknown>[],
+): DataFrameLike & { shape: number[]; [key: string]: any } {
   const rows = recordArray("toDataFrame", "records", records);
   if (rows.length === 0) throw new RangeError("toDataFrame: records is empty; a DataFrame needs at least one row");
   const keys = Object.keys(rows[0]).sort().join(",");
   rows.forEach((r, i) => {
     const k = Object.keys(r).sort().join(",");
-    if (k !== keys) throw new RangeError(`toDataFrame: records[${i}] has keys {${k}} but records[0] has {${keys}}; every record needs the same keys`);
+    if (k !== keys)
+      throw new RangeError(
+        `toDataFrame: records[${i}] has keys {${k}} but records[0] has {${keys}}; every record needs the same keys`,
+      );
   });
   const danfo = requirePeer("danfojs-node", "toDataFrame");
   return new danfo.DataFrame(rows);

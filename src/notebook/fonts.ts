@@ -102,7 +102,8 @@ export function installTextMetrics(vega: { textMetrics: { width: (item: any, tex
   vega.textMetrics.width = (item: any, text: any): number => {
     const size = item && item.fontSize != null ? +item.fontSize || 0 : 11;
     const w = item ? item.fontWeight : undefined;
-    const bold = w === "bold" || w === "bolder" || (typeof w === "number" && w >= 600) || (typeof w === "string" && +w >= 600);
+    const bold =
+      w === "bold" || w === "bolder" || (typeof w === "number" && w >= 600) || (typeof w === "string" && +w >= 600);
     const s = text == null ? "" : String(text).trim();
     return size <= 0 || !s ? 0 : textWidth(s, size, bold);
   };

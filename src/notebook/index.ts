@@ -16,7 +16,15 @@ export type { Series, LinePlotOptions, MarkedPoint, NamedFunction, FunctionPlotO
 export { scatterPlot, histogram, barChart } from "./charts/points";
 export type { ScatterOptions, HistogramOptions, BarChartOptions } from "./charts/points";
 export { sampleGrid, contourLines, heatmap, contourPlot } from "./charts/grid";
-export type { Grid, GridSource, SamplingOptions, ContourSegment, Path2D, HeatmapOptions, ContourOptions } from "./charts/grid";
+export type {
+  Grid,
+  GridSource,
+  SamplingOptions,
+  ContourSegment,
+  Path2D,
+  HeatmapOptions,
+  ContourOptions,
+} from "./charts/grid";
 export { vectorField, setValuedField } from "./charts/fields";
 export type { VectorRecord, VectorFieldOptions, SetRecord, SetValuedFieldOptions } from "./charts/fields";
 export { escapeHtml } from "./html";

@@ -78,7 +78,14 @@ function plotlyScript(): string {
 }
 
 function bilinear(g: { x: number[]; y: number[]; z: number[][] }, x: number, y: number): number {
-  const find = (a: number[], v: number) => Math.min(Math.max(a.findIndex((_, i) => i + 1 < a.length && v <= a[i + 1]), 0), a.length - 2);
+  const find = (a: number[], v: number) =>
+    Math.min(
+      Math.max(
+        a.findIndex((_, i) => i + 1 < a.length && v <= a[i + 1]),
+        0,
+      ),
+      a.length - 2,
+    );
   const i = find(g.x, x);
   const j = find(g.y, y);
   const tx = Math.min(Math.max((x - g.x[i]) / (g.x[i + 1] - g.x[i]), 0), 1);
@@ -111,7 +118,8 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
     if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points}`);
     const pts = p.points.map((q, i) => {
       const a = finiteArray(fn, `options.paths[${k}].points[${i}]`, q);
-      if (a.length < 2 || a.length > 3) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y] or [x, y, z]`);
+      if (a.length < 2 || a.length > 3)
+        throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y] or [x, y, z]`);
       const z = a.length === 3 ? a[2] : typeof source === "function" ? source(a[0], a[1]) : bilinear(g, a[0], a[1]);
       return [a[0], a[1], finite(fn, `z of options.paths[${k}].points[${i}]`, z)];
     });
@@ -131,17 +139,37 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
   const fallback = await renderPng(fallbackSpec);
   const figure = {
     data: [
-      { type: "surface", x: g.x, y: g.y, z: g.z, colorscale: options.colorscale ?? "Viridis", showscale: true, opacity: 0.92, name: "f" },
+      {
+        type: "surface",
+        x: g.x,
+        y: g.y,
+        z: g.z,
+        colorscale: options.colorscale ?? "Viridis",
+        showscale: true,
+        opacity: 0.92,
+        name: "f",
+      },
       ...paths.map((p) => ({
-        type: "scatter3d", mode: "lines+markers", name: p.name,
-        x: p.pts.map((q) => q[0]), y: p.pts.map((q) => q[1]), z: p.pts.map((q) => q[2]),
-        line: { width: 5 }, marker: { size: 3 },
+        type: "scatter3d",
+        mode: "lines+markers",
+        name: p.name,
+        x: p.pts.map((q) => q[0]),
+        y: p.pts.map((q) => q[1]),
+        z: p.pts.map((q) => q[2]),
+        line: { width: 5 },
+        marker: { size: 3 },
       })),
     ],
     layout: {
       title: title ? { text: title } : undefined,
-      width, height, margin: { l: 0, r: 0, t: title ? 40 : 10, b: 0 },
-      scene: { xaxis: { title: { text: options.xTitle ?? "x" } }, yaxis: { title: { text: options.yTitle ?? "y" } }, zaxis: { title: { text: options.zTitle ?? "z" } } },
+      width,
+      height,
+      margin: { l: 0, r: 0, t: title ? 40 : 10, b: 0 },
+      scene: {
+        xaxis: { title: { text: options.xTitle ?? "x" } },
+        yaxis: { title: { text: options.yTitle ?? "y" } },
+        zaxis: { title: { text: options.zTitle ?? "z" } },
+      },
       showlegend: paths.length > 0,
       legend: { x: 0, y: 1, xanchor: "left", yanchor: "top" },
     },
@@ -158,7 +186,9 @@ export async function surfacePlot(source: GridSource, options: SurfaceOptions = 
     `window.Plotly.newPlot(el,fig.data,fig.layout,{displaylogo:false}).catch(function(){el.innerHTML=keep;});})();`;
   const html =
     `<div id="${id}" class="nsad-plotly" style="width:${width}px;min-height:${height}px">${img}</div>\n` +
-    (inline ? `<script type="text/javascript">/* plotly.js (MIT), inlined once per kernel session by nonsmooth-ad */\n${plotlyScript()}\n</script>\n` : "") +
+    (inline
+      ? `<script type="text/javascript">/* plotly.js (MIT), inlined once per kernel session by nonsmooth-ad */\n${plotlyScript()}\n</script>\n`
+      : "") +
     `<script type="text/javascript">${loader}</script>`;
   if (inline) plotlyInlined = true;
   const data = { "text/html": html, "text/plain": summary };

@@ -76,7 +76,16 @@ export class Progress {
     const now = options.now ?? Date.now;
     this.start = now();
     const want = options.mode ?? "auto";
-    this.mode = want === "lines" ? "lines" : want === "inplace" ? (inKernel() ? "inplace" : "lines") : inKernel() ? "inplace" : "lines";
+    this.mode =
+      want === "lines"
+        ? "lines"
+        : want === "inplace"
+          ? inKernel()
+            ? "inplace"
+            : "lines"
+          : inKernel()
+            ? "inplace"
+            : "lines";
     if (this.mode === "inplace") this.show(true);
   }
 
@@ -119,7 +128,10 @@ export class Progress {
       if (!force && now - this.lastShown < (this.options.updateMs ?? 150)) return;
       this.lastShown = now;
       const text = this.line();
-      const ok = sendDisplayData({ data: { "text/plain": text }, metadata: {}, transient: { display_id: this.id } }, this.shownOnce);
+      const ok = sendDisplayData(
+        { data: { "text/plain": text }, metadata: {}, transient: { display_id: this.id } },
+        this.shownOnce,
+      );
       this.shownOnce = this.shownOnce || ok;
       return;
     }

@@ -57,7 +57,8 @@ function withFont(spec: VegaLiteSpec): VegaLiteSpec {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> {
-  if (spec === null || typeof spec !== "object") throw new TypeError(`renderSvg: spec must be a vega-lite object, got ${String(spec)}`);
+  if (spec === null || typeof spec !== "object")
+    throw new TypeError(`renderSvg: spec must be a vega-lite object, got ${String(spec)}`);
   const vega = requirePeer("vega", "Chart rendering");
   const vl = requirePeer("vega-lite", "Chart rendering");
   installTextMetrics(vega);

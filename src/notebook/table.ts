@@ -27,7 +27,13 @@ export interface TableOptions {
 }
 
 function isDataFrame(x: unknown): x is DataFrameLike {
-  return x !== null && typeof x === "object" && !Array.isArray(x) && Array.isArray((x as DataFrameLike).columns) && Array.isArray((x as DataFrameLike).values);
+  return (
+    x !== null &&
+    typeof x === "object" &&
+    !Array.isArray(x) &&
+    Array.isArray((x as DataFrameLike).columns) &&
+    Array.isArray((x as DataFrameLike).values)
+  );
 }
 
 function cellText(v: unknown, digits: number): string {
@@ -61,7 +67,8 @@ function tableCells(data: DataFrameLike | Record<string, unknown>[], options: Ta
   } else if (Array.isArray(data)) {
     const seen = new Set<string>();
     data.forEach((r, i) => {
-      if (r === null || typeof r !== "object" || Array.isArray(r)) throw new TypeError(`${fn}: records[${i}] must be an object`);
+      if (r === null || typeof r !== "object" || Array.isArray(r))
+        throw new TypeError(`${fn}: records[${i}] must be an object`);
       for (const k of Object.keys(r)) seen.add(k);
     });
     columns = [...seen];
@@ -95,14 +102,21 @@ export function showTable(data: DataFrameLike | Record<string, unknown>[], optio
   const more = total > rows.length ? `${total - rows.length} more rows (${total} in all)` : "";
   const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows
-    .map((r) => `<tr>${r.map((c, j) => (hasIndex && j === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c, j) => (hasIndex && j === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`,
+    )
     .join("\n");
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : "";
   const html =
     `<table class="nsad-table">${caption}<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody></table>` +
     (more ? `\n<p class="nsad-table-more">${escapeHtml(more)}</p>` : "");
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, j) => c.padEnd(widths[j]))
+      .join("  ")
+      .trimEnd();
   const text = [
     ...(options.caption ? [options.caption] : []),
     line(header),

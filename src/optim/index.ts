@@ -27,7 +27,16 @@ export type { IterativeMethod, IterState, IterStep, IterateRow } from "./optimiz
 export { conservativeFlow } from "./optimizers/conservative-flow";
 export type { ConservativeFlowOptions, FieldSelection } from "./optimizers/conservative-flow";
 export { mlp } from "./models/mlp";
-export type { Mlp, MlpOptions, Activation, InitScheme, InitOptions, LossKind, LayerLayout, ModelParams } from "./models/mlp";
+export type {
+  Mlp,
+  MlpOptions,
+  Activation,
+  InitScheme,
+  InitOptions,
+  LossKind,
+  LayerLayout,
+  ModelParams,
+} from "./models/mlp";
 export { datasets } from "./data/synthetic";
 export { loadIris, loadMnist } from "./data/loaders";
 export { takeRows, batchIndices, trainTestSplit } from "./data/dataset";

@@ -37,9 +37,16 @@ export interface Schedule {
   readonly spec?: ScheduleSpec;
 }
 
-function make(f: (k: number) => number, label: string, divergentSum: boolean, oOfInverseLog: boolean, spec?: ScheduleSpec): Schedule {
+function make(
+  f: (k: number) => number,
+  label: string,
+  divergentSum: boolean,
+  oOfInverseLog: boolean,
+  spec?: ScheduleSpec,
+): Schedule {
   const g = ((k: number) => {
-    if (!(Number.isInteger(k) && k >= 0)) throw new Error(`schedule ${label}: the step count must be an integer >= 0, got ${k}`);
+    if (!(Number.isInteger(k) && k >= 0))
+      throw new Error(`schedule ${label}: the step count must be an integer >= 0, got ${k}`);
     return f(k);
   }) as Schedule;
   Object.defineProperties(g, {
@@ -108,12 +115,17 @@ function logarithmic(c: number): Schedule {
  * assertEqual(g(20), 0.01);
  * ```
  */
-function custom(f: (k: number) => number, label = "custom", facts: { divergentSum?: boolean; oOfInverseLog?: boolean } = {}): Schedule {
+function custom(
+  f: (k: number) => number,
+  label = "custom",
+  facts: { divergentSum?: boolean; oOfInverseLog?: boolean } = {},
+): Schedule {
   if (typeof f !== "function") throw new Error("schedules.custom: expected a function of the step count k");
   return make(
     (k) => {
       const v = f(k);
-      if (!(typeof v === "number" && Number.isFinite(v) && v > 0)) throw new Error(`schedule ${label}: step ${k} gave ${String(v)}, not a finite number > 0`);
+      if (!(typeof v === "number" && Number.isFinite(v) && v > 0))
+        throw new Error(`schedule ${label}: step ${k} gave ${String(v)}, not a finite number > 0`);
       return v;
     },
     label,
@@ -134,7 +146,8 @@ function custom(f: (k: number) => number, label = "custom", facts: { divergentSu
  */
 function fromSpec(spec: ScheduleSpec | number): Schedule {
   if (typeof spec === "number") return constant(spec);
-  if (spec === null || typeof spec !== "object") throw new Error(`schedules.fromSpec: expected a number or a spec object, got ${String(spec)}`);
+  if (spec === null || typeof spec !== "object")
+    throw new Error(`schedules.fromSpec: expected a number or a spec object, got ${String(spec)}`);
   switch (spec.kind) {
     case "constant":
       return constant(spec.c);
@@ -143,7 +156,9 @@ function fromSpec(spec: ScheduleSpec | number): Schedule {
     case "logarithmic":
       return logarithmic(spec.c);
     default:
-      throw new Error(`schedules.fromSpec: unknown kind ${JSON.stringify((spec as { kind: unknown }).kind)}: expected "constant", "polynomial" or "logarithmic"`);
+      throw new Error(
+        `schedules.fromSpec: unknown kind ${JSON.stringify((spec as { kind: unknown }).kind)}: expected "constant", "polynomial" or "logarithmic"`,
+      );
   }
 }
 

@@ -17,7 +17,8 @@ export function toVector(where: string, v: Params | Tensor, what = "parameter ve
   else if (Array.isArray(v)) out = Float64Array.from(v as number[]);
   else throw new Error(`${where}: the ${what} must be a Float64Array or an array of numbers`);
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new Error(`${where}: the ${what} has a non-finite value ${out[i]} at index ${i}`);
+    if (!Number.isFinite(out[i]))
+      throw new Error(`${where}: the ${what} has a non-finite value ${out[i]} at index ${i}`);
   }
   return out;
 }
@@ -25,7 +26,8 @@ export function toVector(where: string, v: Params | Tensor, what = "parameter ve
 /** Checks that a gradient has the parameters' length and finite entries, and copies it. */
 export function gradVector(where: string, g: Params, n: number): Float64Array {
   const out = toVector(where, g, "gradient");
-  if (out.length !== n) throw new Error(`${where}: the gradient has ${out.length} entries but the parameters have ${n}`);
+  if (out.length !== n)
+    throw new Error(`${where}: the gradient has ${out.length} entries but the parameters have ${n}`);
   return out;
 }
 

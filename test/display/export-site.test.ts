@@ -6,8 +6,16 @@ const md = (source: string) => ({ cell_type: "markdown", source: source.split(/(
 
 describe("export-site: index entries", () => {
   it("title = first heading, summary = first sentence of the first paragraph, markup and math delimiters removed", () => {
-    const nb = { cells: [{ cell_type: "code", source: ["# not a heading"] }, md("# The *chain* rule\n\nAt a kink of $|x|$, [AD](https://x) returns `0`. More text.\n\n$$x$$")] };
-    expect(describeNotebook(nb, "fallback")).toEqual({ title: "The chain rule", summary: "At a kink of |x|, AD returns 0." });
+    const nb = {
+      cells: [
+        { cell_type: "code", source: ["# not a heading"] },
+        md("# The *chain* rule\n\nAt a kink of $|x|$, [AD](https://x) returns `0`. More text.\n\n$$x$$"),
+      ],
+    };
+    expect(describeNotebook(nb, "fallback")).toEqual({
+      title: "The chain rule",
+      summary: "At a kink of |x|, AD returns 0.",
+    });
   });
 
   it("falls back to the file name when there is no heading, and skips lists and display math for the summary", () => {
@@ -21,14 +29,20 @@ describe("export-site: index entries", () => {
 
   it("requires --notebooks and --site", () => {
     expect(() => parseArgs(["--site", "x"])).toThrow(/--notebooks and --site are required/);
-    expect(parseArgs(["--notebooks", "a", "--site", "b", "--no-api"])).toEqual({ notebooks: "a", site: "b", api: false });
+    expect(parseArgs(["--notebooks", "a", "--site", "b", "--no-api"])).toEqual({
+      notebooks: "a",
+      site: "b",
+      api: false,
+    });
   });
 });
 
 describe("firstSentence", () => {
   it("does not stop at an initial or an abbreviation", async () => {
     const { firstSentence } = await import("../../scripts/export-site.mjs");
-    expect(firstSentence("After J. Bolte and E. Pauwels (2020), e.g. relu. Then more.")).toBe("After J. Bolte and E. Pauwels (2020), e.g. relu.");
+    expect(firstSentence("After J. Bolte and E. Pauwels (2020), e.g. relu. Then more.")).toBe(
+      "After J. Bolte and E. Pauwels (2020), e.g. relu.",
+    );
     expect(firstSentence("No end at all")).toBe("No end at all");
     expect(firstSentence("Is it? Yes.")).toBe("Is it?");
   });

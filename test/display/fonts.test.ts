@@ -26,7 +26,9 @@ describe("text is drawn with a font the project controls", () => {
 
   it("a chart's title is drawn: dark pixels in the title band only when there is a title", async () => {
     const data = { name: "s", y: [1, 2, 3] };
-    const titled = decodePng((await renderPng(linePlot(data, { title: "A TITLE THAT SHOWS", width: 480, height: 320 }))).png);
+    const titled = decodePng(
+      (await renderPng(linePlot(data, { title: "A TITLE THAT SHOWS", width: 480, height: 320 }))).png,
+    );
     const plain = decodePng((await renderPng(linePlot(data, { width: 480, height: 320 }))).png);
     const band = { x0: 50, y0: 0, x1: 150, y1: 10 }; // titles are anchored at the left edge (the y-axis labels are left of x = 50)
     expect(countDark(plain, band)).toBe(0);

@@ -4,7 +4,10 @@ import { countNonWhite, decodePng, distinctColours } from "./png";
 
 describe("intervalPlot", () => {
   const data = {
-    curves: [{ name: "f'", x: [-1, 0, 1], y: [-1, 0, 1] }, { name: "g'", x: [-1, 1], y: [0.5, 0.5], dashed: true }],
+    curves: [
+      { name: "f'", x: [-1, 0, 1], y: [-1, 0, 1] },
+      { name: "g'", x: [-1, 1], y: [0.5, 0.5], dashed: true },
+    ],
     intervals: [{ name: "D(t)", x: [0, 0.5], lo: [-1, 0], hi: [1, 2] }],
     points: [{ name: "AD", x: [0], y: [0] }],
   };
@@ -13,7 +16,12 @@ describe("intervalPlot", () => {
     const spec = intervalPlot(data, { width: 360, height: 240, xTitle: "t" });
     const enc = (spec.layer as any[])[1].encoding;
     expect(enc.color.scale.domain).toEqual(["f'", "g'", "D(t)", "AD"]);
-    expect(enc.strokeDash.scale.range).toEqual([[1, 0], [6, 4], [1, 0], [1, 0]]);
+    expect(enc.strokeDash.scale.range).toEqual([
+      [1, 0],
+      [6, 4],
+      [1, 0],
+      [1, 0],
+    ]);
     const [ylo, yhi] = enc.y.scale.domain;
     expect(ylo).toBeLessThan(-1); // the lowest end of an interval is inside the frame
     expect(yhi).toBeGreaterThan(2);
@@ -30,15 +38,22 @@ describe("intervalPlot", () => {
   });
 
   it("draws steps under nested interval groups, each group narrower than the one before", async () => {
-    const spec = intervalPlot({
-      steps: [{ name: "f'", x: [-2, 0], x2: [0, 3], y: [0, 1] }],
-      intervals: [
-        { name: "hull", x: [0], lo: [-1], hi: [1] },
-        { name: "Clarke", x: [0], lo: [0], hi: [1] },
-      ],
-      points: [{ name: "AD", x: [0], y: [1] }],
-    }, { width: 300, height: 200 });
-    const layers = spec.layer as { mark: { type: string; strokeWidth?: number }; transform?: { filter: string }[]; encoding: Record<string, { scale?: { domain: number[] } }> }[];
+    const spec = intervalPlot(
+      {
+        steps: [{ name: "f'", x: [-2, 0], x2: [0, 3], y: [0, 1] }],
+        intervals: [
+          { name: "hull", x: [0], lo: [-1], hi: [1] },
+          { name: "Clarke", x: [0], lo: [0], hi: [1] },
+        ],
+        points: [{ name: "AD", x: [0], y: [1] }],
+      },
+      { width: 300, height: 200 },
+    );
+    const layers = spec.layer as {
+      mark: { type: string; strokeWidth?: number };
+      transform?: { filter: string }[];
+      encoding: Record<string, { scale?: { domain: number[] } }>;
+    }[];
     const widths = layers.filter((l) => l.transform?.[0].filter.includes("'interval'")).map((l) => l.mark.strokeWidth);
     expect(widths).toEqual([10, 6]);
     const step = layers.find((l) => l.transform?.[0].filter.includes("'step'"))!;
@@ -55,7 +70,9 @@ describe("intervalPlot", () => {
     expect(() => intervalPlot({})).toThrow(/nothing to draw/);
     expect(() => intervalPlot({ points: [{ name: "a", x: [0], y: [NaN] }] })).toThrow(/finite/);
     expect(() => intervalPlot({ intervals: [{ name: "a", x: [0], lo: [1], hi: [0] }] })).toThrow(/lo = 1 > hi = 0/);
-    expect(() => intervalPlot({ curves: [{ name: "a", x: [0], y: [0] }], points: [{ name: "a", x: [0], y: [0] }] })).toThrow(/used twice/);
+    expect(() =>
+      intervalPlot({ curves: [{ name: "a", x: [0], y: [0] }], points: [{ name: "a", x: [0], y: [0] }] }),
+    ).toThrow(/used twice/);
     expect(() => intervalPlot({ points: [{ name: "a", x: [0, 1], y: [0] }] })).toThrow(/length/);
   });
 });

@@ -13,7 +13,20 @@ describe("surfacePlot", () => {
 
   it("inlines plotly.js in the first figure only, never from a CDN, with a PNG fallback in each", async () => {
     resetPlotlyInlining();
-    const first = await surfacePlot(f, { n: 15, width: 400, height: 300, paths: [{ name: "p", points: [[1, 1], [0, 0]] }] });
+    const first = await surfacePlot(f, {
+      n: 15,
+      width: 400,
+      height: 300,
+      paths: [
+        {
+          name: "p",
+          points: [
+            [1, 1],
+            [0, 0],
+          ],
+        },
+      ],
+    });
     const second = await surfacePlot(f, { n: 15, width: 400, height: 300 });
     const h1 = String(first.data["text/html"]);
     const h2 = String(second.data["text/html"]);
@@ -39,7 +52,9 @@ describe("surfacePlot", () => {
   });
 
   it("refuses a path point that is not [x, y] or [x, y, z]", async () => {
-    await expect(surfacePlot(f, { n: 5, paths: [{ name: "p", points: [[1]] }] })).rejects.toThrow(/options\.paths\[0\]\.points\[0\]/);
+    await expect(surfacePlot(f, { n: 5, paths: [{ name: "p", points: [[1]] }] })).rejects.toThrow(
+      /options\.paths\[0\]\.points\[0\]/,
+    );
   });
 });
 
@@ -60,6 +75,11 @@ describe("contourLines (marching squares)", () => {
   });
 
   it("returns no segment for a level outside the range", () => {
-    expect(contourLines(sampleGrid((x, y) => x + y, { n: 5 }), [10])).toEqual([]);
+    expect(
+      contourLines(
+        sampleGrid((x, y) => x + y, { n: 5 }),
+        [10],
+      ),
+    ).toEqual([]);
   });
 });

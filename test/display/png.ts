@@ -16,7 +16,11 @@ export function decodePng(buf: Uint8Array): DecodedPng {
     if (b[i] !== v) throw new Error("not a PNG (bad signature)");
   });
   let off = 8;
-  let width = 0, height = 0, bitDepth = 0, colorType = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    bitDepth = 0,
+    colorType = 0,
+    interlace = 0;
   const idat: Buffer[] = [];
   let first = true;
   while (off < b.length) {
@@ -58,7 +62,9 @@ export function decodePng(buf: Uint8Array): DecodedPng {
       else if (f === 3) v += (a + up) >> 1;
       else if (f === 4) {
         const p = a + up - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - up), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - up),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? up : c;
       } else if (f !== 0) throw new Error(`bad filter ${f}`);
       row[i] = v & 255;
@@ -67,29 +73,46 @@ export function decodePng(buf: Uint8Array): DecodedPng {
   if (bpp === 4) return { width, height, rgba: out };
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
-    rgba[4 * i] = out[3 * i]; rgba[4 * i + 1] = out[3 * i + 1]; rgba[4 * i + 2] = out[3 * i + 2]; rgba[4 * i + 3] = 255;
+    rgba[4 * i] = out[3 * i];
+    rgba[4 * i + 1] = out[3 * i + 1];
+    rgba[4 * i + 2] = out[3 * i + 2];
+    rgba[4 * i + 3] = 255;
   }
   return { width, height, rgba };
 }
 
 /** Pixels (in the rectangle, default the whole image) whose colour differs from white by more than `tol`. */
-export function countNonWhite(img: DecodedPng, tol = 24, rect?: { x0: number; y0: number; x1: number; y1: number }): number {
+export function countNonWhite(
+  img: DecodedPng,
+  tol = 24,
+  rect?: { x0: number; y0: number; x1: number; y1: number },
+): number {
   const { x0, y0, x1, y1 } = rect ?? { x0: 0, y0: 0, x1: img.width, y1: img.height };
   let n = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const i = 4 * (y * img.width + x);
-    if (img.rgba[i + 3] > 0 && (255 - img.rgba[i] > tol || 255 - img.rgba[i + 1] > tol || 255 - img.rgba[i + 2] > tol)) n++;
-  }
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const i = 4 * (y * img.width + x);
+      if (
+        img.rgba[i + 3] > 0 &&
+        (255 - img.rgba[i] > tol || 255 - img.rgba[i + 1] > tol || 255 - img.rgba[i + 2] > tol)
+      )
+        n++;
+    }
   return n;
 }
 
 /** Pixels darker than `max` in every channel (text and axis lines; not light grid lines). */
-export function countDark(img: DecodedPng, rect: { x0: number; y0: number; x1: number; y1: number }, max = 110): number {
+export function countDark(
+  img: DecodedPng,
+  rect: { x0: number; y0: number; x1: number; y1: number },
+  max = 110,
+): number {
   let n = 0;
-  for (let y = rect.y0; y < rect.y1; y++) for (let x = rect.x0; x < rect.x1; x++) {
-    const i = 4 * (y * img.width + x);
-    if (img.rgba[i] < max && img.rgba[i + 1] < max && img.rgba[i + 2] < max) n++;
-  }
+  for (let y = rect.y0; y < rect.y1; y++)
+    for (let x = rect.x0; x < rect.x1; x++) {
+      const i = 4 * (y * img.width + x);
+      if (img.rgba[i] < max && img.rgba[i + 1] < max && img.rgba[i + 2] < max) n++;
+    }
   return n;
 }
 

@@ -38,7 +38,10 @@ describe("showTable", () => {
   });
 
   it("shows a danfojs DataFrame made by toDataFrame, with its index", () => {
-    const df = toDataFrame([{ step: 1, loss: 0.5 }, { step: 2, loss: 0.25 }]);
+    const df = toDataFrame([
+      { step: 1, loss: 0.5 },
+      { step: 2, loss: 0.25 },
+    ]);
     expect(df.shape).toEqual([2, 2]);
     const out = showTable(df);
     const html = String(out.data["text/html"]);

@@ -36,7 +36,9 @@ const text = (c: Cell): string => (Array.isArray(c.source) ? c.source.join("") :
 
 describe("notebook and README sources", () => {
   it("the checks see what they look for (negative control)", () => {
-    expect(anyUses("const f = (t: any) => relu(t);\nconst g = (t: Value) => t;")).toEqual(["const f = (t: any) => relu(t);"]);
+    expect(anyUses("const f = (t: any) => relu(t);\nconst g = (t: Value) => t;")).toEqual([
+      "const f = (t: any) => relu(t);",
+    ]);
     expect(anyUses("const x = y as any;")).toHaveLength(1);
     expect(anyUses("// a comment may say (t: any)\nconst ok = 1;")).toEqual([]);
     expect(outsideReferences("as the field notes say\nas [BP21] proves")).toEqual(["as the field notes say"]);

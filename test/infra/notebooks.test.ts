@@ -6,7 +6,10 @@ import { node } from "./exec";
 import { REPO_ROOT, TEST_BUILD, requireWorkbookSuccess } from "./workbook-build";
 
 const NOTEBOOK_DIR = path.join(REPO_ROOT, "notebooks");
-const notebooks = fs.readdirSync(NOTEBOOK_DIR).filter((f) => f.endsWith(".ipynb")).sort();
+const notebooks = fs
+  .readdirSync(NOTEBOOK_DIR)
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 
 interface Cell {
   cell_type: string;
@@ -24,7 +27,8 @@ describe("the workbook's notebooks", () => {
 
   it("all execute through the real kernel without error (globalSetup's workbook run)", () => {
     const r = requireWorkbookSuccess();
-    for (const nb of notebooks) expect(r.output).toMatch(new RegExp(`notebooks/${nb.replace(/\./g, "\\.")} \\.\\.\\. ok`));
+    for (const nb of notebooks)
+      expect(r.output).toMatch(new RegExp(`notebooks/${nb.replace(/\./g, "\\.")} \\.\\.\\. ok`));
   });
 
   it.each(notebooks)("%s: its executed copy has every code cell run", (nb) => {

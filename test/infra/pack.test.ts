@@ -7,7 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "./exec";
 import { REPO_ROOT } from "./workbook-build";
 
-const npmEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+const npmEnv = {
+  ...process.env,
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+};
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-pack-"));
 const scratch = path.join(work, "scratch");
 let files: string[] = [];
@@ -21,7 +26,10 @@ beforeAll(async () => {
   tarball = path.join(work, info.filename);
   files = info.files.map((f: { path: string }) => f.path);
   fs.mkdirSync(scratch);
-  fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", private: true }));
+  fs.writeFileSync(
+    path.join(scratch, "package.json"),
+    JSON.stringify({ name: "scratch", version: "1.0.0", private: true }),
+  );
   const install = await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], {
     cwd: scratch,
     env: npmEnv,
@@ -31,7 +39,15 @@ beforeAll(async () => {
 
 describe("npm package", () => {
   it("contains the compiled library, its types and the legal files, and no sources, tests or notebooks", () => {
-    for (const f of ["package.json", "dist/index.js", "dist/index.d.ts", "notebook/package.json", "README.md", "LICENSE", "CITATION.cff"]) {
+    for (const f of [
+      "package.json",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "notebook/package.json",
+      "README.md",
+      "LICENSE",
+      "CITATION.cff",
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|notebooks|scripts|kernel|node_modules)\//.test(f))).toEqual([]);

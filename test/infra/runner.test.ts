@@ -15,9 +15,13 @@ function runFixture(name: string, extra: string[] = []): Promise<RunResult> {
   return node(
     "scripts/workbook.mjs",
     [
-      "--no-prerequisites", "--no-build", "--no-site",
-      "--kernel-dir", inject("nsadKernelPrefix"),
-      "--out", path.join(out, name),
+      "--no-prerequisites",
+      "--no-build",
+      "--no-site",
+      "--kernel-dir",
+      inject("nsadKernelPrefix"),
+      "--out",
+      path.join(out, name),
       ...extra,
       path.join(FIXTURES, `${name}.ipynb`),
     ],
@@ -28,7 +32,10 @@ function runFixture(name: string, extra: string[] = []): Promise<RunResult> {
 const results: Record<string, RunResult> = {};
 beforeAll(async () => {
   // Two at a time (two cores): each fixture starts its own kernel.
-  const names = [["failing-cell", "type-error"], ["typed-import", "dead-kernel"]] as const;
+  const names = [
+    ["failing-cell", "type-error"],
+    ["typed-import", "dead-kernel"],
+  ] as const;
   for (const pair of names) {
     const rs = await Promise.all(pair.map((n) => runFixture(n)));
     pair.forEach((n, i) => (results[n] = rs[i]));
@@ -67,7 +74,9 @@ describe("workbook runner", () => {
   it("reports a kernel that dies", () => {
     const r = results["dead-kernel"];
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("dead-kernel.ipynb: the kernel died while running cell 3 (code cell 2): // kill the kernel on purpose");
+    expect(r.stderr).toContain(
+      "dead-kernel.ipynb: the kernel died while running cell 3 (code cell 2): // kill the kernel on purpose",
+    );
     expect(r.stderr).not.toMatch(/Traceback|DeadKernelError/);
   });
 
@@ -102,7 +111,11 @@ describe("workbook runner", () => {
 
   it("the notebook client reports a kernel that is not installed", async () => {
     const r = await run("/usr/bin/python3", [
-      "scripts/run_notebook.py", path.join(FIXTURES, "typed-import.ipynb"), path.join(out, "x.ipynb"), "--kernel", "no-such-kernel",
+      "scripts/run_notebook.py",
+      path.join(FIXTURES, "typed-import.ipynb"),
+      path.join(out, "x.ipynb"),
+      "--kernel",
+      "no-such-kernel",
     ]);
     expect(r.code).toBe(6);
     expect(r.stderr).toContain("Jupyter kernel 'no-such-kernel' is not installed");
@@ -112,7 +125,10 @@ describe("workbook runner", () => {
   it("the notebook client names the missing Jupyter modules and the install command", async () => {
     // -S keeps Debian's dist-packages (where Jupyter lives) off the module path: a Python without Jupyter.
     const r = await run("/usr/bin/python3", [
-      "-S", "scripts/run_notebook.py", path.join(FIXTURES, "typed-import.ipynb"), path.join(out, "y.ipynb"),
+      "-S",
+      "scripts/run_notebook.py",
+      path.join(FIXTURES, "typed-import.ipynb"),
+      path.join(out, "y.ipynb"),
     ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^Jupyter's Python modules are missing \(No module named '\w+'\)/);

@@ -63,7 +63,14 @@ describe("kernel spec", () => {
 describe("workbook options", () => {
   it("parses notebooks and options", () => {
     const o = parseArgs(["--out", "b", "x.ipynb", "--kernel-dir=/tmp/k", "--timeout", "30", "--no-site"], {});
-    expect(o).toMatchObject({ notebooks: ["x.ipynb"], out: "b", kernelDir: "/tmp/k", timeout: 30, site: false, build: true });
+    expect(o).toMatchObject({
+      notebooks: ["x.ipynb"],
+      out: "b",
+      kernelDir: "/tmp/k",
+      timeout: 30,
+      site: false,
+      build: true,
+    });
   });
 
   it("defaults the timeout to 600 s or NSAD_NOTEBOOK_TIMEOUT", () => {

@@ -7,7 +7,9 @@ import { parseArgs } from "../../scripts/workbook.mjs";
 describe("workbook --timeout", () => {
   it("refuses timeouts the backstop timer cannot wait for, naming the limit", () => {
     for (const t of ["Infinity", "1e7", "2147364"]) {
-      expect(() => parseArgs(["--timeout", t], {})).toThrow(/the timeout must be at most 2147363 s \(about 24 days\): Node's timers cannot wait longer/);
+      expect(() => parseArgs(["--timeout", t], {})).toThrow(
+        /the timeout must be at most 2147363 s \(about 24 days\): Node's timers cannot wait longer/,
+      );
     }
     expect(() => parseArgs([], { NSAD_NOTEBOOK_TIMEOUT: "Infinity" })).toThrow(/at most 2147363 s/);
   });

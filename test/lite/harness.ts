@@ -15,11 +15,17 @@ export interface Built {
 
 export async function buildKernelForNode(): Promise<Built> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-lite-kernel-"));
-  const { buildLibrary } = (await import("../../scripts/build-lite.mjs")) as { buildLibrary(outdir: string, minify: boolean): Promise<number> };
+  const { buildLibrary } = (await import("../../scripts/build-lite.mjs")) as {
+    buildLibrary(outdir: string, minify: boolean): Promise<number>;
+  };
   await buildLibrary(path.join(dir, "nsad"), false);
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { kernel: "lite/kernel/kernel.ts", session: "lite/kernel/session.ts", buffer: "lite/browser/node/buffer.ts" },
+    entryPoints: {
+      kernel: "lite/kernel/kernel.ts",
+      session: "lite/kernel/session.ts",
+      buffer: "lite/browser/node/buffer.ts",
+    },
     outdir: dir,
     bundle: true,
     format: "esm",

@@ -16,7 +16,10 @@ interface Msg {
 
 describe("compileCell", () => {
   it("turns top-level declarations into assignments to the scope and returns the last expression", () => {
-    const c = compileCell(ts, "const a: number = 1;\nlet [b, { c }] = [2, { c: 3 }];\nfunction f(x: number) { return x + a; }\nclass K {}\nf(b)");
+    const c = compileCell(
+      ts,
+      "const a: number = 1;\nlet [b, { c }] = [2, { c: 3 }];\nfunction f(x: number) { return x + a; }\nclass K {}\nf(b)",
+    );
     expect([...c.declared].sort()).toEqual(["K", "a", "b", "c", "f"]);
     expect(c.hasResult).toBe(true);
     expect(c.body).toContain("return (f(b))");
@@ -24,7 +27,10 @@ describe("compileCell", () => {
   });
 
   it("rewrites imports to require, drops type-only imports and exports", () => {
-    const c = compileCell(ts, 'import { a, b as c, type T } from "m";\nimport type { U } from "n";\nimport * as ns from "p";\nexport const x: T = a;');
+    const c = compileCell(
+      ts,
+      'import { a, b as c, type T } from "m";\nimport type { U } from "n";\nimport * as ns from "p";\nexport const x: T = a;',
+    );
     expect(c.body).toContain('({ a, b: c } = require("m"))');
     expect([...c.declared].sort()).toEqual(["a", "c", "ns", "x"]);
     expect(c.body).toContain('ns = require("p")');
@@ -72,7 +78,10 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
   let kernel: { handleMessage(msg: unknown): Promise<void>; ready: Promise<void> };
   let seq = 0;
 
-  async function execute(code: string, date = new Date().toISOString()): Promise<{ reply: Record<string, unknown>; iopub: Msg[] }> {
+  async function execute(
+    code: string,
+    date = new Date().toISOString(),
+  ): Promise<{ reply: Record<string, unknown>; iopub: Msg[] }> {
     const msgId = `m${++seq}`;
     messages = [];
     await kernel.handleMessage({
@@ -80,11 +89,26 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
       parent_header: {},
       metadata: {},
       channel: "shell",
-      content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      content: {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      },
       buffers: [],
     });
     const reply = messages.find((m) => m.header.msg_type === "execute_reply")!;
-    return { reply: reply.content, iopub: messages.filter((m) => m.header.msg_type !== "execute_reply" && m.header.msg_type !== "status" && m.header.msg_type !== "execute_input") };
+    return {
+      reply: reply.content,
+      iopub: messages.filter(
+        (m) =>
+          m.header.msg_type !== "execute_reply" &&
+          m.header.msg_type !== "status" &&
+          m.header.msg_type !== "execute_input",
+      ),
+    };
   }
 
   beforeAll(async () => {
@@ -98,7 +122,13 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
     const core = await import(built.url("nsad/index.js"));
     const notebook = await import(built.url("nsad/notebook.js"));
     const [vega, vegaLite, resvg] = await Promise.all([import("vega"), import("vega-lite"), import("@resvg/resvg-js")]);
-    Object.assign(env.modules, { "nonsmooth-ad": core, "nonsmooth-ad/notebook": notebook, vega, "vega-lite": vegaLite, "@resvg/resvg-js": resvg });
+    Object.assign(env.modules, {
+      "nonsmooth-ad": core,
+      "nonsmooth-ad/notebook": notebook,
+      vega,
+      "vega-lite": vegaLite,
+      "@resvg/resvg-js": resvg,
+    });
     const session = new CellSession(env, resolver);
     // the worker's part, in this process (lite/kernel/worker-transport.ts passes the same calls as messages)
     const transport = {
@@ -107,7 +137,10 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
       names: async () => session.names(),
       dispose: () => {},
     };
-    kernel = new TypeScriptKernel({ id: "k", name: "nonsmooth-ad", location: "", sendMessage: (m: Msg) => messages.push(m) }, transport);
+    kernel = new TypeScriptKernel(
+      { id: "k", name: "nonsmooth-ad", location: "", sendMessage: (m: Msg) => messages.push(m) },
+      transport,
+    );
     await kernel.ready;
   }, 120_000);
 
@@ -127,11 +160,15 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
   it("sends console.log to stdout and top-level await works", async () => {
     const r = await execute('const w = await Promise.resolve(21);\nconsole.log("twice", w * 2);');
     expect(r.reply.status).toBe("ok");
-    expect(r.iopub.map((m) => [m.header.msg_type, m.content.name, m.content.text])).toEqual([["stream", "stdout", "twice 42\n"]]);
+    expect(r.iopub.map((m) => [m.header.msg_type, m.content.name, m.content.text])).toEqual([
+      ["stream", "stdout", "twice 42\n"],
+    ]);
   });
 
   it("sends a chart as one display_data with vega-lite, PNG and text, through the library's display helpers", async () => {
-    const r = await execute('import { show, linePlot } from "nonsmooth-ad/notebook";\nawait show(linePlot([{ name: "y", x: [0, 1], y: [1, 0] }], { title: "a line" }));');
+    const r = await execute(
+      'import { show, linePlot } from "nonsmooth-ad/notebook";\nawait show(linePlot([{ name: "y", x: [0, 1], y: [1, 0] }], { title: "a line" }));',
+    );
     expect(r.reply.status).toBe("ok");
     const shown = r.iopub.filter((m) => m.header.msg_type === "display_data");
     expect(shown).toHaveLength(1);
@@ -143,7 +180,9 @@ describe("the kernel on JupyterLite's kernel API, with the library's browser bun
   });
 
   it("updates a progress output in place (update_display_data with the same display_id)", async () => {
-    const r = await execute('import { progress } from "nonsmooth-ad/notebook";\nconst p = progress(3, { label: "steps" });\nfor (let i = 0; i < 3; i++) p.tick();\np.done();');
+    const r = await execute(
+      'import { progress } from "nonsmooth-ad/notebook";\nconst p = progress(3, { label: "steps" });\nfor (let i = 0; i < 3; i++) p.tick();\np.done();',
+    );
     expect(r.reply.status).toBe("ok");
     const first = r.iopub.find((m) => m.header.msg_type === "display_data")!;
     const updates = r.iopub.filter((m) => m.header.msg_type === "update_display_data");

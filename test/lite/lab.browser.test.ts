@@ -15,7 +15,10 @@ import { runAllCells } from "./lab";
 const ROOT = path.resolve(__dirname, "..", "..");
 // NSAD_LITE_NOTEBOOKS=00-getting-started.ipynb,01-... runs only those (local checks); CI runs them all
 const ONLY = (process.env.NSAD_LITE_NOTEBOOKS ?? "").split(",").filter(Boolean);
-const NOTEBOOKS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb") && (ONLY.length === 0 || ONLY.includes(f))).sort();
+const NOTEBOOKS = fs
+  .readdirSync(path.join(ROOT, "notebooks"))
+  .filter((f) => f.endsWith(".ipynb") && (ONLY.length === 0 || ONLY.includes(f)))
+  .sort();
 const FIXTURE = "lite-failing-assertion.ipynb";
 const PER_NOTEBOOK_MS = Number(process.env.NSAD_LITE_NOTEBOOK_TIMEOUT_MS ?? 600_000);
 
@@ -29,7 +32,9 @@ beforeAll(async () => {
   contentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-lite-contents-"));
   for (const f of NOTEBOOKS) fs.copyFileSync(path.join(ROOT, "notebooks", f), path.join(contentsDir, f));
   fs.copyFileSync(path.join(ROOT, "test", "fixtures", FIXTURE), path.join(contentsDir, FIXTURE));
-  const { buildLite } = (await import("../../scripts/build-lite.mjs")) as { buildLite(o: object): Promise<{ size: number; totalMs: number }> };
+  const { buildLite } = (await import("../../scripts/build-lite.mjs")) as {
+    buildLite(o: object): Promise<{ size: number; totalMs: number }>;
+  };
   const { serve } = (await import("../../scripts/serve-lab.mjs")) as { serve(o: object): Promise<Server> };
   const out = path.join(ROOT, "build", "test-lite", "lab");
   const built = await buildLite({ out, notebooks: contentsDir, minify: true });
@@ -51,7 +56,14 @@ async function openAndRun(name: string) {
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
   // the lab needs nothing outside the local server
-  await context.route("**/*", (route) => (route.request().url().startsWith(base.replace(/lab\/$/, "")) || route.request().url().startsWith("data:") ? route.continue() : route.abort("blockedbyclient")));
+  await context.route("**/*", (route) =>
+    route
+      .request()
+      .url()
+      .startsWith(base.replace(/lab\/$/, "")) || route.request().url().startsWith("data:")
+      ? route.continue()
+      : route.abort("blockedbyclient"),
+  );
   const t0 = Date.now();
   await page.goto(`${base}?path=${encodeURIComponent(name)}`);
   try {
@@ -64,20 +76,28 @@ async function openAndRun(name: string) {
 
 describe("the workbook in JupyterLab in the browser", () => {
   for (const name of NOTEBOOKS) {
-    it(`${name}: Run All Cells ends without an error, every code cell ran, every chart is drawn`, async () => {
-      const r = await openAndRun(name);
-      const charts = r.cells.flatMap((c) => c.charts);
-      console.log(`${name}: ran in ${(r.runMs / 1000).toFixed(1)} s (page to end ${(r.totalMs / 1000).toFixed(1)} s), ${r.cells.length} code cells, ${charts.length} charts`);
-      expect(r.kernel).toBe("nonsmooth-ad");
-      expect(r.timedOut).toBe(false);
-      expect(r.cells.flatMap((c) => c.errors.map((e) => `cell ${c.index}: ${e.ename}: ${e.evalue}`))).toEqual([]);
-      expect(r.cells.filter((c) => c.source.trim() !== "" && c.executionCount === null).map((c) => c.index)).toEqual([]);
-      // the assertion cells ran (no error above, an execution count here)
-      const assertionCells = r.cells.filter((c) => /\bassert(Equal|Close)?\(/.test(c.source));
-      expect(assertionCells.every((c) => c.executionCount !== null)).toBe(true);
-      expect(charts.filter((c) => !c.drawn)).toEqual([]);
-      expect(r.pageErrors).toEqual([]);
-    }, PER_NOTEBOOK_MS + 180_000);
+    it(
+      `${name}: Run All Cells ends without an error, every code cell ran, every chart is drawn`,
+      async () => {
+        const r = await openAndRun(name);
+        const charts = r.cells.flatMap((c) => c.charts);
+        console.log(
+          `${name}: ran in ${(r.runMs / 1000).toFixed(1)} s (page to end ${(r.totalMs / 1000).toFixed(1)} s), ${r.cells.length} code cells, ${charts.length} charts`,
+        );
+        expect(r.kernel).toBe("nonsmooth-ad");
+        expect(r.timedOut).toBe(false);
+        expect(r.cells.flatMap((c) => c.errors.map((e) => `cell ${c.index}: ${e.ename}: ${e.evalue}`))).toEqual([]);
+        expect(r.cells.filter((c) => c.source.trim() !== "" && c.executionCount === null).map((c) => c.index)).toEqual(
+          [],
+        );
+        // the assertion cells ran (no error above, an execution count here)
+        const assertionCells = r.cells.filter((c) => /\bassert(Equal|Close)?\(/.test(c.source));
+        expect(assertionCells.every((c) => c.executionCount !== null)).toBe(true);
+        expect(charts.filter((c) => !c.drawn)).toEqual([]);
+        expect(r.pageErrors).toEqual([]);
+      },
+      PER_NOTEBOOK_MS + 180_000,
+    );
   }
 
   it("the kernel runs in a worker: the page stays responsive while a cell computes, and a restart starts afresh", async () => {
@@ -87,8 +107,21 @@ describe("the workbook in JupyterLab in the browser", () => {
       await page.goto(`${base}?path=${encodeURIComponent(FIXTURE)}`);
       await page.waitForFunction(() => document.body.dataset.labRestored === "true", null, { timeout: 120_000 });
       const r = await page.evaluate(async () => {
-        type Kernel = { info: Promise<unknown>; restart(): Promise<void>; requestExecute(c: { code: string }): { onIOPub: (m: { header: { msg_type: string }; content: { data?: Record<string, string> } }) => void; done: Promise<{ content: { status: string } }> } };
-        const panel = (window as unknown as { jupyterapp: { shell: { currentWidget: { sessionContext: { ready: Promise<void>; session: { kernel: Kernel } } } } } }).jupyterapp.shell.currentWidget;
+        type Kernel = {
+          info: Promise<unknown>;
+          restart(): Promise<void>;
+          requestExecute(c: { code: string }): {
+            onIOPub: (m: { header: { msg_type: string }; content: { data?: Record<string, string> } }) => void;
+            done: Promise<{ content: { status: string } }>;
+          };
+        };
+        const panel = (
+          window as unknown as {
+            jupyterapp: {
+              shell: { currentWidget: { sessionContext: { ready: Promise<void>; session: { kernel: Kernel } } } };
+            };
+          }
+        ).jupyterapp.shell.currentWidget;
         await panel.sessionContext.ready;
         const kernel = () => panel.sessionContext.session.kernel;
         await kernel().info;

@@ -21,7 +21,11 @@ export interface RunReport {
 
 /** Opens `notebook` (already loaded page at the lab with ?path=...), runs all cells, returns the cells. */
 export async function runAllCells(page: Page, timeoutMs: number): Promise<RunReport> {
-  await page.waitForFunction(() => document.body.dataset.labRestored === "true" || !!document.body.dataset.labError, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.body.dataset.labRestored === "true" || !!document.body.dataset.labError,
+    null,
+    { timeout: 120_000 },
+  );
   const labError = await page.evaluate(() => document.body.dataset.labError);
   if (labError) throw new Error(`the lab did not start: ${labError}`);
   await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
@@ -33,8 +37,14 @@ export async function runAllCells(page: Page, timeoutMs: number): Promise<RunRep
     };
     const panel = app.shell.currentWidget as unknown as {
       context: { ready: Promise<void> };
-      sessionContext: { ready: Promise<void>; session?: { kernel?: { name: string; status: string; info: Promise<unknown> } } };
-      content: { widgets: { node: HTMLElement; model: Json }[]; model: { cells: { length: number; get(i: number): Json } } };
+      sessionContext: {
+        ready: Promise<void>;
+        session?: { kernel?: { name: string; status: string; info: Promise<unknown> } };
+      };
+      content: {
+        widgets: { node: HTMLElement; model: Json }[];
+        model: { cells: { length: number; get(i: number): Json } };
+      };
     };
     await panel.context.ready;
     await panel.sessionContext.ready;
@@ -60,7 +70,11 @@ export async function runAllCells(page: Page, timeoutMs: number): Promise<RunRep
       }
     }
     const runMs = performance.now() - t0;
-    const CHART = ["application/vnd.vegalite.v5+json", "application/vnd.vegalite.v4+json", "application/vnd.vega.v5+json"];
+    const CHART = [
+      "application/vnd.vegalite.v5+json",
+      "application/vnd.vegalite.v4+json",
+      "application/vnd.vega.v5+json",
+    ];
     const size = (root: Element) => {
       let best = { w: 0, h: 0 };
       root.querySelectorAll("svg, canvas").forEach((el) => {
@@ -73,7 +87,12 @@ export async function runAllCells(page: Page, timeoutMs: number): Promise<RunRep
     const collect = () => {
       const out: Json[] = [];
       for (let i = 0; i < cells.length; i++) {
-        const model = cells.get(i) as { type: string; executionCount?: number | null; sharedModel: { getSource(): string }; outputs?: { toJSON(): Json[] } };
+        const model = cells.get(i) as {
+          type: string;
+          executionCount?: number | null;
+          sharedModel: { getSource(): string };
+          outputs?: { toJSON(): Json[] };
+        };
         if (model.type !== "code") continue;
         const outputs = model.outputs!.toJSON();
         const node = panel.content.widgets[i].node;
@@ -92,7 +111,9 @@ export async function runAllCells(page: Page, timeoutMs: number): Promise<RunRep
           executionCount: model.executionCount ?? null,
           source: model.sharedModel.getSource(),
           outputTypes: outputs.map((o) => String(o.output_type)),
-          errors: outputs.filter((o) => o.output_type === "error").map((o) => ({ ename: String(o.ename), evalue: String(o.evalue) })),
+          errors: outputs
+            .filter((o) => o.output_type === "error")
+            .map((o) => ({ ename: String(o.ename), evalue: String(o.evalue) })),
           charts,
         });
       }
@@ -100,7 +121,10 @@ export async function runAllCells(page: Page, timeoutMs: number): Promise<RunRep
     };
     let report = collect();
     const t1 = performance.now();
-    while (report.some((c) => (c.charts as { drawn: boolean }[]).some((ch) => !ch.drawn)) && performance.now() - t1 < 30_000) {
+    while (
+      report.some((c) => (c.charts as { drawn: boolean }[]).some((ch) => !ch.drawn)) &&
+      performance.now() - t1 < 30_000
+    ) {
       // bring every chart into view once: some renderers wait to be visible
       document.querySelectorAll(".jp-OutputArea-child").forEach((el) => el.scrollIntoView());
       await new Promise((r) => setTimeout(r, 500));

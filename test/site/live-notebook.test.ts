@@ -70,14 +70,23 @@ describe("live: classic Jupyter Notebook runs the chart gallery in the browser",
     server = spawn(
       JUPYTER_NOTEBOOK,
       [
-        "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-        `--NotebookApp.token=${token}`, `--notebook-dir=${workDir}`,
+        "--no-browser",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        "--port-retries=0",
+        `--NotebookApp.token=${token}`,
+        `--notebook-dir=${workDir}`,
         // CI containers often run as root, which the server refuses without this flag
         ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
       ],
       {
         cwd: workDir,
-        env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: runtime },
+        env: {
+          ...process.env,
+          JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
+          JUPYTER_RUNTIME_DIR: runtime,
+          JUPYTER_CONFIG_DIR: runtime,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -112,13 +121,22 @@ describe("live: classic Jupyter Notebook runs the chart gallery in the browser",
 
   it("Run All shows a text result, a chart image and a table, with no error output", async () => {
     const origin = new URL(base).origin;
-    const w = await watchedPage(browser!, (u) => u.startsWith(origin) || u.startsWith("data:") || u.startsWith("blob:") || u.startsWith("ws:"));
+    const w = await watchedPage(
+      browser!,
+      (u) => u.startsWith(origin) || u.startsWith("data:") || u.startsWith("blob:") || u.startsWith("ws:"),
+    );
     const { page } = w;
     await page.goto(`${base}/notebooks/${GALLERY}?token=${token}`, { waitUntil: "load" });
     await page.waitForFunction(
       () => {
         const J = (window as any).Jupyter;
-        return !!(J && J.notebook && J.notebook.kernel && J.notebook.kernel.is_connected && J.notebook.kernel.is_connected());
+        return !!(
+          J &&
+          J.notebook &&
+          J.notebook.kernel &&
+          J.notebook.kernel.is_connected &&
+          J.notebook.kernel.is_connected()
+        );
       },
       null,
       { timeout: 60_000 },
@@ -138,8 +156,12 @@ describe("live: classic Jupyter Notebook runs the chart gallery in the browser",
     );
     await page.waitForTimeout(1000);
     const found = await page.evaluate(() => {
-      const texts = [...document.querySelectorAll(".output_subarea.output_stream, .output_subarea.output_text")].map((e) => (e as HTMLElement).innerText);
-      const imgs = [...document.querySelectorAll(".output_subarea.output_png img, .output_subarea img")] as HTMLImageElement[];
+      const texts = [...document.querySelectorAll(".output_subarea.output_stream, .output_subarea.output_text")].map(
+        (e) => (e as HTMLElement).innerText,
+      );
+      const imgs = [
+        ...document.querySelectorAll(".output_subarea.output_png img, .output_subarea img"),
+      ] as HTMLImageElement[];
       return {
         texts,
         stderr: [...document.querySelectorAll(".output_stderr")].map((e) => (e as HTMLElement).innerText),

@@ -13,12 +13,28 @@ const SITE = path.join(TEST_BUILD, "site");
 const SHOTS = path.join(TEST_BUILD, "screenshots");
 const VEGALITE = "application/vnd.vegalite.v5+json";
 
-interface Output { output_type: string; data?: Record<string, unknown>; name?: string; text?: string | string[] }
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  name?: string;
+  text?: string | string[];
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
 const text = (s: unknown) => (Array.isArray(s) ? s.join("") : String(s ?? ""));
-const executed = () => fs.readdirSync(NB_DIR).filter((f) => f.endsWith(".ipynb")).sort();
+const executed = () =>
+  fs
+    .readdirSync(NB_DIR)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
 const cellsOf = (f: string): Cell[] => JSON.parse(fs.readFileSync(path.join(NB_DIR, f), "utf8")).cells;
-const displays = (f: string) => cellsOf(f).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "display_data" || o.output_type === "execute_result"));
+const displays = (f: string) =>
+  cellsOf(f).flatMap((c) =>
+    (c.outputs ?? []).filter((o) => o.output_type === "display_data" || o.output_type === "execute_result"),
+  );
 const isPlotly = (o: Output) => text(o.data?.["text/html"]).includes("Plotly.newPlot");
 
 beforeAll(() => {
@@ -104,7 +120,10 @@ describe("site pages in headless Chromium, offline", () => {
 
   const pages = () => [
     "index.html",
-    ...fs.readdirSync(SITE).filter((f) => f.endsWith(".html") && f !== "index.html").sort(),
+    ...fs
+      .readdirSync(SITE)
+      .filter((f) => f.endsWith(".html") && f !== "index.html")
+      .sort(),
     "api/index.html",
     "api/functions/notebook.show.html",
   ];
@@ -127,13 +146,17 @@ describe("site pages in headless Chromium, offline", () => {
       });
       await w.page.waitForTimeout(500);
       const info = await w.page.evaluate(() => {
-        const imgs = [...document.querySelectorAll(".jp-OutputArea-output img, .nsad-plotly img")] as HTMLImageElement[];
+        const imgs = [
+          ...document.querySelectorAll(".jp-OutputArea-output img, .nsad-plotly img"),
+        ] as HTMLImageElement[];
         const plotly = [...document.querySelectorAll(".nsad-plotly")].map((d) => {
           const img = d.querySelector("img") as HTMLImageElement | null;
           const drawn = d.querySelectorAll("canvas, svg").length > 0 || (img !== null && img.naturalWidth > 0);
           return { drawn, interactive: d.querySelectorAll(".js-plotly-plot, .main-svg").length > 0 };
         });
-        const md = [...document.querySelectorAll(".jp-MarkdownOutput, .jp-RenderedMarkdown")].map((e) => (e as HTMLElement).innerText).join("\n");
+        const md = [...document.querySelectorAll(".jp-MarkdownOutput, .jp-RenderedMarkdown")]
+          .map((e) => (e as HTMLElement).innerText)
+          .join("\n");
         return {
           images: imgs.map((i) => [i.naturalWidth, i.naturalHeight]),
           plotly,
@@ -143,10 +166,15 @@ describe("site pages in headless Chromium, offline", () => {
         };
       });
       const ms = Date.now() - t0;
-      await w.page.screenshot({ path: path.join(SHOTS, p.replace(/[\\/]/g, "_").replace(/\.html$/, ".png")), fullPage: true });
+      await w.page.screenshot({
+        path: path.join(SHOTS, p.replace(/[\\/]/g, "_").replace(/\.html$/, ".png")),
+        fullPage: true,
+      });
       await w.context.close();
       const size = (fs.statSync(file).size / 1024).toFixed(0);
-      console.log(`${p}: ${size} KiB, loaded and typeset in ${ms} ms, ${info.images.length} images, ${info.plotly.length} plotly (${info.plotly.filter((x) => x.interactive).length} interactive), ${info.mathjax} equations`);
+      console.log(
+        `${p}: ${size} KiB, loaded and typeset in ${ms} ms, ${info.images.length} images, ${info.plotly.length} plotly (${info.plotly.filter((x) => x.interactive).length} interactive), ${info.mathjax} equations`,
+      );
       const problems = [
         ...w.consoleErrors.map((e) => `console error: ${e}`),
         ...w.failedRequests.map((r) => `failed request: ${r}`),

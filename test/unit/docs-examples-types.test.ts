@@ -41,7 +41,9 @@ function typeErrors(exs: readonly Example[]): Map<Example, string[]> {
       const { line } = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: -1 };
       return `line ${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
     });
-    const anyUse = ex.code.split("\n").flatMap((l, k) => (/(:\s*any\b|\bas any\b|<any>)/.test(l) ? [`line ${k + 1}: uses any: ${l.trim()}`] : []));
+    const anyUse = ex.code
+      .split("\n")
+      .flatMap((l, k) => (/(:\s*any\b|\bas any\b|<any>)/.test(l) ? [`line ${k + 1}: uses any: ${l.trim()}`] : []));
     if (msgs.length + anyUse.length > 0) errors.set(ex, [...msgs, ...anyUse]);
   }
   return errors;
@@ -50,11 +52,16 @@ function typeErrors(exs: readonly Example[]): Map<Example, string[]> {
 describe("docs examples type-check (strict, no any)", () => {
   it("the checker sees type errors and any (negative control)", () => {
     const mk = (code: string): Example => ({ file: "src/synthetic.ts", name: "x", line: 1, code });
-    const bad = [mk('import { relu } from "nonsmooth-ad";\nconst x: string = relu(1);'), mk('import { relu } from "nonsmooth-ad";\nconst f = (t: any) => relu(t);')];
+    const bad = [
+      mk('import { relu } from "nonsmooth-ad";\nconst x: string = relu(1);'),
+      mk('import { relu } from "nonsmooth-ad";\nconst f = (t: any) => relu(t);'),
+    ];
     const errs = typeErrors(bad);
     expect(errs.get(bad[0])?.join(" ")).toMatch(/not assignable to type 'string'/);
     expect(errs.get(bad[1])?.join(" ")).toMatch(/uses any/);
-    const good = mk('import { relu, tensor } from "nonsmooth-ad";\nimport type { Value } from "nonsmooth-ad";\nconst f = (t: Value) => relu(t);\nconst a: number[] = relu(tensor([-1, 2])).toFlat();\nvoid f; void a;');
+    const good = mk(
+      'import { relu, tensor } from "nonsmooth-ad";\nimport type { Value } from "nonsmooth-ad";\nconst f = (t: Value) => relu(t);\nconst a: number[] = relu(tensor([-1, 2])).toFlat();\nvoid f; void a;',
+    );
     expect(typeErrors([good]).size).toBe(0);
   });
 

@@ -26,8 +26,10 @@ export function listTs(dir: string): string[] {
   return out.sort();
 }
 
-const DECL = /^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/;
-const MEMBER = /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*([A-Za-z_$][\w$]*)\s*[(<:=]/;
+const DECL =
+  /^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/;
+const MEMBER =
+  /^\s*(?:public\s+|private\s+|protected\s+|static\s+|readonly\s+|async\s+|get\s+|set\s+)*([A-Za-z_$][\w$]*)\s*[(<:=]/;
 
 /** Extracts the ```ts blocks of the @example tags of one file's TSDoc comments. */
 export function extractExamples(file: string, text: string): Example[] {
@@ -41,7 +43,10 @@ export function extractExamples(file: string, text: string): Example[] {
     const startLine = text.slice(0, m.index).split("\n").length;
     const lines = body.split("\n").map((l) => l.replace(/^\s*\* ?/, ""));
     // the declaration after the comment
-    const after = text.slice(m.index + m[0].length).split("\n").find((l) => l.trim() !== "" && !l.trim().startsWith("//") && !l.trim().startsWith("@"));
+    const after = text
+      .slice(m.index + m[0].length)
+      .split("\n")
+      .find((l) => l.trim() !== "" && !l.trim().startsWith("//") && !l.trim().startsWith("@"));
     const decl = after ? (DECL.exec(after) ?? MEMBER.exec(after)) : null;
     const name = decl ? decl[1] : `line ${startLine}`;
     let inExample = false;
@@ -58,11 +63,15 @@ export function extractExamples(file: string, text: string): Example[] {
         }
       } else if (/^```\s*$/.test(l.trim())) {
         count++;
-        examples.push({ file: rel, name: count > 1 ? `${name} #${count}` : name, line: blockLine, code: block.join("\n") });
+        examples.push({
+          file: rel,
+          name: count > 1 ? `${name} #${count}` : name,
+          line: blockLine,
+          code: block.join("\n"),
+        });
         block = null;
       } else block.push(l);
     });
   }
   return examples;
 }
-

@@ -22,7 +22,9 @@ async function runExample(ex: Example, libs: Record<string, unknown>): Promise<s
     reportDiagnostics: true,
   });
   if (out.diagnostics && out.diagnostics.length) {
-    throw new Error(`example does not parse: ${out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
+    throw new Error(
+      `example does not parse: ${out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`,
+    );
   }
   const logs: string[] = [];
   const fakeConsole = {
@@ -49,7 +51,21 @@ describe("docs examples: every @example ```ts block in src runs", () => {
     expect(all.length).toBeGreaterThan(20);
     expect(all.some((e) => e.file === path.join("src", "engine", "transforms.ts") && e.name === "grad")).toBe(true);
     // a sanity check of the extractor on a synthetic file
-    const synthetic = ["/**", " * Doc.", " *", " * @example", " * ```ts", " * const a = 1;", " * ```", " * @param x not code", " * ```ts", " * not an example", " * ```", " */", "export function foo(x: number) {}"].join("\n");
+    const synthetic = [
+      "/**",
+      " * Doc.",
+      " *",
+      " * @example",
+      " * ```ts",
+      " * const a = 1;",
+      " * ```",
+      " * @param x not code",
+      " * ```ts",
+      " * not an example",
+      " * ```",
+      " */",
+      "export function foo(x: number) {}",
+    ].join("\n");
     const ex = extractExamples(path.join(srcDir, "synthetic.ts"), synthetic);
     expect(ex).toHaveLength(1);
     expect(ex[0]).toMatchObject({ name: "foo", code: "const a = 1;", line: 6 });
@@ -58,8 +74,17 @@ describe("docs examples: every @example ```ts block in src runs", () => {
   it("a failing example fails (synchronously or after an await), and imports resolve to src", async () => {
     const lib = { "nonsmooth-ad": await import("../../src/index") };
     const mk = (code: string): Example => ({ file: "src/synthetic.ts", name: "x", line: 1, code });
-    await expect(runExample(mk('import { assertEqual } from "nonsmooth-ad";\nassertEqual(1, 2);'), lib)).rejects.toThrow("expected 2, got 1");
-    await expect(runExample(mk('import { grad, relu } from "nonsmooth-ad";\nawait Promise.resolve();\nif (grad(relu, 1) !== 2) throw new Error("late");'), lib)).rejects.toThrow("late");
+    await expect(
+      runExample(mk('import { assertEqual } from "nonsmooth-ad";\nassertEqual(1, 2);'), lib),
+    ).rejects.toThrow("expected 2, got 1");
+    await expect(
+      runExample(
+        mk(
+          'import { grad, relu } from "nonsmooth-ad";\nawait Promise.resolve();\nif (grad(relu, 1) !== 2) throw new Error("late");',
+        ),
+        lib,
+      ),
+    ).rejects.toThrow("late");
     await expect(runExample(mk("const x: number = ;"), lib)).rejects.toThrow("example does not parse");
     const logs = await runExample(mk('import { grad, relu } from "nonsmooth-ad";\nconsole.log(grad(relu, 2));'), lib);
     expect(logs).toEqual(["1"]);
@@ -73,7 +98,8 @@ describe("docs examples: every @example ```ts block in src runs", () => {
         it(`${ex.name} (line ${ex.line})`, { timeout: 120_000 }, async () => {
           const libs: Record<string, unknown> = {};
           if (/["']nonsmooth-ad["']/.test(ex.code)) libs["nonsmooth-ad"] = await import("../../src/index");
-          if (/["']nonsmooth-ad\/notebook["']/.test(ex.code)) libs["nonsmooth-ad/notebook"] = await import("../../src/notebook/index");
+          if (/["']nonsmooth-ad\/notebook["']/.test(ex.code))
+            libs["nonsmooth-ad/notebook"] = await import("../../src/notebook/index");
           try {
             await runExample(ex, libs);
           } catch (e) {

@@ -1,7 +1,21 @@
 // The one validation module (src/validate.ts): one argument order (fn, name, value, ...), each check returns the
 // value it accepted, and each message names the function, the argument and the bad value.
 import { describe, expect, it } from "vitest";
-import { allPositive, finite, finiteArray, integer, interval, nonNegative, numericField, oneOf, openUnitInterval, positive, recordArray, sameLength, unitInterval } from "../../src/validate";
+import {
+  allPositive,
+  finite,
+  finiteArray,
+  integer,
+  interval,
+  nonNegative,
+  numericField,
+  oneOf,
+  openUnitInterval,
+  positive,
+  recordArray,
+  sameLength,
+  unitInterval,
+} from "../../src/validate";
 
 describe("validate", () => {
   it("accepts good values and returns them", () => {
@@ -32,12 +46,16 @@ describe("validate", () => {
     expect(() => openUnitInterval("f", "backtrack", 1)).toThrow(RangeError);
     expect(() => integer("mlp", "sizes[1]", 0)).toThrow("mlp: sizes[1] must be an integer >= 1, got 0");
     expect(() => integer("f", "n", 2.5, 2)).toThrow(RangeError);
-    expect(() => oneOf("inna", "initialization", "tf", ["paper", "keras"])).toThrow('inna: initialization must be one of "paper", "keras", got "tf"');
+    expect(() => oneOf("inna", "initialization", "tf", ["paper", "keras"])).toThrow(
+      'inna: initialization must be one of "paper", "keras", got "tf"',
+    );
     expect(() => finiteArray("linePlot", "series[0].y", [1, NaN])).toThrow("linePlot: series[0].y[1] is NaN");
     expect(() => finiteArray("f", "xs", "12")).toThrow(TypeError);
     expect(() => interval("f", "domain", [1, 0])).toThrow("f: domain must satisfy min < max, got [1, 0]");
     expect(() => interval("f", "domain", [0, undefined])).toThrow("f: domain[1] is undefined");
-    expect(() => numericField("scatterPlot", "records", [{ a: 1 }, { a: Infinity }], "a")).toThrow("scatterPlot: records[1].a is Infinity");
+    expect(() => numericField("scatterPlot", "records", [{ a: 1 }, { a: Infinity }], "a")).toThrow(
+      "scatterPlot: records[1].a is Infinity",
+    );
     expect(() => recordArray("f", "records", [{}, 3])).toThrow("f: records[1] must be an object, got 3");
     expect(() => sameLength("f", "x", 2, "y", 3)).toThrow("f: x has length 2 but y has length 3; they must match");
     expect(() => allPositive("f", "y", [1, 0], "a log y axis")).toThrow("f: y[1] is 0; a log y axis needs values > 0");

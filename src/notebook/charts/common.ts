@@ -38,8 +38,12 @@ const DEFAULT_HEIGHT = 320;
 export function size(options: ChartOptions, fn: string): { width: number; height: number } {
   const width = options.width ?? DEFAULT_WIDTH;
   const height = options.height ?? DEFAULT_HEIGHT;
-  for (const [k, v] of [["width", width], ["height", height]] as const) {
-    if (!(Number.isFinite(v) && v >= 20 && v <= 10000)) throw new RangeError(`${fn}: options.${k} must be a number of pixels in [20, 10000], got ${v}`);
+  for (const [k, v] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (!(Number.isFinite(v) && v >= 20 && v <= 10000))
+      throw new RangeError(`${fn}: options.${k} must be a number of pixels in [20, 10000], got ${v}`);
   }
   return { width, height };
 }
@@ -58,11 +62,13 @@ export function assemble(
   const { width, height } = size(options, fn);
   const top: VegaLiteSpec = { $schema: VEGALITE_SCHEMA, description };
   // anchored at the left edge of the whole image and wrapped to its width, so a long title is never clipped
-  if (options.title) top.title = { text: wrapTitle(options.title, options.facet ? width * 2 : width), anchor: "start", frame: "bounds" };
+  if (options.title)
+    top.title = { text: wrapTitle(options.title, options.facet ? width * 2 : width), anchor: "start", frame: "bounds" };
   top.data = { values };
   if (options.facet) {
     const field = options.facet;
-    if (!values.some((r) => r[field] !== undefined)) throw new RangeError(`${fn}: options.facet names the column "${field}", which no record has`);
+    if (!values.some((r) => r[field] !== undefined))
+      throw new RangeError(`${fn}: options.facet names the column "${field}", which no record has`);
     const n = new Set(values.map((r) => String(r[field]))).size;
     top.facet = { field: fieldRef(field), type: "nominal", title: field };
     top.columns = options.columns ?? (n <= 3 ? n : 3);
@@ -83,7 +89,7 @@ function wrapTitle(title: string, width: number): string | string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of title.split(/\s+/)) {
-    if (line && (`${line} ${word}`).length > maxChars) {
+    if (line && `${line} ${word}`.length > maxChars) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;

@@ -26,7 +26,16 @@ export interface ElementsPlotOptions extends ChartOptions {
   margin?: number;
 }
 
-const SHAPES = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "triangle-right", "triangle-left"];
+const SHAPES = [
+  "circle",
+  "square",
+  "diamond",
+  "triangle-up",
+  "cross",
+  "triangle-down",
+  "triangle-right",
+  "triangle-left",
+];
 
 /**
  * Sets and points in the plane. The axes' domains enclose every vertex and point with a margin, so no marked point
@@ -43,9 +52,14 @@ const SHAPES = ["circle", "square", "diamond", "triangle-up", "cross", "triangle
  * console.log(out.text);
  * ```
  */
-export function elementsPlot(sets: PlanarSet[], points: PlanarPoint[], options: ElementsPlotOptions = {}): VegaLiteSpec {
+export function elementsPlot(
+  sets: PlanarSet[],
+  points: PlanarPoint[],
+  options: ElementsPlotOptions = {},
+): VegaLiteSpec {
   const fn = "elementsPlot";
-  if (!Array.isArray(sets) || !Array.isArray(points)) throw new TypeError(`${fn}: expected an array of sets and an array of points`);
+  if (!Array.isArray(sets) || !Array.isArray(points))
+    throw new TypeError(`${fn}: expected an array of sets and an array of points`);
   if (sets.length + points.length === 0) throw new RangeError(`${fn}: nothing to draw: give at least one set or point`);
   const values: Record<string, unknown>[] = [];
   const xs: number[] = [];
@@ -78,15 +92,31 @@ export function elementsPlot(sets: PlanarSet[], points: PlanarPoint[], options: 
   const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys), 1e-9);
   const pad = Math.max(margin * span, 0.05);
   const dom = (v: number[]): number[] => [Math.min(...v) - pad, Math.max(...v) + pad];
-  const x = { field: "x", type: "quantitative", scale: { domain: dom(xs), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
-  const y = { field: "y", type: "quantitative", scale: { domain: dom(ys), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { domain: dom(xs), nice: false, zero: false },
+    ...axisTitle(options.xTitle, "x"),
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    scale: { domain: dom(ys), nice: false, zero: false },
+    ...axisTitle(options.yTitle, "y"),
+  };
   const names = points.map((p) => p.name);
   const layer: Record<string, unknown>[] = [];
   if (sets.length > 0) {
     layer.push({
       transform: [{ filter: "datum.layer === 'set'" }],
       mark: { type: "line", strokeWidth: 3, opacity: 0.45, point: { size: 30, opacity: 0.6 } },
-      encoding: { x, y, order: { field: "i", type: "quantitative" }, detail: { field: "set" }, strokeDash: { field: "set", type: "nominal", title: null } },
+      encoding: {
+        x,
+        y,
+        order: { field: "i", type: "quantitative" },
+        detail: { field: "set" },
+        strokeDash: { field: "set", type: "nominal", title: null },
+      },
     });
   }
   if (points.length > 0) {
@@ -97,7 +127,12 @@ export function elementsPlot(sets: PlanarSet[], points: PlanarPoint[], options: 
         x,
         y,
         color: { field: "element", type: "nominal", title: null, scale: { domain: names } },
-        shape: { field: "element", type: "nominal", title: null, scale: { domain: names, range: names.map((_, i) => SHAPES[i % SHAPES.length]) } },
+        shape: {
+          field: "element",
+          type: "nominal",
+          title: null,
+          scale: { domain: names, range: names.map((_, i) => SHAPES[i % SHAPES.length]) },
+        },
         size: { field: "size", type: "quantitative", legend: null, scale: null },
       },
     });

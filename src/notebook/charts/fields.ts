@@ -28,7 +28,10 @@ export interface VectorFieldOptions extends ChartOptions {
 function extent(a: number[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of a) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  for (const v of a) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   return [lo, hi];
 }
 
@@ -100,17 +103,45 @@ export function vectorField(records: VectorRecord[], options: VectorFieldOptions
     angle: (Math.atan2(p.u * sx, p.v * sy) * 180) / Math.PI,
     zero: norms[i] === 0,
   }));
-  const x = { field: "x", type: "quantitative", scale: { domain: dx, nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
-  const y = { field: "y", type: "quantitative", scale: { domain: dy, nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
-  const color = { field: "norm", type: "quantitative", title: "norm", scale: { scheme: { name: "plasma", extent: [0, 0.85] }, zero: true } };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { domain: dx, nice: false, zero: false },
+    ...axisTitle(options.xTitle, "x"),
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    scale: { domain: dy, nice: false, zero: false },
+    ...axisTitle(options.yTitle, "y"),
+  };
+  const color = {
+    field: "norm",
+    type: "quantitative",
+    title: "norm",
+    scale: { scheme: { name: "plasma", extent: [0, 0.85] }, zero: true },
+  };
   const layer = [
-    { transform: [{ filter: "!datum.zero" }], mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" }, color } },
+    {
+      transform: [{ filter: "!datum.zero" }],
+      mark: { type: "rule", strokeWidth: 1.5 },
+      encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" }, color },
+    },
     {
       transform: [{ filter: "!datum.zero" }],
       mark: { type: "point", shape: "triangle-up", filled: true, size: 45, opacity: 1 },
-      encoding: { x: { ...x, field: "x2" }, y: { ...y, field: "y2" }, angle: { field: "angle", type: "quantitative", scale: null }, color },
+      encoding: {
+        x: { ...x, field: "x2" },
+        y: { ...y, field: "y2" },
+        angle: { field: "angle", type: "quantitative", scale: null },
+        color,
+      },
     },
-    { transform: [{ filter: "datum.zero" }], mark: { type: "point", filled: true, size: 12, color: "#444" }, encoding: { x, y } },
+    {
+      transform: [{ filter: "datum.zero" }],
+      mark: { type: "point", filled: true, size: 12, color: "#444" },
+      encoding: { x, y },
+    },
   ];
   const desc = `Vector field: ${pts.length} arrows, norms in [${Math.min(...norms).toPrecision(3)}, ${maxNorm.toPrecision(3)}]`;
   return assemble({ layer }, values, options, desc, fn);
@@ -158,7 +189,8 @@ export function setValuedField(records: SetRecord[], options: SetValuedFieldOpti
     const x = finite(fn, `records[${i}].x`, r.x);
     const y = finite(fn, `records[${i}].y`, r.y);
     const vs = r.vertices;
-    if (!Array.isArray(vs) || vs.length === 0) throw new TypeError(`${fn}: records[${i}].vertices must be a non-empty array of [u, v]`);
+    if (!Array.isArray(vs) || vs.length === 0)
+      throw new TypeError(`${fn}: records[${i}].vertices must be a non-empty array of [u, v]`);
     const vertices = vs.map((p: unknown, k: number) => {
       if (p == null || typeof (p as ArrayLike<number>).length !== "number" || (p as ArrayLike<number>).length !== 2) {
         throw new TypeError(`${fn}: records[${i}].vertices[${k}] must be [u, v]`);
@@ -188,16 +220,49 @@ export function setValuedField(records: SetRecord[], options: SetValuedFieldOpti
   });
   const allX = values.map((r) => r.x as number);
   const allY = values.map((r) => r.y as number);
-  const x = { field: "x", type: "quantitative", scale: { domain: padded(extent(allX)), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
-  const y = { field: "y", type: "quantitative", scale: { domain: padded(extent(allY)), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { domain: padded(extent(allX)), nice: false, zero: false },
+    ...axisTitle(options.xTitle, "x"),
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    scale: { domain: padded(extent(allY)), nice: false, zero: false },
+    ...axisTitle(options.yTitle, "y"),
+  };
   const order = { field: "k", type: "quantitative" };
   const layer: Record<string, unknown>[] = [
-    { transform: [{ filter: "datum.layer === 'polygon'" }], mark: { type: "line", interpolate: "linear-closed", fill: "#1f77b4", fillOpacity: 0.3, stroke: "#1f77b4", strokeWidth: 1.5 }, encoding: { x, y, order, detail: { field: "id", type: "nominal" } } },
-    { transform: [{ filter: "datum.layer === 'segment'" }], mark: { type: "line", stroke: "#d62728", strokeWidth: 2.5 }, encoding: { x, y, order, detail: { field: "id", type: "nominal" } } },
-    { transform: [{ filter: "datum.layer === 'point'" }], mark: { type: "point", filled: true, size: 40, color: "#2ca02c" }, encoding: { x, y } },
+    {
+      transform: [{ filter: "datum.layer === 'polygon'" }],
+      mark: {
+        type: "line",
+        interpolate: "linear-closed",
+        fill: "#1f77b4",
+        fillOpacity: 0.3,
+        stroke: "#1f77b4",
+        strokeWidth: 1.5,
+      },
+      encoding: { x, y, order, detail: { field: "id", type: "nominal" } },
+    },
+    {
+      transform: [{ filter: "datum.layer === 'segment'" }],
+      mark: { type: "line", stroke: "#d62728", strokeWidth: 2.5 },
+      encoding: { x, y, order, detail: { field: "id", type: "nominal" } },
+    },
+    {
+      transform: [{ filter: "datum.layer === 'point'" }],
+      mark: { type: "point", filled: true, size: 40, color: "#2ca02c" },
+      encoding: { x, y },
+    },
   ];
   if (options.showPoints !== false) {
-    layer.push({ transform: [{ filter: "datum.layer === 'base'" }], mark: { type: "point", shape: "cross", size: 30, color: "#333", opacity: 0.6 }, encoding: { x, y } });
+    layer.push({
+      transform: [{ filter: "datum.layer === 'base'" }],
+      mark: { type: "point", shape: "cross", size: 30, color: "#333", opacity: 0.6 },
+      encoding: { x, y },
+    });
   }
   const counts = { point: 0, segment: 0, polygon: 0 } as Record<string, number>;
   for (const s of sets) counts[s.vertices.length === 1 ? "point" : s.vertices.length === 2 ? "segment" : "polygon"]++;

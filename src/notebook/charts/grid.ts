@@ -56,19 +56,28 @@ export function sampleGrid(f: (x: number, y: number) => number, options: Samplin
 /** Checks a grid (or samples a function) and returns it. @internal */
 export function toGrid(source: GridSource, options: SamplingOptions, fn: string): Grid {
   if (typeof source === "function") return sampleGrid(source, options);
-  if (source == null || typeof source !== "object") throw new TypeError(`${fn}: expected a function (x, y) => number or a grid {x, y, z}`);
+  if (source == null || typeof source !== "object")
+    throw new TypeError(`${fn}: expected a function (x, y) => number or a grid {x, y, z}`);
   const x = finiteArray(fn, "grid.x", source.x);
   const y = finiteArray(fn, "grid.y", source.y);
   if (x.length < 2 || y.length < 2) throw new RangeError(`${fn}: grid.x and grid.y need at least 2 values each`);
-  for (const [a, name] of [[x, "grid.x"], [y, "grid.y"]] as const) {
-    for (let i = 1; i < a.length; i++) if (!(a[i] > a[i - 1])) throw new RangeError(`${fn}: ${name} must increase, but ${name}[${i}] = ${a[i]} <= ${a[i - 1]}`);
+  for (const [a, name] of [
+    [x, "grid.x"],
+    [y, "grid.y"],
+  ] as const) {
+    for (let i = 1; i < a.length; i++)
+      if (!(a[i] > a[i - 1]))
+        throw new RangeError(`${fn}: ${name} must increase, but ${name}[${i}] = ${a[i]} <= ${a[i - 1]}`);
   }
   if (!Array.isArray(source.z) || source.z.length !== y.length) {
-    throw new RangeError(`${fn}: grid.z must have one row per y value (${y.length}), got ${Array.isArray(source.z) ? source.z.length : typeof source.z}`);
+    throw new RangeError(
+      `${fn}: grid.z must have one row per y value (${y.length}), got ${Array.isArray(source.z) ? source.z.length : typeof source.z}`,
+    );
   }
   const z = source.z.map((row, j) => {
     const r = finiteArray(fn, `grid.z[${j}]`, row);
-    if (r.length !== x.length) throw new RangeError(`${fn}: grid.z[${j}] has length ${r.length} but grid.x has length ${x.length}`);
+    if (r.length !== x.length)
+      throw new RangeError(`${fn}: grid.z[${j}] has length ${r.length} but grid.x has length ${x.length}`);
     return r;
   });
   return { x, y, z };
@@ -84,7 +93,11 @@ function edges(a: number[]): number[] {
 function range(g: Grid): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const row of g.z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  for (const row of g.z)
+    for (const v of row) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   return [lo, hi];
 }
 
@@ -142,12 +155,18 @@ export function contourLines(grid: Grid, levels: number[]): ContourSegment[] {
             pts.push([px[a] + t * (px[b] - px[a]), py[a] + t * (py[b] - py[a])]);
           }
         }
-        const seg = (p: [number, number], q: [number, number]) => out.push({ level: L, x: p[0], y: p[1], x2: q[0], y2: q[1] });
+        const seg = (p: [number, number], q: [number, number]) =>
+          out.push({ level: L, x: p[0], y: p[1], x2: q[0], y2: q[1] });
         if (pts.length === 2) seg(pts[0], pts[1]);
         else if (pts.length === 4) {
           const centerAbove = (c[0] + c[1] + c[2] + c[3]) / 4 >= L;
-          if (centerAbove === above[0]) { seg(pts[0], pts[1]); seg(pts[2], pts[3]); }
-          else { seg(pts[3], pts[0]); seg(pts[1], pts[2]); }
+          if (centerAbove === above[0]) {
+            seg(pts[0], pts[1]);
+            seg(pts[2], pts[3]);
+          } else {
+            seg(pts[3], pts[0]);
+            seg(pts[1], pts[2]);
+          }
         }
       }
     }
@@ -177,7 +196,8 @@ export interface HeatmapOptions extends ChartOptions, SamplingOptions {
 function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   (paths ?? []).forEach((p, k) => {
-    if (p == null || !Array.isArray(p.points)) throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
+    if (p == null || !Array.isArray(p.points))
+      throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
     p.points.forEach((pt, i) => {
       const xy = finiteArray(fn, `options.paths[${k}].points[${i}]`, pt);
       if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
@@ -210,8 +230,16 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       transform: [{ filter: "datum.layer === 'cell'" }],
       mark: { type: "rect", strokeWidth: 0, clip: true },
       encoding: {
-        x: xEnc, x2: { field: "x2" }, y: yEnc, y2: { field: "y2" },
-        color: { field: "z", type: "quantitative", scale: { scheme: options.scheme ?? "viridis" }, title: options.colorTitle ?? "f" },
+        x: xEnc,
+        x2: { field: "x2" },
+        y: yEnc,
+        y2: { field: "y2" },
+        color: {
+          field: "z",
+          type: "quantitative",
+          scale: { scheme: options.scheme ?? "viridis" },
+          title: options.colorTitle ?? "f",
+        },
       },
     });
   }
@@ -221,16 +249,37 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       transform: [{ filter: "datum.layer === 'contour'" }],
       mark: { type: "rule", strokeWidth: 1.2, ...(fill ? { color: "white", opacity: 0.8 } : {}) },
       encoding: {
-        x: xEnc, y: yEnc, x2: { field: "x2" }, y2: { field: "y2" },
-        ...(fill ? {} : { color: { field: "level", type: "quantitative", scale: { scheme: options.scheme ?? "viridis" }, title: options.colorTitle ?? "level" } }),
+        x: xEnc,
+        y: yEnc,
+        x2: { field: "x2" },
+        y2: { field: "y2" },
+        ...(fill
+          ? {}
+          : {
+              color: {
+                field: "level",
+                type: "quantitative",
+                scale: { scheme: options.scheme ?? "viridis" },
+                title: options.colorTitle ?? "level",
+              },
+            }),
       },
     });
   }
   const paths = pathRecords(options.paths, fn);
   if (paths.length > 0) {
     values.push(...paths);
-    const enc = { x: xEnc, y: yEnc, order: { field: "i", type: "quantitative" }, color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } } };
-    layer.push({ transform: [{ filter: "datum.layer === 'path'" }], mark: { type: "line", point: { filled: true, size: 20 }, clip: true, strokeWidth: 2 }, encoding: enc });
+    const enc = {
+      x: xEnc,
+      y: yEnc,
+      order: { field: "i", type: "quantitative" },
+      color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } },
+    };
+    layer.push({
+      transform: [{ filter: "datum.layer === 'path'" }],
+      mark: { type: "line", point: { filled: true, size: 20 }, clip: true, strokeWidth: 2 },
+      encoding: enc,
+    });
   }
   // independent colour scales keep the legends of z (or the levels) and of the paths apart
   return { values, layer, resolve: { scale: { color: "independent" } } };

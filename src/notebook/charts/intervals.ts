@@ -62,13 +62,15 @@ function padded(lo: number, hi: number): [number, number] {
  */
 export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOptions = {}): VegaLiteSpec {
   const fn = "intervalPlot";
-  if (data == null || typeof data !== "object") throw new TypeError(`${fn}: data must be {curves?, steps?, intervals?, points?}`);
+  if (data == null || typeof data !== "object")
+    throw new TypeError(`${fn}: data must be {curves?, steps?, intervals?, points?}`);
   const values: Record<string, unknown>[] = [];
   const names: string[] = [];
   const dashed = new Set<string>();
   const addName = (name: unknown, where: string) => {
     if (typeof name !== "string" || name === "") throw new TypeError(`${fn}: ${where}.name must be a non-empty string`);
-    if (names.includes(name)) throw new RangeError(`${fn}: the name "${name}" is used twice (each layer needs its own legend entry)`);
+    if (names.includes(name))
+      throw new RangeError(`${fn}: the name "${name}" is used twice (each layer needs its own legend entry)`);
     names.push(name);
     return name;
   };
@@ -108,28 +110,59 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
     const x = finiteArray(fn, `points[${k}].x`, c.x);
     const y = finiteArray(fn, `points[${k}].y`, c.y);
     sameLength(fn, `points[${k}].x`, x.length, `points[${k}].y`, y.length);
-    x.forEach((xi, i) => values.push({ layer: "point", what: name, x: xi, y: finite(fn, `points[${k}].y[${i}]`, y[i]) }));
+    x.forEach((xi, i) =>
+      values.push({ layer: "point", what: name, x: xi, y: finite(fn, `points[${k}].y[${i}]`, y[i]) }),
+    );
   });
   if (values.length === 0) throw new RangeError(`${fn}: nothing to draw`);
   const colors = options.colors ?? PALETTE;
-  if (colors.length < names.length) throw new RangeError(`${fn}: ${names.length} names but only ${colors.length} colours`);
+  if (colors.length < names.length)
+    throw new RangeError(`${fn}: ${names.length} names but only ${colors.length} colours`);
   const xs = values.flatMap((v) => (v.x2 === undefined ? [v.x as number] : [v.x as number, v.x2 as number]));
   const ys = values.flatMap((v) => (v.y2 === undefined ? [v.y as number] : [v.y as number, v.y2 as number]));
   if (options.zeroLine ?? true) ys.push(0);
-  const x = { field: "x", type: "quantitative", scale: { domain: padded(Math.min(...xs), Math.max(...xs)), nice: false, zero: false }, ...axisTitle(options.xTitle, "x") };
-  const y = { field: "y", type: "quantitative", scale: { domain: padded(Math.min(...ys), Math.max(...ys)), nice: false, zero: false }, ...axisTitle(options.yTitle, "y") };
-  const color = { field: "what", type: "nominal", title: null, legend: { labelLimit: 320 }, scale: { domain: names, range: colors.slice(0, names.length) } };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { domain: padded(Math.min(...xs), Math.max(...xs)), nice: false, zero: false },
+    ...axisTitle(options.xTitle, "x"),
+  };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    scale: { domain: padded(Math.min(...ys), Math.max(...ys)), nice: false, zero: false },
+    ...axisTitle(options.yTitle, "y"),
+  };
+  const color = {
+    field: "what",
+    type: "nominal",
+    title: null,
+    legend: { labelLimit: 320 },
+    scale: { domain: names, range: colors.slice(0, names.length) },
+  };
   const layer: Record<string, unknown>[] = [];
   if (options.zeroLine ?? true) layer.push({ mark: { type: "rule", color: "#bbb" }, encoding: { y: { datum: 0 } } });
   layer.push({
     transform: [{ filter: "datum.layer === 'curve'" }],
     mark: { type: "line", strokeWidth: 1.5 },
     encoding: {
-      x, y, color, order: { field: "i", type: "quantitative" },
-      strokeDash: { field: "what", type: "nominal", title: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) } },
+      x,
+      y,
+      color,
+      order: { field: "i", type: "quantitative" },
+      strokeDash: {
+        field: "what",
+        type: "nominal",
+        title: null,
+        scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [6, 4] : [1, 0])) },
+      },
     },
   });
-  layer.push({ transform: [{ filter: "datum.layer === 'step'" }], mark: { type: "rule", strokeWidth: 2 }, encoding: { x, x2: { field: "x2" }, y, color } });
+  layer.push({
+    transform: [{ filter: "datum.layer === 'step'" }],
+    mark: { type: "rule", strokeWidth: 2 },
+    encoding: { x, x2: { field: "x2" }, y, color },
+  });
   intervalGroups.forEach((name, k) => {
     layer.push({
       transform: [{ filter: `datum.layer === 'interval' && datum.what === ${JSON.stringify(name)}` }],
@@ -137,7 +170,11 @@ export function intervalPlot(data: IntervalPlotData, options: IntervalPlotOption
       encoding: { x, y, y2: { field: "y2" }, color },
     });
   });
-  layer.push({ transform: [{ filter: "datum.layer === 'point'" }], mark: { type: "point", filled: true, size: 55, opacity: 1 }, encoding: { x, y, color } });
+  layer.push({
+    transform: [{ filter: "datum.layer === 'point'" }],
+    mark: { type: "point", filled: true, size: 55, opacity: 1 },
+    encoding: { x, y, color },
+  });
   const desc = `Interval plot: ${names.join(", ")}`;
   return assemble({ layer }, values, options, desc, fn);
 }

@@ -63,8 +63,18 @@ export function linePlot(series: Series | Series[], options: LinePlotOptions = {
     total += y.length;
   });
   const encoding: Record<string, unknown> = {
-    x: { field: "x", type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle, "x") },
-    y: { field: "y", type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle, "y") },
+    x: {
+      field: "x",
+      type: "quantitative",
+      scale: options.logX ? { type: "log" } : { zero: false },
+      ...axisTitle(options.xTitle, "x"),
+    },
+    y: {
+      field: "y",
+      type: "quantitative",
+      scale: options.logY ? { type: "log" } : { zero: false },
+      ...axisTitle(options.yTitle, "y"),
+    },
     order: { field: "i", type: "quantitative" },
   };
   if (list.length > 1 || options.facet) encoding.color = { field: "series", type: "nominal", title: null };
@@ -132,7 +142,8 @@ export function functionPlot(
   const xs = [...xsSet].sort((a, b) => a - b);
   const values: Record<string, unknown>[] = [];
   list.forEach((g, k) => {
-    if (g == null || typeof g.f !== "function") throw new TypeError(`${fn}: function ${k} must be a function or {name, f}`);
+    if (g == null || typeof g.f !== "function")
+      throw new TypeError(`${fn}: function ${k} must be a function or {name, f}`);
     xs.forEach((x, i) => {
       const y = g.f(x);
       finite(fn, `${g.name}(${x}) (function ${k}, sample ${i})`, y);
@@ -140,13 +151,23 @@ export function functionPlot(
     });
   });
   points.forEach((p, i) => values.push({ layer: "point", i, x: p.x, y: p.y, label: p.label }));
-  const x = { field: "x", type: "quantitative", scale: { zero: false, domain: [lo, hi], nice: false }, ...axisTitle(options.xTitle, "x") };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    scale: { zero: false, domain: [lo, hi], nice: false },
+    ...axisTitle(options.xTitle, "x"),
+  };
   const y = { field: "y", type: "quantitative", scale: { zero: false }, ...axisTitle(options.yTitle, "y") };
   const layer: Record<string, unknown>[] = [
     {
       transform: [{ filter: "datum.layer === 'curve'" }],
       mark: { type: "line", clip: true },
-      encoding: { x, y, order: { field: "i", type: "quantitative" }, ...(list.length > 1 ? { color: { field: "series", type: "nominal", title: null } } : {}) },
+      encoding: {
+        x,
+        y,
+        order: { field: "i", type: "quantitative" },
+        ...(list.length > 1 ? { color: { field: "series", type: "nominal", title: null } } : {}),
+      },
     },
   ];
   if (points.length > 0) {

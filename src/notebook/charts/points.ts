@@ -50,10 +50,21 @@ export function scatterPlot(records: Record<string, unknown>[], options: Scatter
   if (options.logY) allPositive(fn, (i) => `records[${i}].${options.y}`, ys, "a log y axis");
   if (options.size) numericField(fn, "records", rows, options.size);
   const encoding: Record<string, unknown> = {
-    x: { field: fieldRef(options.x), type: "quantitative", scale: options.logX ? { type: "log" } : { zero: false }, ...axisTitle(options.xTitle, options.x) },
-    y: { field: fieldRef(options.y), type: "quantitative", scale: options.logY ? { type: "log" } : { zero: false }, ...axisTitle(options.yTitle, options.y) },
+    x: {
+      field: fieldRef(options.x),
+      type: "quantitative",
+      scale: options.logX ? { type: "log" } : { zero: false },
+      ...axisTitle(options.xTitle, options.x),
+    },
+    y: {
+      field: fieldRef(options.y),
+      type: "quantitative",
+      scale: options.logY ? { type: "log" } : { zero: false },
+      ...axisTitle(options.yTitle, options.y),
+    },
   };
-  if (options.color) encoding.color = { field: fieldRef(options.color), type: fieldType(rows, options.color), title: options.color };
+  if (options.color)
+    encoding.color = { field: fieldRef(options.color), type: fieldType(rows, options.color), title: options.color };
   if (options.size) encoding.size = { field: fieldRef(options.size), type: "quantitative", title: options.size };
   const view = { mark: { type: "point", filled: true, opacity: 0.75 }, encoding };
   return assemble(view, rows, options, `Scatter plot: ${rows.length} points, ${options.y} against ${options.x}`, fn);
@@ -80,13 +91,17 @@ export interface HistogramOptions extends ChartOptions, FacetOptions {
  * assert(out.text.startsWith("Histogram: 6 values of value, up to 5 bins"), out.text);
  * ```
  */
-export function histogram(data: ArrayLike<number> | Record<string, unknown>[], options: HistogramOptions = {}): VegaLiteSpec {
+export function histogram(
+  data: ArrayLike<number> | Record<string, unknown>[],
+  options: HistogramOptions = {},
+): VegaLiteSpec {
   const fn = "histogram";
   let rows: Record<string, unknown>[];
   let field: string;
   if (Array.isArray(data) && data.length > 0 && typeof data[0] === "object") {
     rows = recordArray(fn, "records", data);
-    if (typeof options.field !== "string") throw new TypeError(`${fn}: options.field must name the column to bin when the data are records`);
+    if (typeof options.field !== "string")
+      throw new TypeError(`${fn}: options.field must name the column to bin when the data are records`);
     field = options.field;
     numericField(fn, "records", rows, field);
   } else {
@@ -100,7 +115,13 @@ export function histogram(data: ArrayLike<number> | Record<string, unknown>[], o
     y: { aggregate: "count", type: "quantitative", ...axisTitle(options.yTitle, "count") },
   };
   if (options.color) encoding.color = { field: fieldRef(options.color), type: "nominal", title: options.color };
-  return assemble({ mark: "bar", encoding }, rows, options, `Histogram: ${rows.length} values of ${field}, up to ${bins} bins`, fn);
+  return assemble(
+    { mark: "bar", encoding },
+    rows,
+    options,
+    `Histogram: ${rows.length} values of ${field}, up to ${bins} bins`,
+    fn,
+  );
 }
 
 /** Options of {@link barChart}. */
@@ -129,7 +150,10 @@ export interface BarChartOptions extends ChartOptions, FacetOptions {
  * assert(out.text.startsWith("abs'(0): Bar chart: 4 bars of value by label"), out.text);
  * ```
  */
-export function barChart(data: Record<string, unknown>[] | Record<string, number>, options: BarChartOptions = {}): VegaLiteSpec {
+export function barChart(
+  data: Record<string, unknown>[] | Record<string, number>,
+  options: BarChartOptions = {},
+): VegaLiteSpec {
   const fn = "barChart";
   let rows: Record<string, unknown>[];
   const x = options.x ?? "label";
@@ -151,7 +175,12 @@ export function barChart(data: Record<string, unknown>[] | Record<string, number
   const encoding: Record<string, unknown> = {
     x: { field: fieldRef(x), type: "nominal", sort: order, axis: { labelAngle: 0 }, ...axisTitle(options.xTitle, x) },
     // on a log axis bars cannot start at 0: no stacking, so each bar runs from the bottom of the plot
-    y: { field: fieldRef(y), type: "quantitative", ...(options.logY ? { scale: { type: "log" }, stack: null } : {}), ...axisTitle(options.yTitle, y) },
+    y: {
+      field: fieldRef(y),
+      type: "quantitative",
+      ...(options.logY ? { scale: { type: "log" }, stack: null } : {}),
+      ...axisTitle(options.yTitle, y),
+    },
   };
   if (options.color) {
     encoding.color = { field: fieldRef(options.color), type: "nominal", title: options.color };

@@ -26,19 +26,23 @@ export function isClassification(data: Dataset): data is Dataset & { y: readonly
 
 /** Checks a data set's shapes and labels, with messages that say what is wrong. */
 export function checkDataset(where: string, data: Dataset): Dataset {
-  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor)) throw new Error(`${where}: the data set must be an object { X: Tensor [N, d], y }`);
+  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor))
+    throw new Error(`${where}: the data set must be an object { X: Tensor [N, d], y }`);
   if (data.X.rank !== 2) throw new Error(`${where}: X must have shape [N, d], got [${data.X.shape.join(", ")}]`);
   const n = data.X.shape[0];
   if (n === 0) throw new Error(`${where}: the data set ${JSON.stringify(data.name)} is empty (0 rows)`);
   if (Array.isArray(data.y)) {
     if (data.y.length !== n) throw new Error(`${where}: ${data.y.length} labels for ${n} rows of X`);
     const C = data.numClasses;
-    if (!(Number.isInteger(C) && (C as number) >= 2)) throw new Error(`${where}: a classification data set needs numClasses >= 2, got ${String(C)}`);
+    if (!(Number.isInteger(C) && (C as number) >= 2))
+      throw new Error(`${where}: a classification data set needs numClasses >= 2, got ${String(C)}`);
     data.y.forEach((c, i) => {
-      if (!(Number.isInteger(c) && c >= 0 && c < (C as number))) throw new Error(`${where}: label ${c} at row ${i} is not in {0, ..., ${(C as number) - 1}}`);
+      if (!(Number.isInteger(c) && c >= 0 && c < (C as number)))
+        throw new Error(`${where}: label ${c} at row ${i} is not in {0, ..., ${(C as number) - 1}}`);
     });
   } else if (data.y instanceof Tensor) {
-    if (data.y.rank !== 2 || data.y.shape[0] !== n) throw new Error(`${where}: y must have shape [${n}, k], got [${data.y.shape.join(", ")}]`);
+    if (data.y.rank !== 2 || data.y.shape[0] !== n)
+      throw new Error(`${where}: y must have shape [${n}, k], got [${data.y.shape.join(", ")}]`);
   } else throw new Error(`${where}: y must be a Tensor [N, k] or an array of class labels`);
   return data;
 }
@@ -67,11 +71,16 @@ function gather(t: Tensor, idx: readonly number[]): Tensor {
  * ```
  */
 export function takeRows(data: Dataset, indices: readonly number[]): Dataset {
-  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor)) throw new TypeError(`takeRows: data must be a data set { X, y }, got ${String(data)}`);
-  if (!Array.isArray(indices)) throw new TypeError(`takeRows: indices must be an array of row indices, got ${String(indices)}`);
+  if (data === null || typeof data !== "object" || !(data.X instanceof Tensor))
+    throw new TypeError(`takeRows: data must be a data set { X, y }, got ${String(data)}`);
+  if (!Array.isArray(indices))
+    throw new TypeError(`takeRows: indices must be an array of row indices, got ${String(indices)}`);
   const n = datasetSize(data);
-  for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`takeRows: row ${i} is out of range [0, ${n})`);
-  const y = Array.isArray(data.y) ? indices.map((i) => (data.y as readonly number[])[i]) : gather(data.y as Tensor, indices);
+  for (const i of indices)
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`takeRows: row ${i} is out of range [0, ${n})`);
+  const y = Array.isArray(data.y)
+    ? indices.map((i) => (data.y as readonly number[])[i])
+    : gather(data.y as Tensor, indices);
   return { ...data, X: gather(data.X, indices), y };
 }
 
@@ -90,8 +99,10 @@ export function batchIndices(seed: number, k: number, n: number, batchSize: numb
   checkSeed("batchIndices", "seed", seed);
   integer("batchIndices", "k", k, 0);
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`batchIndices: the data set is empty (N = ${n})`);
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`batchIndices: the batch size must be an integer >= 1, got ${batchSize}`);
-  if (batchSize > n) throw new Error(`batchIndices: the batch size ${batchSize} is larger than the data set (${n} rows)`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new Error(`batchIndices: the batch size must be an integer >= 1, got ${batchSize}`);
+  if (batchSize > n)
+    throw new Error(`batchIndices: the batch size ${batchSize} is larger than the data set (${n} rows)`);
   return new Rng(hash32(hashSeed(seed, 0x5bd1e995), k >>> 0)).sample(n, batchSize);
 }
 
@@ -112,7 +123,8 @@ export function trainTestSplit(data: Dataset, testFraction: number, seed: number
   }
   const n = datasetSize(data);
   const nTest = Math.round(n * testFraction);
-  if (nTest < 1 || nTest > n - 1) throw new Error(`trainTestSplit: a test fraction of ${testFraction} of ${n} rows leaves an empty part`);
+  if (nTest < 1 || nTest > n - 1)
+    throw new Error(`trainTestSplit: a test fraction of ${testFraction} of ${n} rows leaves an empty part`);
   const perm = new Rng(seed).sample(n, n);
   return {
     train: { ...takeRows(data, perm.slice(nTest)), name: `${data.name} (train)` },

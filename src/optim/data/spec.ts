@@ -13,9 +13,22 @@ import type { Dataset } from "./dataset";
 
 /** A plain-data description of a data set. */
 export type DatasetSpec =
-  | { readonly kind: "regression"; readonly seed: number; readonly n: number; readonly inputDim?: number; readonly noise?: number }
+  | {
+      readonly kind: "regression";
+      readonly seed: number;
+      readonly n: number;
+      readonly inputDim?: number;
+      readonly noise?: number;
+    }
   | { readonly kind: "twoMoons"; readonly seed: number; readonly n: number; readonly noise?: number }
-  | { readonly kind: "spirals"; readonly seed: number; readonly n: number; readonly classes?: number; readonly turns?: number; readonly noise?: number }
+  | {
+      readonly kind: "spirals";
+      readonly seed: number;
+      readonly n: number;
+      readonly classes?: number;
+      readonly turns?: number;
+      readonly noise?: number;
+    }
   | { readonly kind: "iris"; readonly standardize?: boolean }
   | { readonly kind: "mnist"; readonly count: number; readonly seed?: number };
 
@@ -41,7 +54,10 @@ function reviveTensor(t: unknown, what: string): Tensor {
  * ```
  */
 export function loadDataset(source: DataSource): Dataset {
-  if (source === null || typeof source !== "object") throw new Error(`loadDataset: expected a data set or a spec like { kind: "twoMoons", seed, n }, got ${String(source)}`);
+  if (source === null || typeof source !== "object")
+    throw new Error(
+      `loadDataset: expected a data set or a spec like { kind: "twoMoons", seed, n }, got ${String(source)}`,
+    );
   if ("X" in source) {
     const y = Array.isArray(source.y) ? source.y : reviveTensor(source.y, "y");
     return checkDataset("loadDataset", { ...source, X: reviveTensor(source.X, "X"), y });
@@ -62,12 +78,18 @@ export function loadDataset(source: DataSource): Dataset {
     case "twoMoons":
       return datasets.twoMoons(source.seed, source.n, source.noise);
     case "spirals":
-      return datasets.spirals(source.seed, source.n, { classes: source.classes, turns: source.turns, noise: source.noise });
+      return datasets.spirals(source.seed, source.n, {
+        classes: source.classes,
+        turns: source.turns,
+        noise: source.noise,
+      });
     case "iris":
       return loadIris(source);
     case "mnist":
       return loadMnist(source);
     default:
-      throw new Error(`loadDataset: unknown kind ${JSON.stringify((source as { kind: unknown }).kind)}: expected regression, twoMoons, spirals, iris or mnist`);
+      throw new Error(
+        `loadDataset: unknown kind ${JSON.stringify((source as { kind: unknown }).kind)}: expected regression, twoMoons, spirals, iris or mnist`,
+      );
   }
 }

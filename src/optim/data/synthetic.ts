@@ -19,10 +19,14 @@ function checkSize(fn: string, seed: number, n: number, min: number, dim: number
   checkSeed(fn, "seed", seed);
   integer(fn, "n", n, min);
   if (n > MAX_ROWS) {
-    throw new RangeError(`${fn}: n = ${n} rows is more than the limit of ${MAX_ROWS} (a data set lives in memory as float64 arrays: 1e7 rows of 2 inputs take 160 MB)`);
+    throw new RangeError(
+      `${fn}: n = ${n} rows is more than the limit of ${MAX_ROWS} (a data set lives in memory as float64 arrays: 1e7 rows of 2 inputs take 160 MB)`,
+    );
   }
   if (n * dim > MAX_VALUES) {
-    throw new RangeError(`${fn}: n · inputDim = ${n * dim} values is more than the limit of ${MAX_VALUES} (400 MB of float64 inputs)`);
+    throw new RangeError(
+      `${fn}: n · inputDim = ${n * dim} values is more than the limit of ${MAX_VALUES} (400 MB of float64 inputs)`,
+    );
   }
 }
 import type { Dataset } from "./dataset";

@@ -109,7 +109,9 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
             const a = valueAndGrad(J, w, { policy: zero, precision });
             const b = valueAndGrad(J, w, { policy: one, precision });
             if (!Number.isFinite(a.value)) {
-              throw new Error(`${where}: the loss is ${a.value} at step ${k} of run ${run} (${precision}, depth ${depth}, width ${width}); lower the step size`);
+              throw new Error(
+                `${where}: the loss is ${a.value} at step ${k} of run ${run} (${precision}, depth ${depth}, width ${width}); lower the step size`,
+              );
             }
             reluZeros += a.kinks.byKey.relu ?? 0;
             let diff = 0;
@@ -128,7 +130,18 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
             for (let i = 0; i < w.length; i++) next[i] = w[i] - stepSize * a.grad[i];
             w = next;
           }
-          rows.push({ precision, depth, width, run, differ: firstStep >= 0, firstStep, differingSteps, steps, maxDifference, reluZeros });
+          rows.push({
+            precision,
+            depth,
+            width,
+            run,
+            differ: firstStep >= 0,
+            firstStep,
+            differingSteps,
+            steps,
+            maxDifference,
+            reluZeros,
+          });
         }
       }
     }

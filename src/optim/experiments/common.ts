@@ -18,16 +18,23 @@ export type ModelSource = Mlp | MlpOptions;
 
 /** The model a source describes. */
 export function toModel(where: string, m: ModelSource): Mlp {
-  if (m === null || typeof m !== "object") throw new Error(`${where}: model must be an mlp(...) or its options { sizes, ... }`);
+  if (m === null || typeof m !== "object")
+    throw new Error(`${where}: model must be an mlp(...) or its options { sizes, ... }`);
   return typeof (m as Mlp).forward === "function" ? (m as Mlp) : mlp(m as MlpOptions);
 }
 
 /** The optimizer a configuration names; a schedule given beside an optimizer object is an error. */
-export function toOptimizer(where: string, o: Optimizer<OptState> | OptimizerSpec | undefined, schedule: StepSize | undefined): Optimizer<OptState> {
+export function toOptimizer(
+  where: string,
+  o: Optimizer<OptState> | OptimizerSpec | undefined,
+  schedule: StepSize | undefined,
+): Optimizer<OptState> {
   if (o === undefined) return makeOptimizer({ name: "sgd" }, schedule);
   if (typeof (o as Optimizer).update === "function") {
     if (schedule !== undefined) {
-      throw new Error(`${where}: pass the schedule to the optimizer (e.g. sgd({ stepSize: schedule })) or give the optimizer as a spec like { name: "sgd" }`);
+      throw new Error(
+        `${where}: pass the schedule to the optimizer (e.g. sgd({ stepSize: schedule })) or give the optimizer as a spec like { name: "sgd" }`,
+      );
     }
     return o as Optimizer<OptState>;
   }

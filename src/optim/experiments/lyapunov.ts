@@ -45,17 +45,24 @@ export interface LyapunovRow {
  */
 export function lyapunovBalance(rows: readonly IterateRow[]): LyapunovRow[] {
   const where = "lyapunovBalance";
-  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${where}: expected the non-empty rows of iterate(...)`);
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new Error(`${where}: expected the non-empty rows of iterate(...)`);
   const out: LyapunovRow[] = [];
   let time = 0;
   let dissipation = 0;
   let curvature = 0;
   const f0 = rows[0].value;
   rows.forEach((r, k) => {
-    for (const [name, v] of [["value", r.value], ["stepSize", r.stepSize], ["directionNorm", r.directionNorm]] as const) {
-      if (!Number.isFinite(v)) throw new Error(`${where}: row ${k} has ${name} = ${v}; the identity needs finite values`);
+    for (const [name, v] of [
+      ["value", r.value],
+      ["stepSize", r.stepSize],
+      ["directionNorm", r.directionNorm],
+    ] as const) {
+      if (!Number.isFinite(v))
+        throw new Error(`${where}: row ${k} has ${name} = ${v}; the identity needs finite values`);
     }
-    if (r.step !== rows[0].step + k) throw new Error(`${where}: row ${k} is step ${r.step}: the rows must be consecutive steps of one run`);
+    if (r.step !== rows[0].step + k)
+      throw new Error(`${where}: row ${k} is step ${r.step}: the rows must be consecutive steps of one run`);
     out.push({ step: r.step, time, decrease: r.value - f0, dissipation, gap: r.value - f0 + dissipation, curvature });
     const hv2 = r.stepSize * r.directionNorm * r.directionNorm;
     time += r.stepSize;

@@ -46,7 +46,17 @@ export const testFunctions: Readonly<Record<"absPlusHalfSquare", TestFunction>> 
 });
 
 /** The keys of an {@link OscillationConfig}: any other is a typo, refused. */
-const OSCILLATION_KEYS: readonly string[] = ["f", "x0", "steps", "schedule", "policy", "precision", "limit", "radius", "burnIn"];
+const OSCILLATION_KEYS: readonly string[] = [
+  "f",
+  "x0",
+  "steps",
+  "schedule",
+  "policy",
+  "precision",
+  "limit",
+  "radius",
+  "burnIn",
+];
 
 /** Configuration of {@link oscillationCompensation}. */
 export interface OscillationConfig {
@@ -99,15 +109,20 @@ export function oscillationCompensation(config: OscillationConfig): OscillationR
   const where = "oscillationCompensation";
   checkOptions(where, "config", checkObject(where, "config", config), OSCILLATION_KEYS);
   const named = typeof config.f === "string" ? testFunctions[config.f] : undefined;
-  if (typeof config.f === "string" && !named) throw new Error(`${where}: unknown test function ${JSON.stringify(config.f)}: expected one of ${Object.keys(testFunctions).join(", ")}`);
+  if (typeof config.f === "string" && !named)
+    throw new Error(
+      `${where}: unknown test function ${JSON.stringify(config.f)}: expected one of ${Object.keys(testFunctions).join(", ")}`,
+    );
   const f = named ? named.f : (config.f as (x: Tracer) => Value);
-  if (typeof f !== "function") throw new Error(`${where}: f must be a function of the flat vector x or a test function name`);
+  if (typeof f !== "function")
+    throw new Error(`${where}: f must be a function of the flat vector x or a test function name`);
   let x = toVector(where, config.x0, "starting point");
   const steps = integer(where, "steps", config.steps, 1);
   const schedule = toSchedule(where, config.schedule);
   const precision = checkPrecision(where, config.precision);
   const limit = config.limit ?? named?.minimizer;
-  if (limit && limit.length !== x.length) throw new Error(`${where}: the limit point has ${limit.length} coordinates but x0 has ${x.length}`);
+  if (limit && limit.length !== x.length)
+    throw new Error(`${where}: the limit point has ${limit.length} coordinates but x0 has ${x.length}`);
   const radius = config.radius === undefined ? undefined : positive(where, "radius", config.radius);
   if (radius !== undefined && !limit) throw new Error(`${where}: radius needs a limit point`);
   const burnIn = integer(where, "burnIn", config.burnIn ?? Math.floor(steps / 10), 0);
@@ -126,7 +141,14 @@ export function oscillationCompensation(config: OscillationConfig): OscillationR
       weight += g;
     }
     const avg = Array.from(sum, (s) => (weight > 0 ? s / weight : NaN));
-    const row: Record<string, number | boolean> = { step: k, value: r.value, stepSize: g, averaged, averageNorm: weight > 0 ? norm2(avg) : NaN, distance: dist };
+    const row: Record<string, number | boolean> = {
+      step: k,
+      value: r.value,
+      stepSize: g,
+      averaged,
+      averageNorm: weight > 0 ? norm2(avg) : NaN,
+      distance: dist,
+    };
     for (let i = 0; i < d; i++) {
       row[`x_${i}`] = x[i];
       row[`v_${i}`] = r.grad[i];

@@ -43,7 +43,17 @@ export interface ReluZeroConfig {
 }
 
 /** The keys of a {@link ReluZeroConfig}: any other is a typo, refused. */
-const RELU_ZERO_KEYS: readonly (keyof ReluZeroConfig)[] = ["widths", "depths", "biases", "inputs", "inputDim", "precision", "samples", "inputsPerSample", "seed"];
+const RELU_ZERO_KEYS: readonly (keyof ReluZeroConfig)[] = [
+  "widths",
+  "depths",
+  "biases",
+  "inputs",
+  "inputDim",
+  "precision",
+  "samples",
+  "inputsPerSample",
+  "seed",
+];
 
 /** One configuration's estimate. */
 export interface ReluZeroRow {
@@ -108,7 +118,11 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
             X.set(data.X.data.subarray(r * inputDim, (r + 1) * inputDim), b * inputDim);
           }
           x = new Tensor(X, [batch, inputDim]);
-        } else x = new Tensor(Float64Array.from({ length: batch * inputDim }, () => rng.uniform(-1, 1)), [batch, inputDim]);
+        } else
+          x = new Tensor(
+            Float64Array.from({ length: batch * inputDim }, () => rng.uniform(-1, 1)),
+            [batch, inputDim],
+          );
         for (const precision of precisions) {
           const count = evaluate((p) => net.forward(p, x), w, { precision }).kinks.byKey.relu ?? 0;
           if (count > 0) hits.set(precision, (hits.get(precision) ?? 0) + 1);
@@ -117,7 +131,18 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
       }
       for (const precision of precisions) {
         const h = hits.get(precision) ?? 0;
-        rows.push({ width, depth, biases, inputs: inputsLabel, precision, samples, inputsPerSample: batch, hits: h, probability: h / samples, meanKinks: (kinks.get(precision) ?? 0) / samples });
+        rows.push({
+          width,
+          depth,
+          biases,
+          inputs: inputsLabel,
+          precision,
+          samples,
+          inputsPerSample: batch,
+          hits: h,
+          probability: h / samples,
+          meanKinks: (kinks.get(precision) ?? 0) / samples,
+        });
       }
     }
   }

@@ -17,7 +17,12 @@ import { oscillationCompensation } from "./oscillation";
  * assertEqual(Object.keys(runners).sort(), ["bifurcationExperiment", "oscillationCompensation", "reluZeroProbability", "trainingRun"]);
  * ```
  */
-export const runners = Object.freeze({ trainingRun, reluZeroProbability, bifurcationExperiment, oscillationCompensation });
+export const runners = Object.freeze({
+  trainingRun,
+  reluZeroProbability,
+  bifurcationExperiment,
+  oscillationCompensation,
+});
 
 /** The name of a built-in runner. */
 export type RunnerName = keyof typeof runners;
@@ -30,11 +35,16 @@ export interface ModuleRunner {
 }
 
 /** Finds the function a runner reference names. */
-export function resolveRunner(runner: RunnerName | ModuleRunner | ((config: any) => unknown)): (config: any) => unknown {
+export function resolveRunner(
+  runner: RunnerName | ModuleRunner | ((config: any) => unknown),
+): (config: any) => unknown {
   if (typeof runner === "function") return runner;
   if (typeof runner === "string") {
     const fn = (runners as Record<string, (c: any) => unknown>)[runner];
-    if (!fn) throw new Error(`sweep: unknown runner ${JSON.stringify(runner)}: expected one of ${Object.keys(runners).join(", ")}, or { module, export }`);
+    if (!fn)
+      throw new Error(
+        `sweep: unknown runner ${JSON.stringify(runner)}: expected one of ${Object.keys(runners).join(", ")}, or { module, export }`,
+      );
     return fn;
   }
   if (runner && typeof runner === "object" && typeof runner.module === "string") {
@@ -42,7 +52,8 @@ export function resolveRunner(runner: RunnerName | ModuleRunner | ((config: any)
     const mod = require(runner.module);
     const name = runner.export ?? "default";
     const fn = mod?.[name] ?? (name === "default" && typeof mod === "function" ? mod : undefined);
-    if (typeof fn !== "function") throw new Error(`sweep: module ${runner.module} has no function export ${JSON.stringify(name)}`);
+    if (typeof fn !== "function")
+      throw new Error(`sweep: module ${runner.module} has no function export ${JSON.stringify(name)}`);
     return fn;
   }
   throw new Error("sweep: runner must be a runner name, { module, export }, or (sequentially) a function");

@@ -34,9 +34,15 @@ export interface SweepOptions {
 }
 
 function workerScript(): string {
-  const candidates = [path.join(__dirname, "sweep-worker.js"), path.resolve(__dirname, "../../../dist/optim/experiments/sweep-worker.js")];
+  const candidates = [
+    path.join(__dirname, "sweep-worker.js"),
+    path.resolve(__dirname, "../../../dist/optim/experiments/sweep-worker.js"),
+  ];
   const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`sweep: the compiled worker (dist/optim/experiments/sweep-worker.js) was not found: build the library first (npm run build)`);
+  if (!found)
+    throw new Error(
+      `sweep: the compiled worker (dist/optim/experiments/sweep-worker.js) was not found: build the library first (npm run build)`,
+    );
   return found;
 }
 
@@ -44,7 +50,11 @@ function defaultWorkers(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
 
-async function sequential<R>(configs: readonly unknown[], fn: (c: any) => R, onProgress: SweepOptions["onProgress"]): Promise<R[]> {
+async function sequential<R>(
+  configs: readonly unknown[],
+  fn: (c: any) => R,
+  onProgress: SweepOptions["onProgress"],
+): Promise<R[]> {
   const start = Date.now();
   const out: R[] = [];
   for (let i = 0; i < configs.length; i++) {
@@ -86,7 +96,9 @@ export async function sweep<R = unknown>(
   const workers = Math.min(requested, configs.length);
   if (typeof runner === "function") {
     if (requested > 1) {
-      throw new Error("sweep: a function cannot be sent to worker threads; name a runner (e.g. \"trainingRun\") or a module { module, export }, or pass workers: 1");
+      throw new Error(
+        'sweep: a function cannot be sent to worker threads; name a runner (e.g. "trainingRun") or a module { module, export }, or pass workers: 1',
+      );
     }
     return sequential(configs, fn, options.onProgress);
   }
@@ -113,7 +125,11 @@ export async function sweep<R = unknown>(
         try {
           w.postMessage({ index, runner, config: configs[index] });
         } catch (e) {
-          fail(new Error(`sweep: configuration ${index} cannot be sent to a worker (${(e as Error).message}); configurations must be plain data`));
+          fail(
+            new Error(
+              `sweep: configuration ${index} cannot be sent to a worker (${(e as Error).message}); configurations must be plain data`,
+            ),
+          );
         }
       }
     };

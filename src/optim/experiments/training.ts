@@ -58,7 +58,21 @@ export interface TrainingRunConfig {
 
 /** The keys of a {@link TrainingRunConfig}: any other is a typo, refused. */
 const TRAINING_KEYS: readonly (keyof TrainingRunConfig)[] = [
-  "model", "data", "optimizer", "steps", "batchSize", "schedule", "seed", "policy", "precision", "loss", "params", "evalEvery", "clarkeEvery", "clarkeSamples", "testData",
+  "model",
+  "data",
+  "optimizer",
+  "steps",
+  "batchSize",
+  "schedule",
+  "seed",
+  "policy",
+  "precision",
+  "loss",
+  "params",
+  "evalEvery",
+  "clarkeEvery",
+  "clarkeSamples",
+  "testData",
 ];
 
 /** One row of a training run: the iterate x_k before update k. NaN marks values not computed at that step. */
@@ -125,7 +139,8 @@ export function train(config: TrainingRunConfig): TrainingResult {
   const fullLoss = model.loss(data, opts);
 
   let params = config.params !== undefined ? toVector(where, config.params) : model.init(seed);
-  if (params.length !== model.paramCount) throw new Error(`${where}: params has ${params.length} entries but the model has ${model.paramCount}`);
+  if (params.length !== model.paramCount)
+    throw new Error(`${where}: params has ${params.length} entries but the model has ${model.paramCount}`);
   let state = optimizer.init(params);
   const rows: TrainingRow[] = [];
   let lastFinite = NaN;
@@ -135,8 +150,11 @@ export function train(config: TrainingRunConfig): TrainingResult {
     let gn = 0;
     for (const g of r.grad) gn += g * g;
     if (!Number.isFinite(r.value) || !Number.isFinite(gn)) {
-      const what = Number.isFinite(r.value) ? `the gradient is not finite (loss ${fmt(r.value)})` : `the loss is ${r.value}`;
-      const last = k === 0 ? "no finite loss before it" : `the last finite loss was ${fmt(lastFinite)} at step ${k - 1}`;
+      const what = Number.isFinite(r.value)
+        ? `the gradient is not finite (loss ${fmt(r.value)})`
+        : `the loss is ${r.value}`;
+      const last =
+        k === 0 ? "no finite loss before it" : `the last finite loss was ${fmt(lastFinite)} at step ${k - 1}`;
       throw new Error(`${where}: ${what} at step ${k}; ${last}. Lower the step size or use a higher precision.`);
     }
     lastFinite = r.value;
@@ -151,7 +169,10 @@ export function train(config: TrainingRunConfig): TrainingResult {
       kinks: r.kinks.total,
       accuracy: evalNow && classification ? model.accuracy(params, data) : NaN,
       testAccuracy: evalNow && testData && isClassification(testData) ? model.accuracy(params, testData) : NaN,
-      clarkeDistance: clarkeEvery > 0 && k % clarkeEvery === 0 ? clarkeDistance(fullLoss, params, { policy, samples: config.clarkeSamples, seed: seed + k }) : NaN,
+      clarkeDistance:
+        clarkeEvery > 0 && k % clarkeEvery === 0
+          ? clarkeDistance(fullLoss, params, { policy, samples: config.clarkeSamples, seed: seed + k })
+          : NaN,
     });
     const u = optimizer.update(r.grad, state, params);
     params = u.params;

@@ -12,7 +12,19 @@
 import { Tensor } from "../../tensor";
 import { Rng } from "../../rng";
 import type { Tracer, Value } from "../../engine/trace";
-import { abs, add, leakyRelu, matmul, mean, relu, reshape, slice, softmaxCrossEntropy, squaredError, tanh } from "../../ops";
+import {
+  abs,
+  add,
+  leakyRelu,
+  matmul,
+  mean,
+  relu,
+  reshape,
+  slice,
+  softmaxCrossEntropy,
+  squaredError,
+  tanh,
+} from "../../ops";
 import type { Result } from "../../ops";
 import { evaluate } from "../../engine/transforms";
 import { checkDataset, isClassification } from "../data/dataset";
@@ -89,10 +101,12 @@ export interface Mlp {
 
 function asParamValue(p: ModelParams, n: number): Value {
   let v: Value;
-  if (p instanceof Float64Array || Array.isArray(p)) v = new Tensor(Float64Array.from(p as ArrayLike<number>), [(p as ArrayLike<number>).length]);
+  if (p instanceof Float64Array || Array.isArray(p))
+    v = new Tensor(Float64Array.from(p as ArrayLike<number>), [(p as ArrayLike<number>).length]);
   else v = p as Value;
   const shape = typeof v === "number" ? [] : v instanceof Tensor ? v.shape : (v as Tracer).value.shape;
-  if (shape.length !== 1 || shape[0] !== n) throw new Error(`mlp: the parameter vector must have shape [${n}], got [${shape.join(", ")}]`);
+  if (shape.length !== 1 || shape[0] !== n)
+    throw new Error(`mlp: the parameter vector must have shape [${n}], got [${shape.join(", ")}]`);
   return v;
 }
 
@@ -118,11 +132,18 @@ export function oneHot(labels: readonly number[], numClasses: number): Tensor {
  * ```
  */
 export function mlp(options: MlpOptions): Mlp {
-  if (options === null || typeof options !== "object") throw new Error("mlp: expected options { sizes: [in, ..., out], ... }");
+  if (options === null || typeof options !== "object")
+    throw new Error("mlp: expected options { sizes: [in, ..., out], ... }");
   const { sizes } = options;
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`mlp: sizes must list at least the input and output widths, got ${JSON.stringify(sizes)}`);
+  if (!Array.isArray(sizes) || sizes.length < 2)
+    throw new Error(`mlp: sizes must list at least the input and output widths, got ${JSON.stringify(sizes)}`);
   sizes.forEach((s, i) => integer("mlp", `sizes[${i}]`, s, 1));
-  const activation = oneOf("mlp", "activation", options.activation ?? "relu", ["relu", "leakyRelu", "abs", "tanh"] as const);
+  const activation = oneOf("mlp", "activation", options.activation ?? "relu", [
+    "relu",
+    "leakyRelu",
+    "abs",
+    "tanh",
+  ] as const);
   const slope = finite("mlp", "slope", options.slope ?? 0.01);
   const bias = options.bias ?? true;
   const outputActivation = options.outputActivation ?? false;
@@ -175,7 +196,8 @@ export function mlp(options: MlpOptions): Mlp {
     for (const L of layers) {
       const bound = scheme === "uniform" ? 1 : 1 / Math.sqrt(L.fanIn);
       const std = Math.sqrt(2 / L.fanIn);
-      for (let i = 0; i < L.fanIn * L.fanOut; i++) w[L.weightOffset + i] = scheme === "he" ? std * rng.normal() : rng.uniform(-bound, bound);
+      for (let i = 0; i < L.fanIn * L.fanOut; i++)
+        w[L.weightOffset + i] = scheme === "he" ? std * rng.normal() : rng.uniform(-bound, bound);
       if (L.biasOffset < 0) continue;
       for (let i = 0; i < L.fanOut; i++) {
         let b: number;
@@ -190,17 +212,24 @@ export function mlp(options: MlpOptions): Mlp {
 
   function loss(data: Dataset, opts: { loss?: LossKind } = {}): (w: Tracer) => Value {
     checkDataset("mlp.loss", data);
-    const kind = oneOf("mlp.loss", "loss", opts.loss ?? (isClassification(data) ? "crossEntropy" : "squared"), ["squared", "crossEntropy"] as const);
+    const kind = oneOf("mlp.loss", "loss", opts.loss ?? (isClassification(data) ? "crossEntropy" : "squared"), [
+      "squared",
+      "crossEntropy",
+    ] as const);
     const out = sizes[sizes.length - 1];
-    if (data.X.shape[1] !== sizes[0]) throw new Error(`mlp.loss: the data have ${data.X.shape[1]} input features but the network expects ${sizes[0]}`);
+    if (data.X.shape[1] !== sizes[0])
+      throw new Error(`mlp.loss: the data have ${data.X.shape[1]} input features but the network expects ${sizes[0]}`);
     if (kind === "crossEntropy") {
-      if (!isClassification(data)) throw new Error("mlp.loss: cross-entropy needs class labels; use loss: \"squared\" for regression targets");
-      if (data.numClasses !== out) throw new Error(`mlp.loss: ${data.numClasses} classes but the network has ${out} outputs`);
+      if (!isClassification(data))
+        throw new Error('mlp.loss: cross-entropy needs class labels; use loss: "squared" for regression targets');
+      if (data.numClasses !== out)
+        throw new Error(`mlp.loss: ${data.numClasses} classes but the network has ${out} outputs`);
       const labels = data.y;
       return (w: Tracer) => mean(softmaxCrossEntropy(forward(w, data.X), labels));
     }
     const Y = isClassification(data) ? oneHot(data.y, data.numClasses) : (data.y as Tensor);
-    if (Y.shape[1] !== out) throw new Error(`mlp.loss: targets have ${Y.shape[1]} columns but the network has ${out} outputs`);
+    if (Y.shape[1] !== out)
+      throw new Error(`mlp.loss: targets have ${Y.shape[1]} columns but the network has ${out} outputs`);
     return (w: Tracer) => mean(squaredError(forward(w, data.X), Y));
   }
 
@@ -214,7 +243,19 @@ export function mlp(options: MlpOptions): Mlp {
     return argmaxAccuracy(predict(params, data.X), data.y);
   }
 
-  return Object.freeze({ sizes: [...sizes], activation, bias, outputActivation, paramCount, layers, init, forward, loss, predict, accuracy });
+  return Object.freeze({
+    sizes: [...sizes],
+    activation,
+    bias,
+    outputActivation,
+    paramCount,
+    layers,
+    init,
+    forward,
+    loss,
+    predict,
+    accuracy,
+  });
 }
 
 /** The share of rows of scores [N, C] whose largest entry (first on ties) is the label. */

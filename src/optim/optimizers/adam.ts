@@ -60,7 +60,8 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
     update(grad: Params, state: AdamState, params: Params): OptStep<AdamState> {
       const x = toVector("adam.update", params);
       const g = gradVector("adam.update", grad, x.length);
-      if (state.m.length !== x.length) throw new Error(`adam.update: the state holds ${state.m.length} entries but the parameters have ${x.length}`);
+      if (state.m.length !== x.length)
+        throw new Error(`adam.update: the state holds ${state.m.length} entries but the parameters have ${x.length}`);
       const step = schedule(state.count);
       const t = state.count + 1;
       const c1 = 1 - beta1 ** t;
@@ -80,4 +81,8 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
 }
 
 /** Adam's entry in the optimizer registry. */
-export const adamDeclaration: OptimizerDeclaration<"adam", AdamOptions, AdamState> = Object.freeze({ name: "adam", defaults, create: adam });
+export const adamDeclaration: OptimizerDeclaration<"adam", AdamOptions, AdamState> = Object.freeze({
+  name: "adam",
+  defaults,
+  create: adam,
+});

@@ -65,7 +65,10 @@ export function conservativeFlow(options: ConservativeFlowOptions): IterativeMet
       if (typeof selection === "function") {
         value = evaluate(f, x, { precision }).value.item();
         v = toVector("conservativeFlow", selection(Float64Array.from(x), state.count), "selected field element");
-        if (v.length !== x.length) throw new Error(`conservativeFlow: the selection returned ${v.length} entries for a point of dimension ${x.length}`);
+        if (v.length !== x.length)
+          throw new Error(
+            `conservativeFlow: the selection returned ${v.length} entries for a point of dimension ${x.length}`,
+          );
       } else {
         const r = valueAndGrad(f, x, { policy: selection, precision });
         value = r.value;

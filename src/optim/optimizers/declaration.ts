@@ -16,7 +16,11 @@ export interface BaseOptimizerOptions {
  * One optimizer's declaration: its name, the default of each option (the list of its options), and the factory,
  * which checks every option and throws an error naming the optimizer, the option and the bad value.
  */
-export interface OptimizerDeclaration<N extends string = string, O extends BaseOptimizerOptions = BaseOptimizerOptions, S extends OptState = OptState> {
+export interface OptimizerDeclaration<
+  N extends string = string,
+  O extends BaseOptimizerOptions = BaseOptimizerOptions,
+  S extends OptState = OptState,
+> {
   readonly name: N;
   readonly defaults: { readonly [K in keyof O]-?: Exclude<O[K], undefined> };
   readonly create: (options?: O) => Optimizer<S>;

@@ -13,7 +13,14 @@ import { Rng, hash32, hashSeed } from "../../rng";
 import { minNormElement } from "../../analysis";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
-import { integer, nonNegative, object as checkObject, openUnitInterval, positive, seed as checkSeed } from "../../validate";
+import {
+  integer,
+  nonNegative,
+  object as checkObject,
+  openUnitInterval,
+  positive,
+  seed as checkSeed,
+} from "../../validate";
 import type { IterativeMethod, IterState, IterStep } from "./iterative";
 
 /** Options of {@link gradientSampling}. */
@@ -93,7 +100,8 @@ export function gradientSampling(options: GradientSamplingOptions): IterativeMet
         const y = x.map((v, i) => v + (r * d[i]) / len);
         gradients.push(Array.from(valueAndGrad(f, y, opts).grad));
       }
-      if (!gradients.every((g) => g.every(Number.isFinite))) throw new Error(`${where}: a sampled gradient is not finite at step ${state.count}`);
+      if (!gradients.every((g) => g.every(Number.isFinite)))
+        throw new Error(`${where}: a sampled gradient is not finite at step ${state.count}`);
       const mn = minNormElement(gradients);
       const g = Float64Array.from(mn.point);
       const stay = (): IterStep<GradientSamplingState> => ({
@@ -107,7 +115,12 @@ export function gradientSampling(options: GradientSamplingOptions): IterativeMet
       for (let b = 0; b <= maxBacktracks; b++, t *= shrink) {
         const trial = x.map((v, i) => v - (t * g[i]) / mn.norm);
         if (valueAt(trial) < center.value - beta * t * mn.norm) {
-          return { state: Object.freeze({ count: state.count + 1, x: trial, radius: state.radius }), value: center.value, direction: g, stepSize: t };
+          return {
+            state: Object.freeze({ count: state.count + 1, x: trial, radius: state.radius }),
+            value: center.value,
+            direction: g,
+            stepSize: t,
+          };
         }
       }
       return stay();

@@ -53,17 +53,29 @@ export function heavyBall(options: HeavyBallOptions = {}): Optimizer<HeavyBallSt
     update(grad: Params, state: HeavyBallState, params: Params): OptStep<HeavyBallState> {
       const x = toVector("heavyBall.update", params);
       const g = gradVector("heavyBall.update", grad, x.length);
-      if (state.velocity.length !== x.length) throw new Error(`heavyBall.update: the state holds ${state.velocity.length} entries but the parameters have ${x.length}`);
+      if (state.velocity.length !== x.length)
+        throw new Error(
+          `heavyBall.update: the state holds ${state.velocity.length} entries but the parameters have ${x.length}`,
+        );
       const step = schedule(state.count);
       const v = new Float64Array(x.length);
       for (let i = 0; i < x.length; i++) {
         v[i] = beta * state.velocity[i] - step * g[i];
         x[i] += v[i];
       }
-      return { params: x, updates: Float64Array.from(v), state: Object.freeze({ count: state.count + 1, velocity: v }), stepSize: step };
+      return {
+        params: x,
+        updates: Float64Array.from(v),
+        state: Object.freeze({ count: state.count + 1, velocity: v }),
+        stepSize: step,
+      };
     },
   });
 }
 
 /** The heavy ball's entry in the optimizer registry. */
-export const heavyBallDeclaration: OptimizerDeclaration<"heavyBall", HeavyBallOptions, HeavyBallState> = Object.freeze({ name: "heavyBall", defaults, create: heavyBall });
+export const heavyBallDeclaration: OptimizerDeclaration<"heavyBall", HeavyBallOptions, HeavyBallState> = Object.freeze({
+  name: "heavyBall",
+  defaults,
+  create: heavyBall,
+});

@@ -57,7 +57,10 @@ export function inna(options: InnaOptions = {}): Optimizer<InnaState> {
   const a = finite("inna", "a", options.a ?? defaults.a);
   if (a < 0) throw new Error(`inna: a must be >= 0, got ${a}`);
   const b = positive("inna", "b", options.b ?? defaults.b);
-  const initialization = oneOf("inna", "initialization", options.initialization ?? defaults.initialization, ["paper", "keras"] as const);
+  const initialization = oneOf("inna", "initialization", options.initialization ?? defaults.initialization, [
+    "paper",
+    "keras",
+  ] as const);
   return Object.freeze({
     name: "inna",
     schedule,
@@ -75,7 +78,8 @@ export function inna(options: InnaOptions = {}): Optimizer<InnaState> {
         if (state.count !== 0) throw new Error("inna.update: the state has no psi after the first step");
         psi = theta.map((t, i) => (1 - a * b) * t - (b * b - b) * g[i]);
       }
-      if (psi.length !== theta.length) throw new Error(`inna.update: the state holds ${psi.length} entries but the parameters have ${theta.length}`);
+      if (psi.length !== theta.length)
+        throw new Error(`inna.update: the state holds ${psi.length} entries but the parameters have ${theta.length}`);
       const step = schedule(state.count);
       const psiNext = new Float64Array(theta.length);
       const updates = new Float64Array(theta.length);
@@ -91,4 +95,8 @@ export function inna(options: InnaOptions = {}): Optimizer<InnaState> {
 }
 
 /** INNA's entry in the optimizer registry. */
-export const innaDeclaration: OptimizerDeclaration<"inna", InnaOptions, InnaState> = Object.freeze({ name: "inna", defaults, create: inna });
+export const innaDeclaration: OptimizerDeclaration<"inna", InnaOptions, InnaState> = Object.freeze({
+  name: "inna",
+  defaults,
+  create: inna,
+});

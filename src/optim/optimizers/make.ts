@@ -25,16 +25,22 @@ const describeNames = (names: readonly string[]): string => names.map((n) => JSO
  * ```
  */
 export function makeOptimizer(spec: OptimizerSpec, stepSize?: StepSize): Optimizer<OptState> {
-  if (spec === null || typeof spec !== "object") throw new Error(`makeOptimizer: expected a spec like { name: "sgd" }, got ${String(spec)}`);
+  if (spec === null || typeof spec !== "object")
+    throw new Error(`makeOptimizer: expected a spec like { name: "sgd" }, got ${String(spec)}`);
   const { name, ...options } = spec;
   const known = Object.keys(optimizers);
   if (typeof name !== "string" || !known.includes(name)) {
-    throw new Error(`makeOptimizer: unknown optimizer ${JSON.stringify(name)}: expected one of ${describeNames(known)}`);
+    throw new Error(
+      `makeOptimizer: unknown optimizer ${JSON.stringify(name)}: expected one of ${describeNames(known)}`,
+    );
   }
   const declaration = optimizers[name];
   const allowed = Object.keys(declaration.defaults);
   for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new Error(`makeOptimizer: ${name} has no option ${JSON.stringify(key)}: its options are ${describeNames(allowed)}`);
+    if (!allowed.includes(key))
+      throw new Error(
+        `makeOptimizer: ${name} has no option ${JSON.stringify(key)}: its options are ${describeNames(allowed)}`,
+      );
   }
   const s = stepSize !== undefined ? toSchedule("makeOptimizer", stepSize) : spec.stepSize;
   // The spec was checked against this declaration's options above; its factory checks their values.

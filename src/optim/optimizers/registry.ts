@@ -47,5 +47,6 @@ export type OptimizerOptions<K extends OptimizerName> = NonNullable<Parameters<R
 type PlainOptions<O> = { readonly [P in keyof O]: P extends "stepSize" ? number | ScheduleSpec : O[P] };
 
 /** A plain-data description of an optimizer (sendable to worker threads), derived from the registry; see {@link makeOptimizer}. */
-export type OptimizerSpec = { [K in OptimizerName]: { readonly name: K } & PlainOptions<OptimizerOptions<K>> }[OptimizerName];
-
+export type OptimizerSpec = {
+  [K in OptimizerName]: { readonly name: K } & PlainOptions<OptimizerOptions<K>>;
+}[OptimizerName];

@@ -62,4 +62,8 @@ export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
 }
 
 /** SGD's entry in the optimizer registry. */
-export const sgdDeclaration: OptimizerDeclaration<"sgd", SgdOptions, SgdState> = Object.freeze({ name: "sgd", defaults, create: sgd });
+export const sgdDeclaration: OptimizerDeclaration<"sgd", SgdOptions, SgdState> = Object.freeze({
+  name: "sgd",
+  defaults,
+  create: sgd,
+});

@@ -1,7 +1,22 @@
 import { describe, it, expect } from "vitest";
 import {
-  circulation, fieldFromFormula, adField, allChoicesField, clarkeField, loops, paths, presets, policies, grad,
-  abs, at, add, sub, relu, maximum, mul,
+  circulation,
+  fieldFromFormula,
+  adField,
+  allChoicesField,
+  clarkeField,
+  loops,
+  paths,
+  presets,
+  policies,
+  grad,
+  abs,
+  at,
+  add,
+  sub,
+  relu,
+  maximum,
+  mul,
 } from "../../../src";
 import { reluNet, kinkyNet } from "./programs";
 
@@ -30,7 +45,10 @@ describe("circulation", () => {
     for (const seed of [1, 2]) {
       const f = reluNet(seed, [8, 8]);
       for (const policy of [...Object.values(presets), policies.random(seed)]) {
-        for (const loop of [loops.randomSmooth(seed + 10, { radius: 1.5 }), loops.randomPolygon(seed + 20, { radius: 1.5 })]) {
+        for (const loop of [
+          loops.randomSmooth(seed + 10, { radius: 1.5 }),
+          loops.randomPolygon(seed + 20, { radius: 1.5 }),
+        ]) {
           const c = circulation(adField(f, policy), loop, { tolerance: 1e-6 });
           expect(Math.abs(c.value)).toBeLessThanOrEqual(Math.max(c.errorEstimate, 1e-12));
           expect(c.errorEstimate).toBeLessThan(1e-6);
@@ -44,7 +62,11 @@ describe("circulation", () => {
     // the rectangle's left edge lies on x = 0 and its bottom edge on y = 0: kink lines of the first layer
     const rect = loops.rectangle([0, 0.75], [0, 0.5]);
     // a triangle with an edge on x = y
-    const tri = loops.polygon([[-0.5, -0.5], [0.5, 0.5], [0.5, -0.25]]);
+    const tri = loops.polygon([
+      [-0.5, -0.5],
+      [0.5, 0.5],
+      [0.5, -0.25],
+    ]);
     for (const policy of Object.values(presets)) {
       for (const loop of [rect, tri]) {
         const c = circulation(adField(f, policy), loop, { tolerance: 1e-8 });
@@ -62,7 +84,15 @@ describe("circulation", () => {
     // f = relu(x) + |y|: on the edge x = 0 going up, ⟨D f, γ'⟩ = ±1 from |y| whatever relu'(0) is
     const f = (v: any) => add(relu(at(v, 0)), abs(at(v, 1)));
     for (const p of Object.values(presets)) {
-      const c = circulation(adField(f, p), loops.polygon([[0, -1], [1, -1], [1, 1], [0, 1]]));
+      const c = circulation(
+        adField(f, p),
+        loops.polygon([
+          [0, -1],
+          [1, -1],
+          [1, 1],
+          [0, 1],
+        ]),
+      );
       expect(Math.abs(c.value)).toBeLessThan(1e-12);
     }
   });
@@ -77,12 +107,25 @@ describe("circulation", () => {
   it("refuses open paths, dimension mismatches and bad selections", () => {
     expect(() => circulation(rotation, paths.segment([0, 0], [1, 1]))).toThrow(/not a closed loop/);
     const f = (v: any) => maximum(at(v, 0), mul(2, at(v, 1)));
-    const threeD = loops.polygon([[0, 0, 0], [1, 0, 0], [0, 1, 0]]);
-    expect(() => circulation(rotation, threeD)).toThrow(/dimension mismatch: the field's generator 0 at \[.*\] has 2 coordinate\(s\), expected 3/);
+    const threeD = loops.polygon([
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(() => circulation(rotation, threeD)).toThrow(
+      /dimension mismatch: the field's generator 0 at \[.*\] has 2 coordinate\(s\), expected 3/,
+    );
     // a program of 2 variables (at(v, 1)) runs on 3-D points too, and is conservative there
     expect(Math.abs(circulation(adField(f), threeD).value)).toBeLessThan(1e-12);
-    expect(() => loops.polygon([[0, 0], [1, 0, 0]])).toThrow(/dimension mismatch/);
-    expect(() => circulation(rotation, loops.circle([0, 0], 1), { selection: "best" as never })).toThrow(/selection must be/);
+    expect(() =>
+      loops.polygon([
+        [0, 0],
+        [1, 0, 0],
+      ]),
+    ).toThrow(/dimension mismatch/);
+    expect(() => circulation(rotation, loops.circle([0, 0], 1), { selection: "best" as never })).toThrow(
+      /selection must be/,
+    );
     expect(() => loops.circle([0, 0, 0], 1)).toThrow(/dimension mismatch/);
     expect(() => loops.custom({ point: (t) => [t, t * t], velocity: (t) => [1, 2 * t] })).toThrow(/not a closed loop/);
     void clarkeField;

@@ -1,5 +1,20 @@
 import { describe, it, expect } from "vitest";
-import { clarkeSubdifferential, clarkeInterval, abs, maximum, at, sqrt, relu, add, mul, grad, policies, presets, Rng, minNormElement } from "../../../src";
+import {
+  clarkeSubdifferential,
+  clarkeInterval,
+  abs,
+  maximum,
+  at,
+  sqrt,
+  relu,
+  add,
+  mul,
+  grad,
+  policies,
+  presets,
+  Rng,
+  minNormElement,
+} from "../../../src";
 import { relu2, zero, idMinusZero, kinkyNet } from "./programs";
 
 describe("clarkeSubdifferential (sampled estimate)", () => {
@@ -13,7 +28,10 @@ describe("clarkeSubdifferential (sampled estimate)", () => {
 
   it("max(x, y) at x = y is the segment between (1, 0) and (0, 1)", () => {
     const c = clarkeSubdifferential((v: any) => maximum(at(v, 0), at(v, 1)), [0.5, 0.5]);
-    expect(c.polygon).toEqual([[0, 1], [1, 0]]);
+    expect(c.polygon).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(c.minNormElement[0]).toBeCloseTo(0.5, 15);
     expect(c.distance).toBeCloseTo(Math.SQRT1_2, 15);
     expect(c.critical).toBe(false);
@@ -28,7 +46,12 @@ describe("clarkeSubdifferential (sampled estimate)", () => {
 
   it("|x| + |y| at 0 is the square [-1, 1]^2, as an ordered polygon", () => {
     const c = clarkeSubdifferential((v: any) => add(abs(at(v, 0)), abs(at(v, 1))), [0, 0], { samples: 100 });
-    expect(c.polygon).toEqual([[-1, -1], [1, -1], [1, 1], [-1, 1]]);
+    expect(c.polygon).toEqual([
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ]);
     expect(c.distance).toBe(0);
   });
 
@@ -41,7 +64,12 @@ describe("clarkeSubdifferential (sampled estimate)", () => {
   it("contains every preset's AD value for a separable program at its kink (a qualified case)", () => {
     const f = (v: any) => add(abs(at(v, 0)), mul(3, relu(at(v, 1))));
     const est = clarkeSubdifferential(f, [0, 0], { samples: 200 });
-    expect(est.polygon).toEqual([[-1, 0], [1, 0], [1, 3], [-1, 3]]);
+    expect(est.polygon).toEqual([
+      [-1, 0],
+      [1, 0],
+      [1, 3],
+      [-1, 3],
+    ]);
     for (const p of Object.values(presets)) {
       const g = grad(f, [0, 0], { policy: p }) as number[];
       const shifted = est.generators.map((q) => q.map((v, i) => v - g[i]));
@@ -56,7 +84,9 @@ describe("clarkeSubdifferential (sampled estimate)", () => {
     const f = (t: any) => sqrt(abs(t));
     expect(() => clarkeSubdifferential(f, 0)).toThrow(/not locally Lipschitz at \[0\].*sqrt/);
     expect(() => clarkeSubdifferential(f, 1e-20)).toThrow(/does not look locally Lipschitz.*maxGradient/);
-    expect(() => clarkeSubdifferential(f, 1e-6, { exactWhenSmooth: false, radius: 1e-6, maxGradient: 1e3 })).toThrow(/does not look locally Lipschitz/);
+    expect(() => clarkeSubdifferential(f, 1e-6, { exactWhenSmooth: false, radius: 1e-6, maxGradient: 1e3 })).toThrow(
+      /does not look locally Lipschitz/,
+    );
   });
 
   it("checks its arguments", () => {

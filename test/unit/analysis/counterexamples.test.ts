@@ -1,5 +1,14 @@
 import { describe, it, expect } from "vitest";
-import { alterFieldOnLine, adField, fieldFromFormula, circulation, chainRuleCheck, loops, paths, potential } from "../../../src";
+import {
+  alterFieldOnLine,
+  adField,
+  fieldFromFormula,
+  circulation,
+  chainRuleCheck,
+  loops,
+  paths,
+  potential,
+} from "../../../src";
 import { kinkyNet } from "./programs";
 
 describe("alterFieldOnLine", () => {
@@ -9,8 +18,18 @@ describe("alterFieldOnLine", () => {
     expect(bad([0.3, 0.3])).toEqual({ generators: [[1.3, 1.3]], value: [1.3, 1.3] });
     expect(bad([0.3, 0.30001]).generators).toEqual([[0.30001, 0.3]]);
     // two shifts enlarge the set into a segment
-    const wide = alterFieldOnLine(D, { normal: [0, 1], offset: 0.5, shifts: [[0, 0], [2, 0]] });
-    expect(wide([1, 0.5]).generators).toEqual([[0.5, 1], [2.5, 1]]);
+    const wide = alterFieldOnLine(D, {
+      normal: [0, 1],
+      offset: 0.5,
+      shifts: [
+        [0, 0],
+        [2, 0],
+      ],
+    });
+    expect(wide([1, 0.5]).generators).toEqual([
+      [0.5, 1],
+      [2.5, 1],
+    ]);
   });
 
   it("a tangential change on a kink line: zero circulation on loops crossing it, not on loops along it", () => {
@@ -25,7 +44,14 @@ describe("alterFieldOnLine", () => {
     expect(r.mismatches.length).toBeGreaterThanOrEqual(15); // of 21: all but the ends and kinks of N along the edge
     // and its "potential" depends on the path
     const straight = potential(bad, [0, 1], { x0: [0, 0] });
-    const around = potential(bad, [0, 1], { x0: [0, 0], path: paths.polyline([[0, 0], [0.5, 0.5], [0, 1]]) });
+    const around = potential(bad, [0, 1], {
+      x0: [0, 0],
+      path: paths.polyline([
+        [0, 0],
+        [0.5, 0.5],
+        [0, 1],
+      ]),
+    });
     expect(straight.value - around.value).toBeCloseTo(0.25, 9);
   });
 

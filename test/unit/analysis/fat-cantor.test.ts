@@ -4,8 +4,17 @@ import { fatCantor, clarkeInterval, grad, chainRuleCheck, clarkeField, paths } f
 describe("fatCantor", () => {
   it("builds 2^n intervals of equal length with dyadic endpoints and the right measures", () => {
     const c = fatCantor(2);
-    expect(c.intervals).toEqual([[0, 5 / 32], [7 / 32, 3 / 8], [5 / 8, 25 / 32], [27 / 32, 1]]);
-    expect(c.gaps.map((g) => [g.a, g.b, g.step])).toEqual([[5 / 32, 7 / 32, 2], [3 / 8, 5 / 8, 1], [25 / 32, 27 / 32, 2]]);
+    expect(c.intervals).toEqual([
+      [0, 5 / 32],
+      [7 / 32, 3 / 8],
+      [5 / 8, 25 / 32],
+      [27 / 32, 1],
+    ]);
+    expect(c.gaps.map((g) => [g.a, g.b, g.step])).toEqual([
+      [5 / 32, 7 / 32, 2],
+      [3 / 8, 5 / 8, 1],
+      [25 / 32, 27 / 32, 2],
+    ]);
     for (const n of [1, 3, 6, 10]) {
       const d = fatCantor(n);
       expect(d.intervals.length).toBe(2 ** n);
@@ -60,7 +69,10 @@ describe("fatCantor", () => {
       expect(grad(c.program, t)).toBe(lo);
     }
     expect(clarkeInterval(c.program, c.intervals[1][0]).interval).toEqual([0, 1]);
-    const r = chainRuleCheck(c.program, clarkeField(c.program), paths.segment([0], [1]), { points: 41, selection: "min" });
+    const r = chainRuleCheck(c.program, clarkeField(c.program), paths.segment([0], [1]), {
+      points: 41,
+      selection: "min",
+    });
     expect(r.mismatches).toEqual([]);
   });
 

@@ -1,14 +1,33 @@
 import * as N from "../../../src";
 import { describe, it, expect } from "vitest";
 import {
-  adField, allChoicesField, clarkeField, fieldFromFormula, fieldArrows, fieldSets, selectElement, policies, presets,
-  abs, at, add, relu, maximum, minimum, mul, sqrt, hinge, clip, grad,
+  adField,
+  allChoicesField,
+  clarkeField,
+  fieldFromFormula,
+  fieldArrows,
+  fieldSets,
+  selectElement,
+  policies,
+  presets,
+  abs,
+  at,
+  add,
+  relu,
+  maximum,
+  minimum,
+  mul,
+  sqrt,
+  hinge,
+  clip,
+  grad,
 } from "../../../src";
 import { relu2, zero, kinkyNet } from "./programs";
 
 describe("set-valued fields", () => {
   it("adField returns the AD value under the policy", () => {
-    for (const s of [0, 0.5, 1]) expect(adField(zero, policies.reluAt(s))([0]).generators[0][0]).toBeCloseTo(1 - 2 * s, 15);
+    for (const s of [0, 0.5, 1])
+      expect(adField(zero, policies.reluAt(s))([0]).generators[0][0]).toBeCloseTo(1 - 2 * s, 15);
     const f = kinkyNet(1);
     const g = grad(f, [0.3, -0.2]) as number[];
     expect(adField(f)([0.3, -0.2])).toEqual({ generators: [g], value: g });
@@ -18,14 +37,25 @@ describe("set-valued fields", () => {
     expect(allChoicesField(relu2)([0]).generators).toEqual([[0], [1]]);
     expect(allChoicesField(zero)([0]).generators).toEqual([[-1], [1]]); // 1 - 2s, s in {0, 1}
     const m = (v: any) => maximum(at(v, 0), at(v, 1));
-    expect(allChoicesField(m)([1, 1]).generators).toEqual([[0, 1], [1, 0]]);
+    expect(allChoicesField(m)([1, 1]).generators).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     const sq = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
     // choices are made per application: the two abs choose independently, so the hull is the square [-1, 1]^2
     const sorted = (ps: number[][]) => [...ps].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    expect(sorted(allChoicesField(sq)([0, 0]).generators)).toEqual([[-1, -1], [-1, 1], [1, -1], [1, 1]]);
+    expect(sorted(allChoicesField(sq)([0, 0]).generators)).toEqual([
+      [-1, -1],
+      [-1, 1],
+      [1, -1],
+      [1, 1],
+    ]);
     // max(x, y, x) at x = y: three tied entries, one of which takes the whole derivative
     const m3 = (v: any) => N.max(N.concat([v, N.reshape(N.at(v, 0), [1])]));
-    expect(sorted(allChoicesField(m3)([1, 1]).generators)).toEqual([[0, 1], [1, 0]]);
+    expect(sorted(allChoicesField(m3)([1, 1]).generators)).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     // bounds and hinge
     expect(allChoicesField((t: any) => clip(t, -1, 1))([1]).generators).toEqual([[0], [1]]);
     expect(allChoicesField(hinge)([1]).generators).toEqual([[-1], [0]]);
@@ -36,9 +66,12 @@ describe("set-valued fields", () => {
   });
 
   it("allChoicesField refuses too many combinations and non-Lipschitz points", () => {
-    const many = (v: any) => add(add(relu(at(v, 0)), abs(at(v, 1))), add(maximum(at(v, 0), at(v, 1)), minimum(at(v, 0), mul(2, at(v, 1)))));
+    const many = (v: any) =>
+      add(add(relu(at(v, 0)), abs(at(v, 1))), add(maximum(at(v, 0), at(v, 1)), minimum(at(v, 0), mul(2, at(v, 1)))));
     expect(allChoicesField(many)([0, 0]).generators.length).toBeGreaterThan(1);
-    expect(() => allChoicesField(many, { maxCombinations: 8 })([0, 0])).toThrow(/16 combinations of kink choices .* exceed maxCombinations = 8/);
+    expect(() => allChoicesField(many, { maxCombinations: 8 })([0, 0])).toThrow(
+      /16 combinations of kink choices .* exceed maxCombinations = 8/,
+    );
     expect(() => allChoicesField((t: any) => sqrt(abs(t)))([0])).toThrow(/not locally Lipschitz/);
   });
 
@@ -46,12 +79,23 @@ describe("set-valued fields", () => {
     expect(clarkeField(relu2)([0]).generators).toEqual([[0], [1]]);
     expect(clarkeField(zero)([0]).generators).toEqual([[0]]);
     const m = (v: any) => maximum(at(v, 0), at(v, 1));
-    expect(clarkeField(m)([2, 2]).generators).toEqual([[0, 1], [1, 0]]);
+    expect(clarkeField(m)([2, 2]).generators).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
   });
 
   it("fieldFromFormula accepts vectors, generator lists and FieldValues, and checks them", () => {
     expect(fieldFromFormula(([x, y]) => [y, x])([1, 2]).generators).toEqual([[2, 1]]);
-    expect(fieldFromFormula(() => [[1, 0], [0, 1]])([0, 0]).generators).toEqual([[1, 0], [0, 1]]);
+    expect(
+      fieldFromFormula(() => [
+        [1, 0],
+        [0, 1],
+      ])([0, 0]).generators,
+    ).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(fieldFromFormula(() => ({ generators: [[3]], value: [3] }))([0]).value).toEqual([3]);
     expect(() => fieldFromFormula(() => [[1, 2, 3]])([0, 0])).toThrow(/dimension mismatch: the field's generator 0/);
     expect(() => fieldFromFormula(() => "no" as never)([0])).toThrow(/expected a vector/);
@@ -59,7 +103,14 @@ describe("set-valued fields", () => {
   });
 
   it("selects elements by rule", () => {
-    const v = { generators: [[1, 0], [0, 1], [-1, -1]], value: [0, 1] };
+    const v = {
+      generators: [
+        [1, 0],
+        [0, 1],
+        [-1, -1],
+      ],
+      value: [0, 1],
+    };
     expect(selectElement(v, [1, 0], "max")).toEqual([1, 0]);
     expect(selectElement(v, [1, 0], "min")).toEqual([-1, -1]);
     expect(selectElement(v, [1, 0], "policy")).toEqual([0, 1]);
@@ -69,7 +120,10 @@ describe("set-valued fields", () => {
   });
 
   it("turns fields on grids into plain chart records", () => {
-    const arrows = fieldArrows(fieldFromFormula(([x, y]) => [-y, x]), { x: [0, 1], y: [0, 1], n: 2 });
+    const arrows = fieldArrows(
+      fieldFromFormula(([x, y]) => [-y, x]),
+      { x: [0, 1], y: [0, 1], n: 2 },
+    );
     expect(arrows).toEqual([
       { x: 0, y: 0, u: 0, v: 0 },
       { x: 1, y: 0, u: 0, v: 1 },
@@ -79,8 +133,24 @@ describe("set-valued fields", () => {
     const sq = (v: any) => add(abs(at(v, 0)), abs(at(v, 1)));
     const sets = fieldSets(clarkeField(sq, { samples: 100 }), { x: [0, 1], y: [0, 0], n: [2, 1] });
     expect(sets).toEqual([
-      { x: 0, y: 0, vertices: [[-1, -1], [1, -1], [1, 1], [-1, 1]] },
-      { x: 1, y: 0, vertices: [[1, -1], [1, 1]] },
+      {
+        x: 0,
+        y: 0,
+        vertices: [
+          [-1, -1],
+          [1, -1],
+          [1, 1],
+          [-1, 1],
+        ],
+      },
+      {
+        x: 1,
+        y: 0,
+        vertices: [
+          [1, -1],
+          [1, 1],
+        ],
+      },
     ]);
     expect(() => fieldSets(adField(sq), { x: [1, 0], y: [0, 1] })).toThrow(/x0 <= x1/);
   });
@@ -96,7 +166,12 @@ describe("combineFields", () => {
     const r = D([0, 0]);
     const sorted = [...r.generators].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     // 2 [-1, 1]^2 - {(1, 0)}
-    expect(sorted).toEqual([[-3, -2], [-3, 2], [1, -2], [1, 2]]);
+    expect(sorted).toEqual([
+      [-3, -2],
+      [-3, 2],
+      [1, -2],
+      [1, 2],
+    ]);
     expect(r.value).toEqual([2 * 0 - 1, 0]); // pytorch's abs'(0) = 0 for the first term, relu'(0) = 1 for the second
   });
   it("of conservative fields is conservative: zero circulation on a loop along the kinks", () => {
@@ -111,6 +186,8 @@ describe("combineFields", () => {
   });
   it("refuses empty lists and non-finite weights", () => {
     expect(() => N.combineFields([])).toThrow(/non-empty list/);
-    expect(() => N.combineFields([{ weight: NaN, field: adField(relu) }])).toThrow("combineFields: terms[0].weight must be a finite number, got NaN");
+    expect(() => N.combineFields([{ weight: NaN, field: adField(relu) }])).toThrow(
+      "combineFields: terms[0].weight must be a finite number, got NaN",
+    );
   });
 });

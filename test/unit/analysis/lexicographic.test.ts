@@ -1,9 +1,39 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
-  lexicographicGradient, lexicographicJacobian, lexicographicForward, directionalDerivative, compassDifference,
-  clarkeSubdifferential, minNormElement, grad, valueAndGrad, policies, relu, abs, maximum, minimum, at, add, mul,
-  sub, neg, exp, sin, tanh, norm, hinge, clip, leakyRelu, max, matmul, tensor, sum, definePrimitive, sqrt, Rng,
+  lexicographicGradient,
+  lexicographicJacobian,
+  lexicographicForward,
+  directionalDerivative,
+  compassDifference,
+  clarkeSubdifferential,
+  minNormElement,
+  grad,
+  valueAndGrad,
+  policies,
+  relu,
+  abs,
+  maximum,
+  minimum,
+  at,
+  add,
+  mul,
+  sub,
+  neg,
+  exp,
+  sin,
+  tanh,
+  norm,
+  hinge,
+  clip,
+  leakyRelu,
+  max,
+  matmul,
+  tensor,
+  sum,
+  definePrimitive,
+  sqrt,
+  Rng,
 } from "../../../src";
 import { relu2, zero, randomPL, kinkyNet } from "./programs";
 
@@ -49,7 +79,12 @@ describe("lexicographic derivatives", () => {
         // so does the compass difference (n <= 2)
         expect(distToHull(compassDifference(f, x), est.generators)).toBeLessThan(1e-9);
         // and other direction matrices give Clarke elements too
-        const j = lexicographicJacobian(f, x, { directions: [[1, 1], [-1, 2]] }).jacobian[0];
+        const j = lexicographicJacobian(f, x, {
+          directions: [
+            [1, 1],
+            [-1, 2],
+          ],
+        }).jacobian[0];
         expect(distToHull(j, est.generators)).toBeLessThan(1e-9);
       }),
       { seed: 11, numRuns: 60 },
@@ -74,13 +109,31 @@ describe("lexicographic derivatives", () => {
     // max over an axis: the lexicographically largest entry wins
     const f = (v: any) => max(abs(v));
     expect(lexicographicGradient(f, [0, 0, 0])).toEqual([1, 0, 0]);
-    const A = tensor([[1, 2], [3, 4]]);
+    const A = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const r = lexicographicJacobian((v: any) => matmul(A, relu(v)), [0, -1]);
-    expect(r.jacobian).toEqual([[1, 0], [3, 0]]);
-    const fw = lexicographicForward((v: any) => sum(relu(v)), [0, 0], { directions: [[-1, 1], [1, 0]] });
+    expect(r.jacobian).toEqual([
+      [1, 0],
+      [3, 0],
+    ]);
+    const fw = lexicographicForward((v: any) => sum(relu(v)), [0, 0], {
+      directions: [
+        [-1, 1],
+        [1, 0],
+      ],
+    });
     // relu(v0) is left along (-1, 1) first (fsign < 0), relu(v1) is entered: U = [1, 0], J = U M^-1 = [0, 1]
     expect(fw.tangents.map((t) => t.toFlat()[0])).toEqual([1, 0]);
-    expect(lexicographicJacobian((v: any) => sum(relu(v)), [0, 0], { directions: [[-1, 1], [1, 0]] }).jacobian).toEqual([[0, 1]]);
+    expect(
+      lexicographicJacobian((v: any) => sum(relu(v)), [0, 0], {
+        directions: [
+          [-1, 1],
+          [1, 0],
+        ],
+      }).jacobian,
+    ).toEqual([[0, 1]]);
   });
 
   it("the compass difference of a 2-D function is in its Clarke set", () => {
@@ -93,13 +146,30 @@ describe("lexicographic derivatives", () => {
     expect(() => lexicographicGradient((v: any) => norm(v), [0, 0])).toThrow(/unsupported primitive "norm" at 0/);
     expect(lexicographicGradient((v: any) => norm(v), [3, 4])).toEqual([0.6, 0.8]);
     const shrink = definePrimitive({
-      name: "lexShrinkTest", arity: 1, value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0), partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
+      name: "lexShrinkTest",
+      arity: 1,
+      value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0),
+      partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
       kink: { at: (x) => Math.abs(x) === 1, range: [0, 1], default: 0, partials: (s) => [s] },
     });
     expect(() => lexicographicGradient((t: any) => shrink(t), 2)).toThrow(/unsupported primitive "lexShrinkTest"/);
     expect(() => lexicographicGradient((t: any) => sqrt(abs(t)), 0)).toThrow(/sqrt at 0.*not locally Lipschitz/);
-    expect(() => lexicographicJacobian(abs, [1, 2], { directions: [[1, 0, 0], [0, 1, 0]] })).toThrow(/dimension mismatch: direction 0 must be 2/);
-    expect(() => lexicographicJacobian(abs, [1, 2], { directions: [[1, 1], [2, 2]] })).toThrow(/linearly dependent/);
+    expect(() =>
+      lexicographicJacobian(abs, [1, 2], {
+        directions: [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      }),
+    ).toThrow(/dimension mismatch: direction 0 must be 2/);
+    expect(() =>
+      lexicographicJacobian(abs, [1, 2], {
+        directions: [
+          [1, 1],
+          [2, 2],
+        ],
+      }),
+    ).toThrow(/linearly dependent/);
     expect(() => lexicographicGradient((v: any) => v, [1, 2])).toThrow(/must return a scalar/);
     void sub;
   });

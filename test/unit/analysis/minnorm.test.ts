@@ -16,13 +16,16 @@ function segDist(a: number[], b: number[]): number {
 /** Brute force in 2-D: 0 if 0 is inside some triangle of the points, else the least distance to a segment. */
 function brute2D(points: number[][]): number {
   const n = points.length;
-  const cross = (o: number[], a: number[], b: number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const cross = (o: number[], a: number[], b: number[]) =>
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++)
       for (let k = j + 1; k < n; k++) {
         const [a, b, c] = [points[i], points[j], points[k]];
         const z = [0, 0];
-        const s1 = cross(a, b, z), s2 = cross(b, c, z), s3 = cross(c, a, z);
+        const s1 = cross(a, b, z),
+          s2 = cross(b, c, z),
+          s3 = cross(c, a, z);
         if ((s1 > 0 && s2 > 0 && s3 > 0) || (s1 < 0 && s2 < 0 && s3 < 0)) return 0;
       }
   let best = Infinity;
@@ -37,7 +40,10 @@ describe("minNormElement (Wolfe)", () => {
     expect(minNormElement([[3]]).point).toEqual([3]);
     expect(minNormElement([[2], [-1]]).norm).toBe(0);
     expect(minNormElement([[2], [5]]).point).toEqual([2]);
-    const s = minNormElement([[1, 0], [0, 1]]);
+    const s = minNormElement([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(s.point[0]).toBeCloseTo(0.5, 15);
     expect(s.point[1]).toBeCloseTo(0.5, 15);
     // the standard simplex in R^5: the barycentre, at distance 1/sqrt(5)
@@ -46,7 +52,12 @@ describe("minNormElement (Wolfe)", () => {
     for (const v of r.point) expect(v).toBeCloseTo(0.2, 14);
     expect(r.norm).toBeCloseTo(1 / Math.sqrt(5), 14);
     // a square [1,2]x[-1,1] in the plane: closest point (1, 0), on an edge, from the corners only
-    const q = minNormElement([[1, -1], [2, -1], [2, 1], [1, 1]]);
+    const q = minNormElement([
+      [1, -1],
+      [2, -1],
+      [2, 1],
+      [1, 1],
+    ]);
     expect(q.point[0]).toBeCloseTo(1, 14);
     expect(q.point[1]).toBeCloseTo(0, 14);
     expect(q.support.length).toBe(2);
@@ -55,7 +66,9 @@ describe("minNormElement (Wolfe)", () => {
   it("satisfies the optimality conditions on random point sets (property)", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 5 }).chain((n) => fc.array(fc.array(coord, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 12 })),
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((n) => fc.array(fc.array(coord, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 12 })),
         (points) => {
           const r = minNormElement(points);
           // x is the convex combination of its weights
@@ -75,9 +88,15 @@ describe("minNormElement (Wolfe)", () => {
 
   it("agrees with brute force in the plane (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(coord, coord).map(([a, b]) => [a, b]), { minLength: 1, maxLength: 8 }), (points) => {
-        expect(Math.abs(minNormElement(points).norm - brute2D(points))).toBeLessThan(1e-9);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(coord, coord).map(([a, b]) => [a, b]),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (points) => {
+          expect(Math.abs(minNormElement(points).norm - brute2D(points))).toBeLessThan(1e-9);
+        },
+      ),
       { seed: 7, numRuns: 400 },
     );
   });

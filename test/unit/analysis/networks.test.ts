@@ -11,11 +11,16 @@ describe("reluNetwork", () => {
     const W2 = Array.from({ length: 2 }, () => Array.from({ length: 3 }, () => r.uniform(-1, 1)));
     const b2 = Array.from({ length: 2 }, () => r.uniform(-0.5, 0.5));
     const w = Array.from({ length: 2 }, () => r.uniform(-1, 1));
-    const byHand = (x: Value) => sum(mul(tensor(w), relu(add(matmul(tensor(W2), relu(add(matmul(tensor(W1), x), tensor(b1)))), tensor(b2)))));
+    const byHand = (x: Value) =>
+      sum(mul(tensor(w), relu(add(matmul(tensor(W2), relu(add(matmul(tensor(W1), x), tensor(b1)))), tensor(b2)))));
     const net = reluNetwork({ sizes: [2, 3, 2], seed: 7, kinkRows: [[1, -1]] });
     expect(net.layers[0].W.toArray()).toEqual(W1);
     expect(net.out.toArray()).toEqual(w);
-    for (const p of [[0.3, -0.7], [1, 1], [-0.2, 0.9]]) {
+    for (const p of [
+      [0.3, -0.7],
+      [1, 1],
+      [-0.2, 0.9],
+    ]) {
       expect(net.value(p)).toBe(evaluate(byHand, p).value.item());
       expect(grad(net.f, p, { policy: policies.reluAt(1) })).toEqual(grad(byHand, p, { policy: policies.reluAt(1) }));
     }
@@ -35,7 +40,15 @@ describe("reluNetwork", () => {
   });
 
   it("kink rows put exact kinks through the origin", () => {
-    const net = reluNetwork({ sizes: [2, 6, 6], seed: 4, kinkRows: [[1, 0], [0, 1], [1, -1]] });
+    const net = reluNetwork({
+      sizes: [2, 6, 6],
+      seed: 4,
+      kinkRows: [
+        [1, 0],
+        [0, 1],
+        [1, -1],
+      ],
+    });
     // on x = y the third unit of the first layer sits at its kink: relu'(0) = 0 and = 1 may give different outputs,
     // and both are exact; off the kink lines the two policies agree bitwise
     const off = [0.31, -0.17];
@@ -49,7 +62,16 @@ describe("reluNetwork", () => {
     expect(() => reluNetwork({ sizes: [2, 0], seed: 1 })).toThrow(/sizes/);
     expect(() => reluNetwork({ sizes: [2, 3], seed: 1, weights: [1, -1] })).toThrow(/weights must be an interval/);
     expect(() => reluNetwork({ sizes: [2, 3], seed: 1, biases: [0, NaN] })).toThrow(/biases/);
-    expect(() => reluNetwork({ sizes: [2, 1], seed: 1, kinkRows: [[1, 0], [0, 1]] })).toThrow(/do not fit/);
+    expect(() =>
+      reluNetwork({
+        sizes: [2, 1],
+        seed: 1,
+        kinkRows: [
+          [1, 0],
+          [0, 1],
+        ],
+      }),
+    ).toThrow(/do not fit/);
     expect(() => reluNetwork({ sizes: [2, 3], seed: 1, kinkRows: [[1, 0, 0]] })).toThrow(/kinkRows\[0\] must hold 2/);
   });
 });

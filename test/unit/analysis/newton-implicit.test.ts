@@ -1,7 +1,22 @@
 import { describe, it, expect } from "vitest";
 import {
-  nonsmoothNewton, implicitJacobian, policies, minimum, maximum, sub, add, mul, at, square, relu, softshrink, jacobian, reshape, concat,
-  lexicographicJacobian, abs,
+  nonsmoothNewton,
+  implicitJacobian,
+  policies,
+  minimum,
+  maximum,
+  sub,
+  add,
+  mul,
+  at,
+  square,
+  relu,
+  softshrink,
+  jacobian,
+  reshape,
+  concat,
+  lexicographicJacobian,
+  abs,
 } from "../../../src";
 import type { Value } from "../../../src";
 
@@ -37,8 +52,11 @@ describe("nonsmooth Newton", () => {
 
   it("solves a 2-D complementarity problem and reports stalls and bad input", () => {
     const F = (v: Value) => {
-      const x = at(v, 0), y = at(v, 1);
-      return concat([minimum(x, sub(add(mul(2, x), y), 1)), minimum(y, sub(add(x, mul(3, y)), 2))].map((t) => reshape(t, [1])));
+      const x = at(v, 0),
+        y = at(v, 1);
+      return concat(
+        [minimum(x, sub(add(mul(2, x), y), 1)), minimum(y, sub(add(x, mul(3, y)), 2))].map((t) => reshape(t, [1])),
+      );
     };
     const r = nonsmoothNewton(F, [1, 1]);
     expect(r.converged).toBe(true);
@@ -53,10 +71,12 @@ describe("nonsmooth Newton", () => {
 });
 
 /** x*(θ) = argmin q x^2 / 2 - θ x + λ|x|, as the fixed point of the proximal gradient map. */
-const q = 2, lam = 1, gamma = 0.25;
+const q = 2,
+  lam = 1,
+  gamma = 0.25;
 const T = (x: Value, th: Value) => softshrink(sub(x, mul(gamma, sub(mul(q, x), th))), gamma * lam);
 const Fprox = (x: Value, th: Value) => sub(x, T(x, th));
-const xstar = (th: number) => Math.sign(th) * Math.max(Math.abs(th) - lam, 0) / q;
+const xstar = (th: number) => (Math.sign(th) * Math.max(Math.abs(th) - lam, 0)) / q;
 
 describe("implicit differentiation", () => {
   it("agrees with finite differences at smooth points", () => {
@@ -70,11 +90,14 @@ describe("implicit differentiation", () => {
   it("unrolled iterations converge to it linearly", () => {
     const th = 2.5;
     const unrolled = (K: number) =>
-      jacobian((v: Value) => {
-        let x: Value = mul(0, v);
-        for (let k = 0; k < K; k++) x = T(x, v);
-        return x;
-      }, [th]).data[0];
+      jacobian(
+        (v: Value) => {
+          let x: Value = mul(0, v);
+          for (let k = 0; k < K; k++) x = T(x, v);
+          return x;
+        },
+        [th],
+      ).data[0];
     const imp = implicitJacobian(Fprox, [xstar(th)], [th]).jacobian[0][0];
     expect(Math.abs(unrolled(60) - imp)).toBeLessThan(1e-10);
     expect(Math.abs(unrolled(5) - imp)).toBeGreaterThan(1e-3);
@@ -91,6 +114,7 @@ describe("implicit differentiation", () => {
     // x = relu(2 x - θ + ...) style counterexample: A changes sign between the two sides
     const bad = (x: Value, th: Value) => sub(x, maximum(mul(2, x), th));
     expect(() => implicitJacobian(bad, [0], [0])).toThrow(/invertibility condition .* a convex combination/);
-    void relu; void lexicographicJacobian;
+    void relu;
+    void lexicographicJacobian;
   });
 });

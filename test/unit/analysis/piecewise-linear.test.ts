@@ -1,8 +1,41 @@
 import { describe, it, expect } from "vitest";
 import {
-  piecewiseLinearization, evaluateAbsNormal, activeJacobian, piecewiseLinearError, lexicographicJacobian, clarkeInterval,
-  clarkeSubdifferential, minNormElement, randomProgram, relu, abs, maximum, minimum, max, min, clip, hinge, softshrink, leakyRelu,
-  at, add, sub, mul, neg, sin, exp, tanh, sqrt, norm, sign, tensor, matmul, sum, definePrimitive, Rng, square,
+  piecewiseLinearization,
+  evaluateAbsNormal,
+  activeJacobian,
+  piecewiseLinearError,
+  lexicographicJacobian,
+  clarkeInterval,
+  clarkeSubdifferential,
+  minNormElement,
+  randomProgram,
+  relu,
+  abs,
+  maximum,
+  minimum,
+  max,
+  min,
+  clip,
+  hinge,
+  softshrink,
+  leakyRelu,
+  at,
+  add,
+  sub,
+  mul,
+  neg,
+  sin,
+  exp,
+  tanh,
+  sqrt,
+  norm,
+  sign,
+  tensor,
+  matmul,
+  sum,
+  definePrimitive,
+  Rng,
+  square,
 } from "../../../src";
 import type { Value } from "../../../src";
 import { relu2, zero, randomPL } from "./programs";
@@ -93,7 +126,11 @@ describe("piecewise linearization and the abs-normal form", () => {
       const form = piecewiseLinearization(f, [0, 0]).absNormal;
       const cs = clarkeSubdifferential(f, [0, 0], { seed: k, samples: 400, radius: 1e-6 });
       const gens = cs.generators;
-      for (const d of [[1, 0.3], [-0.2, 1], [-1, -1]]) {
+      for (const d of [
+        [1, 0.3],
+        [-0.2, 1],
+        [-1, -1],
+      ]) {
         const g = activeJacobian(form, d).jacobian[0];
         expect(dist(g, gens)).toBeLessThan(1e-8);
       }
@@ -106,11 +143,24 @@ describe("piecewise linearization and the abs-normal form", () => {
     const f = (v: Value) => add(max(v), mul(0.5, min(v)));
     const form = piecewiseLinearization(f, [1, 1, 1]).absNormal;
     expect(form.s).toBe(4); // two switches per 3-way tie
-    for (const d of [[1, 0, 0], [0, -1, 2], [0.3, 0.2, -0.1]]) {
+    for (const d of [
+      [1, 0, 0],
+      [0, -1, 2],
+      [0.3, 0.2, -0.1],
+    ]) {
       const exact = Math.max(1 + d[0], 1 + d[1], 1 + d[2]) + 0.5 * Math.min(1 + d[0], 1 + d[1], 1 + d[2]);
       expect(evaluateAbsNormal(form, d).y[0]).toBeCloseTo(exact, 13);
     }
-    const g = (v: Value) => relu(matmul(tensor([[1, -1], [1, 1]]), v));
+    const g = (v: Value) =>
+      relu(
+        matmul(
+          tensor([
+            [1, -1],
+            [1, 1],
+          ]),
+          v,
+        ),
+      );
     const pl = piecewiseLinearization(g, [1, 1]);
     expect(pl.activeSwitches).toBe(1);
     expect(pl.absNormal.m).toBe(2);
@@ -119,11 +169,14 @@ describe("piecewise linearization and the abs-normal form", () => {
 
   it("refuses what has no abs-normal form, naming the primitive", () => {
     expect(() => piecewiseLinearization(sqrt, 0)).toThrow(/"sqrt" at its kink/);
-    expect(() => piecewiseLinearization(norm, [0, 0])).toThrow(/"norm" at its kink: it is nonsmooth in several variables/);
+    expect(() => piecewiseLinearization(norm, [0, 0])).toThrow(
+      /"norm" at its kink: it is nonsmooth in several variables/,
+    );
     expect(() => piecewiseLinearization(sign, 0)).toThrow(/"sign"/);
     expect(piecewiseLinearization(sqrt, 4).absNormal.J).toEqual([[0.25]]);
     const shrink = definePrimitive({
-      name: "pwShrink", arity: 1,
+      name: "pwShrink",
+      arity: 1,
       value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0),
       partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
       kink: { at: (x) => Math.abs(x) === 1, range: [0, 1], default: 0, partials: (s) => [s] },
@@ -131,6 +184,8 @@ describe("piecewise linearization and the abs-normal form", () => {
     expect(() => piecewiseLinearization((t: Value) => shrink(t), 1)).toThrow(/unsupported primitive "pwShrink"/);
     expect(() => piecewiseLinearization(relu, NaN)).toThrow(/finite/);
     expect(() => piecewiseLinearization(relu, 0).model([1, 2])).toThrow(/dimension mismatch/);
-    void exp; void tanh; void sum;
+    void exp;
+    void tanh;
+    void sum;
   });
 });

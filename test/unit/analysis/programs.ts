@@ -18,7 +18,17 @@ export function reluNet(seed: number, hidden: number[]): (x: Value) => Value {
  * zero bias), so that polygons with edges on those lines run inside the kink set over whole intervals.
  */
 export function kinkyNet(seed: number): (x: Value) => Value {
-  return reluNetwork({ sizes: [2, 8, 8], seed, kinkRows: [[1, 0], [0, 1], [1, -1], [-1, 0], [0, -2]] }).f;
+  return reluNetwork({
+    sizes: [2, 8, 8],
+    seed,
+    kinkRows: [
+      [1, 0],
+      [0, 1],
+      [1, -1],
+      [-1, 0],
+      [0, -2],
+    ],
+  }).f;
 }
 
 type Expr = (x: any) => any;

@@ -1,7 +1,31 @@
 import { describe, it, expect } from "vitest";
 import {
-  randomizedClarkeGradient, lexicographicGradient, clarkeInterval, grad, policies, presets, relu, abs, maximum, max,
-  at, add, sub, mul, neg, matmul, tensor, sum, norm, Rng, minNormElement, clip, softshrink, leakyRelu, sqrt, sign,
+  randomizedClarkeGradient,
+  lexicographicGradient,
+  clarkeInterval,
+  grad,
+  policies,
+  presets,
+  relu,
+  abs,
+  maximum,
+  max,
+  at,
+  add,
+  sub,
+  mul,
+  neg,
+  matmul,
+  tensor,
+  sum,
+  norm,
+  Rng,
+  minNormElement,
+  clip,
+  softshrink,
+  leakyRelu,
+  sqrt,
+  sign,
   definePrimitive,
 } from "../../../src";
 import type { Value } from "../../../src";
@@ -40,10 +64,22 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
   });
 
   it("decides max and min reductions, maximum, abs and clip by the sign along d", () => {
-    const f = (v: Value) => max(matmul(tensor([[1, 0], [0, 1], [1, 1]]), v)); // max(x, y, x + y) at 0
+    const f = (v: Value) =>
+      max(
+        matmul(
+          tensor([
+            [1, 0],
+            [0, 1],
+            [1, 1],
+          ]),
+          v,
+        ),
+      ); // max(x, y, x + y) at 0
     const r = randomizedClarkeGradient(f, [0, 0], { direction: [1, -2] });
     expect(r.gradient).toEqual([1, 0]); // along (1, -2): x = 1, y = -2, x + y = -1: x wins
-    expect(randomizedClarkeGradient((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1], { direction: [-1, 2] }).gradient).toEqual([0, 1]);
+    expect(
+      randomizedClarkeGradient((v: Value) => maximum(at(v, 0), at(v, 1)), [1, 1], { direction: [-1, 2] }).gradient,
+    ).toEqual([0, 1]);
     expect(randomizedClarkeGradient(abs, 0, { direction: [-3] }).gradient).toEqual([-1]);
     expect(randomizedClarkeGradient((t: Value) => clip(t, 0, 1), 1, { direction: [-1] }).gradient).toEqual([1]);
     expect(randomizedClarkeGradient((t: Value) => clip(t, 0, 1), 1, { direction: [1] }).gradient).toEqual([0]);
@@ -53,7 +89,12 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
     const lambda = 0.75;
     const f = (t: Value) => softshrink(t, lambda);
     // at λ the program leaves the dead zone moving up (slope 1) and stays in it moving down (slope 0); at -λ the reverse
-    const cases: [number, number, number][] = [[lambda, 1, 1], [lambda, -1, 0], [-lambda, 1, 0], [-lambda, -1, 1]];
+    const cases: [number, number, number][] = [
+      [lambda, 1, 1],
+      [lambda, -1, 0],
+      [-lambda, 1, 0],
+      [-lambda, -1, 1],
+    ];
     for (const [x, d, g] of cases) {
       const r = randomizedClarkeGradient(f, x, { direction: [d] });
       expect([r.gradient, r.decided, r.guaranteed], `at ${x} along ${d}`).toEqual([[g], 1, true]);
@@ -63,8 +104,12 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
     }
     // the bound it sits on is the slot: a tie of softshrink(x - y) at x - y = λ along (1, 1) is reported as the upper bound
     const diff = (v: Value) => softshrink(sub(at(v, 0), at(v, 1)), lambda);
-    expect(randomizedClarkeGradient(diff, [1.75, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key)).toEqual(["softshrink.upper"]);
-    expect(randomizedClarkeGradient(diff, [0.25, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key)).toEqual(["softshrink.lower"]);
+    expect(
+      randomizedClarkeGradient(diff, [1.75, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key),
+    ).toEqual(["softshrink.upper"]);
+    expect(
+      randomizedClarkeGradient(diff, [0.25, 1], { direction: [1, 1], onTie: "flag" }).ties.map((s) => s.key),
+    ).toEqual(["softshrink.lower"]);
   });
 
   it("maps the branch to the policy's choice through the declared partials (leakyRelu: the slope is the choice 0)", () => {
@@ -74,7 +119,8 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
 
   it("refuses, naming the primitive, what has no branch rule: user primitives, non-Lipschitz kinks the program moves across", () => {
     const shrink = definePrimitive({
-      name: "rcShrink", arity: 1,
+      name: "rcShrink",
+      arity: 1,
       value: (x) => Math.sign(x) * Math.max(Math.abs(x) - 1, 0),
       partials: (x) => [Math.abs(x) > 1 ? 1 : 0],
       kink: { at: (x) => Math.abs(x) === 1, range: [0, 1], default: 0, partials: (s) => [s] },
@@ -99,8 +145,20 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
       const h = randomizedClarkeGradient(hidden, 0, { seed });
       expect([h.gradient, h.inert, h.guaranteed]).toEqual([[0], 1, true]);
     }
-    const tiedMax = (v: Value) => max(matmul(tensor([[1, 0], [0, 1], [1, 0]]), v)); // max(x, y, x): the two x always tie
-    expect(randomizedClarkeGradient(tiedMax, [0.5, 0.5], { direction: [1, 0.5], policy: presets.tfjs }).gradient).toEqual([1, 0]);
+    const tiedMax = (v: Value) =>
+      max(
+        matmul(
+          tensor([
+            [1, 0],
+            [0, 1],
+            [1, 0],
+          ]),
+          v,
+        ),
+      ); // max(x, y, x): the two x always tie
+    expect(
+      randomizedClarkeGradient(tiedMax, [0.5, 0.5], { direction: [1, 0.5], policy: presets.tfjs }).gradient,
+    ).toEqual([1, 0]);
     // along (1, 1) x and y tie too: flagged, and tfjs's "1 to each tied entry" then lands outside the Clarke set
     const m = randomizedClarkeGradient(tiedMax, [0.5, 0.5], { direction: [1, 1], onTie: "flag", policy: presets.tfjs });
     expect(m.ties.map((s) => s.key)).toEqual(["maxTies"]);
@@ -110,9 +168,16 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
   it("counts a constant cost whatever n", () => {
     for (const n of [2, 16]) {
       const r = new Rng(n);
-      const W = tensor(Array.from({ length: 4 * n }, () => r.uniform(-1, 1)), [4, n]);
+      const W = tensor(
+        Array.from({ length: 4 * n }, () => r.uniform(-1, 1)),
+        [4, n],
+      );
       const f = (x: Value) => sum(relu(matmul(W, x)));
-      expect(randomizedClarkeGradient(f, new Array(n).fill(0), { seed: 1 }).cost).toEqual({ evaluations: 2, tangentColumns: 2, reverseSweeps: 1 });
+      expect(randomizedClarkeGradient(f, new Array(n).fill(0), { seed: 1 }).cost).toEqual({
+        evaluations: 2,
+        tangentColumns: 2,
+        reverseSweeps: 1,
+      });
     }
   });
 
@@ -127,16 +192,25 @@ describe("randomizedClarkeGradient (Kakade and Lee 2018)", () => {
 
   it("lands in the Clarke set where every fixed policy may not (a positively homogeneous relu net at 0)", () => {
     const rng = new Rng(3);
-    const W1 = tensor(Array.from({ length: 12 }, () => rng.uniform(-1, 1)), [6, 2]);
+    const W1 = tensor(
+      Array.from({ length: 12 }, () => rng.uniform(-1, 1)),
+      [6, 2],
+    );
     const w2 = tensor(Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
     const f = (x: Value) => sum(mul(w2, relu(matmul(W1, x))));
     const e = randomizedClarkeGradient(f, [0, 0], { seed: 5 }).gradient;
     // every element of the hull of lexicographic derivatives over many direction matrices is a Clarke element
     const lex = Array.from({ length: 64 }, (_, k) => {
       const a = (2 * Math.PI * k) / 64;
-      return lexicographicGradient(f, [0, 0], { directions: [[Math.cos(a), Math.sin(a)], [-Math.sin(a), Math.cos(a)]] });
+      return lexicographicGradient(f, [0, 0], {
+        directions: [
+          [Math.cos(a), Math.sin(a)],
+          [-Math.sin(a), Math.cos(a)],
+        ],
+      });
     });
     expect(minNormElement(lex.map((p) => [p[0] - e[0], p[1] - e[1]])).norm).toBeLessThan(1e-12);
-    void add; void neg;
+    void add;
+    void neg;
   });
 });

@@ -57,10 +57,13 @@ describe("inputs and gradients have the same kind", () => {
   });
   it("the tracer shows its place on the tape", () => {
     let s = "";
-    grad((x: any) => {
-      s = String(N.mul(x, 2));
-      return N.sum(x);
-    }, [1, 2]);
+    grad(
+      (x: any) => {
+        s = String(N.mul(x, 2));
+        return N.sum(x);
+      },
+      [1, 2],
+    );
     expect(s).toBe("Tracer(%1, shape=[2])");
   });
 });

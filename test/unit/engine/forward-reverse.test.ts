@@ -21,10 +21,19 @@ function agree(a: number, b: number, tol: number = TOL.float64): boolean {
 
 /** True when the program hits the NaN norm gradient (JAX, tfjs presets): such programs are checked separately. */
 function hitsNaNNorm(e: Expr, x: number[], policy: KinkPolicy): boolean {
-  return policy.norm === "nan" && policy.randomSeed === undefined && (evaluate((v: any) => interpret(e, v), x).kinks.byKey.norm ?? 0) > 0;
+  return (
+    policy.norm === "nan" &&
+    policy.randomSeed === undefined &&
+    (evaluate((v: any) => interpret(e, v), x).kinks.byKey.norm ?? 0) > 0
+  );
 }
 
-function check(e: Expr, x: number[], policy: KinkPolicy, precision: "float64" | "float32" | "float16" = "float64"): void {
+function check(
+  e: Expr,
+  x: number[],
+  policy: KinkPolicy,
+  precision: "float64" | "float32" | "float16" = "float64",
+): void {
   const f = (v: any) => interpret(e, v);
   if (hitsNaNNorm(e, x, policy)) return;
   const fwd = jacobian(f, x, { policy, precision, mode: "forward" }).toFlat();
@@ -32,7 +41,9 @@ function check(e: Expr, x: number[], policy: KinkPolicy, precision: "float64" | 
   if (fwd.length !== rev.length) throw new Error(`sizes differ: ${fwd.length} vs ${rev.length}`);
   for (let i = 0; i < fwd.length; i++) {
     if (!agree(fwd[i], rev[i], TOL[precision])) {
-      throw new Error(`${show(e)} at [${x}] under ${policy.name} (${precision}): forward ${fwd[i]} vs reverse ${rev[i]} at entry ${i}\nforward ${fwd}\nreverse ${rev}`);
+      throw new Error(
+        `${show(e)} at [${x}] under ${policy.name} (${precision}): forward ${fwd[i]} vs reverse ${rev[i]} at entry ${i}\nforward ${fwd}\nreverse ${rev}`,
+      );
     }
   }
 }
@@ -78,7 +89,13 @@ describe("tier 3: forward and reverse Jacobians agree on random programs", () =>
   });
   it("in float32 and float16 arithmetic, at kinks", () => {
     fc.assert(
-      fc.property(exprArb(3, FINITE_UNARY), gridPoint, policyArb, fc.constantFrom("float32" as const, "float16" as const), (e, x, p, prec) => check(e, x, p, prec)),
+      fc.property(
+        exprArb(3, FINITE_UNARY),
+        gridPoint,
+        policyArb,
+        fc.constantFrom("float32" as const, "float16" as const),
+        (e, x, p, prec) => check(e, x, p, prec),
+      ),
       { numRuns: 200, seed: 8 },
     );
   });
@@ -128,7 +145,8 @@ describe("tier 3: forward and reverse agree when partials are not finite (sqrt a
         const fwd = jacobian(f, x, { policy: p, mode: "forward" }).toFlat();
         const rev = jacobian(f, x, { policy: p, mode: "reverse" }).toFlat();
         fwd.forEach((a, i) => {
-          if (!agree(a, rev[i])) throw new Error(`${show(e)} at [${x}] under ${p.name}: forward ${fwd} vs reverse ${rev}`);
+          if (!agree(a, rev[i]))
+            throw new Error(`${show(e)} at [${x}] under ${p.name}: forward ${fwd} vs reverse ${rev}`);
         });
       }),
       { numRuns: 300, seed: 12 },

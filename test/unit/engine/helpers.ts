@@ -21,13 +21,22 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function axpy(x: Tensor, v: Tensor, h: number): Tensor {
-  return new Tensor(Float64Array.from(x.data, (xi, i) => xi + h * v.data[i]), x.shape);
+  return new Tensor(
+    Float64Array.from(x.data, (xi, i) => xi + h * v.data[i]),
+    x.shape,
+  );
 }
 
 /** Central difference of f at xs along vs: (f(x + h v) - f(x - h v)) / 2h, flat. */
 export function centralDifference(f: Fn, xs: readonly Tensor[], vs: readonly Tensor[], h = 1e-6): Float64Array {
-  const plus = evalPlain(f, xs.map((x, i) => axpy(x, vs[i], h)));
-  const minus = evalPlain(f, xs.map((x, i) => axpy(x, vs[i], -h)));
+  const plus = evalPlain(
+    f,
+    xs.map((x, i) => axpy(x, vs[i], h)),
+  );
+  const minus = evalPlain(
+    f,
+    xs.map((x, i) => axpy(x, vs[i], -h)),
+  );
   return Float64Array.from(plus.data, (p, i) => (p - minus.data[i]) / (2 * h));
 }
 
@@ -38,7 +47,8 @@ export function close(a: number, b: number, rel: number, abs: number): boolean {
 }
 
 export function expectClose(a: number, b: number, rel: number, abs: number, what: string): void {
-  if (!close(a, b, rel, abs)) throw new Error(`${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)}, rel ${rel}, abs ${abs})`);
+  if (!close(a, b, rel, abs))
+    throw new Error(`${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)}, rel ${rel}, abs ${abs})`);
 }
 
 /** A traced function of a list of tensors, spreading them into f. */
@@ -60,8 +70,16 @@ export function checkDerivatives(
   const fw = jvp(g, xs, vs);
   const Jv = (fw.tangent as Tensor).data;
   const fd = centralDifference(f, xs, vs, opts.h ?? 1e-6);
-  if (fd.length !== Jv.length) throw new Error(`${name}: jvp tangent has ${Jv.length} elements, the output ${fd.length}`);
-  for (let i = 0; i < fd.length; i++) expectClose(Jv[i], fd[i], opts.fdRel ?? 1e-6, opts.fdAbs ?? 1e-7, `${name}: jvp vs finite difference at output ${i}`);
+  if (fd.length !== Jv.length)
+    throw new Error(`${name}: jvp tangent has ${Jv.length} elements, the output ${fd.length}`);
+  for (let i = 0; i < fd.length; i++)
+    expectClose(
+      Jv[i],
+      fd[i],
+      opts.fdRel ?? 1e-6,
+      opts.fdAbs ?? 1e-7,
+      `${name}: jvp vs finite difference at output ${i}`,
+    );
   const out = evalPlain(f, xs);
   const cot = new Tensor(w.data, out.shape);
   const rv = vjp(g, xs, cot);
@@ -69,7 +87,8 @@ export function checkDerivatives(
   const lhs = dot(Jv, w.data);
   let rhs = 0;
   for (let i = 0; i < xs.length; i++) {
-    if (JTw[i].size !== xs[i].size) throw new Error(`${name}: vjp for input ${i} has ${JTw[i].size} elements, the input ${xs[i].size}`);
+    if (JTw[i].size !== xs[i].size)
+      throw new Error(`${name}: vjp for input ${i} has ${JTw[i].size} elements, the input ${xs[i].size}`);
     rhs += dot(vs[i].data, JTw[i].data);
   }
   const scale = Math.abs(dot(Jv.map(Math.abs), w.data.map(Math.abs))) + 1;
@@ -102,7 +121,11 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** Cuts a flat list of numbers into tensors of the given shapes. */
-export function cut(values: readonly number[], shapes: readonly (readonly number[])[], domains?: readonly Domain[]): Tensor[] {
+export function cut(
+  values: readonly number[],
+  shapes: readonly (readonly number[])[],
+  domains?: readonly Domain[],
+): Tensor[] {
   let off = 0;
   return shapes.map((s, i) => {
     const n = sizeOf(s);

@@ -23,12 +23,22 @@ function naive(a: Tensor, b: Tensor, tA: boolean, tB: boolean, round: (x: number
   return C;
 }
 
-const dims = fc.record({ m: fc.integer({ min: 1, max: 11 }), k: fc.integer({ min: 0, max: 9 }), n: fc.integer({ min: 1, max: 11 }) });
-const values = (len: number, scale: number) => fc.array(fc.double({ min: -scale, max: scale, noNaN: true }), { minLength: len, maxLength: len });
+const dims = fc.record({
+  m: fc.integer({ min: 1, max: 11 }),
+  k: fc.integer({ min: 0, max: 9 }),
+  n: fc.integer({ min: 1, max: 11 }),
+});
+const values = (len: number, scale: number) =>
+  fc.array(fc.double({ min: -scale, max: scale, noNaN: true }), { minLength: len, maxLength: len });
 
 describe("matmul2d: same summation order in every layout and precision", () => {
   for (const precision of ["float64", "float32", "float16"] as const) {
-    for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    for (const [tA, tB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       it(`${precision}, transA=${tA}, transB=${tB}`, () => {
         const round = rounding(precision);
         const scale = precision === "float16" ? 4 : 1e3;
@@ -55,8 +65,8 @@ describe("matmul2d: same summation order in every layout and precision", () => {
   }
   it("names the shapes when the inner dimensions differ", () => {
     const r = rounding("float64");
-    expect(() => matmul2d(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [2, 3]), false, false, r)).toThrow(
-      "matmul: inner dimensions differ: [2, 3] times [2, 3] (3 vs 2)",
-    );
+    expect(() =>
+      matmul2d(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [2, 3]), false, false, r),
+    ).toThrow("matmul: inner dimensions differ: [2, 3] times [2, 3] (3 vs 2)");
   });
 });

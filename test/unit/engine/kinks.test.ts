@@ -109,7 +109,10 @@ describe("what each framework returns at kinks (PyTorch measured; JAX, TensorFlo
 });
 
 describe("src/policy.ts: hardtanh, relu6, hinge, minimum and min ties per preset", () => {
-  const doc: Record<PresetName, { hardtanh: [number, number]; relu6: [number, number]; hinge: number; minimum: [number, number]; minTies: number[] }> = {
+  const doc: Record<
+    PresetName,
+    { hardtanh: [number, number]; relu6: [number, number]; hinge: number; minimum: [number, number]; minTies: number[] }
+  > = {
     pytorch: { hardtanh: [0, 0], relu6: [0, 0], hinge: 0, minimum: [0.5, 0.5], minTies: [0.5, 0.5, 0] },
     jax: { hardtanh: [1, 1], relu6: [0, 0], hinge: -0.5, minimum: [0.5, 0.5], minTies: [0.5, 0.5, 0] },
     tensorflow: { hardtanh: [1, 1], relu6: [0, 0], hinge: -1, minimum: [1, 0], minTies: [0.5, 0.5, 0] },
@@ -125,7 +128,9 @@ describe("src/policy.ts: hardtanh, relu6, hinge, minimum and min ties per preset
       expect(gradient((v) => N.minimum(N.at(v, 0), N.at(v, 1)), [-2, -2], p)).toEqual(d.minimum);
       expect(gradient((v) => N.min(v), [-1, -1, 4], p)).toEqual(d.minTies);
       // inside and outside the clamps, and off the hinge's kink, the derivative is the function's
-      expect([derivative(N.hardtanh, 0.3, p), derivative(N.hardtanh, 1.3, p), derivative(N.hardtanh, -1.3, p)]).toEqual([1, 0, 0]);
+      expect([derivative(N.hardtanh, 0.3, p), derivative(N.hardtanh, 1.3, p), derivative(N.hardtanh, -1.3, p)]).toEqual(
+        [1, 0, 0],
+      );
       expect([derivative(N.relu6, 3, p), derivative(N.relu6, 7, p), derivative(N.relu6, -1, p)]).toEqual([1, 0, 0]);
       expect([derivative(N.hinge, 0.5, p), derivative(N.hinge, 1.5, p)]).toEqual([-1, 0]);
     });
@@ -174,13 +179,25 @@ describe("kinks along axes, with broadcasting, and in both modes", () => {
     const flat = [2, 2, 1, 0, 5, 5, 7, 7, 7];
     const g = (v: any) => N.sum(N.max(N.reshape(v, [3, 3]), 1));
     for (const p of [policies.pytorch, policies.tfjs]) {
-      expect(jacobian(g, flat, { policy: p, mode: "forward" }).toFlat()).toEqual(jacobian(g, flat, { policy: p }).toFlat());
+      expect(jacobian(g, flat, { policy: p, mode: "forward" }).toFlat()).toEqual(
+        jacobian(g, flat, { policy: p }).toFlat(),
+      );
     }
   });
   it("max over axis 0 with ties", () => {
     const f = (v: any) => N.sum(N.max(v, 0));
-    const g = grad(f, tensor([[1, 4], [1, 3]]), { policy: policies.jax }) as N.Tensor;
-    expect(g.toArray()).toEqual([[0.5, 1], [0.5, 0]]);
+    const g = grad(
+      f,
+      tensor([
+        [1, 4],
+        [1, 3],
+      ]),
+      { policy: policies.jax },
+    ) as N.Tensor;
+    expect(g.toArray()).toEqual([
+      [0.5, 1],
+      [0.5, 0],
+    ]);
   });
   it("elementwise kinks: relu, abs on vectors mixing kinks and smooth points", () => {
     const x = [-1, 0, 2, 0];
@@ -200,7 +217,17 @@ describe("kinks along axes, with broadcasting, and in both modes", () => {
     expect(gradient(f, [1, 2, 1, 1], policies.custom({ maximum: 0.25 }))).toEqual([0.25, 1, 0.25, 1.5]);
   });
   it("custom choices for every scalar key are used exactly", () => {
-    const p = policies.custom({ relu: 0.3, abs: -0.4, leakyRelu: 0.5, hinge: -0.7, maximum: 0.6, minimum: 0.2, clip: { lower: 0.1, upper: 0.9 }, hardtanh: 0.4, relu6: { upper: 0.8 } });
+    const p = policies.custom({
+      relu: 0.3,
+      abs: -0.4,
+      leakyRelu: 0.5,
+      hinge: -0.7,
+      maximum: 0.6,
+      minimum: 0.2,
+      clip: { lower: 0.1, upper: 0.9 },
+      hardtanh: 0.4,
+      relu6: { upper: 0.8 },
+    });
     expect(derivative(N.relu, 0, p)).toBe(0.3);
     expect(derivative(N.abs, 0, p)).toBe(-0.4);
     expect(derivative((t) => N.leakyRelu(t, 0.1), 0, p)).toBeCloseTo(0.55, 15);
@@ -327,7 +354,9 @@ describe("random policy", () => {
       expect(h.every((s) => s >= -1 && s <= 0)).toBe(true);
       const lr = grad((v: any) => N.sum(N.leakyRelu(v, 0.1)), zeros(n), { policy: p }) as number[];
       expect(lr.every((s) => s >= 0.1 && s <= 1)).toBe(true);
-      const c = grad((v: any) => N.sum(N.clip(v, 0, 1)), [...zeros(n), ...new Array<number>(n).fill(1)], { policy: p }) as number[];
+      const c = grad((v: any) => N.sum(N.clip(v, 0, 1)), [...zeros(n), ...new Array<number>(n).fill(1)], {
+        policy: p,
+      }) as number[];
       expect(c.every((s) => s >= 0 && s <= 1)).toBe(true);
       const m = grad((v: any) => N.sum(N.maximum(v, 0)), zeros(n), { policy: p }) as number[];
       expect(m.every((s) => s >= 0 && s <= 1)).toBe(true);
@@ -372,6 +401,8 @@ describe("random policy", () => {
     expect(g).not.toBe(3 * a);
   });
   it("rejects a non-integer seed", () => {
-    expect(() => policies.random(NaN)).toThrow("policies.random: seed must be an integer in [-9007199254740991, 9007199254740991], got NaN");
+    expect(() => policies.random(NaN)).toThrow(
+      "policies.random: seed must be an integer in [-9007199254740991, 9007199254740991], got NaN",
+    );
   });
 });

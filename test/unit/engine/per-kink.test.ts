@@ -25,7 +25,11 @@ describe("policies.perKink", () => {
   it("chooses per element of one vector application, the same in both modes", () => {
     const p = policies.perKink(policies.pytorch, (s) => (s.key === "relu" ? s.element / 2 : undefined));
     const J = jacobian(N.relu, [0, 0, 0], { policy: p, mode: "forward" });
-    expect(J.toArray()).toEqual([[0, 0, 0], [0, 0.5, 0], [0, 0, 1]]);
+    expect(J.toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0.5, 0],
+      [0, 0, 1],
+    ]);
     expect(jacobian(N.relu, [0, 0, 0], { policy: p, mode: "reverse" }).toArray()).toEqual(J.toArray());
   });
 
@@ -37,17 +41,25 @@ describe("policies.perKink", () => {
       expect(g).toEqual([0, 1, 2].map((i) => (i === j ? 1 : 0)));
     }
     let ties = -1;
-    grad(f, tensor([1, 5, 5, 0]), { policy: policies.perKink(policies.pytorch, (s) => ((ties = s.ties ?? -1), undefined)) });
+    grad(f, tensor([1, 5, 5, 0]), {
+      policy: policies.perKink(policies.pytorch, (s) => ((ties = s.ties ?? -1), undefined)),
+    });
     expect(ties).toBe(2);
   });
 
   it("refuses choices outside the Clarke set, naming the key and the range", () => {
     const bad = policies.perKink(policies.pytorch, (s) => (s.key === "relu" ? 2 : undefined));
-    expect(() => grad(N.relu, 0, { policy: bad })).toThrow("the choice 2 for relu is outside the Clarke set: allowed range is [0, 1]");
+    expect(() => grad(N.relu, 0, { policy: bad })).toThrow(
+      "the choice 2 for relu is outside the Clarke set: allowed range is [0, 1]",
+    );
     const badTie = policies.perKink(policies.pytorch, () => 5);
-    expect(() => grad((v: any) => N.max(v), [1, 1], { policy: badTie })).toThrow(/must be the index of one of the 2 tied entries/);
+    expect(() => grad((v: any) => N.max(v), [1, 1], { policy: badTie })).toThrow(
+      /must be the index of one of the 2 tied entries/,
+    );
     const badBound = policies.perKink(policies.pytorch, (s) => (s.key === "clip.upper" ? -0.5 : undefined));
-    expect(() => grad((t: any) => N.clip(t, -1, 1), 1, { policy: badBound })).toThrow("the choice -0.5 for clip.upper is outside the Clarke set");
+    expect(() => grad((t: any) => N.clip(t, -1, 1), 1, { policy: badBound })).toThrow(
+      "the choice -0.5 for clip.upper is outside the Clarke set",
+    );
   });
 
   it("is described as a per-application choice in the kink report", () => {

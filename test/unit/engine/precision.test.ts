@@ -76,9 +76,12 @@ describe("float32 rounding", () => {
   it("rounding('float32') equals storing through a Float32Array, on many random doubles", () => {
     const r = rounding("float32");
     fc.assert(
-      fc.property(fc.oneof(fc.double(), fc.double({ min: -1e-40, max: 1e-40 }), fc.double({ min: -4e38, max: 4e38 })), (x) => {
-        expect(same(r(x), storeF32(x))).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.double(), fc.double({ min: -1e-40, max: 1e-40 }), fc.double({ min: -4e38, max: 4e38 })),
+        (x) => {
+          expect(same(r(x), storeF32(x))).toBe(true);
+        },
+      ),
       { numRuns: 5000, seed: 1 },
     );
   });
@@ -169,8 +172,13 @@ describe("float16 rounding", () => {
   });
   it("agrees with the reference in the float16 range and in the subnormal range", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.double({ min: -70000, max: 70000 }), fc.double({ min: -(2 ** -13), max: 2 ** -13 }), fc.double({ min: -2, max: 2 })), (x) =>
-        same(f16round(x), f16ref(x)),
+      fc.property(
+        fc.oneof(
+          fc.double({ min: -70000, max: 70000 }),
+          fc.double({ min: -(2 ** -13), max: 2 ** -13 }),
+          fc.double({ min: -2, max: 2 }),
+        ),
+        (x) => same(f16round(x), f16ref(x)),
       ),
       { numRuns: 20000, seed: 3 },
     );
@@ -181,7 +189,8 @@ describe("float16 rounding", () => {
       const b = f16value(h + 1);
       const mid = (a + b) / 2; // exact in float64
       for (const x of [mid, -mid, mid * (1 + 2 ** -40), mid * (1 - 2 ** -40), a, -a]) {
-        if (!same(f16round(x), f16ref(x))) throw new Error(`f16round(${x}) = ${f16round(x)}, reference ${f16ref(x)} (h = ${h})`);
+        if (!same(f16round(x), f16ref(x)))
+          throw new Error(`f16round(${x}) = ${f16round(x)}, reference ${f16ref(x)} (h = ${h})`);
       }
     }
   });
@@ -218,12 +227,14 @@ describe("emulated dot products (matmul of 1xK and Kx1)", () => {
   it("float32 equals the sequential Math.fround accumulation exactly, on random vectors", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 40 }).chain((k) =>
-          fc.tuple(
-            fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: k, maxLength: k }),
-            fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: k, maxLength: k }),
+        fc
+          .integer({ min: 1, max: 40 })
+          .chain((k) =>
+            fc.tuple(
+              fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: k, maxLength: k }),
+              fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: k, maxLength: k }),
+            ),
           ),
-        ),
         ([a, b]) => {
           expect(dot(a, b, "float32")).toBe(seqDot(a, b, Math.fround));
         },
@@ -234,12 +245,14 @@ describe("emulated dot products (matmul of 1xK and Kx1)", () => {
   it("float16 equals the sequential accumulation with the reference rounding, on random vectors", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }).chain((k) =>
-          fc.tuple(
-            fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: k, maxLength: k }),
-            fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: k, maxLength: k }),
+        fc
+          .integer({ min: 1, max: 30 })
+          .chain((k) =>
+            fc.tuple(
+              fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: k, maxLength: k }),
+              fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: k, maxLength: k }),
+            ),
           ),
-        ),
         ([a, b]) => {
           expect(same(dot(a, b, "float16"), seqDot(a, b, f16ref))).toBe(true);
         },
@@ -268,7 +281,9 @@ describe("emulated dot products (matmul of 1xK and Kx1)", () => {
     const x = tensor([1, 2 ** -30, -1], [1, 3]);
     expect((grad(f, x) as N.Tensor).toFlat()).toEqual([1, 1, 1]);
     expect((grad(f, x, { precision: "float32" }) as N.Tensor).toFlat()).toEqual([0, 0, 0]);
-    expect((grad(f, x, { precision: "float32", policy: N.policies.reluAt(1) }) as N.Tensor).toFlat()).toEqual([1, 1, 1]);
+    expect((grad(f, x, { precision: "float32", policy: N.policies.reluAt(1) }) as N.Tensor).toFlat()).toEqual([
+      1, 1, 1,
+    ]);
     expect(N.kinkReport(f, x, { precision: "float32" }).byKey.relu).toBe(1);
   });
 });

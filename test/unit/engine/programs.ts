@@ -14,9 +14,32 @@ export type Expr =
   | { readonly op: Binary; readonly a: Expr; readonly b: Expr };
 
 export const UNARY = [
-  "neg", "square", "cube", "sin", "cos", "tanh", "sigmoid", "softplus", "sqrtabs",
-  "relu", "leakyRelu", "abs", "hardtanh", "relu6", "hinge", "clip", "sign",
-  "max", "min", "maxkeep", "sum", "mean", "norm", "logsumexp", "mix", "flip",
+  "neg",
+  "square",
+  "cube",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "softplus",
+  "sqrtabs",
+  "relu",
+  "leakyRelu",
+  "abs",
+  "hardtanh",
+  "relu6",
+  "hinge",
+  "clip",
+  "sign",
+  "max",
+  "min",
+  "maxkeep",
+  "sum",
+  "mean",
+  "norm",
+  "logsumexp",
+  "mix",
+  "flip",
 ] as const;
 export const BINARY = ["add", "sub", "mul", "maximum", "minimum"] as const;
 export type Unary = (typeof UNARY)[number];
@@ -31,7 +54,8 @@ const MIX = tensor([
   [0, -1, 1],
 ]);
 
-const vecOnly = (a: Value): Value => (N.valueOf(a).shape.length === 1 && N.valueOf(a).shape[0] === 3 ? a : N.broadcastTo(N.reshape(a, []), [3]));
+const vecOnly = (a: Value): Value =>
+  N.valueOf(a).shape.length === 1 && N.valueOf(a).shape[0] === 3 ? a : N.broadcastTo(N.reshape(a, []), [3]);
 
 export function interpret(e: Expr, x: Value): Value {
   switch (e.op) {
@@ -93,7 +117,21 @@ export function show(e: Expr): string {
 }
 
 /** Expression trees of depth at most `maxDepth`; leaves are x, its reverse, x[0] and half-integer constants. */
-const NONSMOOTH: readonly Unary[] = ["relu", "leakyRelu", "abs", "hardtanh", "relu6", "hinge", "clip", "max", "min", "maxkeep", "norm", "sqrtabs", "sign"];
+const NONSMOOTH: readonly Unary[] = [
+  "relu",
+  "leakyRelu",
+  "abs",
+  "hardtanh",
+  "relu6",
+  "hinge",
+  "clip",
+  "max",
+  "min",
+  "maxkeep",
+  "norm",
+  "sqrtabs",
+  "sign",
+];
 const NONSMOOTH_BINARY: readonly Binary[] = ["maximum", "minimum"];
 
 export function exprArb(maxDepth = 4, unary: readonly Unary[] = UNARY): fc.Arbitrary<Expr> {
@@ -122,6 +160,9 @@ export function exprArb(maxDepth = 4, unary: readonly Unary[] = UNARY): fc.Arbit
 }
 
 /** Points on a half-integer grid (exact zeros, ties, clamp bounds and hinge kinks are frequent). */
-export const gridPoint = fc.array(fc.integer({ min: -2, max: 2 }).map((k) => k / 2), { minLength: 3, maxLength: 3 });
+export const gridPoint = fc.array(
+  fc.integer({ min: -2, max: 2 }).map((k) => k / 2),
+  { minLength: 3, maxLength: 3 },
+);
 /** Points anywhere (mostly smooth). */
 export const realPoint = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 3, maxLength: 3 });

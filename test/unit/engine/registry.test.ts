@@ -49,15 +49,25 @@ interface Case {
   readonly kinks?: readonly KinkCase[];
 }
 
-const W = (n: number): Tensor => N.tensor(Array.from({ length: n }, (_, i) => [1.25, -0.5, 0.75, 2, -1.5, 0.25][i % 6]));
+const W = (n: number): Tensor =>
+  N.tensor(Array.from({ length: n }, (_, i) => [1.25, -0.5, 0.75, 2, -1.5, 0.25][i % 6]));
 /** A weighted sum of all entries: turns any value into a scalar with a derivative that sees every entry. */
 const S = (y: Value): Value => {
   const shape = N.valueOf(y).shape;
   return N.sum(N.mul(y, N.reshape(W(N.valueOf(y).size), shape)));
 };
-const unary = (op: (a: Value) => Value): Program => (v) => S(op(v));
-const first = (op: (a: Value) => Value): Program => (v) => op(N.at(v, 0));
-const pair = (op: (a: Value, b: Value) => Value): Program => (v) => op(N.at(v, 0), N.at(v, 1));
+const unary =
+  (op: (a: Value) => Value): Program =>
+  (v) =>
+    S(op(v));
+const first =
+  (op: (a: Value) => Value): Program =>
+  (v) =>
+    op(N.at(v, 0));
+const pair =
+  (op: (a: Value, b: Value) => Value): Program =>
+  (v) =>
+    op(N.at(v, 0), N.at(v, 1));
 const same = (x: number[]): Record<PresetName, number[]> => ({ pytorch: x, jax: x, tensorflow: x, tfjs: x });
 const NOT_LIPSCHITZ = /not locally Lipschitz/;
 
@@ -94,7 +104,9 @@ const CASES: Record<string, Case> = {
   leakyRelu: {
     f: first((a) => N.leakyRelu(a, 0.2)),
     smooth: [[0.3], [-1.2]],
-    kinks: [{ x: [0], grad: { pytorch: [0.2], jax: [1], tensorflow: [0.2], tfjs: [0.2] }, lex: [1], extremes: [[0.2], [1]] }],
+    kinks: [
+      { x: [0], grad: { pytorch: [0.2], jax: [1], tensorflow: [0.2], tfjs: [0.2] }, lex: [1], extremes: [[0.2], [1]] },
+    ],
   },
   abs: {
     f: first(N.abs),
@@ -108,25 +120,37 @@ const CASES: Record<string, Case> = {
   },
   maximum: {
     f: pair(N.maximum),
-    smooth: [[0.3, -1.2], [-1, 2]],
+    smooth: [
+      [0.3, -1.2],
+      [-1, 2],
+    ],
     kinks: [
       {
         x: [1.5, 1.5],
         grad: { pytorch: [0.5, 0.5], jax: [0.5, 0.5], tensorflow: [1, 0], tfjs: [1, 0] },
         lex: [1, 0], // along e_1 the first argument moves up and wins
-        extremes: [[0, 1], [1, 0]],
+        extremes: [
+          [0, 1],
+          [1, 0],
+        ],
       },
     ],
   },
   minimum: {
     f: pair(N.minimum),
-    smooth: [[0.3, -1.2], [-1, 2]],
+    smooth: [
+      [0.3, -1.2],
+      [-1, 2],
+    ],
     kinks: [
       {
         x: [-2, -2],
         grad: { pytorch: [0.5, 0.5], jax: [0.5, 0.5], tensorflow: [1, 0], tfjs: [1, 0] },
         lex: [0, 1], // along e_1 the first argument moves up: the second is the minimum
-        extremes: [[0, 1], [1, 0]],
+        extremes: [
+          [0, 1],
+          [1, 0],
+        ],
       },
     ],
   },
@@ -157,7 +181,9 @@ const CASES: Record<string, Case> = {
   hinge: {
     f: first(N.hinge),
     smooth: [[0.3], [1.5]],
-    kinks: [{ x: [1], grad: { pytorch: [0], jax: [-0.5], tensorflow: [-1], tfjs: [-1] }, lex: [0], extremes: [[-1], [0]] }],
+    kinks: [
+      { x: [1], grad: { pytorch: [0], jax: [-0.5], tensorflow: [-1], tfjs: [-1] }, lex: [0], extremes: [[-1], [0]] },
+    ],
   },
   softshrink: {
     f: first((a) => N.softshrink(a, 0.75)),
@@ -175,10 +201,19 @@ const CASES: Record<string, Case> = {
     kinks: [
       {
         x: [1, 3, 3, 3],
-        grad: { pytorch: [0, 1 / 3, 1 / 3, 1 / 3], jax: [0, 1 / 3, 1 / 3, 1 / 3], tensorflow: [0, 1 / 3, 1 / 3, 1 / 3], tfjs: [0, 1, 1, 1] },
+        grad: {
+          pytorch: [0, 1 / 3, 1 / 3, 1 / 3],
+          jax: [0, 1 / 3, 1 / 3, 1 / 3],
+          tensorflow: [0, 1 / 3, 1 / 3, 1 / 3],
+          tfjs: [0, 1, 1, 1],
+        },
         outside: ["tfjs"],
         lex: [0, 1, 0, 0], // the tied entry that grows first along e_1, e_2, ... is entry 1
-        extremes: [[0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]],
+        extremes: [
+          [0, 0, 0, 1],
+          [0, 0, 1, 0],
+          [0, 1, 0, 0],
+        ],
         tiesAlongE1: ["maxTies"], // e_1 moves entry 0 only: the three tied entries stay tied along it
         line: { direction: [0, 1, 0, 0], grid: [-0.37, 0.41] },
       },
@@ -193,21 +228,78 @@ const CASES: Record<string, Case> = {
         grad: { pytorch: [0.5, 0.5, 0, 2], jax: [0.5, 0.5, 0, 2], tensorflow: [0.5, 0.5, 0, 2], tfjs: [1, 1, 0, 2] },
         outside: ["tfjs"],
         lex: [0, 1, 0, 2], // entry 0 grows along e_1, so entry 1 stays the minimum
-        extremes: [[0, 1, 0, 2], [1, 0, 0, 2]],
+        extremes: [
+          [0, 1, 0, 2],
+          [1, 0, 0, 2],
+        ],
       },
     ],
   },
-  matmul: { f: (v) => S(N.matmul(N.reshape(v, [2, 2]), N.tensor([[1, 2], [-0.5, 3]]))), smooth: [[0.3, -1.2, 0.7, 2]] },
+  matmul: {
+    f: (v) =>
+      S(
+        N.matmul(
+          N.reshape(v, [2, 2]),
+          N.tensor([
+            [1, 2],
+            [-0.5, 3],
+          ]),
+        ),
+      ),
+    smooth: [[0.3, -1.2, 0.7, 2]],
+  },
   reshape: { f: (v) => S(N.sin(N.reshape(v, [2, 2]))), smooth: [[0.3, -1.2, 0.7, 2]] },
-  transpose: { f: (v) => S(N.mul(N.transpose(N.reshape(v, [2, 2])), N.tensor([[1, 2], [3, 4]]))), smooth: [[0.3, -1.2, 0.7, 2]] },
+  transpose: {
+    f: (v) =>
+      S(
+        N.mul(
+          N.transpose(N.reshape(v, [2, 2])),
+          N.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ),
+    smooth: [[0.3, -1.2, 0.7, 2]],
+  },
   slice: { f: (v) => S(N.exp(N.slice(v, [1], [2]))), smooth: [[0.3, -1.2, 0.7, 2]] },
   pad: { f: (v) => S(N.exp(apply(PRIMS.pad, [v], { shape: [4], begin: [1] }))), smooth: [[0.3, -1.2]] },
-  broadcastTo: { f: (v) => S(N.mul(N.broadcastTo(v, [2, 2]), N.tensor([[1, 2], [3, 4]]))), smooth: [[0.3, -1.2]] },
-  sumTo: { f: (v) => S(N.exp(apply(PRIMS.sumTo, [N.reshape(v, [2, 2])], { shape: [1, 2] }))), smooth: [[0.3, -1.2, 0.7, 2]] },
+  broadcastTo: {
+    f: (v) =>
+      S(
+        N.mul(
+          N.broadcastTo(v, [2, 2]),
+          N.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ),
+    smooth: [[0.3, -1.2]],
+  },
+  sumTo: {
+    f: (v) => S(N.exp(apply(PRIMS.sumTo, [N.reshape(v, [2, 2])], { shape: [1, 2] }))),
+    smooth: [[0.3, -1.2, 0.7, 2]],
+  },
   concat: { f: (v) => S(N.sin(N.concat([v, N.mul(v, v)]))), smooth: [[0.3, -1.2]] },
   logsumexp: { f: (v) => S(N.logsumexp(N.reshape(v, [2, 2]), 1)), smooth: [[0.3, -1.2, 0.7, 2]] },
-  softmaxCrossEntropy: { f: (v) => N.sum(N.softmaxCrossEntropy(N.reshape(v, [2, 2]), [1, 0])), smooth: [[0.3, -1.2, 0.7, 2]] },
-  squaredError: { f: (v) => N.sum(N.squaredError(N.reshape(v, [2, 2]), N.tensor([[1, 0], [0, 1]]))), smooth: [[0.3, -1.2, 0.7, 2]] },
+  softmaxCrossEntropy: {
+    f: (v) => N.sum(N.softmaxCrossEntropy(N.reshape(v, [2, 2]), [1, 0])),
+    smooth: [[0.3, -1.2, 0.7, 2]],
+  },
+  squaredError: {
+    f: (v) =>
+      N.sum(
+        N.squaredError(
+          N.reshape(v, [2, 2]),
+          N.tensor([
+            [1, 0],
+            [0, 1],
+          ]),
+        ),
+      ),
+    smooth: [[0.3, -1.2, 0.7, 2]],
+  },
   norm: {
     f: (v) => N.norm(v),
     smooth: [[3, -4]],
@@ -243,7 +335,8 @@ function centralGradient(f: Program, x: number[], h = 1e-6): number[] {
 function expectNear(a: number[], b: number[], rel: number, abs: number, what: string): void {
   expect(a.length, what).toBe(b.length);
   a.forEach((v, i) => {
-    if (!(Math.abs(v - b[i]) <= rel * Math.max(Math.abs(v), Math.abs(b[i])) + abs)) throw new Error(`${what}: entry ${i}: ${v} vs ${b[i]}`);
+    if (!(Math.abs(v - b[i]) <= rel * Math.max(Math.abs(v), Math.abs(b[i])) + abs))
+      throw new Error(`${what}: entry ${i}: ${v} vs ${b[i]}`);
   });
 }
 
@@ -253,7 +346,8 @@ function basisFrom(d: number[]): number[][] {
   return [d, ...d.flatMap((_, i) => (i === k ? [] : [d.map((_, j) => (j === i ? 1 : 0))]))];
 }
 
-const sortRows = (rows: number[][]): number[][] => rows.map((r) => r.map((v) => v + 0)).sort((a, b) => a.join(",").localeCompare(b.join(",")));
+const sortRows = (rows: number[][]): number[][] =>
+  rows.map((r) => r.map((v) => v + 0)).sort((a, b) => a.join(",").localeCompare(b.join(",")));
 
 describe("the registry walk: every declared primitive, through every interpreter", () => {
   const names = Object.keys(PRIMS);
@@ -282,13 +376,17 @@ describe("the registry walk: every declared primitive, through every interpreter
       for (const p of PRESETS) {
         const v = (presetOf(p) as unknown as Record<string, unknown>)[k.key];
         if (k.choice.kind === "scalar") expect(typeof v, `${k.key} in ${p}`).toBe("number");
-        if (k.choice.kind === "bounds") expect(Object.keys(v as object).sort(), `${k.key} in ${p}`).toEqual(["lower", "upper"]);
+        if (k.choice.kind === "bounds")
+          expect(Object.keys(v as object).sort(), `${k.key} in ${p}`).toEqual(["lower", "upper"]);
         if (k.choice.kind === "ties") expect(["split", "first", "last", "each"], `${k.key} in ${p}`).toContain(v);
       }
-      if (k.choice.kind === "scalar") expect(N.CLARKE_RANGES[k.key as keyof typeof N.CLARKE_RANGES]).toEqual(k.choice.range);
+      if (k.choice.kind === "scalar")
+        expect(N.CLARKE_RANGES[k.key as keyof typeof N.CLARKE_RANGES]).toEqual(k.choice.range);
       if (k.choice.kind === "scalar" || k.choice.kind === "bounds") {
         const [lo, hi] = k.choice.range;
-        expect(() => policies.custom({ [k.key]: hi + 1 }), k.key).toThrow(`policies.custom: ${k.key} = ${hi + 1} is outside the Clarke set: allowed range is [${lo}, ${hi}]`);
+        expect(() => policies.custom({ [k.key]: hi + 1 }), k.key).toThrow(
+          `policies.custom: ${k.key} = ${hi + 1} is outside the Clarke set: allowed range is [${lo}, ${hi}]`,
+        );
       }
     }
   });
@@ -312,7 +410,12 @@ describe("the registry walk: every declared primitive, through every interpreter
       it("smooth points: the randomized Clarke element decides nothing and is reverse mode's gradient", () => {
         for (const x of c.smooth) {
           const r = N.randomizedClarkeGradient(c.f, x, { seed: 1 });
-          expect([r.gradient, r.decided, r.inert, r.guaranteed], `${name} at [${x}]`).toEqual([flat(N.grad(c.f, x) as number[]).map((v) => v + 0), 0, 0, true]);
+          expect([r.gradient, r.decided, r.inert, r.guaranteed], `${name} at [${x}]`).toEqual([
+            flat(N.grad(c.f, x) as number[]).map((v) => v + 0),
+            0,
+            0,
+            true,
+          ]);
         }
       });
 
@@ -322,7 +425,9 @@ describe("the registry walk: every declared primitive, through every interpreter
             for (const p of PRESETS) {
               const policy = presetOf(p);
               expect(flat(N.grad(c.f, k.x, { policy }) as number[]), `${name} ${p}`).toEqual(k.grad[p]);
-              expect(N.jacobian(c.f, k.x, { policy, mode: "forward" }).toFlat(), `${name} ${p} forward`).toEqual(k.grad[p]);
+              expect(N.jacobian(c.f, k.x, { policy, mode: "forward" }).toFlat(), `${name} ${p} forward`).toEqual(
+                k.grad[p],
+              );
             }
           });
 
@@ -356,10 +461,23 @@ describe("the registry walk: every declared primitive, through every interpreter
               expect(r.guaranteed && r.decided > 0, `${name} seed ${seed}`).toBe(true);
               expect(vertices, `${name} seed ${seed}`).toContainEqual(r.gradient);
               // the mechanism: the lexicographic derivative for a direction matrix whose first column is d
-              expectNear(r.gradient, N.lexicographicGradient(c.f, k.x, { directions: basisFrom(r.direction) }), 1e-12, 1e-14, `${name} seed ${seed}`);
+              expectNear(
+                r.gradient,
+                N.lexicographicGradient(c.f, k.x, { directions: basisFrom(r.direction) }),
+                1e-12,
+                1e-14,
+                `${name} seed ${seed}`,
+              );
             }
-            const e1 = N.randomizedClarkeGradient(c.f, k.x, { direction: k.x.map((_, i) => (i === 0 ? 1 : 0)), onTie: "flag" });
-            if (k.tiesAlongE1) expect(e1.ties.map((s) => s.key), name).toEqual(k.tiesAlongE1);
+            const e1 = N.randomizedClarkeGradient(c.f, k.x, {
+              direction: k.x.map((_, i) => (i === 0 ? 1 : 0)),
+              onTie: "flag",
+            });
+            if (k.tiesAlongE1)
+              expect(
+                e1.ties.map((s) => s.key),
+                name,
+              ).toEqual(k.tiesAlongE1);
             else expect([e1.gradient, e1.guaranteed], name).toEqual([k.lex, true]);
           });
 
@@ -395,7 +513,9 @@ describe("negative controls: the walk's checks fail on primitives built to viola
       value: (inputs) => inputs[0],
       linearize: () => ({ jvp: (ts) => ts[0], vjp: (c) => [c] }),
     };
-    expect(() => N.lexicographicGradient((t: Value) => apply(bare, [t], undefined), 1)).toThrow(/unsupported primitive "bareTestPrim"/);
+    expect(() => N.lexicographicGradient((t: Value) => apply(bare, [t], undefined), 1)).toThrow(
+      /unsupported primitive "bareTestPrim"/,
+    );
   });
 
   it("a Lipschitz kink declared without a lexicographic rule is rejected when the primitive is built", () => {
@@ -405,22 +525,32 @@ describe("negative controls: the walk's checks fail on primitives built to viola
         arity: 1,
         f: () => Math.abs,
         partials: () => [1],
-        kink: { key: "noLexTestPrim", choice: { kind: "scalar", range: [-1, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a] },
+        kink: {
+          key: "noLexTestPrim",
+          choice: { kind: "scalar", range: [-1, 1] },
+          at: ([a]) => a === 0,
+          switching: ([a]) => [a],
+        },
       }),
     ).toThrow(/noLexTestPrim: a Lipschitz kink needs a lexicographic rule/);
   });
 
   it("a kink key declared twice is rejected", () => {
     const decl = { name: "dupTestPrim", arity: 1, f: () => Math.abs, partials: () => [1], lexRefusal: "test" } as const;
-    expect(() => elementwise<void>({ ...decl, kink: { key: "relu", choice: { kind: "scalar", range: [0, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a] } })).toThrow(
-      /kink key "relu" is declared twice/,
-    );
+    expect(() =>
+      elementwise<void>({
+        ...decl,
+        kink: { key: "relu", choice: { kind: "scalar", range: [0, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a] },
+      }),
+    ).toThrow(/kink key "relu" is declared twice/);
   });
 
   it("the smooth-point check fails on a wrong partial: finite differences catch it", () => {
     const wrong = elementwise<void>({ name: "wrongTestPrim", arity: 1, f: () => Math.sin, partials: () => [1] });
     const f: Program = (v) => S(apply(wrong, [v], undefined));
-    expect(() => expectNear(flat(N.grad(f, [0.3, -1.2]) as number[]), centralGradient(f, [0.3, -1.2]), 1e-6, 1e-8, "wrong")).toThrow(/wrong: entry 0/);
+    expect(() =>
+      expectNear(flat(N.grad(f, [0.3, -1.2]) as number[]), centralGradient(f, [0.3, -1.2]), 1e-6, 1e-8, "wrong"),
+    ).toThrow(/wrong: entry 0/);
   });
 
   it("the kink-location check fails when a switching quantity misses the kink set", () => {
@@ -428,8 +558,16 @@ describe("negative controls: the walk's checks fail on primitives built to viola
       name: "blindTestPrim",
       arity: 1,
       f: () => Math.abs,
-      partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : choice(env, i, a)))],
-      kink: { key: "blindTestPrim", choice: { kind: "scalar", range: [-1, 1] }, at: ([a]) => a === 0, switching: () => [1], lex: () => [0] },
+      partials: (K, [x], _y, _p, env, choice) => [
+        K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : choice(env, i, a))),
+      ],
+      kink: {
+        key: "blindTestPrim",
+        choice: { kind: "scalar", range: [-1, 1] },
+        at: ([a]) => a === 0,
+        switching: () => [1],
+        lex: () => [0],
+      },
     });
     const f: Program = (v) => apply(blind, [N.at(v, 0)], undefined);
     expect(switchingSigns("test", f, [0], false).signs).not.toContain(0);
@@ -452,7 +590,9 @@ describe("negative controls: the walk's checks fail on primitives built to viola
       lex: (ins) => ins[0].cols,
     };
     const f: Program = (v) => S(apply(ruleless, [v], undefined));
-    expect(() => N.randomizedClarkeGradient(f, [0, 1], { seed: 1 })).toThrow(/unsupported primitive "rulelessTestPrim"/);
+    expect(() => N.randomizedClarkeGradient(f, [0, 1], { seed: 1 })).toThrow(
+      /unsupported primitive "rulelessTestPrim"/,
+    );
     expect(N.randomizedClarkeGradient(f, [2, 1], { seed: 1 }).gradient).toEqual([1.25, -0.5]); // off its kink set: nothing to decide
   });
 
@@ -461,10 +601,20 @@ describe("negative controls: the walk's checks fail on primitives built to viola
       name: "outsideTestPrim",
       arity: 1,
       f: () => Math.abs,
-      partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : choice(env, i, a)))],
-      kink: { key: "outsideTestPrim", choice: { kind: "scalar", range: [-1, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a], lex: () => [2] },
+      partials: (K, [x], _y, _p, env, choice) => [
+        K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? -1 : choice(env, i, a))),
+      ],
+      kink: {
+        key: "outsideTestPrim",
+        choice: { kind: "scalar", range: [-1, 1] },
+        at: ([a]) => a === 0,
+        switching: ([a]) => [a],
+        lex: () => [2],
+      },
     });
-    expect(() => N.randomizedClarkeGradient((v: Value) => apply(outside, [N.at(v, 0)], undefined), [0], { seed: 1 })).toThrow(
+    expect(() =>
+      N.randomizedClarkeGradient((v: Value) => apply(outside, [N.at(v, 0)], undefined), [0], { seed: 1 }),
+    ).toThrow(
       /the lexicographic rule of "outsideTestPrim" picks the partials \[2\] at its kink, which no choice in its Clarke range \[-1, 1\] gives/,
     );
   });
@@ -474,10 +624,20 @@ describe("negative controls: the walk's checks fail on primitives built to viola
       name: "backwardsTestPrim",
       arity: 1,
       f: () => (a) => (a > 0 ? a : 0),
-      partials: (K, [x], _y, _p, env, choice) => [K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : choice(env, i, a)))],
-      kink: { key: "backwardsTestPrim", choice: { kind: "scalar", range: [0, 1] }, at: ([a]) => a === 0, switching: ([a]) => [a], lex: ([a], [R], s) => [s.side(a, R) > 0 ? 0 : 1] },
+      partials: (K, [x], _y, _p, env, choice) => [
+        K.select(env, [x], ([a], i) => (a > 0 ? 1 : a < 0 ? 0 : choice(env, i, a))),
+      ],
+      kink: {
+        key: "backwardsTestPrim",
+        choice: { kind: "scalar", range: [0, 1] },
+        at: ([a]) => a === 0,
+        switching: ([a]) => [a],
+        lex: ([a], [R], s) => [s.side(a, R) > 0 ? 0 : 1],
+      },
     });
-    const r = N.randomizedClarkeGradient((v: Value) => apply(backwards, [N.at(v, 0)], undefined), [0], { direction: [1] });
+    const r = N.randomizedClarkeGradient((v: Value) => apply(backwards, [N.at(v, 0)], undefined), [0], {
+      direction: [1],
+    });
     expect(r.gradient).not.toEqual(CASES.relu.kinks![0].lex); // relu's branch along e_1 is 1: the walk's check would fail
   });
 

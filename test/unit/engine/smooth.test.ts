@@ -5,7 +5,18 @@ import fc from "fast-check";
 import * as N from "../../../src";
 import { Tensor, tensor } from "../../../src";
 import type { Value } from "../../../src";
-import { anywhere, awayFrom, awayFromZero, checkDerivatives, cut, evalPlain, minGap, positive, sizeOf, uniforms } from "./helpers";
+import {
+  anywhere,
+  awayFrom,
+  awayFromZero,
+  checkDerivatives,
+  cut,
+  evalPlain,
+  minGap,
+  positive,
+  sizeOf,
+  uniforms,
+} from "./helpers";
 import type { Domain, Fn } from "./helpers";
 
 interface Case {
@@ -87,7 +98,12 @@ const cases: Case[] = [
   { name: "abs", shapes: [s(2, 3)], f: N.abs, domains: [awayFromZero] },
   { name: "maximum", shapes: [s(2, 3), s(2, 3)], f: N.maximum, pre: apart },
   { name: "maximum broadcast [2,3],[3]", shapes: [s(2, 3), s(3)], f: N.maximum, pre: apart },
-  { name: "maximum with a constant", shapes: [s(5)], f: (x: Value) => N.maximum(x, 0.25), domains: [awayFrom([0.25], -2, 2)] },
+  {
+    name: "maximum with a constant",
+    shapes: [s(5)],
+    f: (x: Value) => N.maximum(x, 0.25),
+    domains: [awayFrom([0.25], -2, 2)],
+  },
   { name: "minimum", shapes: [s(2, 3), s(2, 3)], f: N.minimum, pre: apart },
   { name: "minimum broadcast [2,1],[1,3]", shapes: [s(2, 1), s(1, 3)], f: N.minimum, pre: apart },
   { name: "max over all", shapes: [s(3, 4)], f: (x: Value) => N.max(x), pre: noTies(null) },
@@ -112,7 +128,11 @@ const cases: Case[] = [
   { name: "matmul [3]x[3,2] (row promotion)", shapes: [s(3), s(3, 2)], f: N.matmul },
   { name: "matmul [2,3]x[3] (column promotion)", shapes: [s(2, 3), s(3)], f: N.matmul },
   { name: "matmul [3]x[3] (dot)", shapes: [s(3), s(3)], f: N.matmul },
-  { name: "matmul with a transposed operand", shapes: [s(3, 2), s(3, 4)], f: (a: Value, b: Value) => N.matmul(N.transpose(a), b) },
+  {
+    name: "matmul with a transposed operand",
+    shapes: [s(3, 2), s(3, 4)],
+    f: (a: Value, b: Value) => N.matmul(N.transpose(a), b),
+  },
   { name: "reshape", shapes: [s(2, 3)], f: (x: Value) => N.reshape(x, [3, 2]) },
   { name: "reshape to a vector", shapes: [s(2, 3)], f: (x: Value) => N.reshape(x, [6]) },
   { name: "transpose", shapes: [s(2, 3)], f: (x: Value) => N.transpose(x) },
@@ -120,7 +140,11 @@ const cases: Case[] = [
   { name: "slice", shapes: [s(3, 4)], f: (x: Value) => N.slice(x, [1, 1], [2, -1]) },
   { name: "at", shapes: [s(4)], f: (x: Value) => N.at(x, 2) },
   { name: "concat axis 0", shapes: [s(2, 3), s(1, 3)], f: (a: Value, b: Value) => N.concat([a, b], 0) },
-  { name: "concat axis 1 of three", shapes: [s(2, 1), s(2, 2), s(2, 3)], f: (a: Value, b: Value, c: Value) => N.concat([a, b, c], 1) },
+  {
+    name: "concat axis 1 of three",
+    shapes: [s(2, 1), s(2, 2), s(2, 3)],
+    f: (a: Value, b: Value, c: Value) => N.concat([a, b, c], 1),
+  },
   { name: "broadcastTo [3]->[2,3]", shapes: [s(3)], f: (x: Value) => N.broadcastTo(x, [2, 3]) },
   { name: "broadcastTo [2,1]->[2,3]", shapes: [s(2, 1)], f: (x: Value) => N.broadcastTo(x, [2, 3]) },
   { name: "logsumexp over all", shapes: [s(2, 3)], f: (x: Value) => N.logsumexp(x) },
@@ -139,12 +163,26 @@ const cases: Case[] = [
   { name: "mul by a constant tensor, broadcast", shapes: [s(2, 1)], f: (a: Value) => N.mul(C23, a) },
   { name: "div of a constant tensor", shapes: [s(3)], f: (a: Value) => N.div(C23, a), domains: [awayFromZero] },
   { name: "sub from a constant, broadcast", shapes: [s()], f: (a: Value) => N.sub(C23, a) },
-  { name: "maximum with a constant tensor", shapes: [s(2, 3)], f: (a: Value) => N.maximum(a, C23), pre: (xs) => xs[0].data.every((v, i) => Math.abs(v - C23.data[i]) > 1e-3) },
-  { name: "minimum of a constant tensor and a broadcast scalar", shapes: [s()], f: (a: Value) => N.minimum(C23, a), pre: (xs) => C23.data.every((v) => Math.abs(v - xs[0].data[0]) > 1e-3) },
+  {
+    name: "maximum with a constant tensor",
+    shapes: [s(2, 3)],
+    f: (a: Value) => N.maximum(a, C23),
+    pre: (xs) => xs[0].data.every((v, i) => Math.abs(v - C23.data[i]) > 1e-3),
+  },
+  {
+    name: "minimum of a constant tensor and a broadcast scalar",
+    shapes: [s()],
+    f: (a: Value) => N.minimum(C23, a),
+    pre: (xs) => C23.data.every((v) => Math.abs(v - xs[0].data[0]) > 1e-3),
+  },
   { name: "concat with a constant", shapes: [s(1, 3)], f: (a: Value) => N.concat([C23, a, C23], 0) },
   { name: "squaredError against a constant target", shapes: [s(2, 3)], f: (a: Value) => N.squaredError(a, C23) },
   { name: "squaredError of a constant prediction", shapes: [s(2, 3)], f: (a: Value) => N.squaredError(C23, a) },
-  { name: "a constant-only branch added to a traced one", shapes: [s(2, 3)], f: (a: Value) => N.add(N.mul(a, N.exp(C23)), N.sum(N.relu(C23))) },
+  {
+    name: "a constant-only branch added to a traced one",
+    shapes: [s(2, 3)],
+    f: (a: Value) => N.add(N.mul(a, N.exp(C23)), N.sum(N.relu(C23))),
+  },
 ];
 
 describe("tier 1: jvp matches central differences and jvp/vjp are adjoint at smooth points", () => {
@@ -167,19 +205,29 @@ describe("tier 1: jvp matches central differences and jvp/vjp are adjoint at smo
 
 describe("tier 1: gradients of composite scalar programs match finite differences", () => {
   const programs: { name: string; f: Fn; n: number }[] = [
-    { name: "a small MLP loss", n: 12, f: (x: Value) => {
-      const W = N.reshape(N.slice(x, [0], [8]), [2, 4]);
-      const b = N.slice(x, [8], [4]);
-      const h = N.tanh(N.add(N.matmul(tensor([[0.3, -0.7]]), W), b));
-      return N.softmaxCrossEntropy(N.reshape(h, [4]), [1]);
-    } },
+    {
+      name: "a small MLP loss",
+      n: 12,
+      f: (x: Value) => {
+        const W = N.reshape(N.slice(x, [0], [8]), [2, 4]);
+        const b = N.slice(x, [8], [4]);
+        const h = N.tanh(N.add(N.matmul(tensor([[0.3, -0.7]]), W), b));
+        return N.softmaxCrossEntropy(N.reshape(h, [4]), [1]);
+      },
+    },
     { name: "smooth mix", n: 5, f: (x: Value) => N.sum(N.mul(N.sin(x), N.exp(N.mul(x, 0.3)))) },
   ];
   for (const p of programs) {
     it(p.name, () => {
       fc.assert(
         fc.property(uniforms(p.n), uniforms(p.n), (x, v) => {
-          checkDerivatives(p.name, p.f, [new Tensor(Float64Array.from(x), [p.n])], [new Tensor(Float64Array.from(v), [p.n])], tensor([1]));
+          checkDerivatives(
+            p.name,
+            p.f,
+            [new Tensor(Float64Array.from(x), [p.n])],
+            [new Tensor(Float64Array.from(v), [p.n])],
+            tensor([1]),
+          );
         }),
         { numRuns: 30, seed: 7 },
       );

@@ -18,7 +18,9 @@ function derivative(x: number, policy: KinkPolicy): number {
 
 describe("softshrink", () => {
   it("values: x - λ sign(x) off [-λ, λ], 0 on it", () => {
-    expect(N.valueOf(N.softshrink(N.tensor([-2, -0.75, -0.5, 0, 0.5, 0.75, 2]), LAMBDA)).toArray()).toEqual([-1.25, 0, 0, 0, 0, 0, 1.25]);
+    expect(N.valueOf(N.softshrink(N.tensor([-2, -0.75, -0.5, 0, 0.5, 0.75, 2]), LAMBDA)).toArray()).toEqual([
+      -1.25, 0, 0, 0, 0, 0, 1.25,
+    ]);
     expect(N.valueOf(N.softshrink(N.tensor([-1, 1]))).toArray()).toEqual([-0.5, 0.5]); // λ = 0.5 by default, as PyTorch
   });
 
@@ -35,7 +37,8 @@ describe("softshrink", () => {
     expect([derivative(-LAMBDA, p), derivative(LAMBDA, p)]).toEqual([0.25, 1]);
     const q = policies.custom({ softshrink: 0.5 });
     expect([derivative(-LAMBDA, q), derivative(LAMBDA, q)]).toEqual([0.5, 0.5]);
-    for (const name of ["pytorch", "jax", "tensorflow", "tfjs"] as const) expect([derivative(-LAMBDA, presets[name]), derivative(LAMBDA, presets[name])]).toEqual([0, 0]);
+    for (const name of ["pytorch", "jax", "tensorflow", "tfjs"] as const)
+      expect([derivative(-LAMBDA, presets[name]), derivative(LAMBDA, presets[name])]).toEqual([0, 0]);
   });
 
   it("the random policy draws in [0, 1] at each bound, the same draw in both modes; per-application choices use softshrink.lower / .upper", () => {
@@ -46,12 +49,17 @@ describe("softshrink", () => {
       expect(g).toBeLessThanOrEqual(1);
     }
     const keys: string[] = [];
-    const per = policies.perKink(presets.pytorch, (s) => (keys.push(s.key), s.key === "softshrink.upper" ? 0.75 : undefined));
+    const per = policies.perKink(
+      presets.pytorch,
+      (s) => (keys.push(s.key), s.key === "softshrink.upper" ? 0.75 : undefined),
+    );
     expect(derivative(LAMBDA, per)).toBe(0.75);
     expect(derivative(-LAMBDA, per)).toBe(0);
     expect(new Set(keys)).toEqual(new Set(["softshrink.lower", "softshrink.upper"]));
     const bad = policies.perKink(presets.pytorch, () => 2);
-    expect(() => grad(f, LAMBDA, { policy: bad })).toThrow("policy perKink(pytorch): the choice 2 for softshrink.upper is outside the Clarke set: allowed range is [0, 1]");
+    expect(() => grad(f, LAMBDA, { policy: bad })).toThrow(
+      "policy perKink(pytorch): the choice 2 for softshrink.upper is outside the Clarke set: allowed range is [0, 1]",
+    );
   });
 
   it("a vector at both kinks: the extreme choices span the square [0, 1]^2, the report counts two hits", () => {
@@ -66,8 +74,12 @@ describe("softshrink", () => {
   });
 
   it("policies.custom refuses a choice outside [0, 1] and an unknown bound; the op refuses a bad λ", () => {
-    expect(() => policies.custom({ softshrink: 2 })).toThrow("policies.custom: softshrink = 2 is outside the Clarke set: allowed range is [0, 1]");
-    expect(() => policies.custom({ softshrink: { upper: -0.5 } })).toThrow("policies.custom: softshrink.upper = -0.5 is outside the Clarke set: allowed range is [0, 1]");
+    expect(() => policies.custom({ softshrink: 2 })).toThrow(
+      "policies.custom: softshrink = 2 is outside the Clarke set: allowed range is [0, 1]",
+    );
+    expect(() => policies.custom({ softshrink: { upper: -0.5 } })).toThrow(
+      "policies.custom: softshrink.upper = -0.5 is outside the Clarke set: allowed range is [0, 1]",
+    );
     expect(() => N.softshrink(1, 0)).toThrow("softshrink: lambda must be a positive finite number, got 0");
     expect(() => N.softshrink(1, NaN)).toThrow("softshrink: lambda must be a positive finite number, got NaN");
   });

@@ -14,7 +14,12 @@ describe("makeTape", () => {
     ]);
     expect(t.entries.every((e) => e.value !== undefined && e.value.every((v) => v === 0))).toBe(true);
     expect(t.kinks.total).toBe(1);
-    expect(t.toString().split("\n")).toEqual(["%0 = input : [] = [0]", "%1 = neg(%0) : [] = [0]", "%2 = relu(%1) : [] = [0]  <- 1 at a kink", "%3 = add(%2, %0) : [] = [0]"]);
+    expect(t.toString().split("\n")).toEqual([
+      "%0 = input : [] = [0]",
+      "%1 = neg(%0) : [] = [0]",
+      "%2 = relu(%1) : [] = [0]  <- 1 at a kink",
+      "%3 = add(%2, %0) : [] = [0]",
+    ]);
   });
   it("shows constants, params and shapes; large values are left out", () => {
     const W = tensor([

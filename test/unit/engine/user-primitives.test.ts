@@ -36,16 +36,28 @@ const fmaU = definePrimitive({
 });
 
 describe("definePrimitive: tier 1 at smooth points", () => {
-  const cases: { name: string; shapes: number[][]; f: (...xs: any[]) => Value; domains?: Domain[]; pre?: (xs: Tensor[]) => boolean }[] = [
+  const cases: {
+    name: string;
+    shapes: number[][];
+    f: (...xs: any[]) => Value;
+    domains?: Domain[];
+    pre?: (xs: Tensor[]) => boolean;
+  }[] = [
     { name: "shrinkU", shapes: [[2, 3]], f: shrinkU, domains: [awayFrom([-1, 1], -3, 3)] },
-    { name: "shrinkU in a program", shapes: [[4]], f: (x: Value) => N.sum(N.mul(shrinkU(N.mul(x, 2)), N.sin(x))), domains: [awayFrom([-0.5, 0.5], -2, 2)] },
+    {
+      name: "shrinkU in a program",
+      shapes: [[4]],
+      f: (x: Value) => N.sum(N.mul(shrinkU(N.mul(x, 2)), N.sin(x))),
+      domains: [awayFrom([-0.5, 0.5], -2, 2)],
+    },
     {
       name: "maxSqU with broadcasting",
       shapes: [[2, 3], [3]],
       f: maxSqU,
       pre: (xs) => {
         const [a, b] = xs;
-        for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) if (Math.abs(a.data[i * 3 + j] - b.data[j]) < 1e-3) return false;
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < 3; j++) if (Math.abs(a.data[i * 3 + j] - b.data[j]) < 1e-3) return false;
         return true;
       },
     },
@@ -87,7 +99,9 @@ describe("definePrimitive: tier 2 at kinks", () => {
   });
   it("a policy value outside the declared range is refused, naming the primitive and the range", () => {
     const policy = policies.custom({ primitives: { shrinkU: 2 } });
-    expect(() => grad(shrinkU, 1, { policy })).toThrow("primitives.shrinkU = 2 is outside the Clarke set: allowed range is [0, 1]");
+    expect(() => grad(shrinkU, 1, { policy })).toThrow(
+      "primitives.shrinkU = 2 is outside the Clarke set: allowed range is [0, 1]",
+    );
     // the kink report flags it without differentiating
     const r = kinkReport(shrinkU, 1, { policy });
     expect(r.outsideClarke.map((e) => e.key)).toEqual(["primitives.shrinkU"]);
@@ -119,17 +133,31 @@ describe("definePrimitive: tier 2 at kinks", () => {
     const base = { arity: 1, value: (x: number) => x, partials: () => [1] };
     expect(() => definePrimitive({ ...base, name: "bad name" })).toThrow("definePrimitive: name must be an identifier");
     expect(() => definePrimitive({ ...base, name: "a4", arity: 4 })).toThrow("arity must be 1, 2 or 3");
-    expect(() => definePrimitive({ ...base, name: "a5", kink: { at: () => false, range: [1, 0], default: 0, partials: () => [0] } })).toThrow("is empty");
-    expect(() => definePrimitive({ ...base, name: "a6", kink: { at: () => false, range: [0, 1], default: 2, partials: () => [0] } })).toThrow(
-      "kink.default = 2 is outside its range [0, 1]",
-    );
+    expect(() =>
+      definePrimitive({
+        ...base,
+        name: "a5",
+        kink: { at: () => false, range: [1, 0], default: 0, partials: () => [0] },
+      }),
+    ).toThrow("is empty");
+    expect(() =>
+      definePrimitive({
+        ...base,
+        name: "a6",
+        kink: { at: () => false, range: [0, 1], default: 2, partials: () => [0] },
+      }),
+    ).toThrow("kink.default = 2 is outside its range [0, 1]");
     expect(() => shrinkU(1, 2)).toThrow("shrinkU: expected 1 argument(s), got 2");
   });
   it("partials returning the wrong count are reported", () => {
     const wrong = definePrimitive({ name: "wrongU", arity: 2, value: (x, y) => x + y, partials: () => [1] });
-    expect(() => grad((v: any) => wrong(N.at(v, 0), N.at(v, 1)), [1, 2])).toThrow("definePrimitive(wrongU): partials must return 2 number(s)");
+    expect(() => grad((v: any) => wrong(N.at(v, 0), N.at(v, 1)), [1, 2])).toThrow(
+      "definePrimitive(wrongU): partials must return 2 number(s)",
+    );
   });
   it("hvp through a user primitive is refused: its partials are numbers", () => {
-    expect(() => hvp((v: any) => N.sum(shrinkU(v)), [2, 3], [1, 1])).toThrow('hvp: primitive "shrinkU" declares its partials as numbers');
+    expect(() => hvp((v: any) => N.sum(shrinkU(v)), [2, 3], [1, 1])).toThrow(
+      'hvp: primitive "shrinkU" declares its partials as numbers',
+    );
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { abs, add, at, benaimSeries, conservativeFlow, iterate, lyapunovBalance, mul, schedules, square, sum } from "../../../src";
+import {
+  abs,
+  add,
+  at,
+  benaimSeries,
+  conservativeFlow,
+  iterate,
+  lyapunovBalance,
+  mul,
+  schedules,
+  square,
+  sum,
+} from "../../../src";
 import type { Tracer } from "../../../src";
 
 const quad = (x: Tracer) => mul(0.5, sum(square(x)));
@@ -23,8 +35,13 @@ describe("lyapunovBalance", () => {
   });
 
   it("a rotated field (not conservative for f) leaves a first-order gap", () => {
-    const c = Math.cos(0.5), s = Math.sin(0.5);
-    const rotated = conservativeFlow({ f: quad, stepSize: 0.01, selection: (x) => [c * x[0] - s * x[1], s * x[0] + c * x[1]] });
+    const c = Math.cos(0.5),
+      s = Math.sin(0.5);
+    const rotated = conservativeFlow({
+      f: quad,
+      stepSize: 0.01,
+      selection: (x) => [c * x[0] - s * x[1], s * x[0] + c * x[1]],
+    });
     const last = lyapunovBalance(iterate(rotated, [1, -2], 200))[199];
     expect(last.gap).toBeGreaterThan(10 * last.curvature);
     expect(last.gap / last.dissipation).toBeCloseTo(1 - c, 1);

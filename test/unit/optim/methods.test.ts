@@ -1,5 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { abs, add, at, conservativeFlow, gradientSampling, iterate, mlp, mul, policies, relu, schedules, square, sub, sum, tensor, trainingRun } from "../../../src";
+import {
+  abs,
+  add,
+  at,
+  conservativeFlow,
+  gradientSampling,
+  iterate,
+  mlp,
+  mul,
+  policies,
+  relu,
+  schedules,
+  square,
+  sub,
+  sum,
+  tensor,
+  trainingRun,
+} from "../../../src";
 import type { Tracer } from "../../../src";
 
 const C = tensor([1, -2]);
@@ -70,7 +87,11 @@ describe("conservativeFlow (explicit Euler for x' ∈ -D_f(x))", () => {
     const move = conservativeFlow({ f, stepSize: 0.1, selection: policies.reluAt(1) });
     expect(stay.step(stay.init([0])).state.x[0]).toBe(0);
     expect(move.step(move.init([0])).state.x[0]).toBeCloseTo(-0.1, 15);
-    const half = conservativeFlow({ f, stepSize: 0.1, selection: (x) => Array.from(x, (v) => (v > 0 ? 1 : v < 0 ? 0 : 0.5)) });
+    const half = conservativeFlow({
+      f,
+      stepSize: 0.1,
+      selection: (x) => Array.from(x, (v) => (v > 0 ? 1 : v < 0 ? 0 : 0.5)),
+    });
     expect(half.step(half.init([0])).state.x[0]).toBeCloseTo(-0.05, 15);
     const bad = conservativeFlow({ f, stepSize: 0.1, selection: () => [1, 2] });
     expect(() => bad.step(bad.init([0]))).toThrow(/selection returned 2 entries for a point of dimension 1/);

@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { batchIndices, datasets, loadIris, mlp, takeRows, tensor, trainTestSplit, valueAndGrad, policies, evaluate, Tensor } from "../../../src";
-
+import {
+  batchIndices,
+  datasets,
+  loadIris,
+  mlp,
+  takeRows,
+  tensor,
+  trainTestSplit,
+  valueAndGrad,
+  policies,
+  evaluate,
+  Tensor,
+} from "../../../src";
 
 describe("mlp", () => {
   it("lays out W_l then b_l in one flat vector", () => {
     const net = mlp({ sizes: [3, 4, 2] });
     expect(net.paramCount).toBe(3 * 4 + 4 + 4 * 2 + 2);
-    expect(net.layers.map((l) => [l.weightOffset, l.biasOffset])).toEqual([[0, 12], [16, 24]]);
+    expect(net.layers.map((l) => [l.weightOffset, l.biasOffset])).toEqual([
+      [0, 12],
+      [16, 24],
+    ]);
     expect(mlp({ sizes: [3, 4, 2], bias: false }).paramCount).toBe(20);
   });
 
@@ -60,7 +74,9 @@ describe("mlp", () => {
   it("every activation differentiates, with the kink policy applied", () => {
     for (const activation of ["relu", "leakyRelu", "abs", "tanh"] as const) {
       const net = mlp({ sizes: [1, 1], activation, outputActivation: true, bias: false });
-      const g = valueAndGrad(net.loss({ name: "t", X: tensor([[1]]), y: tensor([[-1]]) }), [0], { policy: policies.reluAt(1) });
+      const g = valueAndGrad(net.loss({ name: "t", X: tensor([[1]]), y: tensor([[-1]]) }), [0], {
+        policy: policies.reluAt(1),
+      });
       expect(Number.isFinite(g.grad[0])).toBe(true);
     }
   });
@@ -71,9 +87,13 @@ describe("mlp", () => {
     expect(() => mlp({ sizes: [3, 2], activation: "gelu" as any })).toThrow(/activation must be one of/);
     const net = mlp({ sizes: [3, 2] });
     expect(() => net.loss(datasets.twoMoons(0, 10))).toThrow(/2 input features but the network expects 3/);
-    expect(() => mlp({ sizes: [1, 1] }).loss(datasets.regression(0, 5), { loss: "crossEntropy" })).toThrow(/cross-entropy needs class labels/);
+    expect(() => mlp({ sizes: [1, 1] }).loss(datasets.regression(0, 5), { loss: "crossEntropy" })).toThrow(
+      /cross-entropy needs class labels/,
+    );
     expect(() => net.forward([1, 2], tensor([[1, 2, 3]]))).toThrow(/parameter vector must have shape \[8\]/);
-    expect(() => net.loss({ name: "empty", X: new Tensor(new Float64Array(0), [0, 3]), y: [], numClasses: 2 })).toThrow(/is empty/);
+    expect(() => net.loss({ name: "empty", X: new Tensor(new Float64Array(0), [0, 3]), y: [], numClasses: 2 })).toThrow(
+      /is empty/,
+    );
   });
 });
 
@@ -101,7 +121,7 @@ describe("data", () => {
   it("takeRows and trainTestSplit", () => {
     const d = datasets.twoMoons(2, 10);
     const t = takeRows(d, [3, 3, 0]);
-    expect((t.y as number[])).toEqual([(d.y as number[])[3], (d.y as number[])[3], (d.y as number[])[0]]);
+    expect(t.y as number[]).toEqual([(d.y as number[])[3], (d.y as number[])[3], (d.y as number[])[0]]);
     const { train, test } = trainTestSplit(d, 0.3, 1);
     expect([train.X.shape[0], test.X.shape[0]]).toEqual([7, 3]);
     expect(() => trainTestSplit(d, 1, 1)).toThrow(/test fraction must be in \(0, 1\)/);
@@ -116,4 +136,3 @@ describe("data", () => {
     expect(Math.abs(col0.reduce((a, b) => a + b) / 150)).toBeLessThan(1e-12);
   });
 });
-

@@ -1,5 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { abs, add, adam, at, grad, heavyBall, inna, mul, policies, schedules, sgd, square, sub, sum, tensor, makeOptimizer, mlp, optimizers, relu, valueAndGrad } from "../../../src";
+import {
+  abs,
+  add,
+  adam,
+  at,
+  grad,
+  heavyBall,
+  inna,
+  mul,
+  policies,
+  schedules,
+  sgd,
+  square,
+  sub,
+  sum,
+  tensor,
+  makeOptimizer,
+  mlp,
+  optimizers,
+  relu,
+  valueAndGrad,
+} from "../../../src";
 import type { Optimizer, OptimizerName, OptimizerSpec, Tracer } from "../../../src";
 import { minimize } from "./helpers";
 
@@ -170,8 +191,12 @@ describe("the optimizer registry", () => {
     }
   });
   it("rejects an unknown name or option, listing the known ones", () => {
-    expect(() => makeOptimizer({ name: "rmsprop" } as unknown as OptimizerSpec)).toThrow('unknown optimizer "rmsprop": expected one of "sgd", "heavyBall", "adam", "inna"');
-    expect(() => makeOptimizer({ name: "sgd", beta: 0.9 } as unknown as OptimizerSpec)).toThrow('sgd has no option "beta": its options are "stepSize"');
+    expect(() => makeOptimizer({ name: "rmsprop" } as unknown as OptimizerSpec)).toThrow(
+      'unknown optimizer "rmsprop": expected one of "sgd", "heavyBall", "adam", "inna"',
+    );
+    expect(() => makeOptimizer({ name: "sgd", beta: 0.9 } as unknown as OptimizerSpec)).toThrow(
+      'sgd has no option "beta": its options are "stepSize"',
+    );
     expect(() => makeOptimizer({ name: "heavyBall", beta: 1 })).toThrow("heavyBall: beta must be in [0, 1), got 1");
   });
 });

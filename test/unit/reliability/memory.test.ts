@@ -12,14 +12,19 @@ const LIMIT = 2 * 2 ** 20;
 
 describe("memory: results do not keep the tape", () => {
   it("grad of a 50k-operation program leaves the heap where it started, and keeping a result of every kind keeps no tape", () => {
-    const r = spawnSync(process.execPath, ["--expose-gc", "--single-threaded", path.join(__dirname, "memory-probe.cjs"), path.join(ROOT, "dist"), "50000"], {
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--expose-gc", "--single-threaded", path.join(__dirname, "memory-probe.cjs"), path.join(ROOT, "dist"), "50000"],
+      {
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const retained = JSON.parse(r.stdout) as Record<string, number>;
     expect(Object.keys(retained).length).toBe(20);
-    for (const [kind, bytes] of Object.entries(retained)) expect(bytes, `${kind} retains ${bytes} bytes`).toBeLessThan(LIMIT);
+    for (const [kind, bytes] of Object.entries(retained))
+      expect(bytes, `${kind} retains ${bytes} bytes`).toBeLessThan(LIMIT);
   });
   it("the probe can fail: a result that keeps its tape is measured as such (negative control)", () => {
     // the same measurement on a value that does keep a tape: the recording of makeTape holds every node
@@ -29,7 +34,10 @@ describe("memory: results do not keep the tape", () => {
       const before = heap();
       const kept = m.makeTape((x) => { let y = x; for (let i = 0; i < 50000; i++) y = m.add(m.mul(y, 0.999999), 0.000001); return m.sum(y); }, [1, 2, 3, 4]);
       console.log(heap() - before, kept.entries.length);`;
-    const r = spawnSync(process.execPath, ["--expose-gc", "--single-threaded", "-e", script], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["--expose-gc", "--single-threaded", "-e", script], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const [bytes, entries] = r.stdout.trim().split(" ").map(Number);
     expect(entries).toBeGreaterThan(100_000);

@@ -10,12 +10,24 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as m from "../../../src";
-import { AssertionError, assertFails, evaluate, grad, hvp, jacobian, keyedUniform, lexicographicGradient, policies, CLARKE_RANGES } from "../../../src";
+import {
+  AssertionError,
+  assertFails,
+  evaluate,
+  grad,
+  hvp,
+  jacobian,
+  keyedUniform,
+  lexicographicGradient,
+  policies,
+  CLARKE_RANGES,
+} from "../../../src";
 import type { KinkPolicy, KinkSlot, Value } from "../../../src";
 import { FINITE_UNARY, exprArb, gridPoint, interpret, realPoint, show } from "../engine/programs";
 import type { Expr } from "../engine/programs";
 
-const close = (a: number, b: number, tol: number): boolean => a === b || Math.abs(a - b) <= tol * (1 + Math.max(Math.abs(a), Math.abs(b)));
+const close = (a: number, b: number, tol: number): boolean =>
+  a === b || Math.abs(a - b) <= tol * (1 + Math.max(Math.abs(a), Math.abs(b)));
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new AssertionError(what);
@@ -100,14 +112,25 @@ describe("standing check: forward, reverse and central differences agree at smoo
 });
 
 /** Smooth programs only (no kink anywhere): sums, products and smooth unary ops of x. */
-type Smooth = { op: "x" } | { op: "c"; v: number } | { op: "sin" | "tanh" | "square" | "softplus" | "mix"; a: Smooth } | { op: "add" | "mul" | "sub"; a: Smooth; b: Smooth };
+type Smooth =
+  | { op: "x" }
+  | { op: "c"; v: number }
+  | { op: "sin" | "tanh" | "square" | "softplus" | "mix"; a: Smooth }
+  | { op: "add" | "mul" | "sub"; a: Smooth; b: Smooth };
 const smoothArb: fc.Arbitrary<Smooth> = fc.letrec<{ s: Smooth }>((tie) => ({
   s: fc.oneof(
     { maxDepth: 4, depthSize: "small" },
     fc.constant<Smooth>({ op: "x" }),
     fc.integer({ min: -4, max: 4 }).map((k): Smooth => ({ op: "c", v: k / 4 })),
-    fc.record({ op: fc.constantFrom("sin" as const, "tanh" as const, "square" as const, "softplus" as const, "mix" as const), a: tie("s") }) as fc.Arbitrary<Smooth>,
-    fc.record({ op: fc.constantFrom("add" as const, "mul" as const, "sub" as const), a: tie("s"), b: tie("s") }) as fc.Arbitrary<Smooth>,
+    fc.record({
+      op: fc.constantFrom("sin" as const, "tanh" as const, "square" as const, "softplus" as const, "mix" as const),
+      a: tie("s"),
+    }) as fc.Arbitrary<Smooth>,
+    fc.record({
+      op: fc.constantFrom("add" as const, "mul" as const, "sub" as const),
+      a: tie("s"),
+      b: tie("s"),
+    }) as fc.Arbitrary<Smooth>,
   ),
 })).s;
 const MIX = m.tensor([
@@ -136,9 +159,20 @@ function runSmooth(e: Smooth, x: Value): Value {
 function hvpMatchesGradDifferences(f: (v: Value) => Value, x: number[], v: number[], label: string): void {
   const h = 1e-5;
   const Hv = hvp(f, x, v) as number[];
-  const gp = grad(f, x.map((xi, i) => xi + h * v[i])) as number[];
-  const gm = grad(f, x.map((xi, i) => xi - h * v[i])) as number[];
-  Hv.forEach((a, i) => check(close(a, (gp[i] - gm[i]) / (2 * h), 1e-5), `${label}: hvp ${a} vs difference of grad ${(gp[i] - gm[i]) / (2 * h)} at entry ${i}`));
+  const gp = grad(
+    f,
+    x.map((xi, i) => xi + h * v[i]),
+  ) as number[];
+  const gm = grad(
+    f,
+    x.map((xi, i) => xi - h * v[i]),
+  ) as number[];
+  Hv.forEach((a, i) =>
+    check(
+      close(a, (gp[i] - gm[i]) / (2 * h), 1e-5),
+      `${label}: hvp ${a} vs difference of grad ${(gp[i] - gm[i]) / (2 * h)} at entry ${i}`,
+    ),
+  );
 }
 
 describe("standing check: hvp agrees with differences of grad on smooth programs", () => {
@@ -153,7 +187,9 @@ describe("standing check: hvp agrees with differences of grad on smooth programs
   });
   it("negative control: at a kink (|x| at 0, outside the hypothesis) hvp and differences of grad disagree", () => {
     const f = (t: Value) => m.sum(m.abs(t));
-    expect(assertFails(() => hvpMatchesGradDifferences(f, [0, 1, 2], [1, 0, 0], "|x| at 0"))).toMatch(/^\|x\| at 0: hvp 0 vs difference of grad 99999\.99/);
+    expect(assertFails(() => hvpMatchesGradDifferences(f, [0, 1, 2], [1, 0, 0], "|x| at 0"))).toMatch(
+      /^\|x\| at 0: hvp 0 vs difference of grad 99999\.99/,
+    );
   });
 });
 
@@ -192,20 +228,38 @@ describe("standing check: at kinks, forward and reverse pick the same element un
     const f = (v: Value) => m.relu(v);
     const a = jacobian(f, [0], { policy: policies.reluAt(0) }).toFlat();
     const b = jacobian(f, [0], { policy: policies.reluAt(1), mode: "forward" }).toFlat();
-    expect(assertFails(() => modesPickTheSameElement(a, b, "relu at 0"))).toBe("relu at 0: forward 0 vs reverse 1 at entry 0");
+    expect(assertFails(() => modesPickTheSameElement(a, b, "relu at 0"))).toBe(
+      "relu at 0: forward 0 vs reverse 1 at entry 0",
+    );
   });
 });
 
 /** 1-D piecewise-linear programs: relu, abs, max and min of affine pieces of t, with half-integer coefficients. */
-type PL = { op: "t" } | { op: "c"; v: number } | { op: "relu" | "abs" | "neg"; a: PL } | { op: "scale"; k: number; a: PL } | { op: "add" | "sub" | "maximum" | "minimum"; a: PL; b: PL };
+type PL =
+  | { op: "t" }
+  | { op: "c"; v: number }
+  | { op: "relu" | "abs" | "neg"; a: PL }
+  | { op: "scale"; k: number; a: PL }
+  | { op: "add" | "sub" | "maximum" | "minimum"; a: PL; b: PL };
 const plArb: fc.Arbitrary<PL> = fc.letrec<{ p: PL }>((tie) => ({
   p: fc.oneof(
     { maxDepth: 5, depthSize: "small" },
     fc.constant<PL>({ op: "t" }),
     fc.integer({ min: -4, max: 4 }).map((k): PL => ({ op: "c", v: k / 2 })),
-    fc.record({ op: fc.constantFrom("relu" as const, "abs" as const, "neg" as const), a: tie("p") }) as fc.Arbitrary<PL>,
-    fc.record({ op: fc.constant("scale" as const), k: fc.integer({ min: -4, max: 4 }).map((k) => k / 2), a: tie("p") }) as fc.Arbitrary<PL>,
-    fc.record({ op: fc.constantFrom("add" as const, "sub" as const, "maximum" as const, "minimum" as const), a: tie("p"), b: tie("p") }) as fc.Arbitrary<PL>,
+    fc.record({
+      op: fc.constantFrom("relu" as const, "abs" as const, "neg" as const),
+      a: tie("p"),
+    }) as fc.Arbitrary<PL>,
+    fc.record({
+      op: fc.constant("scale" as const),
+      k: fc.integer({ min: -4, max: 4 }).map((k) => k / 2),
+      a: tie("p"),
+    }) as fc.Arbitrary<PL>,
+    fc.record({
+      op: fc.constantFrom("add" as const, "sub" as const, "maximum" as const, "minimum" as const),
+      a: tie("p"),
+      b: tie("p"),
+    }) as fc.Arbitrary<PL>,
   ),
 })).p;
 function runPL(e: PL, t: Value): Value {
@@ -240,11 +294,15 @@ describe("standing check: lexicographic derivatives lie in the exact 1-D Clarke 
   it("on random piecewise-linear programs at half-integer points (kinks frequent)", () => {
     let atKinks = 0;
     fc.assert(
-      fc.property(plArb, fc.integer({ min: -4, max: 4 }).map((k) => k / 2), (e, t) => {
-        const f = (s: Value) => runPL(e, s);
-        if (evaluate(f, t).kinks.total > 0) atKinks++;
-        inClarkeInterval(f, t, lexicographicGradient(f, t), `${JSON.stringify(e)} at ${t}`);
-      }),
+      fc.property(
+        plArb,
+        fc.integer({ min: -4, max: 4 }).map((k) => k / 2),
+        (e, t) => {
+          const f = (s: Value) => runPL(e, s);
+          if (evaluate(f, t).kinks.total > 0) atKinks++;
+          inClarkeInterval(f, t, lexicographicGradient(f, t), `${JSON.stringify(e)} at ${t}`);
+        },
+      ),
       { numRuns: 300, seed: 154 },
     );
     expect(atKinks).toBeGreaterThan(25);
@@ -253,6 +311,8 @@ describe("standing check: lexicographic derivatives lie in the exact 1-D Clarke 
     const f = (s: Value) => m.sub(m.relu(s), m.relu(m.neg(s)));
     expect(lexicographicGradient(f, 0)).toBe(1);
     const ad = grad(f, 0, { policy: policies.pytorch });
-    expect(assertFails(() => inClarkeInterval(f, 0, ad, "AD of relu(t) - relu(-t) at 0"))).toBe("AD of relu(t) - relu(-t) at 0: 0 is outside the Clarke interval [1, 1]");
+    expect(assertFails(() => inClarkeInterval(f, 0, ad, "AD of relu(t) - relu(-t) at 0"))).toBe(
+      "AD of relu(t) - relu(-t) at 0: 0 is outside the Clarke interval [1, 1]",
+    );
   });
 });
