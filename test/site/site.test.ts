@@ -93,7 +93,15 @@ describe("static site", () => {
       expect(at, `index links ${p}`).toBeGreaterThan(last);
       last = at;
     }
-    expect(index).toContain(">Chart gallery</a><p>A tour of the display helpers");
+    // each notebook is also linked to its runnable version in the lab site, which the workbook builds next to it
+    for (const p of pages)
+      expect(index, `index links the lab version of ${p}`).toContain(
+        `href="lab/?path=${encodeURIComponent(p.replace(/\.html$/, ".ipynb"))}"`,
+      );
+    expect(fs.existsSync(path.join(SITE, "lab", "index.html"))).toBe(true);
+    expect(index).toMatch(
+      />Chart gallery<\/a> <a class="nsad-lab" [^>]*>\(run it in your browser\)<\/a><p>A tour of the display helpers/,
+    );
     expect(index).toContain('href="api/index.html"');
     expect(fs.existsSync(path.join(SITE, "api", "index.html"))).toBe(true);
   });
