@@ -59,7 +59,7 @@ const BF16_OVERFLOW = (2 - 2 ** -8) * 2 ** 127;
  * import { bf16round, assertEqual } from "nonsmooth-ad";
  * assertEqual(bf16round(1 + 2 ** -8), 1);              // a tie, to even
  * assertEqual(bf16round(1 + 3 * 2 ** -8), 1 + 2 ** -6); // a tie, to even (up)
- * assertEqual(bf16round(3e38), 141 * 2 ** 121);         // 3e38 lies between 140 and 141 times 2^121
+ * assertEqual(bf16round(3e38), 226 * 2 ** 120);          // spacing 2^120 there; 3e38 = 225.7 of them
  * assertEqual(bf16round(3.4e38), Infinity);            // overflow
  * ```
  */
