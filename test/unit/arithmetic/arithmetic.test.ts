@@ -1,7 +1,7 @@
 // Arithmetic models: float16 and bfloat16 rounding exhaustively against the IEEE 754 definition (exact BigInt
 // arithmetic), every model's dot product bitwise against its slow reference, and bad input.
 import { describe, expect, it } from "vitest";
-import { ARITHMETIC_MODELS, Rng, arithmeticModel, bf16round, dotReference, f16round, modelDot, roundReference, roundTo, ulpOf } from "../../../src";
+import { ARITHMETIC_MODELS, Rng, arithmeticModel, bf16round, denseLayer, dotReference, f16round, modelDot, roundReference, roundTo, ulpOf } from "../../../src";
 import type { ArithmeticModel, NumberFormat } from "../../../src";
 
 /** The value of a 16-bit pattern of a format with `m` fraction bits and exponent bias `bias` (decoded from the bits). */
@@ -143,4 +143,27 @@ describe("the engine's precisions are the named models float64, float32, float16
       for (let i = 0; i < 5; i++) for (let j = 0; j < 6; j++) expect(Object.is(Z.data[i * 6 + j], modelDot(model, X, W, bias[j], 37, i * 37, 1, j, 6))).toBe(true);
     }
   });
+});
+
+describe("denseLayer (the fast kernel) equals modelDot entry by entry", () => {
+  const models: ArithmeticModel[] = [
+    ...Object.values(ARITHMETIC_MODELS),
+    arithmeticModel({ storage: "float32", order: "pairwise" }),
+    arithmeticModel({ storage: "float32", accumulation: "float64", fma: true, order: "blocked", block: 5 }),
+    arithmeticModel({ storage: "float16", fma: true, order: "blocked", block: 3 }),
+    arithmeticModel({ storage: "bfloat16", accumulation: "float32", order: "blocked", block: 7 }),
+  ];
+  for (const model of models) {
+    it(model.name, () => {
+      const rng = new Rng(11);
+      const r = roundTo(model.storage);
+      for (const [B, K, N] of [[3, 40, 5], [2, 300, 3], [1, 1, 1]]) {
+        const H = Float64Array.from(values(rng, B * K, r).map((v, i) => (i % 3 === 0 ? 0 : v)));
+        const Wt = Float64Array.from(values(rng, N * K, r));
+        const b = Float64Array.from(values(rng, N, r));
+        const Z = denseLayer(model, H, B, K, Wt, N, b);
+        for (let i = 0; i < B; i++) for (let j = 0; j < N; j++) expect(Object.is(Z[i * N + j], modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1))).toBe(true);
+      }
+    });
+  }
 });
