@@ -38,7 +38,7 @@ function f32Sum(s: number, e: number): number {
  * assertEqual([...Z], [modelDot(m, [0, 0.5], [1, 3], 1), modelDot(m, [0, -2], [-1, 0.25], 1)]);
  * ```
  */
-export function denseLayer(model: ArithmeticModel, H: Float64Array, B: number, K: number, Wt: Float64Array, N: number, b: Float64Array, out = new Float64Array(B * N)): Float64Array {
+export function denseLayer(model: ArithmeticModel, H: Float64Array, B: number, K: number, Wt: Float64Array, N: number, b: Float64Array, out: Float64Array = new Float64Array(B * N)): Float64Array {
   if (model.order === "pairwise") {
     for (let i = 0; i < B; i++) for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1);
     return out;
