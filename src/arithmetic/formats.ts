@@ -41,8 +41,8 @@ export const FORMATS: Readonly<Record<NumberFormat, FormatInfo>> = Object.freeze
   bfloat16: { format: "bfloat16", precisionBits: 8, emin: -126, emax: 127, max: (2 - 2 ** -7) * 2 ** 127 },
 });
 
-// 2^(e + 45) for e = -126 ... 127: adding it to |x| in [2^e, 2^(e+1)) rounds |x| to bfloat16's grid 2^(e-7) there.
-const BF16_MAGIC = new Float64Array(254).map((_, i) => 2 ** (i - 126 + 45));
+// 1.5 2^(e + 45) for e = -126 ... 127: adding it to x with |x| in [2^e, 2^(e+1)) rounds x to bfloat16's grid 2^(e-7) there.
+const BF16_MAGIC = new Float64Array(254).map((_, i) => 1.5 * 2 ** (i - 126 + 45));
 const bits = new Float64Array(1);
 const hi = new Uint32Array(bits.buffer, new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 4 : 0, 1);
 /** (2 - 2^-8) 2^127: the tie between bfloat16's largest value and 2^128; ties to even go up, so it overflows. */
@@ -51,8 +51,8 @@ const BF16_OVERFLOW = (2 - 2 ** -8) * 2 ** 127;
 /**
  * Rounds a float64 to the nearest bfloat16 value (ties to even, subnormals down to 2^-133, overflow to ±Infinity),
  * returned as a float64; the same one-addition method as {@link f16round}: for |x| in [2^e, 2^(e+1)) (e clamped
- * below at -126), adding C = 2^(e+45) moves |x| to a binade where float64's spacing is bfloat16's spacing 2^(e-7),
- * so the hardware addition rounds once, ties to even; subtracting C is exact.
+ * below at -126), adding M = 1.5 2^(e+45) moves x to a binade where float64's spacing is bfloat16's spacing
+ * 2^(e-7), so the hardware addition rounds once, ties to even; subtracting M is exact.
  *
  * @example
  * ```ts
@@ -64,15 +64,13 @@ const BF16_OVERFLOW = (2 - 2 ** -8) * 2 ** 127;
  * ```
  */
 export function bf16round(x: number): number {
-  if (x !== x || x === 0) return x;
-  const a = x < 0 ? -x : x;
-  if (a >= BF16_OVERFLOW) return x < 0 ? -Infinity : Infinity;
-  bits[0] = a;
+  if (!(x < BF16_OVERFLOW && x > -BF16_OVERFLOW)) return x !== x ? x : x < 0 ? -Infinity : Infinity;
+  bits[0] = x;
   let e = ((hi[0] >>> 20) & 0x7ff) - 1023;
   if (e < -126) e = -126;
-  const c = BF16_MAGIC[e + 126];
-  const r = a + c - c;
-  return x < 0 ? -r : r;
+  const m = BF16_MAGIC[e + 126];
+  const r = x + m - m;
+  return r === 0 ? x * 0 : r;
 }
 
 const identity = (x: number): number => x;
