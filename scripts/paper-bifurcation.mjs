@@ -2,12 +2,13 @@
 // The ReLU'(0) experiment of Bertoin et al. (NeurIPS 2021) at the paper's scale, on worker threads:
 //   node scripts/paper-bifurcation.mjs --depth 3 --width 256 --model float32-blas --runs 100 [--workers 2]
 //        [--seed 0] [--digits 10000] [--full-epoch] [--max-minutes 60] [--allow-long] [--out results.json]
+//        [--first-run 0] [--jsonl rows.jsonl] (with --workers 1: rows appended run by run, to split runs among processes)
 // It times one mini-batch first, prints the estimated duration, and stops before starting when the estimate
 // exceeds --max-minutes unless --allow-long is given. Prints the share of parting runs with a 95% Wilson
 // interval, the zero rate per pre-activation and the prediction, and the share carried to 60,000 digits.
 // Run `npm run build` first.
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,15 +52,27 @@ if (estimateMin > maxMinutes && !flag("allow-long")) {
   process.exit(2);
 }
 
-const chunk = Math.max(1, Math.ceil(runs / (workers * 4)));
+const firstRun = Number(arg("first-run", "0"));
+const chunk = workers <= 1 ? 1 : Math.max(1, Math.ceil(runs / (workers * 4)));
 const configs = [];
-for (let r = 0; r < runs; r += chunk) configs.push({ ...base, runs: Math.min(chunk, runs - r), firstRun: r });
+for (let r = 0; r < runs; r += chunk) configs.push({ ...base, runs: Math.min(chunk, runs - r), firstRun: firstRun + r });
 const start = Date.now();
-const results = await L.sweep(configs, { module: path.join(root, "dist/optim/experiments/paper-bifurcation.js"), export: "paperBifurcation" }, {
-  workers,
-  onProgress: (p) => process.stderr.write(`\r${p.done}/${p.total} chunks, ${((Date.now() - start) / 1000).toFixed(0)} s`),
-});
-process.stderr.write("\n");
+const jsonl = arg("jsonl", undefined); // with one worker: each run's row appended as it finishes
+let results;
+if (workers <= 1) {
+  results = [];
+  for (const c of configs) {
+    const rows = L.paperBifurcation(c);
+    results.push(rows);
+    if (jsonl) appendFileSync(jsonl, rows.map((r) => JSON.stringify(r) + "\n").join(""));
+    process.stderr.write(`${results.length}/${configs.length} runs, ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
+  }
+} else {
+  results = await L.sweep(configs, { module: path.join(root, "dist/optim/experiments/paper-bifurcation.js"), export: "paperBifurcation" }, {
+    workers,
+    onProgress: (p) => process.stderr.write(`${p.done}/${p.total} chunks, ${((Date.now() - start) / 1000).toFixed(0)} s\n`),
+  });
+}
 const rows = results.flat();
 const seconds = (Date.now() - start) / 1000;
 const k = rows.filter((r) => r.parted).length;

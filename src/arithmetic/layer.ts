@@ -6,13 +6,14 @@
  *   sum that starts at +0 leaves it unchanged (x + ±0 = x for x != 0, and +0 + ±0 = +0 in round to nearest), and a
  *   block with no term leaves the running sum unchanged; ReLU layers and MNIST pixels are mostly exact zeros.
  *   The pairwise order depends on the number of terms, so it does not skip.
- * - float32 and float64 accumulation run in loops with the rounding written inline (`Math.fround`), because a
- *   rounding called through a function value costs about 10 ns a call in V8; float16/bfloat16 accumulation goes
- *   through the generic path.
+ * - the common cases run in loops that call the rounding directly (`Math.fround`, `f16round`, `bf16round`: V8
+ *   inlines them), because a rounding called through a function value costs about 10 ns a call; the other
+ *   combinations (FMA into a 16-bit accumulator) go through the generic path.
  *
  * @module
  */
-import { roundTo } from "./formats";
+import { bf16round, roundTo } from "./formats";
+import { f16round } from "../precision";
 import type { ArithmeticModel } from "./models";
 import { modelDot } from "./models";
 
@@ -49,6 +50,8 @@ export function denseLayer(model: ArithmeticModel, H: Float64Array, B: number, K
   const rS = roundTo(model.storage);
   const acc32 = model.accumulation === "float32";
   const acc64 = model.accumulation === "float64";
+  const acc16 = model.accumulation === "float16";
+  const accB16 = model.accumulation === "bfloat16";
   const rA = roundTo(model.accumulation);
   for (let i = 0; i < B; i++) {
     let nnz = 0;
@@ -80,6 +83,10 @@ export function denseLayer(model: ArithmeticModel, H: Float64Array, B: number, K
           for (; t < nnz && idx[t] < end; t++) acc = acc + val[t] * Wt[w0 + idx[t]];
         } else if (acc64) {
           for (; t < nnz && idx[t] < end; t++) acc = acc + val[t] * Wt[w0 + idx[t]]; // float32-or-less values: a b is exact, one rounding
+        } else if (acc16 && !model.fma) {
+          for (; t < nnz && idx[t] < end; t++) acc = f16round(acc + f16round(val[t] * Wt[w0 + idx[t]]));
+        } else if (accB16 && !model.fma) {
+          for (; t < nnz && idx[t] < end; t++) acc = bf16round(acc + bf16round(val[t] * Wt[w0 + idx[t]]));
         } else if (model.fma) {
           for (; t < nnz && idx[t] < end; t++) {
             const p = val[t] * Wt[w0 + idx[t]];

@@ -47,6 +47,8 @@ export interface PaperBifurcationConfig {
   readonly stopAtFirst?: boolean;
   /** Process at most this many mini-batches of the epoch (default: all). */
   readonly maxBatches?: number;
+  /** Only count exact zeros (forward passes), never run the backward passes: `parted` is then always false. */
+  readonly countOnly?: boolean;
 }
 
 /** One run. */
@@ -153,6 +155,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
   const digits = integer(where, "digits", config.digits ?? 10000, 1);
   if (B > digits) throw new RangeError(`${where}: the batch size ${B} is larger than the ${digits} digits`);
   const stopAtFirst = config.stopAtFirst ?? true;
+  const countOnly = config.countOnly ?? false;
   const nBatches = Math.min(Math.floor(digits / B), config.maxBatches === undefined ? Infinity : integer(where, "maxBatches", config.maxBatches, 1));
   const data = mnistIn(model.storage, digits, seed);
   const sizes = [784, ...new Array<number>(depth).fill(width), 10];
@@ -202,7 +205,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
         H = h;
       }
       batches++;
-      if (batchZeros > 0 && copiesPart(model, layers, X, Z, labels, B)) {
+      if (batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B)) {
         if (firstBatch < 0) firstBatch = t;
         if (stopAtFirst) break;
       }
