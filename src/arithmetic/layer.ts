@@ -34,9 +34,10 @@ function f32Sum(s: number, e: number): number {
  * ```ts
  * import { denseLayer, modelDot, arithmeticModel, assertEqual } from "nonsmooth-ad";
  * const m = arithmeticModel("float32-blas");
- * const H = Float64Array.of(0, 0.5, 0, -2), Wt = Float64Array.of(1, 3, -1, 0.25), b = Float64Array.of(1);
+ * const H = Float64Array.of(0, 0.5, 0, -2), Wt = Float64Array.of(1, 3), b = Float64Array.of(1); // B = 2 rows, K = 2, N = 1
  * const Z = denseLayer(m, H, 2, 2, Wt, 1, b);
- * assertEqual([...Z], [modelDot(m, [0, 0.5], [1, 3], 1), modelDot(m, [0, -2], [-1, 0.25], 1)]);
+ * assertEqual([...Z], [modelDot(m, [0, 0.5], [1, 3], 1), modelDot(m, [0, -2], [1, 3], 1)]);
+ * assertEqual([...Z], [2.5, -5]);
  * ```
  */
 export function denseLayer(model: ArithmeticModel, H: Float64Array, B: number, K: number, Wt: Float64Array, N: number, b: Float64Array, out: Float64Array = new Float64Array(B * N)): Float64Array {

@@ -136,9 +136,9 @@ const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.P
  * @example
  * ```ts
  * import { paperBifurcation, assert } from "nonsmooth-ad";
- * const [f16] = paperBifurcation({ depth: 1, width: 32, model: "float16", runs: 1, seed: 0, digits: 512, batchSize: 128 });
+ * const [f16] = paperBifurcation({ depth: 2, width: 32, model: "float16", runs: 1, seed: 3, digits: 512, batchSize: 128 });
  * assert(f16.parted && f16.zeros > 0, "float16: exact zeros, and the copies part");
- * const [f64] = paperBifurcation({ depth: 1, width: 32, model: "float64", runs: 1, seed: 0, digits: 512, batchSize: 128 });
+ * const [f64] = paperBifurcation({ depth: 2, width: 32, model: "float64", runs: 1, seed: 3, digits: 512, batchSize: 128 });
  * assert(!f64.parted && f64.zeros === 0, "float64: no exact zero, no parting");
  * ```
  */
@@ -301,5 +301,6 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
   const d = 1 + (z * z) / n;
   const c = (p + (z * z) / (2 * n)) / d;
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
+  // at k = 0 (k = n) the lower (upper) end is exactly 0 (1); say so rather than leave a rounding residue
+  return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
 }
