@@ -293,15 +293,18 @@ async function benchMlp(tf) {
   );
 
   log(
-    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64 and in emulated float32`,
+    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and emulated float16`,
   );
-  const [e64, e32] = measureInterleaved(
+  const [e64, e32, e16] = measureInterleaved(
     [
       () => {
         sink.value += N.evaluate(loss, params).value.data[0];
       },
       () => {
         sink.value += N.evaluate(loss, params, { precision: "float32" }).value.data[0];
+      },
+      () => {
+        sink.value += N.evaluate(loss, params, { precision: "float16" }).value.data[0];
       },
     ],
     opts,
@@ -310,8 +313,12 @@ async function benchMlp(tf) {
   log(`  float32 loss ${v32.toFixed(6)} (float64 ${r0.value.toFixed(6)}, tfjs ${tv.toFixed(6)})`);
   log(`  evaluate float64 ${fmtTime(e64.perCall).padStart(10)}   ${gf(e64.perCall * 3).toFixed(2)} GFLOP/s`);
   log(`  evaluate float32 ${fmtTime(e32.perCall).padStart(10)}   ${gf(e32.perCall * 3).toFixed(2)} GFLOP/s`);
+  log(`  evaluate float16 ${fmtTime(e16.perCall).padStart(10)}   ${gf(e16.perCall * 3).toFixed(2)} GFLOP/s`);
   const slow = e32.perCall / e64.perCall;
-  log(`  emulated float32 is ${slow.toFixed(2)}x slower than float64`);
+  const slow16 = e16.perCall / e64.perCall;
+  log(
+    `  emulated float32 takes ${slow.toFixed(2)}x the float64 time (target <= 1.2x), emulated float16 ${slow16.toFixed(2)}x (target <= 3x)`,
+  );
 
   tp.forEach((t) => t.dispose());
   tX.dispose();
@@ -324,7 +331,8 @@ async function benchMlp(tf) {
     row("(b) MLP grad", "tfjs GFLOP/s", gf(tfm.perCall), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float32 GFLOP/s", gf(e32.perCall * 3), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float64 GFLOP/s", gf(e64.perCall * 3), undefined, "higher", "GFLOP/s"),
-    row("(c) MLP forward", "float32 slowdown vs float64", slow, undefined, "lower"),
+    row("(c) MLP forward", "float32 time / float64", slow, 1.2, "lower"),
+    row("(c) MLP forward", "float16 time / float64", slow16, 3, "lower"),
   ];
 }
 

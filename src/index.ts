@@ -25,3 +25,4 @@ export type { PrimitiveDeclaration } from "./engine/user-primitives";
 export * from "./analysis";
 export * from "./optim";
 export { assertFails } from "./negative-control";
+export * from "./arithmetic";

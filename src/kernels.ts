@@ -7,7 +7,7 @@
  * @module
  */
 import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
-import { isExact } from "./precision";
+import { f16round, isExact } from "./precision";
 
 export type Round = (x: number) => number;
 
@@ -337,6 +337,95 @@ function dotRowsRounded(
   }
 }
 
+/** dotRowsRounded for float32, with `Math.fround` written inline (V8 compiles it to two conversions; a rounding
+ * called through a function value costs ~10 ns a call). Same order, so bitwise the same results. */
+function dotRowsF32(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      const b0 = j * k,
+        b1 = b0 + k,
+        b2 = b1 + k,
+        b3 = b2 + k;
+      for (let p = 0; p < k; p++) {
+        const x0 = A[a0 + p],
+          x1 = A[a1 + p];
+        const y0 = B[b0 + p],
+          y1 = B[b1 + p],
+          y2 = B[b2 + p],
+          y3 = B[b3 + p];
+        s00 = Math.fround(s00 + Math.fround(x0 * y0));
+        s01 = Math.fround(s01 + Math.fround(x0 * y1));
+        s02 = Math.fround(s02 + Math.fround(x0 * y2));
+        s03 = Math.fround(s03 + Math.fround(x0 * y3));
+        s10 = Math.fround(s10 + Math.fround(x1 * y0));
+        s11 = Math.fround(s11 + Math.fround(x1 * y1));
+        s12 = Math.fround(s12 + Math.fround(x1 * y2));
+        s13 = Math.fround(s13 + Math.fround(x1 * y3));
+      }
+      const c0 = i * n + j,
+        c1 = c0 + n;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + 2] = s02;
+      C[c0 + 3] = s03;
+      C[c1] = s10;
+      C[c1 + 1] = s11;
+      C[c1 + 2] = s12;
+      C[c1 + 3] = s13;
+    }
+    for (; j < n; j++) {
+      let s0 = 0,
+        s1 = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) {
+        const y = B[bj + p];
+        s0 = Math.fround(s0 + Math.fround(A[a0 + p] * y));
+        s1 = Math.fround(s1 + Math.fround(A[a1 + p] * y));
+      }
+      C[i * n + j] = s0;
+      C[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) s = Math.fround(s + Math.fround(A[ai + p] * B[bj + p]));
+      C[i * n + j] = s;
+    }
+  }
+}
+
+/**
+ * dotRowsRounded for float16, calling {@link f16round} directly from two call sites only: V8 inlines a known
+ * small function, but stops inlining past a budget of bytecode per function, which the 16 call sites of the
+ * 2 x 4 block exceed (each call not inlined costs ~10 ns). Same order, so bitwise the same results.
+ */
+function dotRowsF16(A: Float64Array, B: Float64Array, C: Float64Array, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const bj = j * k;
+      for (let p = 0; p < k; p++) s = f16round(s + f16round(A[ai + p] * B[bj + p]));
+      C[i * n + j] = s;
+    }
+  }
+}
+
 /**
  * Matrix product of 2-D tensors, op(A) [m, k] times op(B) [k, n], where op transposes when asked.
  * Each output element accumulates its k terms in increasing order (see the module note), whatever the flags:
@@ -358,6 +447,8 @@ export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean,
   const rowsB = transB ? b.data : transposed(b.data, br, bc); // [n, k]
   const C = new Float64Array(m * n);
   if (isExact(round)) dotRowsExact(rowsA, rowsB, C, m, k, n);
+  else if (round === Math.fround) dotRowsF32(rowsA, rowsB, C, m, k, n);
+  else if (round === f16round) dotRowsF16(rowsA, rowsB, C, m, k, n);
   else dotRowsRounded(rowsA, rowsB, C, m, k, n, round);
   return new Tensor(C, [m, n]);
 }

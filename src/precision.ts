@@ -22,19 +22,22 @@ export type Precision = "float64" | "float32" | "float16";
  */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
-// Powers of two 2^(e + 42) for the binary16 exponents e = -14 ... 15 (see f16round).
-const MAGIC: number[] = Array.from({ length: 30 }, (_, i) => 2 ** (i - 14 + 42));
+// 1.5 2^(e + 42) for the binary16 exponents e = -14 ... 15 (see f16round).
+const MAGIC = Float64Array.from({ length: 30 }, (_, i) => 1.5 * 2 ** (i - 14 + 42));
 const bits = new Float64Array(1);
-const bitsHi = new Uint32Array(bits.buffer, 4, 1); // the high word (sign, exponent) on little-endian machines
-const littleEndian = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+// the high word (sign, exponent) of a float64, whatever the byte order of the machine
+const bitsHi = new Uint32Array(bits.buffer, new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 4 : 0, 1);
 
 /**
  * Rounds a float64 to the nearest IEEE 754 binary16 value (ties to even, gradual underflow to subnormals,
  * overflow to ±Infinity), returned as a float64. Node 20 has no `Math.f16round`, hence this function.
  *
  * How: for |x| in [2^e, 2^(e+1)) (e clamped below at -14, the subnormal spacing), binary16 values are the
- * multiples of 2^(e-10). Adding C = 2^(e+42) moves |x| into a binade where float64's own spacing is 2^(e-10),
- * so the addition rounds |x| to that grid, ties to even, in one hardware operation; subtracting C is exact.
+ * multiples of 2^(e-10). Adding M = 1.5 2^(e+42) moves x, of either sign, into [2^(e+42), 2^(e+43)), where
+ * float64's own spacing is 2^(e-10) and M is an even multiple of it, so the addition rounds x to that grid, ties
+ * to even, in one hardware operation; subtracting M is exact. No branch on the sign (random signs would make the
+ * branch mispredict); a result 0 takes the sign of x, as IEEE 754 rounding does. Small, so V8 inlines it into
+ * the kernels (a call through a function value costs ~10 ns).
  *
  * @example
  * ```ts
@@ -42,25 +45,17 @@ const littleEndian = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
  * assertEqual(f16round(1 + 2 ** -11), 1);          // a tie, rounded to even
  * assertEqual(f16round(65520), Infinity);          // overflow
  * assertEqual(f16round(2 ** -25 * 3), 2 ** -23);   // subnormal tie, to even
+ * assertEqual(Object.is(f16round(-(2 ** -30)), -0), true);
  * ```
  */
 export function f16round(x: number): number {
-  if (x !== x || x === 0) return x;
-  const a = x < 0 ? -x : x;
-  if (a >= 65520) return x < 0 ? -Infinity : Infinity; // 65520 is the tie between 65504 and 2^16: to even = overflow
-  let e: number;
-  if (littleEndian) {
-    bits[0] = a;
-    e = ((bitsHi[0] >>> 20) & 0x7ff) - 1023;
-  } else {
-    e = Math.floor(Math.log2(a));
-    if (2 ** e > a) e -= 1;
-    else if (2 ** (e + 1) <= a) e += 1;
-  }
+  if (!(x < 65520 && x > -65520)) return x !== x ? x : x < 0 ? -Infinity : Infinity; // 65520 ties to even = overflow
+  bits[0] = x;
+  let e = ((bitsHi[0] >>> 20) & 0x7ff) - 1023;
   if (e < -14) e = -14;
-  const c = MAGIC[e + 14];
-  const r = a + c - c;
-  return x < 0 ? -r : r;
+  const m = MAGIC[e + 14];
+  const r = x + m - m;
+  return r === 0 ? x * 0 : r;
 }
 
 const identity = (x: number): number => x;

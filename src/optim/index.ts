@@ -62,3 +62,5 @@ export { lyapunovBalance } from "./experiments/lyapunov";
 export type { LyapunovRow } from "./experiments/lyapunov";
 export { benaimSeries } from "./schedule-conditions";
 export { deadLayerProbability } from "./experiments/relu-zero";
+export { paperBifurcation, scaleParting, wilsonInterval } from "./experiments/paper-bifurcation";
+export type { PaperBifurcationConfig, PaperBifurcationRow } from "./experiments/paper-bifurcation";

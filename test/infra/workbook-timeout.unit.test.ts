@@ -1,7 +1,6 @@
 // Issue 15, defect 12: `--timeout Infinity` (or 1e7) made the workbook's backstop timer fire at once, because Node
 // caps timers at 2^31 - 1 ms (a longer delay is taken as 1 ms). Such timeouts are refused with the limit and why.
 import { describe, expect, it } from "vitest";
-// @ts-ignore -- plain ES module without type declarations
 import { parseArgs } from "../../scripts/workbook.mjs";
 
 describe("workbook --timeout", () => {
