@@ -15,7 +15,7 @@
 import { bf16round, roundTo } from "./formats";
 import { f16round } from "../precision";
 import type { ArithmeticModel } from "./models";
-import { modelDot } from "./models";
+import { checkModel, modelDot } from "./models";
 
 /** Rounds s + e (TwoSum) once to float32: see models.ts; inline copy for the fast loop. */
 function f32Sum(s: number, e: number): number {
@@ -50,6 +50,7 @@ export function denseLayer(
   b: Float64Array,
   out: Float64Array = new Float64Array(B * N),
 ): Float64Array {
+  checkModel("denseLayer", model);
   if (model.order === "pairwise") {
     for (let i = 0; i < B; i++)
       for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1);

@@ -49,6 +49,22 @@ export interface ArithmeticModel {
 }
 
 /** What {@link arithmeticModel} accepts besides a name: the fields of a model (name and description optional). */
+/** The first argument of the model's computations must be a model (arithmeticModel's result), named in the error. */
+export function checkModel(fn: string, model: unknown): asserts model is ArithmeticModel {
+  const m = model as Partial<ArithmeticModel> | null;
+  if (
+    m === null ||
+    typeof m !== "object" ||
+    typeof m.storage !== "string" ||
+    typeof m.accumulation !== "string" ||
+    typeof m.order !== "string"
+  ) {
+    throw new TypeError(
+      `${fn}: the first argument must be an arithmetic model (arithmeticModel("float32-blas"), say), got ${typeof model === "string" ? JSON.stringify(model) : String(model)}`,
+    );
+  }
+}
+
 export interface ArithmeticModelSpec {
   readonly name?: string;
   readonly storage: NumberFormat;
@@ -251,6 +267,7 @@ export function modelDot(
   bo = 0,
   bs = 1,
 ): number {
+  checkModel("modelDot", model);
   const rA = roundTo(model.accumulation);
   const rS = roundTo(model.storage);
   let s: number;
@@ -299,6 +316,7 @@ function pairwise(
  * ```
  */
 export function dotReference(model: ArithmeticModel, a: readonly number[], b: readonly number[], c = 0): number {
+  checkModel("dotReference", model);
   const A = model.accumulation;
   const K = a.length;
   const r = (x: Dyadic): Dyadic => exactOf(roundExact(x, A));

@@ -98,6 +98,11 @@ function toNumber(k: bigint, g: number): number {
 
 /** round_format(x) for a float64 x, by the definition (the reference of `roundTo`). */
 export function roundReference(x: number, format: NumberFormat): number {
+  if (typeof x !== "number") throw new TypeError(`roundReference: x must be a number, got ${JSON.stringify(x)}`);
+  if (!(format in FORMATS))
+    throw new RangeError(
+      `roundReference: unknown format ${JSON.stringify(format)}: expected one of ${Object.keys(FORMATS).join(", ")}`,
+    );
   if (Number.isNaN(x)) return NaN;
   if (!Number.isFinite(x)) return x;
   if (x === 0) return x;
