@@ -296,7 +296,7 @@ const rows: Row[] = [
   ["activeJacobian", () => m.activeJacobian(str), /^activeJacobian: the first argument must be an abs-normal form/],
   ["nonsmoothNewton", () => m.nonsmoothNewton(str, [0]), /^nonsmoothNewton: the first argument must be the function F/],
   ["paperBifurcation", () => m.paperBifurcation(str), /^paperBifurcation: expected a configuration/],
-  ["scaleParting", () => m.scaleParting(str, 1), /^scaleParting: share must be in \[0, 1\], got oops/],
+  ["scaleParting", () => m.scaleParting(str, 1, 1), /^scaleParting: share must be in \[0, 1\], got oops/],
   ["wilsonInterval", () => m.wilsonInterval(1, str), /^wilsonInterval: n must be an integer >= 1/],
   ["roundTo", () => m.roundTo(str), /^roundTo: unknown format "oops"/],
   ["ulpOf", () => m.ulpOf(1, str), /^ulpOf: unknown format "oops"/],
