@@ -6,7 +6,7 @@
 //    (fixed mode) and adaptive to 1e-9;
 // 2. the lexicographic derivative against reverse mode (valueAndGrad) on the same program.
 import { createRequire } from "node:module";
-import { row } from "./lib/timing.mjs";
+import { printReport, row } from "./lib/timing.mjs";
 import { fileURLToPath } from "node:url";
 
 const requireCjs = createRequire(import.meta.url);
@@ -30,13 +30,6 @@ function time(fn, reps) {
   ts.sort((a, b) => a - b);
   return { ms: ts[Math.floor(ts.length / 2)], result };
 }
-
-const printReport = (name, fields) =>
-  console.log(
-    `${name}: ${Object.entries(fields)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" ")}`,
-  );
 
 /** Runs the analysis benchmarks, prints them, and returns summary rows for bench/run.mjs. */
 export async function run(report = printReport) {

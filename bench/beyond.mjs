@@ -10,38 +10,16 @@
 //    piecewise-linear Jacobians.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { measureInterleaved, row, sink } from "./lib/timing.mjs";
+import { measureInterleaved, printReport, row, sink } from "./lib/timing.mjs";
 
 const requireCjs = createRequire(import.meta.url);
 const N = requireCjs("../dist/index.js");
-const { Rng, tensor, matmul, add, sub, mul, relu, sum, minimum, square, at, concat, reshape } = N;
+const { reluNetwork, tensor, matmul, add, sub, minimum, square, at, concat, reshape } = N;
 
+/** A seeded 2-input relu network (the library's reluNetwork), with kink rows through the origin, as a program. */
 function reluNet(seed, hidden, kinkRows = []) {
-  const rng = new Rng(seed);
-  const layers = [];
-  let fanIn = 2;
-  hidden.forEach((h, l) => {
-    const W = Array.from({ length: h }, (_, i) =>
-      l === 0 && i < kinkRows.length ? kinkRows[i] : Array.from({ length: fanIn }, () => rng.uniform(-1, 1)),
-    );
-    const b = Array.from({ length: h }, (_, i) => (l === 0 && i < kinkRows.length ? 0 : rng.uniform(-0.5, 0.5)));
-    layers.push({ W: tensor(W), b: tensor(b) });
-    fanIn = h;
-  });
-  const w = tensor(Array.from({ length: fanIn }, () => rng.uniform(-1, 1)));
-  return (x) => {
-    let h = x;
-    for (const { W, b } of layers) h = relu(add(matmul(W, h), b));
-    return sum(mul(w, h));
-  };
+  return reluNetwork({ sizes: [2, ...hidden], seed, kinkRows }).f;
 }
-
-const printReport = (name, fields) =>
-  console.log(
-    `${name}: ${Object.entries(fields)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" ")}`,
-  );
 
 /** Runs the benchmarks, prints them, and returns summary rows for bench/run.mjs. */
 export async function run(report = printReport) {

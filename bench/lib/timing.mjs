@@ -166,3 +166,11 @@ export function measureInterleaved(fns, { minTime = 0.5, minBatches = 7, warmup 
     };
   });
 }
+
+/** Prints one measurement as "name: key=value ..." (the default report of the benchmark modules run standalone). */
+export const printReport = (name, fields) =>
+  console.log(
+    `${name}: ${Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
+  );
