@@ -128,7 +128,7 @@ describe("tier 3: forward and reverse agree when partials are not finite (sqrt a
     expect(vjp(N.sqrt, [0, 1], [0, 1]).vjp).toEqual([0, 0.5]);
     expect((jvp(N.sqrt, [0, 1], [0, 1]).tangent as N.Tensor).toFlat()).toEqual([0, 0.5]);
   });
-  it("norm of x[0] at 0 under jax: the NaN gradient makes the derivative of the input that reaches it NaN, in both modes (issue 15)", () => {
+  it("norm of x[0] at 0 under jax: the NaN gradient makes the derivative of the input that reaches it NaN, in both modes", () => {
     // JAX itself gives [NaN, NaN, NaN] in forward mode (NaN · 0) and [NaN, 0, 0] in reverse mode; here both modes
     // give the derivative of an input upstream of a NaN norm as NaN, whatever cancels on the way (see norm(v - v))
     const f = (v: any) => N.norm(N.at(v, 0));
