@@ -26,3 +26,4 @@ export * from "./analysis";
 export * from "./optim";
 export { assertFails } from "./negative-control";
 export * from "./arithmetic";
+export * from "./sweep-plan";

@@ -13,6 +13,37 @@ import * as path from "node:path";
 import { resolveRunner } from "./runners";
 import { integer } from "../../validate";
 import type { ModuleRunner, RunnerName } from "./runners";
+import { encodePlainData } from "../../sweep-plan/codec";
+import { codeVersion } from "../../sweep-plan/code-version";
+import { writeSweepPlan } from "../../sweep-plan/plan";
+import { checkRunOptions, runSweepPlan } from "../../sweep-plan/run";
+import { requireSlurm } from "../../sweep-plan/slurm";
+import type { SlurmOptions } from "../../sweep-plan/slurm";
+import { createHash } from "node:crypto";
+
+/** The slurm backend: the configurations become a plan file (named by its content), run as a job array. */
+async function slurmSweep<R>(
+  configs: readonly unknown[],
+  runner: RunnerName | ModuleRunner | ((config: any) => unknown),
+  options: SweepOptions,
+): Promise<R[]> {
+  const { plan, onResult, ...rest } = options;
+  checkRunOptions("sweep", rest);
+  if (onResult !== undefined) throw new Error("sweep: onResult is not available with the slurm backend");
+  if (typeof runner === "function")
+    throw new Error(
+      'sweep: a function cannot be sent to SLURM tasks; name a runner (e.g. "trainingRun") or a module { module, export }',
+    );
+  requireSlurm("sweep");
+  const label = typeof runner === "string" ? runner : path.basename(runner.module).replace(/\W+/g, "-");
+  const digest = createHash("sha256")
+    .update(encodePlainData([codeVersion(), runner, configs], "sweep"))
+    .digest("hex")
+    .slice(0, 16);
+  const file = plan ?? path.join(process.cwd(), "nonsmooth-ad-sweeps", `${label}-${digest}.json`);
+  writeSweepPlan(file, configs, runner);
+  return runSweepPlan<R>(file, { ...rest, backend: "slurm" });
+}
 
 /** Progress of a sweep, reported after each finished configuration. */
 export interface SweepProgress {
@@ -26,11 +57,24 @@ export interface SweepProgress {
 }
 
 /** Options of {@link sweep}. */
-export interface SweepOptions {
+export interface SweepOptions extends SlurmOptions {
+  /**
+   * Where to run: "threads" (default), worker threads on this machine; "slurm", a SLURM job array (see
+   * {@link runSweepPlan}): the configurations are written to a plan file, and the records are read back from it.
+   */
+  readonly backend?: "threads" | "slurm";
   /** Worker threads (default: the number of cores; 0 or 1 runs in this thread). */
   readonly workers?: number;
   /** Called after each configuration finishes. */
   readonly onProgress?: (p: SweepProgress) => void;
+  /** Called with each configuration's result as soon as it is computed (the plan runner appends it to a file). */
+  readonly onResult?: (index: number, result: unknown) => void;
+  /**
+   * The slurm backend's plan file (on a file system the cluster's nodes share). Default:
+   * `nonsmooth-ad-sweeps/<runner>-<hash>.json` in the working directory, named by the plan's content, so the same
+   * sweep run again resumes its plan.
+   */
+  readonly plan?: string;
 }
 
 function workerScript(): string {
@@ -54,6 +98,7 @@ async function sequential<R>(
   configs: readonly unknown[],
   fn: (c: any) => R,
   onProgress: SweepOptions["onProgress"],
+  onResult: SweepOptions["onResult"],
 ): Promise<R[]> {
   const start = Date.now();
   const out: R[] = [];
@@ -63,6 +108,7 @@ async function sequential<R>(
     } catch (e) {
       throw new Error(`sweep: configuration ${i} failed: ${(e as Error)?.message ?? String(e)}`);
     }
+    onResult?.(i, out[i]);
     onProgress?.({ done: i + 1, total: configs.length, index: i, elapsedMs: Date.now() - start });
     await new Promise((r) => setImmediate(r)); // let progress displays update between configurations
   }
@@ -83,6 +129,9 @@ async function sequential<R>(
  * const par = await sweep(configs, "oscillationCompensation", { workers: 2 });
  * assertEqual(par, seq);
  * ```
+ *
+ * With `backend: "slurm"` the same call runs the configurations as a SLURM job array (options `partition`,
+ * `arrayLimit`, `time`, `chunkSize`, `plan`; see {@link runSweepPlan}) and resolves with the same results.
  */
 export async function sweep<R = unknown>(
   configs: readonly unknown[],
@@ -90,6 +139,7 @@ export async function sweep<R = unknown>(
   options: SweepOptions = {},
 ): Promise<R[]> {
   if (!Array.isArray(configs)) throw new Error("sweep: configs must be an array of configurations");
+  if (options.backend === "slurm") return slurmSweep<R>(configs, runner, options);
   const requested = options.workers ?? defaultWorkers();
   integer("sweep", "workers", requested, 0);
   const fn = resolveRunner(runner) as (c: any) => R;
@@ -100,9 +150,9 @@ export async function sweep<R = unknown>(
         'sweep: a function cannot be sent to worker threads; name a runner (e.g. "trainingRun") or a module { module, export }, or pass workers: 1',
       );
     }
-    return sequential(configs, fn, options.onProgress);
+    return sequential(configs, fn, options.onProgress, options.onResult);
   }
-  if (workers <= 1) return sequential(configs, fn, options.onProgress);
+  if (workers <= 1) return sequential(configs, fn, options.onProgress, options.onResult);
 
   const script = workerScript();
   const results = new Array<R>(configs.length);
@@ -144,6 +194,7 @@ export async function sweep<R = unknown>(
         results[m.index] = m.result as R;
         done++;
         try {
+          options.onResult?.(m.index, m.result);
           options.onProgress?.({ done, total: configs.length, index: m.index, elapsedMs: Date.now() - start });
         } catch (e) {
           return fail(e as Error);
