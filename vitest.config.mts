@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects:
+// Four projects:
 // - unit: fast, pure Node (the library's tests, the display helpers' tests, pure tests of the infra scripts, the
 //   browser kernel's tests in test/lite/*.unit.test.ts);
 // - lite: the workbook in JupyterLab in the browser (test/lite/*.browser.test.ts), built and run in Chromium;
 // - integration: the real Jupyter kernel, the notebooks and the static site. Its globalSetup runs the workbook
-//   once into build/test/ (see test/infra/global-setup.ts); tests read the executed notebooks and the site there.
+//   once into build/test/ (see test/infra/global-setup.ts); tests read the executed notebooks and the site there;
+// - slurm: the sweep's SLURM backend on a real one-node cluster (see .ci/run).
 export default defineConfig({
   test: {
     projects: [
@@ -31,6 +32,16 @@ export default defineConfig({
           environment: "node",
           testTimeout: 900_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        // the sweep's SLURM backend against a real cluster (scripts/slurm/cluster.sh start); skipped with a
+        // message when none answers, required by CI (NSAD_REQUIRE_SLURM=1)
+        test: {
+          name: "slurm",
+          include: ["test/slurm/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
         },
       },
       {

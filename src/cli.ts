@@ -65,7 +65,8 @@ function parseArgs(argv: readonly string[], flags: readonly string[], valued: re
 function positiveInt(name: string, v: string | true | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== "string" || !/^\d+$/.test(v) || n < 1) throw new UsageError(`--${name} must be an integer >= 1, got ${String(v)}`);
+  if (typeof v !== "string" || !/^\d+$/.test(v) || n < 1)
+    throw new UsageError(`--${name} must be an integer >= 1, got ${String(v)}`);
   return n;
 }
 
@@ -84,7 +85,8 @@ function planCommand(argv: readonly string[]): number {
   const module = str(opts.get("module"));
   const configsFile = str(opts.get("configs"));
   const out = str(opts.get("out"));
-  if ((runnerName === undefined) === (module === undefined)) throw new UsageError("plan needs --runner NAME or --module PATH");
+  if ((runnerName === undefined) === (module === undefined))
+    throw new UsageError("plan needs --runner NAME or --module PATH");
   if (!configsFile || !out) throw new UsageError("plan needs --configs FILE and --out PLAN.json");
   let configs: unknown;
   try {
@@ -97,7 +99,9 @@ function planCommand(argv: readonly string[]): number {
     ? { module: path.resolve(module), export: str(opts.get("export")) ?? "default" }
     : (runnerName as Parameters<typeof writeSweepPlan>[2]);
   const plan = writeSweepPlan(out, configs, runner);
-  process.stdout.write(`${plan.file}: ${plan.configs.length} configurations, hash ${plan.hash.slice(0, 12)}, code ${plan.codeVersion}\n`);
+  process.stdout.write(
+    `${plan.file}: ${plan.configs.length} configurations, hash ${plan.hash.slice(0, 12)}, code ${plan.codeVersion}\n`,
+  );
   return 0;
 }
 

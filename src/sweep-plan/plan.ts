@@ -37,8 +37,21 @@ export interface SweepPlan {
   readonly configs: readonly unknown[];
 }
 
-/** The files of a plan (see the module's comment). */
+/**
+ * The files of a plan (see the module's comment): the plan, its results file and its SLURM folder.
+ *
+ * @example
+ * ```ts
+ * import { planFiles, assertEqual } from "nonsmooth-ad";
+ * assertEqual(planFiles("/data/study.json"), {
+ *   plan: "/data/study.json",
+ *   results: "/data/study.results.jsonl",
+ *   slurm: "/data/study.slurm",
+ * });
+ * ```
+ */
 export function planFiles(file: string): { plan: string; results: string; slurm: string } {
+  if (typeof file !== "string" || file === "") throw new Error(`planFiles: file must be a path, got ${String(file)}`);
   const plan = path.resolve(file);
   const base = plan.replace(/\.json$/, "");
   return { plan, results: `${base}.results.jsonl`, slurm: `${base}.slurm` };
@@ -93,7 +106,11 @@ export function runnerOf(plan: SweepPlan): RunnerName | ModuleRunner {
  * assertEqual(readSweepPlan(file).configs, configs);
  * ```
  */
-export function writeSweepPlan(file: string, configs: readonly unknown[], runner: RunnerName | ModuleRunner): SweepPlan {
+export function writeSweepPlan(
+  file: string,
+  configs: readonly unknown[],
+  runner: RunnerName | ModuleRunner,
+): SweepPlan {
   const where = "writeSweepPlan";
   if (typeof file !== "string" || file === "") throw new Error(`${where}: file must be a path, got ${String(file)}`);
   if (!Array.isArray(configs)) throw new Error(`${where}: configs must be an array of configurations`);
@@ -129,7 +146,13 @@ export function writeSweepPlan(file: string, configs: readonly unknown[], runner
   const tmp = `${files.plan}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(body, null, 1)}\n`);
   fs.renameSync(tmp, files.plan);
-  return { file: files.plan, hash, codeVersion: version, runner: r, configs: configs.map((_, i) => fromPlainTree(trees[i])) };
+  return {
+    file: files.plan,
+    hash,
+    codeVersion: version,
+    runner: r,
+    configs: configs.map((_, i) => fromPlainTree(trees[i])),
+  };
 }
 
 /**
@@ -139,8 +162,22 @@ export function writeSweepPlan(file: string, configs: readonly unknown[], runner
  *
  * @example
  * ```ts
- * import { readSweepPlan, assertFails } from "nonsmooth-ad";
- * assertFails(() => readSweepPlan("/no/such/plan.json"), /readSweepPlan: cannot read/);
+ * import { writeSweepPlan, readSweepPlan, assert } from "nonsmooth-ad";
+ * import * as fs from "node:fs";
+ * import * as os from "node:os";
+ * import * as path from "node:path";
+ * const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "study.json");
+ * writeSweepPlan(file, [{ f: "absPlusHalfSquare", x0: [1, 1], steps: 5, schedule: 0.5 }], "oscillationCompensation");
+ * const edited = JSON.parse(fs.readFileSync(file, "utf8"));
+ * edited.configs[0].steps = 6; // an edit by hand: the content no longer matches the hash
+ * fs.writeFileSync(file, JSON.stringify(edited));
+ * let refused = "";
+ * try {
+ *   readSweepPlan(file);
+ * } catch (e) {
+ *   refused = (e as Error).message;
+ * }
+ * assert(/does not match its hash/.test(refused), refused);
  * ```
  */
 export function readSweepPlan(file: string): SweepPlan {

@@ -9,7 +9,7 @@
 import { sweep } from "../optim/experiments/sweep";
 import type { SweepProgress } from "../optim/experiments/sweep";
 import { appendRecord, mergeRecords, missingIndices, orderedRecords, planFiles, readSweepPlan, runnerOf } from "./plan";
-import { runOnSlurm } from "./slurm";
+import { requireSlurm, runOnSlurm } from "./slurm";
 import type { SlurmOptions, SlurmReport } from "./slurm";
 
 /** Options of {@link runSweepPlan}. */
@@ -57,7 +57,9 @@ export function checkRunOptions(where: string, options: object, extra: readonly 
   for (const k of ["partition", "time"] as const) {
     const v = o[k];
     if (v !== undefined && (typeof v !== "string" || !/^[\w:.,-]+$/.test(v)))
-      throw new Error(`${where}: ${k} must be a SLURM ${k} such as ${k === "time" ? '"2:00:00"' : '"debug"'}, got ${JSON.stringify(v)}`);
+      throw new Error(
+        `${where}: ${k} must be a SLURM ${k} such as ${k === "time" ? '"2:00:00"' : '"debug"'}, got ${JSON.stringify(v)}`,
+      );
   }
 }
 
@@ -86,6 +88,7 @@ export function checkRunOptions(where: string, options: object, extra: readonly 
 export async function runSweepPlan<R = unknown>(file: string, options: RunPlanOptions = {}): Promise<R[]> {
   const where = "runSweepPlan";
   checkRunOptions(where, options);
+  if (options.backend === "slurm") requireSlurm("sweep"); // before anything else: one message when SLURM is absent
   const plan = readSweepPlan(file);
   let records = mergeRecords(plan);
   const missing = missingIndices(plan, records);

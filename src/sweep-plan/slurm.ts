@@ -315,7 +315,9 @@ export async function runOnSlurm(
     if (final.size === chunks.length) break;
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  const failures = [...final.values()].filter((v): v is SlurmTaskFailure => v !== "done").sort((a, b) => a.task - b.task);
+  const failures = [...final.values()]
+    .filter((v): v is SlurmTaskFailure => v !== "done")
+    .sort((a, b) => a.task - b.task);
   const report: SlurmReport = {
     jobId,
     tasks: chunks.length,
@@ -327,7 +329,8 @@ export async function runOnSlurm(
   if (failures.length > 0) {
     const lost = failures.reduce((n, f) => n + f.configurations.length, 0);
     const lines = failures.map(
-      (f) => `  task ${f.task} (configurations ${indexRanges(f.configurations)}): ${f.state}: ${f.message}; log ${f.log}`,
+      (f) =>
+        `  task ${f.task} (configurations ${indexRanges(f.configurations)}): ${f.state}: ${f.message}; log ${f.log}`,
     );
     throw new SweepTasksError(
       `sweep: ${failures.length} of ${chunks.length} tasks of SLURM job ${jobId} did not finish:\n${lines.join("\n")}\n` +

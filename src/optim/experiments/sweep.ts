@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 /** The slurm backend: the configurations become a plan file (named by its content), run as a job array. */
 async function slurmSweep<R>(
   configs: readonly unknown[],
-  runner: RunnerName | ModuleRunner | ((config: any) => unknown),
+  runner: Parameters<typeof resolveRunner>[0],
   options: SweepOptions,
 ): Promise<R[]> {
   const { plan, onResult, ...rest } = options;

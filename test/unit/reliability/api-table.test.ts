@@ -318,6 +318,17 @@ const rows: Row[] = [
     () => m.implicitJacobian(str, [0], [0]),
     /^implicitJacobian: the first argument must be the equation F\(x, theta\)/,
   ],
+  // sweep plans
+  ["encodePlainData", () => m.encodePlainData({ f: () => 1 }), /^encodePlainData: \.f is a function/],
+  ["decodePlainData", () => m.decodePlainData(bad), /^decodePlainData: text must be a string, got undefined/],
+  ["writeSweepPlan", () => m.writeSweepPlan(bad, [], "trainingRun"), /^writeSweepPlan: file must be a path/],
+  [
+    "writeSweepPlan",
+    () => m.writeSweepPlan("/tmp/p.json", str, "trainingRun"),
+    /^writeSweepPlan: configs must be an array/,
+  ],
+  ["readSweepPlan", () => m.readSweepPlan(bad), /^readSweepPlan: file must be a path/],
+  ["planFiles", () => m.planFiles(bad), /^planFiles: file must be a path/],
 ];
 
 describe("the public API refuses bad input with messages that name the function, the argument and what was expected", () => {
@@ -353,6 +364,8 @@ const EXEMPT: Readonly<Record<string, string>> = {
   bifurcationExperiment:
     "known gap: its configuration is checked field by field, but unknown keys and seeds beyond 32 bits are not refused yet",
   summarizeBifurcation: "takes the records of bifurcationExperiment; known gap as above",
+  codeVersion: "takes no argument",
+  runSweepPlan: "asynchronous: its errors are rejections, tested in sweep-plan/sweep-plan.test.ts",
 };
 
 describe("coverage of the table", () => {
