@@ -12,6 +12,7 @@
 # the daemons' logs and PID files. Needs root and Debian's slurm-wlm and munge packages
 # (apt-get install -y slurm-wlm munge). No systemd, no accounting: proctrack/linuxproc, task/none.
 set -euo pipefail
+export PATH="${PATH}:/usr/sbin:/sbin"
 
 DIR=${NSAD_SLURM_DIR:-/tmp/nsad-slurm}
 WAIT=${NSAD_SLURM_WAIT:-60}
@@ -33,7 +34,7 @@ require() {
   local missing=()
   local c
   for c in munged slurmctld slurmd sinfo scontrol; do
-    command -v "$c" >/dev/null 2>&1 || [[ -x "/usr/sbin/$c" ]] || missing+=("$c")
+    command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   if ((${#missing[@]})); then
     say "missing ${missing[*]}: install SLURM and munge (Debian/Ubuntu: apt-get install -y slurm-wlm munge)"
@@ -98,6 +99,9 @@ start() {
     exit 1
   fi
   local t0=${EPOCHREALTIME}
+  # a fresh cluster each time: no jobs recovered from a previous run, logs of this start only
+  rm -rf "${DIR}/state" "${DIR}/spool"
+  rm -f "${DIR}"/*.log "${DIR}"/*.out
   write_conf
   export SLURM_CONF="${CONF}"
   # munged refuses keys and directories other users can write; the key comes from the munge package
@@ -122,7 +126,7 @@ start() {
     say "the node is not idle after ${WAIT} s (state: ${state:-none})"
     dump_logs
     for f in "${DIR}"/slurmctld.out "${DIR}"/slurmd.out; do
-      [[ -s "$f" ]] && { echo "----- $f" >&2; tail -n 20 "$f" >&2; }
+      [[ -s "$f" ]] && { echo "----- $f (the daemon's own output, last 10 lines)" >&2; tail -n 10 "$f" >&2; }
     done
     stop || true
     exit 1
@@ -132,29 +136,36 @@ start() {
   say "node $(hostname -s) idle after ${took} s (SLURM_CONF=${CONF})"
 }
 
-stop_pid() {
-  local name=$1 file=$2 pid i
-  [[ -f "${file}" ]] || return 0
-  pid=$(cat "${file}")
-  rm -f "${file}"
-  kill -0 "${pid}" 2>/dev/null || return 0
-  kill -TERM "${pid}" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    kill -0 "${pid}" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  say "${name} (pid ${pid}) did not stop in 5 s: killing it"
-  kill -KILL "${pid}" 2>/dev/null || true
-}
-
+# Sends SIGTERM to each daemon (by the PID in its file), all at once since each takes a second or two to shut
+# down, then waits for them (SIGKILL after 10 s).
 stop() {
-  local t0=${EPOCHREALTIME}
-  stop_pid slurmd "${DIR}/slurmd.daemon.pid"
-  stop_pid slurmctld "${DIR}/slurmctld.daemon.pid"
-  stop_pid munged "${DIR}/munged.pid"
+  local t0=${EPOCHREALTIME} name file pid i
+  local -a names=() pids=()
+  for name in slurmd slurmctld munged; do
+    file="${DIR}/${name}.pid"
+    [[ "${name}" != munged ]] && file="${DIR}/${name}.daemon.pid"
+    [[ -f "${file}" ]] || continue
+    pid=$(cat "${file}")
+    rm -f "${file}"
+    if kill -TERM "${pid}" 2>/dev/null; then
+      names+=("${name}")
+      pids+=("${pid}")
+    fi
+  done
+  for i in "${!pids[@]}"; do
+    local n=0
+    while kill -0 "${pids[$i]}" 2>/dev/null && ((n < 100)); do
+      sleep 0.1
+      n=$((n + 1))
+    done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      say "${names[$i]} (pid ${pids[$i]}) did not stop in 10 s: killing it"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
   local took
   took=$(awk -v a="${t0}" -v b="${EPOCHREALTIME}" 'BEGIN { printf "%.2f", b - a }')
-  say "stopped in ${took} s"
+  say "stopped ${names[*]:-nothing (no daemon was running)} in ${took} s"
 }
 
 case "${1:-}" in

@@ -202,6 +202,11 @@ describe("without SLURM installed", () => {
 
 describe("the command line", () => {
   const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  it("is the package's bin", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(path.join(ROOT, pkg.bin["nonsmooth-ad"])).toBe(CLI);
+    expect(fs.readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
   it("prints help, and refuses bad usage with exit code 2", () => {
     const help = cli("--help");
     expect(help.status).toBe(0);
