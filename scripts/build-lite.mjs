@@ -60,6 +60,8 @@ const NODE_SHIMS = {
   worker_threads: "lite/browser/node/unsupported.ts",
   "node:os": "lite/browser/node/unsupported.ts",
   os: "lite/browser/node/unsupported.ts",
+  "node:child_process": "lite/browser/node/unsupported.ts",
+  child_process: "lite/browser/node/unsupported.ts",
 };
 
 /** Node's built-ins in a browser bundle: path → path-browserify, the few the library uses → lite/browser/node. */

@@ -6,3 +6,8 @@ export function randomBytes(n: number): ReturnType<typeof Buffer.alloc> {
   crypto.getRandomValues(out);
   return out;
 }
+
+/** Sweep plans hash their files (the slurm backend of `sweep`, which needs Node): not in a browser. */
+export function createHash(_algorithm: string): never {
+  throw new Error("nonsmooth-ad in the browser: sweep plans (the slurm backend of sweep) need Node; run them with Node");
+}

@@ -23,3 +23,13 @@ export function writeFileSync(path: string): never {
 export const mkdirSync = writeFileSync;
 export const mkdtempSync = writeFileSync;
 export const rmSync = writeFileSync;
+// sweep plans (files of the slurm backend of sweep) need Node's file system
+export const appendFileSync = writeFileSync;
+export const renameSync = writeFileSync;
+function noLocalFiles(path: string): never {
+  throw new Error(`nonsmooth-ad in the browser: there are no local files (${path})`);
+}
+export const readdirSync = noLocalFiles;
+export const statSync = noLocalFiles;
+export const accessSync = noLocalFiles;
+export const constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 };

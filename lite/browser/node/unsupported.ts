@@ -22,3 +22,7 @@ export function tmpdir(): string {
   return unsupported("os.tmpdir");
 }
 export default { Worker, parentPort, isMainThread, cpus, availableParallelism, tmpdir };
+// sweep's slurm backend runs SLURM's commands (sbatch, squeue): not in a browser
+export function spawnSync(): never {
+  return unsupported("child_process (the slurm backend of sweep)");
+}
