@@ -9,7 +9,7 @@
 import { sweep } from "../optim/experiments/sweep";
 import type { SweepProgress } from "../optim/experiments/sweep";
 import { appendRecord, mergeRecords, missingIndices, orderedRecords, planFiles, readSweepPlan, runnerOf } from "./plan";
-import { requireSlurm, runOnSlurm } from "./slurm";
+import { requireSlurm, runOnSlurm, waitForQueued } from "./slurm";
 import type { SlurmOptions, SlurmReport } from "./slurm";
 
 /** Options of {@link runSweepPlan}. */
@@ -90,6 +90,8 @@ export async function runSweepPlan<R = unknown>(file: string, options: RunPlanOp
   checkRunOptions(where, options);
   if (options.backend === "slurm") requireSlurm("sweep"); // before anything else: one message when SLURM is absent
   const plan = readSweepPlan(file);
+  // a job array of an interrupted earlier run still computing this plan: wait for it rather than submit twice
+  if (options.backend === "slurm") await waitForQueued(plan, options);
   let records = mergeRecords(plan);
   const missing = missingIndices(plan, records);
   options.onStart?.({ total: plan.configs.length, recorded: records.size, missing: missing.length });

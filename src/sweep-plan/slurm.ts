@@ -238,7 +238,51 @@ export async function runOnSlurm(
   const jobId = sub.out.trim().split(";")[0];
   if (!/^\d+$/.test(jobId)) throw new Error(`sweep: sbatch printed no job id (${sub.out.trim()})`);
   fs.writeFileSync(path.join(folder, "job-id"), `${jobId}\n`);
+  const report = await waitForArray({ jobId, folder, chunks }, options, start);
+  throwOnFailures(plan, report);
+  return report;
+}
 
+/** A submitted job array: its id, its folder and its tasks' configuration indices. */
+interface Submission {
+  readonly jobId: string;
+  readonly folder: string;
+  readonly chunks: readonly (readonly number[])[];
+}
+
+/**
+ * The plan's submissions whose job arrays still have tasks in the queue: a submitter that was interrupted (the
+ * job array runs on) is followed by a rerun that waits for them rather than submitting their configurations again.
+ */
+export function queuedSubmissions(plan: SweepPlan): Submission[] {
+  const dir = planFiles(plan.file).slurm;
+  if (!fs.existsSync(dir)) return [];
+  const out: Submission[] = [];
+  for (const sub of fs.readdirSync(dir).sort()) {
+    const folder = path.join(dir, sub);
+    const idFile = path.join(folder, "job-id");
+    if (!/^submit-\d+$/.test(sub) || !fs.existsSync(idFile)) continue;
+    const jobId = fs.readFileSync(idFile, "utf8").trim();
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8")) as SubmissionManifest;
+    if (manifest.plan === plan.hash && queued(jobId).size > 0) out.push({ jobId, folder, chunks: manifest.chunks });
+  }
+  return out;
+}
+
+/** Waits for the job arrays of an interrupted submitter (see {@link queuedSubmissions}); their failures are not
+ * reported: whatever they did not compute is missing, and submitted again. */
+export async function waitForQueued(plan: SweepPlan, options: SlurmOptions = {}): Promise<number> {
+  requireSlurm("sweep");
+  const subs = queuedSubmissions(plan);
+  for (const sub of subs) await waitForArray(sub, options, Date.now());
+  return subs.length;
+}
+
+async function waitForArray(
+  { jobId, folder, chunks }: Submission,
+  options: SlurmOptions,
+  start: number,
+): Promise<SlurmReport> {
   const pollMs = options.pollMs ?? 1000;
   // a task that left the queue without a status file is given a few more looks (a shared file system may show
   // the file late) before its SLURM state decides
@@ -321,11 +365,17 @@ export async function runOnSlurm(
   const report: SlurmReport = {
     jobId,
     tasks: chunks.length,
-    configurations: indices.length,
+    configurations: chunks.reduce((n, c) => n + c.length, 0),
     failures,
     folder,
     elapsedMs: Date.now() - start,
   };
+  return report;
+}
+
+/** Throws a {@link SweepTasksError} when tasks of the report did not finish. */
+export function throwOnFailures(plan: SweepPlan, report: SlurmReport): void {
+  const { failures, jobId } = report;
   if (failures.length > 0) {
     const lost = failures.reduce((n, f) => n + f.configurations.length, 0);
     const lines = failures.map(
@@ -333,10 +383,9 @@ export async function runOnSlurm(
         `  task ${f.task} (configurations ${indexRanges(f.configurations)}): ${f.state}: ${f.message}; log ${f.log}`,
     );
     throw new SweepTasksError(
-      `sweep: ${failures.length} of ${chunks.length} tasks of SLURM job ${jobId} did not finish:\n${lines.join("\n")}\n` +
+      `sweep: ${failures.length} of ${report.tasks} tasks of SLURM job ${jobId} did not finish:\n${lines.join("\n")}\n` +
         `Rerun the plan (${plan.file}) to submit only the configurations still missing (at most ${lost}).`,
       report,
     );
   }
-  return report;
 }

@@ -1,7 +1,7 @@
 // The sweep's SLURM backend against real daemons (a one-node cluster: scripts/slurm/cluster.sh start): records
 // identical to the local sweep's, a failed task reported and then completed alone by a rerun, a cancelled task
 // reported as such, and a resume after a partial run that computes only the missing configurations.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -178,5 +178,34 @@ describe.skipIf(!clusterUp)("sweeps on a real SLURM cluster", () => {
     ).toEqual([4, 5, 6, 7, 8, 9]);
     const local = await sweep(readSweepPlan(file).configs, PROBE, { workers: 1 });
     expect(encodePlainData(records)).toBe(encodePlainData(local));
+  }, 180_000);
+
+  it("a rerun after the submitter was interrupted waits for the job array still running instead of submitting again", async () => {
+    const dir = tmp();
+    const started = path.join(dir, "started");
+    const configs = Array.from({ length: 4 }, (_, x) => ({
+      x,
+      calls: path.join(dir, "calls.txt"),
+      ...(x === 0 ? { startedFile: started, sleepMs: 4000 } : {}),
+    }));
+    const file = path.join(dir, "p.json");
+    writeSweepPlan(file, configs, PROBE);
+    const submitter = spawn(process.execPath, [CLI, "sweep", file, "--slurm", "--chunk-size", "1", "--quiet"], {
+      stdio: "ignore",
+    });
+    const deadline = Date.now() + 60_000;
+    while (!fs.existsSync(started) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(started)).toBe(true);
+    submitter.kill("SIGTERM"); // the submitter stops; its job array runs on
+    await new Promise((r) => submitter.once("exit", r));
+    // task 0 is still sleeping: without the wait, the rerun would find configuration 0 missing and submit it again
+    expect(fs.existsSync(path.join(planFiles(file).slurm, "submit-001", "task-0.status.json"))).toBe(false);
+    let start = { total: 0, recorded: 0, missing: 0 };
+    const records = await runSweepPlan(file, { backend: "slurm", pollMs: 250, onStart: (s) => (start = s) });
+    // it waited for the running array: everything was recorded by it, and nothing was submitted again
+    expect(start).toEqual({ total: 4, recorded: 4, missing: 0 });
+    expect(fs.readdirSync(planFiles(file).slurm)).toEqual(["submit-001"]);
+    expect(calls(path.join(dir, "calls.txt")).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    expect(encodePlainData(records)).toBe(encodePlainData(await sweep(configs, PROBE, { workers: 1 })));
   }, 180_000);
 });

@@ -65,7 +65,7 @@ export interface SweepOptions extends SlurmOptions {
   readonly backend?: "threads" | "slurm";
   /** Worker threads (default: the number of cores; 0 or 1 runs in this thread). */
   readonly workers?: number;
-  /** Called after each configuration finishes. */
+  /** Called after each configuration finishes (threads backend; the slurm backend reports tasks: `onTasks`). */
   readonly onProgress?: (p: SweepProgress) => void;
   /** Called with each configuration's result as soon as it is computed (the plan runner appends it to a file). */
   readonly onResult?: (index: number, result: unknown) => void;
