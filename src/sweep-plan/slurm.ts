@@ -290,8 +290,18 @@ async function waitForArray(
   const absentLooks = new Map<number, number>();
   const final = new Map<number, SlurmTaskFailure | "done">();
   let last = "";
+  // the controller may miss a look (a restart, a busy moment): only ten failed looks in a row stop the wait
+  let squeueFailures = 0;
   for (;;) {
-    const q = queued(jobId);
+    let q: Map<number, string>;
+    try {
+      q = queued(jobId);
+      squeueFailures = 0;
+    } catch (e) {
+      if (++squeueFailures >= 10) throw e;
+      await new Promise((r) => setTimeout(r, pollMs));
+      continue;
+    }
     let pending = 0;
     let running = 0;
     let states: Map<number, { state: string; exit: string }> | undefined;
