@@ -4,7 +4,8 @@
  */
 import type { VegaLiteSpec } from "../render";
 import { finite, finiteArray, integer, interval } from "../../validate";
-import { assemble, axisTitle, type ChartOptions } from "./common";
+import { assemble, axisTitle, size, type ChartOptions } from "./common";
+import { contourRecords, drawnCells } from "./grid-cells";
 
 /** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
 export interface Grid {
@@ -217,17 +218,10 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
   const xEnc = { field: "x", type: "quantitative", scale: xScale, ...axisTitle(options.xTitle, "x") };
   const yEnc = { field: "y", type: "quantitative", scale: yScale, ...axisTitle(options.yTitle, "y") };
   if (fill) {
-    // each cell overlaps its right and upper neighbours by a quarter cell (drawn over by them): no anti-aliasing
-    // seams between cells
-    g.y.forEach((_, j) =>
-      g.x.forEach((_, i) => {
-        const x2 = xe[i + 1] + (xe[i + 1] - xe[i]) / 4;
-        const y2 = ye[j + 1] + (ye[j + 1] - ye[j]) / 4;
-        values.push({ layer: "cell", x: xe[i], x2, y: ye[j], y2, z: g.z[j][i] });
-      }),
-    );
+    const cells = drawnCells(g, size(options, fn));
+    values.push(cells.record);
     layer.push({
-      transform: [{ filter: "datum.layer === 'cell'" }],
+      transform: [{ filter: "datum.layer === 'cell'" }, ...cells.transform],
       mark: { type: "rect", strokeWidth: 0, clip: true },
       encoding: {
         x: xEnc,
@@ -240,13 +234,18 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
           scale: { scheme: options.scheme ?? "viridis" },
           title: options.colorTitle ?? "f",
         },
+        tooltip: [
+          { field: "cx", type: "quantitative", title: options.xTitle ?? "x", format: ".4~g" },
+          { field: "cy", type: "quantitative", title: options.yTitle ?? "y", format: ".4~g" },
+          { field: "z", type: "quantitative", title: options.colorTitle ?? "f", format: ".4~g" },
+        ],
       },
     });
   }
   if (levels && levels.length > 0) {
-    for (const s of contourLines(g, levels)) values.push({ layer: "contour", ...s });
+    values.push(...contourRecords(g, contourLines(g, levels)));
     layer.push({
-      transform: [{ filter: "datum.layer === 'contour'" }],
+      transform: [{ filter: "datum.layer === 'contour'" }, { flatten: ["x", "y", "x2", "y2"] }],
       mark: { type: "rule", strokeWidth: 1.2, ...(fill ? { color: "white", opacity: 0.8 } : {}) },
       encoding: {
         x: xEnc,
