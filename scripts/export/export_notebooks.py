@@ -19,6 +19,7 @@ template_name, extra_template_basedirs; same lab template block names), but nbco
 import argparse
 import base64
 import json
+import math
 import os
 import re
 import sys
@@ -105,11 +106,127 @@ def has_vega(nb):
                for c in nb.cells if c.get("cell_type") == "code" for o in c.get("outputs", []))
 
 
+def _numbers(value):
+    """The floats of a data field's value: the value itself, or the items of an array (parallel-array records)."""
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, float) and math.isfinite(v)]
+
+
+def _rounded(v, span):
+    """v to a millionth of the smaller of its field's span and its own size: far below a pixel on a linear axis,
+    even zoomed in a thousandfold, and seven significant digits on a log axis."""
+    size = min(span, abs(v)) if span > 0 else abs(v)
+    if size == 0 or not math.isfinite(v):
+        return v
+    r = round(v, -math.floor(math.log10(size * 1e-6)))
+    return r if math.isfinite(r) else v
+
+
+def round_data(spec):
+    """Round the floats of a vega-lite spec's inline data (data.values and datasets, at any depth) per field, as
+    _rounded says: the page's copy of a chart needs no more digits than a screen shows. The notebook keeps the
+    full values."""
+    def tables(node):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                yield data["values"]
+            for d in (node.get("datasets") or {}).values() if isinstance(node.get("datasets"), dict) else []:
+                if isinstance(d, list):
+                    yield d
+            for k, v in node.items():
+                if k not in ("data", "datasets"):
+                    yield from tables(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from tables(v)
+
+    for rows in tables(spec):
+        records = [r for r in rows if isinstance(r, dict)]
+        fields = {k for r in records for k in r}
+        for f in fields:
+            nums = [v for r in records if f in r for v in _numbers(r[f])]
+            if not nums:
+                continue
+            span = max(nums) - min(nums)
+            for r in records:
+                v = r.get(f)
+                if isinstance(v, float):
+                    r[f] = _rounded(v, span)
+                elif isinstance(v, list):
+                    r[f] = [_rounded(x, span) if isinstance(x, float) else x for x in v]
+    return spec
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _field_ref(name):
+    """A column name as a vega-lite field reference: dots, brackets, quotes and backslashes escaped."""
+    return re.sub(r"""([.\[\]'"\\])""", r"\\\1", name)
+
+
+def columnar(rows):
+    """Records with the same columns -> one record per combination of their non-numeric values, the numeric columns
+    as parallel arrays, and the flatten transform that turns them back into rows; None when the rows do not all
+    have the same columns, each always a number or never one (then they stay as they are)."""
+    if len(rows) < 2 or not all(isinstance(r, dict) for r in rows):
+        return None
+    keys = list(rows[0])
+    if any(list(r) != keys and set(r) != set(keys) for r in rows):
+        return None
+    numeric = [k for k in keys if all(_is_number(r[k]) for r in rows)]
+    other = [k for k in keys if k not in numeric]
+    if not numeric or any(_is_number(r[k]) or isinstance(r[k], (list, dict)) for r in rows for k in other):
+        return None
+    groups = {}
+    for r in rows:
+        key = json.dumps([r[k] for k in other])
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {**{k: r[k] for k in other}, **{k: [] for k in numeric}}
+        for k in numeric:
+            g[k].append(r[k])
+    flatten = {"flatten": [_field_ref(k) for k in numeric], "as": numeric}
+    return list(groups.values()), flatten
+
+
+def compact_data(spec):
+    """Inline data of a vega-lite spec made columnar (see columnar) where every row has the same columns: the
+    column names and repeated labels are written once per series instead of once per point. Rows come back
+    grouped by series, which only changes which of two overlapping marks is drawn on top."""
+    def visit(node):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                c = columnar(data["values"])
+                # only where it saves bytes (a few rows cost less than a flatten transform)
+                if c is not None and len(json.dumps(c)) < len(json.dumps(data["values"])):
+                    data["values"], flatten = c
+                    node["transform"] = [flatten, *node.get("transform", [])]
+            for k, v in node.items():
+                if k != "data":
+                    visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                visit(v)
+
+    visit(spec)
+    return spec
+
+
 def script_json(value):
-    """JSON for a <script type="application/json"> element: "<" escaped, so no "</script" can end it early."""
-    if isinstance(value, str):
-        value = json.loads(value)
+    """A chart's spec as JSON for a <script type="application/json"> element: data rounded (round_data) and made
+    columnar (compact_data), "<" escaped, so no "</script" can end the element early."""
+    value = json.loads(value) if isinstance(value, str) else json.loads(json.dumps(value))
+    value = compact_data(round_data(value))
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
+# Pygments wraps every run of white space of highlighted code in <span class="w">, which JupyterLab's stylesheet
+# does not style: on a long notebook that is a tenth of the page
+WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')
 
 
 DATA_URI = re.compile(r'data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+')
@@ -153,6 +270,7 @@ def main(argv):
         resources = {"metadata": {"name": name}, "nsad_plotly": share_plotly(nb), "nsad_vega": has_vega(nb),
                      "nsad_edition": args.edition}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body = WHITESPACE_SPAN.sub(r"\1", body)
         out = os.path.join(args.out, name + ".html")
         with open(out, "w", encoding="utf-8") as f:
             f.write(body)

@@ -13,17 +13,21 @@ describe("heatmap data", () => {
     console.log(`61x61 heatmap with 8 contour levels: ${bytes} bytes of JSON`);
     expect(bytes).toBeLessThan(100_000);
     const values = (spec.data as { values: Record<string, unknown>[] }).values;
-    const cells = values.find((v) => v.layer === "cell") as { z: number[] };
-    expect(cells.z.length).toBe(61 * 61);
+    const cells = values.find((v) => v.layer === "cell") as { q: number[] };
+    expect(cells.q.length).toBe(61 * 61);
   });
 
-  it("cell records hold column, row and value; the rectangles come from one list of edges per axis", () => {
+  it("cells are their values row after row; the rectangles come from one list of edges per axis", () => {
     const g = sampleGrid(f, { x: [-1, 1], y: [0, 2], n: [5, 3] });
     const cells = drawnCells(g, { width: 480, height: 320 });
-    expect(cells.record.z.length).toBe(15);
-    expect([cells.record.i[7], cells.record.j[7]]).toEqual([2, 1]);
-    expect(cells.record.z[7]).toBeCloseTo(g.z[1][2], 3);
+    expect(cells.record.q.length).toBe(15);
+    const lowest = Math.min(...g.z.flat());
+    const step = stepFor(Math.max(...g.z.flat()) - lowest);
+    expect(lowest + cells.record.q[7] * step).toBeCloseTo(g.z[1][2], 3); // 7 = 1 * 5 + 2: row 1, column 2
+    expect(cells.record.q.every(Number.isInteger)).toBe(true);
     const calc = (as: string) => (cells.transform.find((t) => t.as === as) as { calculate: string }).calculate;
+    expect(calc("i")).toBe("(datum.k - 1) % 5");
+    expect(calc("j")).toBe("floor((datum.k - 1) / 5)");
     const x = calc("x");
     // edges of x = -1, -0.5, 0, 0.5, 1: half a step beyond the first sample, then the midpoints
     expect(x).toBe("[-1.25,-0.75,-0.25,0.25,0.75][datum.i]");
@@ -56,5 +60,46 @@ describe("heatmap data", () => {
   it("the chart still renders, and its text still describes the full grid", async () => {
     const out = await show(heatmap(f, { n: 61, contours: 4 }));
     expect(out.text.startsWith("Heatmap: 61x61 grid")).toBe(true);
+  });
+
+  it("vega-lite puts each cell where its value belongs: the colour of a cell follows f, not the array order", async () => {
+    // a grid whose values grow along x only: the left column must come out dark, the right one bright
+    const g = { x: [0, 1, 2, 3], y: [0, 1, 2], z: [0, 1, 2].map(() => [0, 1, 2, 3]) };
+    const vega = await import("vega");
+    const vl = await import("vega-lite");
+    const compiled = vl.compile(heatmap(g) as never).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+    await view.runAsync();
+    const cells = (compiled.data ?? [])
+      .flatMap((d) => view.data(d.name) as Record<string, number>[])
+      .filter((r) => r.z !== undefined && r.cx !== undefined);
+    expect(cells.length).toBe(12);
+    for (const c of cells) {
+      expect(c.z).toBeCloseTo(c.cx, 9); // z = x on this grid: each row got its own cell's centre
+      expect(c.cy).toBe(c.j);
+    }
+  });
+
+  it("paths are one record each, rounded like the grid", () => {
+    const spec = heatmap(f, {
+      n: 5,
+      paths: [
+        {
+          name: "descent",
+          points: [
+            [0.123456789, -0.5],
+            [0, 0],
+          ],
+        },
+      ],
+    });
+    const values = (spec.data as { values: Record<string, unknown>[] }).values;
+    expect(values.find((v) => v.layer === "path")).toEqual({
+      layer: "path",
+      path: "descent",
+      i: [0, 1],
+      x: [0.1235, 0],
+      y: [-0.5, 0],
+    });
   });
 });

@@ -49,8 +49,11 @@
     try {
       const spec = JSON.parse(json.textContent);
       let result;
+      const live = withTooltips(withZoom(spec));
       try {
-        result = await window.vegaEmbed(target, withTooltips(withZoom(spec)), { renderer: "svg", actions: false });
+        result = await window.vegaEmbed(target, live, { renderer: "svg", actions: false });
+        // what the reader can do with this chart (the site's tests read it)
+        box.dataset.zoom = String(live.params !== undefined || live.layer?.[0]?.params !== undefined);
       } catch {
         // the interactive additions are ours: should vega-lite reject them, draw the chart as it was made
         target.textContent = "";

@@ -1,9 +1,10 @@
 /**
  * The data of a heatmap, reduced to what the chart draws: at most one cell per pixel, coordinates held once per
  * column and row (not once per cell), numbers rounded far below a pixel or a colour step, field names written
- * once (parallel arrays, flattened by vega-lite). A 61x61 heatmap with 8 contour levels shrinks from about 640 KB
- * of JSON (five full-precision numbers and a label per cell) to under 100 KB, which matters wherever the chart's
- * JSON is stored: the executed notebook and every page of the site.
+ * once (parallel arrays, flattened by vega-lite; a cell's column and row follow from its place in the array). A
+ * 61x61 heatmap with 8 contour levels shrinks from about 640 KB of JSON (five full-precision numbers and a label
+ * per cell) to about 70 KB, which matters wherever the chart's JSON is stored: the executed notebook and every
+ * page of the site.
  * @module
  */
 import type { ContourSegment, Grid } from "./grid";
@@ -49,11 +50,15 @@ function edgesOf(a: number[]): number[] {
 /** The record and vega-lite transforms of a heatmap's cells. @internal */
 export interface DrawnCells {
   /**
-   * One record for all the drawn cells, as parallel arrays (column i, row j, value z), which the `flatten`
-   * transform turns into one row per cell: the field names are written once, not once per cell.
+   * One record for all the drawn cells: their values row after row (q[j * nx + i] at column i, row j), each as a
+   * whole number q of rounding steps above the lowest value, which the `flatten` transform turns into one row per
+   * cell: no field name or index is written per cell.
    */
-  record: { layer: "cell"; i: number[]; j: number[]; z: number[] };
-  /** Transforms: flatten the record, then give each cell its rectangle (x, x2, y, y2) and centre (cx, cy). */
+  record: { layer: "cell"; q: number[] };
+  /**
+   * Transforms: flatten the record, number the cells in order (k), then give each its column and row (i, j),
+   * value z, rectangle (x, x2, y, y2) and centre (cx, cy).
+   */
   transform: Record<string, unknown>[];
   /** Cells per axis actually drawn (fewer than the grid's samples when the grid is finer than a pixel). */
   nx: number;
@@ -77,16 +82,20 @@ export function drawnCells(g: Grid, { width, height }: { width: number; height: 
       lo = Math.min(lo, g.z[j][i]);
       hi = Math.max(hi, g.z[j][i]);
     }
-  const zStep = stepFor(hi - lo);
-  const record: DrawnCells["record"] = { layer: "cell", i: [], j: [], z: [] };
-  yj.forEach((j, b) => {
-    xi.forEach((i, a) => {
-      record.i.push(a);
-      record.j.push(b);
-      record.z.push(quantize(g.z[j][i], zStep));
-    });
-  });
-  const transform: DrawnCells["transform"] = [{ flatten: ["i", "j", "z"] }];
+  // each value as a whole number of rounding steps above the lowest: the shortest JSON that keeps them
+  const zStep = stepFor(hi - lo) || 1;
+  const zLow = quantize(lo, zStep);
+  const record: DrawnCells["record"] = { layer: "cell", q: [] };
+  for (const j of yj) for (const i of xi) record.q.push(Math.round((g.z[j][i] - zLow) / zStep));
+  const nx = xs.length;
+  const transform: DrawnCells["transform"] = [
+    { flatten: ["q"] },
+    // without a sort, a window numbers rows in the order flatten made them: the order of q
+    { window: [{ op: "row_number", as: "k" }] },
+    { calculate: `(datum.k - 1) % ${nx}`, as: "i" },
+    { calculate: `floor((datum.k - 1) / ${nx})`, as: "j" },
+    { calculate: `${zLow} + datum.q * ${zStep}`, as: "z" },
+  ];
   for (const [axis, pts, index] of [
     ["x", xs, "i"],
     ["y", ys, "j"],
@@ -103,7 +112,7 @@ export function drawnCells(g: Grid, { width, height }: { width: number; height: 
       { calculate: list(pts), as: `c${axis}` },
     );
   }
-  return { record, transform, nx: xs.length, ny: ys.length };
+  return { record, transform, nx, ny: ys.length };
 }
 
 /**
@@ -132,4 +141,29 @@ export function contourRecords(
     r.y2.push(quantize(s.y2, qy));
   }
   return [...byLevel.values()];
+}
+
+/** A path drawn over a grid chart, as one record: its points' coordinates as parallel arrays, rounded. @internal */
+export type PathRecord = {
+  layer: "path";
+  path: string;
+  i: number[];
+  x: number[];
+  y: number[];
+};
+
+/**
+ * One record per path (name, point order i, coordinates x and y as parallel arrays), flattened by vega-lite into
+ * one row per point; coordinates rounded as the grid's (far below a pixel). @internal
+ */
+export function pathRecord(g: Grid, name: string, points: [number, number][]): PathRecord {
+  const qx = stepFor(g.x[g.x.length - 1] - g.x[0]);
+  const qy = stepFor(g.y[g.y.length - 1] - g.y[0]);
+  return {
+    layer: "path",
+    path: name,
+    i: points.map((_, k) => k),
+    x: points.map((p) => quantize(p[0], qx)),
+    y: points.map((p) => quantize(p[1], qy)),
+  };
 }

@@ -5,7 +5,7 @@
 import type { VegaLiteSpec } from "../render";
 import { finite, finiteArray, integer, interval } from "../../validate";
 import { assemble, axisTitle, size, type ChartOptions } from "./common";
-import { contourRecords, drawnCells } from "./grid-cells";
+import { contourRecords, drawnCells, type PathRecord, pathRecord } from "./grid-cells";
 
 /** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
 export interface Grid {
@@ -194,18 +194,17 @@ export interface HeatmapOptions extends ChartOptions, SamplingOptions {
   paths?: Path2D[];
 }
 
-function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  (paths ?? []).forEach((p, k) => {
+function pathRecords(g: Grid, paths: Path2D[] | undefined, fn: string): PathRecord[] {
+  return (paths ?? []).map((p, k) => {
     if (p == null || !Array.isArray(p.points))
       throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
-    p.points.forEach((pt, i) => {
+    const pts = p.points.map((pt, i): [number, number] => {
       const xy = finiteArray(fn, `options.paths[${k}].points[${i}]`, pt);
       if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
-      out.push({ layer: "path", path: p.name ?? `path ${k}`, i, x: xy[0], y: xy[1] });
+      return [xy[0], xy[1]];
     });
+    return pathRecord(g, p.name ?? `path ${k}`, pts);
   });
-  return out;
 }
 
 function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: number[] | undefined, fn: string) {
@@ -265,7 +264,7 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       },
     });
   }
-  const paths = pathRecords(options.paths, fn);
+  const paths = pathRecords(g, options.paths, fn).filter((p) => p.i.length > 0);
   if (paths.length > 0) {
     values.push(...paths);
     const enc = {
@@ -275,7 +274,7 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } },
     };
     layer.push({
-      transform: [{ filter: "datum.layer === 'path'" }],
+      transform: [{ filter: "datum.layer === 'path'" }, { flatten: ["i", "x", "y"] }],
       mark: { type: "line", point: { filled: true, size: 20 }, clip: true, strokeWidth: 2 },
       encoding: enc,
     });
