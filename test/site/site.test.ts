@@ -268,6 +268,40 @@ describe("site pages in headless Chromium, offline", () => {
     expect(report).toEqual([]);
   });
 
+  it("the gallery's live charts are interactive: a tooltip over the heatmap, zoom on the line plot", async () => {
+    const w = await watchedPage(browser, inSite);
+    const { page } = w;
+    await page.goto(pathToFileURL(path.join(SITE, "10-chart-gallery.html")).href, { waitUntil: "load" });
+    await page.evaluate(() => (window as unknown as { nsadCharts?: Promise<number> }).nsadCharts ?? null);
+    const chart = (kind: string) =>
+      page.evaluate((k) => {
+        const box = [...document.querySelectorAll<HTMLElement>(".nsad-vega")].find((d) =>
+          (d.querySelector("img") as HTMLImageElement | null)?.alt.includes(k),
+        );
+        if (!box) return null;
+        box.scrollIntoView();
+        const r = (box.querySelector("svg.marks .mark-rect, svg.marks .mark-line") as Element).getBoundingClientRect();
+        const labels = () => [...box.querySelectorAll(".role-axis-label text")].map((t) => t.textContent).join(" ");
+        return { x: r.x + r.width / 3, y: r.y + r.height / 3, zoom: box.dataset.zoom, labels: labels() };
+      }, kind);
+    const heat = await chart("Heatmap:");
+    expect(heat).not.toBeNull();
+    await page.mouse.move(heat!.x, heat!.y);
+    await page.waitForTimeout(300);
+    const tip = await page.evaluate(
+      () => (document.querySelector("#vg-tooltip-element.visible") as HTMLElement | null)?.innerText ?? "",
+    );
+    expect(tip, "a tooltip with the cell's x, y and value").toMatch(/x[\s\S]*y[\s\S]*f/);
+    const line = await chart("Line plot:");
+    expect(line?.zoom).toBe("true");
+    await page.mouse.move(line!.x, line!.y);
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(300);
+    expect((await chart("Line plot:"))?.labels, "the axes change when the wheel zooms").not.toBe(line?.labels);
+    await w.context.close();
+    expect([...w.consoleErrors, ...w.failedRequests, ...w.blockedRequests]).toEqual([]);
+  });
+
   it("with JavaScript disabled, every chart still shows its PNG", async () => {
     const report: string[] = [];
     for (const p of sitePages(SITE)) {
