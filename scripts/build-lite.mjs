@@ -8,11 +8,13 @@
 //   build/nsad/*.js             the library (src/) as browser ES modules, the TypeScript compiler, the peers, the
 //                               kernel's worker
 //   build/nsad/static/          plotly.js, the MNIST digits, the chart font, resvg's WebAssembly
-//   api/contents/all.json, files/*.ipynb   the notebooks (as committed: without outputs)
+//   api/contents/all.json, files/*.ipynb   the notebooks (as committed: without outputs), without the exercises'
+//                               solutions (the cells tagged "solution") unless --with-solutions
 //
-//   node scripts/build-lite.mjs [--out DIR] [--notebooks DIR] [--dev]
+//   node scripts/build-lite.mjs [--out DIR] [--notebooks DIR] [--dev] [--with-solutions] [--app-from DIR]
 //
-// --dev skips minification. The site must be served over http (npm run lab), not opened as file://.
+// --dev skips minification. --app-from copies the application (OUT/build/ and the rest) from a lab site built
+// before instead of bundling it again: the instructor site's lab differs from the student's only by its notebooks. The site must be served over http (npm run lab), not opened as file://.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -30,10 +32,12 @@ function parseArgs(argv) {
     if (a === "--out") opts.out = path.resolve(argv[++i]);
     else if (a === "--notebooks") opts.notebooks = path.resolve(argv[++i]);
     else if (a === "--dev") opts.minify = false;
+    else if (a === "--with-solutions") opts.withSolutions = true;
+    else if (a === "--app-from") opts.appFrom = path.resolve(argv[++i]);
     else if (a === "-h" || a === "--help") opts.help = true;
     else
       throw new Error(
-        `build-lite: unknown argument ${JSON.stringify(a)} (usage: build-lite.mjs [--out DIR] [--notebooks DIR] [--dev])`,
+        `build-lite: unknown argument ${JSON.stringify(a)} (usage: build-lite.mjs [--out DIR] [--notebooks DIR] [--dev] [--with-solutions] [--app-from DIR])`,
       );
   }
   return opts;
@@ -293,15 +297,27 @@ function schemas() {
   return all;
 }
 
+/** The cell tag of an exercise's worked solution (dropped from the student site). */
+export const SOLUTION_TAG = "solution";
+
+/** A notebook without its solution cells, as the text to serve (unchanged when it has none). */
+export function withoutSolutions(text) {
+  const nb = JSON.parse(text);
+  const cells = nb.cells.filter((c) => !(c.metadata?.tags ?? []).includes(SOLUTION_TAG));
+  if (cells.length === nb.cells.length) return text;
+  return `${JSON.stringify({ ...nb, cells }, null, 1)}\n`;
+}
+
 /** The contents API of the static site: one directory listing plus the files. */
-function contents(notebooksDir, outDir) {
+function contents(notebooksDir, outDir, withSolutions = false) {
   const now = new Date(fs.statSync(notebooksDir).mtimeMs).toISOString();
   const files = fs
     .readdirSync(notebooksDir)
     .filter((f) => f.endsWith(".ipynb"))
     .sort();
   const content = files.map((name) => {
-    const text = fs.readFileSync(path.join(notebooksDir, name), "utf8");
+    const committed = fs.readFileSync(path.join(notebooksDir, name), "utf8");
+    const text = withSolutions ? committed : withoutSolutions(committed);
     const nb = JSON.parse(text);
     for (const c of nb.cells)
       if (c.cell_type === "code" && (c.outputs?.length ?? 0) > 0) {
@@ -446,19 +462,30 @@ export async function buildLite(opts) {
   const t0 = Date.now();
   const out = opts.out;
   fs.rmSync(out, { recursive: true, force: true });
-  const buildDir = path.join(out, "build");
-  const appMs = await buildApp(buildDir, path.join(ROOT, "build", "lite-entry"), opts.minify);
-  const libMs = await buildLibrary(path.join(buildDir, "nsad"), opts.minify);
-  write(path.join(buildDir, "schemas", "all.json"), JSON.stringify(schemas()));
-  write(path.join(buildDir, "schemas", "all_federated.json"), "[]");
-  write(
-    path.join(out, "api", "translations", "all.json"),
-    JSON.stringify({ data: { en: { displayName: "English", nativeName: "English" } }, message: "" }),
-  );
-  write(path.join(out, "api", "translations", "en.json"), JSON.stringify({ data: {}, message: "" }));
-  fs.copyFileSync(path.join(ROOT, "lite", "app", "typescript-logo.svg"), path.join(buildDir, "typescript-logo.svg"));
-  staticFiles(path.join(buildDir, "nsad", "static"));
-  const notebooks = contents(opts.notebooks, out);
+  let appMs = 0;
+  let libMs = 0;
+  if (opts.appFrom) {
+    if (!fs.existsSync(path.join(opts.appFrom, "build", "lab.js")))
+      throw new Error(`build-lite: --app-from ${opts.appFrom} holds no lab site (no build/lab.js)`);
+    fs.cpSync(opts.appFrom, out, {
+      recursive: true,
+      filter: (src) => !src.startsWith(path.join(opts.appFrom, "files")),
+    });
+  } else {
+    const buildDir = path.join(out, "build");
+    appMs = await buildApp(buildDir, path.join(ROOT, "build", "lite-entry"), opts.minify);
+    libMs = await buildLibrary(path.join(buildDir, "nsad"), opts.minify);
+    write(path.join(buildDir, "schemas", "all.json"), JSON.stringify(schemas()));
+    write(path.join(buildDir, "schemas", "all_federated.json"), "[]");
+    write(
+      path.join(out, "api", "translations", "all.json"),
+      JSON.stringify({ data: { en: { displayName: "English", nativeName: "English" } }, message: "" }),
+    );
+    write(path.join(out, "api", "translations", "en.json"), JSON.stringify({ data: {}, message: "" }));
+    fs.copyFileSync(path.join(ROOT, "lite", "app", "typescript-logo.svg"), path.join(buildDir, "typescript-logo.svg"));
+    staticFiles(path.join(buildDir, "nsad", "static"));
+  }
+  const notebooks = contents(opts.notebooks, out, opts.withSolutions);
   write(path.join(out, "index.html"), indexHtml());
   const size = dirSize(out);
   return { out, notebooks, size, appMs, libMs, totalMs: Date.now() - t0 };
@@ -467,7 +494,9 @@ export async function buildLite(opts) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    console.log("usage: node scripts/build-lite.mjs [--out DIR] [--notebooks DIR] [--dev]");
+    console.log(
+      "usage: node scripts/build-lite.mjs [--out DIR] [--notebooks DIR] [--dev] [--with-solutions] [--app-from DIR]",
+    );
     process.exit(0);
   }
   buildLite(opts).then(

@@ -7,7 +7,9 @@ Run by Debian's /usr/bin/python3 (the Python that has Jupyter's modules):
 
 The kernel starts in INPUT's folder. OUTPUT gets the executed copy (also the partial copy when a cell fails).
 RESULT gets a JSON summary: {"status": "ok" | "cell-error" | "dead-kernel" | "timeout" | "no-kernel" | "bad-input"
-| "missing-jupyter" | "error", "message": ..., and for a failing cell "cell": {"number", "first_line", "stderr"}}.
+| "missing-jupyter" | "error", "message": ..., and for a failing cell "cell": {"number", "first_line", "stderr"}},
+plus "timings": one {"number", "code_number", "first_line", "seconds"} per code cell executed (the failing one
+included), and "kernel_seconds": the kernel's start-up time (the workbook runner's --profile prints them).
 The message is also printed to stderr. Exit status: 0 ok, 1 cell error, 2 bad input, 3 Jupyter missing,
 4 kernel died, 5 timeout, 6 kernel could not start or other error.
 
@@ -26,8 +28,13 @@ EXIT = {"ok": 0, "cell-error": 1, "bad-input": 2, "missing-jupyter": 3, "dead-ke
         "no-kernel": 6, "error": 6}
 
 
+TIMINGS = []
+KERNEL = {"seconds": None}
+
+
 def finish(result_path, status, message, **extra):
-    result = {"status": status, "message": message, **extra}
+    result = {"status": status, "message": message, **extra, "timings": TIMINGS,
+              "kernel_seconds": KERNEL["seconds"]}
     if result_path:
         with open(result_path, "w", encoding="utf-8") as f:
             json.dump(result, f, indent=2)
@@ -124,18 +131,27 @@ def main():
                 "label": f"cell {index + 1} (code cell {code_number})"}
 
     try:
+        started = time.monotonic()
         with client.setup_kernel():
+            KERNEL["seconds"] = round(time.monotonic() - started, 3)
             deadline = time.monotonic() + args.timeout  # kernel start has its own limit
             count = 0
             for index, cell in enumerate(nb.cells):
                 current["index"] = index
-                if cell.cell_type == "code" and cell.source.strip():
+                timed = cell.cell_type == "code" and cell.source.strip()
+                if timed:
                     count += 1  # tslab sends no execution counts: number the code cells 1, 2, ...
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise CellTimeoutError("time limit reached between cells")
                 client.timeout = max(1, int(remaining))
-                client.execute_cell(cell, index, execution_count=count or None)
+                t0 = time.monotonic()
+                try:
+                    client.execute_cell(cell, index, execution_count=count or None)
+                finally:
+                    if timed:
+                        TIMINGS.append({"number": index + 1, "code_number": count, "first_line": first_line(cell),
+                                        "seconds": round(time.monotonic() - t0, 3)})
     except CellExecutionError:
         save()
         info = cell_info(current["index"])

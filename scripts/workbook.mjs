@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The workbook runner (`npm run workbook`): prerequisites, build, register the kernel, execute notebooks through a
 // real Jupyter client (nbclient, one fresh kernel per notebook), write executed copies to OUT/notebooks/, then
-// export the static site (OUT/site/) when scripts/export-site.mjs exists. Never writes into notebooks/.
+// export the static site (OUT/site/, the student edition: exercises without their solutions) when
+// scripts/export-site.mjs exists. Never writes into notebooks/.
 //
 //   npm run workbook                                   every notebooks/*.ipynb, in file-name order
 //   npm run workbook -- notebooks/00-getting-started.ipynb [more.ipynb ...]
@@ -14,6 +15,10 @@
 //   --no-prerequisites   skip the system prerequisites check
 //   --no-build           skip compiling the library (dist/)
 //   --no-site            skip the site export
+//   --with-solutions     also build the instructor site, OUT/site-instructor/: the same pages with the exercises'
+//                        solutions (cells tagged "solution"), its own lab; the API reference is copied, not rebuilt
+//   --profile[=N]        print the N slowest cells of each notebook (default 5) and where the workbook's time went;
+//                        per-cell times also go to OUT/profile.json
 // NSAD_SCALE and the rest of the environment are passed through to the kernels.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -32,7 +37,7 @@ class UsageError extends Error {}
 
 const USAGE =
   "usage: npm run workbook -- [NOTEBOOK.ipynb ...] [--out DIR] [--kernel-dir DIR] [--timeout SECONDS]\n" +
-  "                           [--no-prerequisites] [--no-build] [--no-site]";
+  "                           [--no-prerequisites] [--no-build] [--no-site] [--with-solutions] [--profile[=N]]";
 
 /** The longest timeout in seconds whose backstop (timeout + 120 s) fits in a Node timer (at most 2^31 - 1 ms). */
 const MAX_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000) - 120;
@@ -46,6 +51,8 @@ export function parseArgs(argv, env = process.env) {
     prerequisites: true,
     build: true,
     site: true,
+    withSolutions: false,
+    profile: 0,
   };
   const value = (i, name) => {
     const v = argv[i + 1];
@@ -76,6 +83,15 @@ export function parseArgs(argv, env = process.env) {
         break;
       case "--no-site":
         opts.site = false;
+        break;
+      case "--with-solutions":
+        opts.withSolutions = true;
+        break;
+      case "--profile":
+        // a count only as --profile=N: a bare --profile must not swallow the notebook named after it
+        opts.profile = inline === undefined ? 5 : Number(inline);
+        if (!Number.isInteger(opts.profile) || opts.profile < 1)
+          throw new UsageError(`--profile=N needs a whole number of cells N >= 1 (got ${JSON.stringify(inline)})`);
         break;
       case "-h":
       case "--help":
@@ -153,13 +169,33 @@ function checkNotebookFile(file) {
   return null;
 }
 
+/** Runs one step of the workbook; returns its time in ms. */
 function runStep(label, cmd, args) {
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
   if (r.error) throw new Error(`${label}: could not start ${cmd} (${r.error.message})`);
   if (r.status !== 0)
     throw new Error(`${label} failed (\`${[cmd, ...args].map(rel).join(" ")}\` exited with ${r.status ?? r.signal})`);
-  console.log(`${label}: done in ${seconds(Date.now() - t0)}`);
+  const ms = Date.now() - t0;
+  console.log(`${label}: done in ${seconds(ms)}`);
+  return ms;
+}
+
+/**
+ * The profile of one notebook: its `count` slowest code cells, slowest first, and the kernel's start-up, as lines
+ * to print. `timings` come from scripts/run_notebook.py.
+ */
+export function slowestCells(timings, count, kernelSeconds) {
+  const cells = [...(timings ?? [])].sort((a, b) => b.seconds - a.seconds).slice(0, count);
+  const total = (timings ?? []).reduce((s, t) => s + t.seconds, 0);
+  const lines = [];
+  if (typeof kernelSeconds === "number") lines.push(`${kernelSeconds.toFixed(1).padStart(6)} s  kernel start-up`);
+  for (const c of cells) {
+    const text = c.first_line.length > 70 ? `${c.first_line.slice(0, 69)}…` : c.first_line;
+    const share = total > 0 ? ` ${((100 * c.seconds) / total).toFixed(0).padStart(3)}%` : "";
+    lines.push(`${c.seconds.toFixed(1).padStart(6)} s${share}  cell ${c.number} (code cell ${c.code_number}): ${text}`);
+  }
+  return lines;
 }
 
 /** Runs scripts/run_notebook.py on one notebook; resolves to { status, message, cell? }. */
@@ -227,6 +263,8 @@ export async function main(argv) {
     return 0;
   }
   const started = Date.now();
+  /** where the time went, for --profile: [step, ms] */
+  const steps = [];
   const notebooks = listNotebooks(opts.notebooks);
   const problems = notebooks.map(checkNotebookFile).filter(Boolean);
   if (problems.length) throw new UsageError(problems.join("\n"));
@@ -240,9 +278,14 @@ export async function main(argv) {
   if (opts.prerequisites) {
     const t0 = Date.now();
     ensurePrerequisites();
+    steps.push(["prerequisites", Date.now() - t0]);
     console.log(`prerequisites: present (${seconds(Date.now() - t0)})`);
   }
-  if (opts.build) runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+  if (opts.build)
+    steps.push([
+      "build",
+      runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]),
+    ]);
 
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });
   console.log(`kernel: "${KERNEL_NAME}" registered in ${rel(kernelDir)}`);
@@ -261,12 +304,20 @@ export async function main(argv) {
   }
 
   const failures = [];
+  const profile = [];
+  const notebooksStarted = Date.now();
   for (const [i, nb] of notebooks.entries()) {
     const target = path.join(outNotebooks, path.basename(nb));
     process.stdout.write(`[${i + 1}/${notebooks.length}] ${rel(nb)} ... `);
     const t0 = Date.now();
     const result = await executeNotebook(nb, target, { timeout: opts.timeout, env });
     const took = seconds(Date.now() - t0);
+    profile.push({
+      notebook: path.basename(nb),
+      seconds: (Date.now() - t0) / 1000,
+      kernelSeconds: result.kernel_seconds ?? null,
+      cells: result.timings ?? [],
+    });
     if (result.status === "ok") {
       console.log(`ok (${took})`);
     } else {
@@ -275,7 +326,11 @@ export async function main(argv) {
       console.error(text.replace(/^/gm, "    ").trimEnd());
       failures.push({ notebook: nb, ...result, text });
     }
+    if (opts.profile)
+      for (const line of slowestCells(result.timings, opts.profile, result.kernel_seconds)) console.log(`    ${line}`);
   }
+  steps.push([`${notebooks.length} notebook(s)`, Date.now() - notebooksStarted]);
+  if (opts.profile) fs.writeFileSync(path.join(out, "profile.json"), `${JSON.stringify(profile, null, 1)}\n`);
 
   if (failures.length) {
     console.error(`\nworkbook: ${failures.length} of ${notebooks.length} notebook(s) failed:`);
@@ -285,20 +340,63 @@ export async function main(argv) {
   }
 
   if (opts.site && fs.existsSync(EXPORT_SITE)) {
-    runStep("site", process.execPath, [
-      EXPORT_SITE,
-      "--notebooks",
-      outNotebooks,
-      "--site",
-      path.join(out, "site"),
-      ...(fs.existsSync(BUILD_LITE) ? ["--lab"] : []),
+    const lab = fs.existsSync(BUILD_LITE);
+    const site = path.join(out, "site");
+    const instructor = path.join(out, "site-instructor");
+    steps.push([
+      "site",
+      runStep("site", process.execPath, [
+        EXPORT_SITE,
+        "--notebooks",
+        outNotebooks,
+        "--site",
+        site,
+        ...(lab ? ["--lab"] : []),
+      ]),
     ]);
-    // the lab site (JupyterLab in the browser) next to the static pages, with the notebooks as committed (no outputs)
-    if (fs.existsSync(BUILD_LITE))
-      runStep("lab", process.execPath, [BUILD_LITE, "--out", path.join(out, "site", "lab")]);
+    // the lab site (JupyterLab in the browser) next to the static pages, with the notebooks as committed (no
+    // outputs), without their solutions
+    if (lab) steps.push(["lab", runStep("lab", process.execPath, [BUILD_LITE, "--out", path.join(site, "lab")])]);
+    if (opts.withSolutions) {
+      fs.rmSync(instructor, { recursive: true, force: true });
+      steps.push([
+        "instructor site",
+        runStep("instructor site", process.execPath, [
+          EXPORT_SITE,
+          "--notebooks",
+          outNotebooks,
+          "--site",
+          instructor,
+          "--with-solutions",
+          "--api-from",
+          path.join(site, "api"),
+          ...(lab ? ["--lab"] : []),
+        ]),
+      ]);
+      if (lab)
+        steps.push([
+          "instructor lab",
+          runStep("instructor lab", process.execPath, [
+            BUILD_LITE,
+            "--out",
+            path.join(instructor, "lab"),
+            "--with-solutions",
+            "--app-from",
+            path.join(site, "lab"),
+          ]),
+        ]);
+    }
+  } else if (opts.withSolutions) {
+    console.log("workbook: --with-solutions has no effect with --no-site");
+  }
+  const total = Date.now() - started;
+  if (opts.profile) {
+    console.log("workbook profile (where the time went):");
+    for (const [step, ms] of steps) console.log(`  ${seconds(ms).padStart(8)}  ${step}`);
+    console.log(`  ${seconds(total).padStart(8)}  total`);
   }
   console.log(
-    `workbook: ${notebooks.length} notebook(s) executed in ${seconds(Date.now() - started)}; executed copies in ${rel(outNotebooks)}`,
+    `workbook: ${notebooks.length} notebook(s) executed in ${seconds(total)} in all${opts.site ? ", site export included" : ""}; executed copies in ${rel(outNotebooks)}`,
   );
   return 0;
 }

@@ -1,5 +1,6 @@
 // globalSetup of the integration project: runs the workbook once, into build/test/ (executed notebooks in
-// build/test/notebooks/, site in build/test/site/), with the kernel spec in a temporary Jupyter prefix.
+// build/test/notebooks/, student site in build/test/site/, instructor site in build/test/site-instructor/), with
+// the kernel spec in a temporary Jupyter prefix.
 // It never throws on a failing run: it records the runner's output in build/test/workbook-result.json, and the
 // tests report it (requireWorkbookSuccess), so a failure reads as the runner's message, not as a crashed setup.
 import { spawn } from "node:child_process";
@@ -40,6 +41,7 @@ export default async function setup(project: TestProject) {
     TEST_BUILD,
     "--kernel-dir",
     kernelPrefix,
+    "--with-solutions",
     ...(prepared ? ["--no-prerequisites", "--no-build"] : []),
   ];
   const t0 = Date.now();

@@ -2,15 +2,20 @@
 // produced in TEST_BUILD (build/test/ unless NSAD_TEST_BUILD says otherwise).
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_BUILD, requireWorkbookSuccess } from "../infra/workbook-build";
 import { decodePng, countNonWhite } from "../display/png";
 import { launch, watchedPage } from "./browser";
+import { isSolution, type NotebookCell, solutionsShown } from "./solutions";
+import { PAGE_BUDGET, pageWeight } from "../../scripts/export-site.mjs";
 
 const NB_DIR = path.join(TEST_BUILD, "notebooks");
 const SITE = path.join(TEST_BUILD, "site");
+const SITE_INSTRUCTOR = path.join(TEST_BUILD, "site-instructor");
 const SHOTS = path.join(TEST_BUILD, "screenshots");
+const PHONE_SHOTS = path.join(TEST_BUILD, "screenshots", "phone");
 const VEGALITE = "application/vnd.vegalite.v5+json";
 
 interface Output {
@@ -19,9 +24,7 @@ interface Output {
   name?: string;
   text?: string | string[];
 }
-interface Cell {
-  cell_type: string;
-  source: string | string[];
+interface Cell extends NotebookCell {
   outputs?: Output[];
 }
 const text = (s: unknown) => (Array.isArray(s) ? s.join("") : String(s ?? ""));
@@ -35,6 +38,12 @@ const displays = (f: string) =>
   cellsOf(f).flatMap((c) =>
     (c.outputs ?? []).filter((o) => o.output_type === "display_data" || o.output_type === "execute_result"),
   );
+/** The notebook pages of a site, in file-name order. */
+const sitePages = (site: string) =>
+  fs
+    .readdirSync(site)
+    .filter((f) => f.endsWith(".html") && f !== "index.html")
+    .sort();
 const isPlotly = (o: Output) => text(o.data?.["text/html"]).includes("Plotly.newPlot");
 
 beforeAll(() => {
@@ -106,13 +115,69 @@ describe("static site", () => {
     expect(fs.existsSync(path.join(SITE, "api", "index.html"))).toBe(true);
   });
 
-  it("pages are self-contained: no require.js, no script or stylesheet from elsewhere", () => {
-    for (const p of fs.readdirSync(SITE).filter((f) => f.endsWith(".html"))) {
-      const html = fs.readFileSync(path.join(SITE, p), "utf8");
-      expect(html, p).not.toMatch(/<script[^>]*\bsrc=["']?(https?:)?\/\//);
-      expect(html, p).not.toMatch(/<link[^>]*href=["']?(https?:)?\/\//);
-      expect(html, p).not.toMatch(/require\.min\.js|require\.js"/);
+  it("pages load scripts and styles only from the site's own assets/ folder, by relative paths", () => {
+    for (const site of [SITE, SITE_INSTRUCTOR]) {
+      for (const p of fs.readdirSync(site).filter((f) => f.endsWith(".html"))) {
+        const html = fs.readFileSync(path.join(site, p), "utf8");
+        expect(html, p).not.toMatch(/require\.min\.js|require\.js"/);
+        const refs = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+        for (const r of refs) {
+          expect(r, `${p} loads ${r}`).toMatch(/^assets\/[\w./-]+$/);
+          expect(fs.existsSync(path.join(site, r)), `${p} loads ${r}`).toBe(true);
+        }
+      }
+      // MathJax, vega and plotly.js are stored once per site, not in the pages
+      expect(fs.statSync(path.join(site, "assets", "mathjax", "tex-svg.js")).size).toBeGreaterThan(1_000_000);
+      expect(fs.statSync(path.join(site, "assets", "plotly.min.js")).size).toBeGreaterThan(3_000_000);
     }
+  });
+
+  it("every notebook page weighs at most 1 MiB beyond its own images (sizes printed)", () => {
+    const rows: string[] = [];
+    const over: string[] = [];
+    for (const site of [SITE, SITE_INSTRUCTOR]) {
+      for (const p of sitePages(site)) {
+        const w = pageWeight(fs.readFileSync(path.join(site, p), "utf8"));
+        rows.push(
+          `${path.basename(site)}/${p}: ${(w.bytes / 1024).toFixed(0)} KiB, images ${(w.images / 1024).toFixed(0)} KiB, weight ${(w.weight / 1024).toFixed(0)} KiB`,
+        );
+        if (w.weight > PAGE_BUDGET) over.push(rows[rows.length - 1]);
+      }
+    }
+    console.log(`page weights (budget ${PAGE_BUDGET / 1024} KiB beyond images):\n  ${rows.join("\n  ")}`);
+    expect(over).toEqual([]);
+  });
+});
+
+describe("student and instructor sites", () => {
+  it("the student site shows no solution and the instructor site shows all of them, in pages and labs", () => {
+    let solutions = 0;
+    for (const f of executed()) {
+      const cells = cellsOf(f);
+      const page = f.replace(/\.ipynb$/, ".html");
+      const count = cells.filter(isSolution).length;
+      solutions += count;
+      const student = fs.readFileSync(path.join(SITE, page), "utf8");
+      const instructor = fs.readFileSync(path.join(SITE_INSTRUCTOR, page), "utf8");
+      expect(student, `${page}: a solution cell in the student site`).not.toContain("celltag_solution");
+      expect(instructor.match(/celltag_solution/g)?.length ?? 0, `${page}: solution cells in the instructor site`).toBe(
+        count,
+      );
+      for (const s of solutionsShown(cells, student))
+        expect(s.found, `${page}: text of solution cell ${s.index + 1} in the student site`).toBe(0);
+      for (const s of solutionsShown(cells, instructor)) {
+        expect(s.found, `${page}: text of solution cell ${s.index + 1} in the instructor site`).toBe(s.of);
+        if (s.of === 0) console.log(`${page}: solution cell ${s.index + 1} has no text of its own; counted by its tag`);
+      }
+      // the labs serve the notebooks as committed, minus the solutions in the student's
+      const lab = (site: string) =>
+        (JSON.parse(fs.readFileSync(path.join(site, "lab", "files", f), "utf8")).cells as NotebookCell[]).filter(
+          isSolution,
+        ).length;
+      expect(lab(SITE), `${f} in the student lab`).toBe(0);
+      expect(lab(SITE_INSTRUCTOR), `${f} in the instructor lab`).toBe(count);
+    }
+    console.log(`solution cells: ${solutions} in ${executed().length} notebooks`);
   });
 });
 
@@ -121,22 +186,17 @@ describe("site pages in headless Chromium, offline", () => {
   beforeAll(async () => {
     browser = await launch();
     fs.mkdirSync(SHOTS, { recursive: true });
+    fs.mkdirSync(PHONE_SHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  const pages = () => [
-    "index.html",
-    ...fs
-      .readdirSync(SITE)
-      .filter((f) => f.endsWith(".html") && f !== "index.html")
-      .sort(),
-    "api/index.html",
-    "api/functions/notebook.show.html",
-  ];
+  const pages = () => ["index.html", ...sitePages(SITE), "api/index.html", "api/functions/notebook.show.html"];
+  // requests may go to the site's own folder and data: URIs, nowhere else
+  const inSite = (u: string) => u.startsWith(`${pathToFileURL(SITE).href}/`) || u.startsWith("data:");
 
-  it("every page loads with zero console errors and zero failed or outside requests; charts drawn; math typeset", async () => {
+  it("every page loads with zero console errors and zero requests outside the site; charts drawn live; math typeset", async () => {
     const report: string[] = [];
     for (const p of pages()) {
       const file = path.join(SITE, p);
@@ -144,15 +204,19 @@ describe("site pages in headless Chromium, offline", () => {
         report.push(`${p}: missing`);
         continue;
       }
-      const w = await watchedPage(browser, (u) => u.startsWith("file://") || u.startsWith("data:"));
+      const w = await watchedPage(browser, inSite);
       const t0 = Date.now();
-      await w.page.goto(`file://${file}`, { waitUntil: "load" });
-      // MathJax typesets after load; wait until its startup promise resolves (pages without MathJax: at once)
-      await w.page.evaluate(() => {
-        const mj = (window as unknown as { MathJax?: { startup?: { promise?: Promise<unknown> } } }).MathJax;
-        return mj?.startup?.promise ?? null;
+      await w.page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      // MathJax typesets after load, the charts are drawn by site.js: wait for both (pages without them: at once)
+      await w.page.evaluate(async () => {
+        const win = window as unknown as {
+          MathJax?: { startup?: { promise?: Promise<unknown> } };
+          nsadCharts?: Promise<number>;
+        };
+        await (win.MathJax?.startup?.promise ?? null);
+        await (win.nsadCharts ?? null);
       });
-      await w.page.waitForTimeout(500);
+      await w.page.waitForTimeout(300);
       const info = await w.page.evaluate(() => {
         const imgs = [
           ...document.querySelectorAll(".jp-OutputArea-output img, .nsad-plotly img"),
@@ -162,15 +226,19 @@ describe("site pages in headless Chromium, offline", () => {
           const drawn = d.querySelectorAll("canvas, svg").length > 0 || (img !== null && img.naturalWidth > 0);
           return { drawn, interactive: d.querySelectorAll(".js-plotly-plot, .main-svg").length > 0 };
         });
+        const vega = [...document.querySelectorAll(".nsad-vega")].map((d) => ({
+          live: d.querySelectorAll(".nsad-vega-live svg.marks, .nsad-vega-live canvas").length > 0,
+          pngHidden: (d.querySelector("img.nsad-vega-png") as HTMLImageElement | null)?.hidden ?? false,
+        }));
         const md = [...document.querySelectorAll(".jp-MarkdownOutput, .jp-RenderedMarkdown")]
           .map((e) => (e as HTMLElement).innerText)
           .join("\n");
         return {
-          images: imgs.map((i) => [i.naturalWidth, i.naturalHeight]),
+          images: imgs.filter((i) => !i.hidden).map((i) => [i.naturalWidth, i.naturalHeight]),
           plotly,
+          vega,
           mathjax: document.querySelectorAll("mjx-container").length,
           rawMath: (md.match(/\$\$|\\\(|\\\[|\$[^$\s][^$\n]*\$/g) ?? []).slice(0, 3),
-          markdownWithDollar: md.length,
         };
       });
       const ms = Date.now() - t0;
@@ -179,24 +247,120 @@ describe("site pages in headless Chromium, offline", () => {
         fullPage: true,
       });
       await w.context.close();
-      const size = (fs.statSync(file).size / 1024).toFixed(0);
       console.log(
-        `${p}: ${size} KiB, loaded and typeset in ${ms} ms, ${info.images.length} images, ${info.plotly.length} plotly (${info.plotly.filter((x) => x.interactive).length} interactive), ${info.mathjax} equations`,
+        `${p}: loaded, typeset and drawn in ${ms} ms, ${info.images.length} images, ${info.vega.filter((v) => v.live).length}/${info.vega.length} charts live, ${info.plotly.length} plotly (${info.plotly.filter((x) => x.interactive).length} interactive), ${info.mathjax} equations`,
       );
       const problems = [
         ...w.consoleErrors.map((e) => `console error: ${e}`),
         ...w.failedRequests.map((r) => `failed request: ${r}`),
-        ...w.blockedRequests.map((r) => `request outside file://: ${r}`),
+        ...w.blockedRequests.map((r) => `request outside the site: ${r}`),
         ...info.images.filter(([wd, h]) => !(wd > 0 && h > 0)).map(() => "an image did not load"),
         ...info.plotly.filter((x) => !x.drawn).map(() => "a plotly figure shows nothing"),
+        ...info.vega.filter((v) => !v.live).map(() => "a chart was not drawn live"),
+        ...info.vega.filter((v) => v.live && !v.pngHidden).map(() => "a live chart still shows its PNG too"),
         ...info.rawMath.map((m) => `untypeset math: ${m}`),
       ];
       report.push(...problems.map((x) => `${p}: ${x}`));
       if (p === "10-chart-gallery.html") {
-        expect(info.images.filter(([wd]) => wd > 0).length).toBeGreaterThanOrEqual(9);
+        expect(info.vega.filter((v) => v.live).length).toBeGreaterThanOrEqual(9);
         expect(info.plotly.length).toBe(1);
         expect(info.mathjax).toBeGreaterThanOrEqual(5);
       }
+    }
+    expect(report).toEqual([]);
+  });
+
+  it("the gallery's live charts are interactive: a tooltip over the heatmap, zoom on the line plot", async () => {
+    const w = await watchedPage(browser, inSite);
+    const { page } = w;
+    await page.goto(pathToFileURL(path.join(SITE, "10-chart-gallery.html")).href, { waitUntil: "load" });
+    await page.evaluate(() => (window as unknown as { nsadCharts?: Promise<number> }).nsadCharts ?? null);
+    const chart = (kind: string) =>
+      page.evaluate((k) => {
+        const box = [...document.querySelectorAll<HTMLElement>(".nsad-vega")].find((d) =>
+          (d.querySelector("img") as HTMLImageElement | null)?.alt.includes(k),
+        );
+        if (!box) return null;
+        box.scrollIntoView();
+        const r = (box.querySelector("svg.marks .mark-rect, svg.marks .mark-line") as Element).getBoundingClientRect();
+        const labels = () => [...box.querySelectorAll(".role-axis-label text")].map((t) => t.textContent).join(" ");
+        return { x: r.x + r.width / 3, y: r.y + r.height / 3, zoom: box.dataset.zoom, labels: labels() };
+      }, kind);
+    const heat = await chart("Heatmap:");
+    expect(heat).not.toBeNull();
+    await page.mouse.move(heat!.x, heat!.y);
+    await page.waitForTimeout(300);
+    const tip = await page.evaluate(
+      () => (document.querySelector("#vg-tooltip-element.visible") as HTMLElement | null)?.innerText ?? "",
+    );
+    expect(tip, "a tooltip with the cell's x, y and value").toMatch(/x[\s\S]*y[\s\S]*f/);
+    const line = await chart("Line plot:");
+    expect(line?.zoom).toBe("true");
+    await page.mouse.move(line!.x, line!.y);
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(300);
+    expect((await chart("Line plot:"))?.labels, "the axes change when the wheel zooms").not.toBe(line?.labels);
+    await w.context.close();
+    expect([...w.consoleErrors, ...w.failedRequests, ...w.blockedRequests]).toEqual([]);
+  });
+
+  it("with JavaScript disabled, every chart still shows its PNG", async () => {
+    const report: string[] = [];
+    for (const p of sitePages(SITE)) {
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+      await context.route("**/*", (route) =>
+        inSite(route.request().url()) ? route.continue() : route.abort("blockedbyclient"),
+      );
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(path.join(SITE, p)).href, { waitUntil: "load" });
+      const charts = await page.evaluate(() =>
+        [...document.querySelectorAll(".nsad-vega, .nsad-plotly")].map((d) => {
+          const img = d.querySelector("img") as HTMLImageElement | null;
+          const box = img?.getBoundingClientRect();
+          return {
+            shown: img !== null && img.naturalWidth > 0 && !img.hidden && (box?.width ?? 0) > 50,
+            live: d.querySelectorAll("svg.marks, canvas").length > 0,
+          };
+        }),
+      );
+      await context.close();
+      report.push(...charts.filter((c) => !c.shown).map(() => `${p}: a chart shows no PNG`));
+      report.push(...charts.filter((c) => c.live).map(() => `${p}: a chart was drawn with scripts off?`));
+    }
+    expect(report).toEqual([]);
+  });
+
+  it("on a phone-sized screen every page reflows: no sideways scrolling of the page (screenshots saved)", async () => {
+    const report: string[] = [];
+    for (const p of ["index.html", ...sitePages(SITE)]) {
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 1,
+        isMobile: true,
+        hasTouch: true,
+      });
+      await context.route("**/*", (route) =>
+        inSite(route.request().url()) ? route.continue() : route.abort("blockedbyclient"),
+      );
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(path.join(SITE, p)).href, { waitUntil: "load" });
+      await page.evaluate(async () => {
+        const win = window as unknown as {
+          MathJax?: { startup?: { promise?: Promise<unknown> } };
+          nsadCharts?: Promise<number>;
+        };
+        await (win.MathJax?.startup?.promise ?? null);
+        await (win.nsadCharts ?? null);
+      });
+      await page.waitForTimeout(300);
+      const size = await page.evaluate(() => ({
+        scroll: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+        client: document.documentElement.clientWidth,
+      }));
+      await page.screenshot({ path: path.join(PHONE_SHOTS, p.replace(/\.html$/, ".png")), fullPage: true });
+      await context.close();
+      console.log(`phone ${p}: page ${size.scroll} px wide in a ${size.client} px screen`);
+      if (size.scroll > size.client) report.push(`${p}: ${size.scroll} px wide on a ${size.client} px screen`);
     }
     expect(report).toEqual([]);
   });

@@ -4,7 +4,8 @@
  */
 import type { VegaLiteSpec } from "../render";
 import { finite, finiteArray, integer, interval } from "../../validate";
-import { assemble, axisTitle, type ChartOptions } from "./common";
+import { assemble, axisTitle, size, type ChartOptions } from "./common";
+import { contourRecords, drawnCells, type PathRecord, pathRecord } from "./grid-cells";
 
 /** Values of f(x, y) on a rectangular grid: `z[j][i] = f(x[i], y[j])` (one row per y). */
 export interface Grid {
@@ -193,18 +194,17 @@ export interface HeatmapOptions extends ChartOptions, SamplingOptions {
   paths?: Path2D[];
 }
 
-function pathRecords(paths: Path2D[] | undefined, fn: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  (paths ?? []).forEach((p, k) => {
+function pathRecords(g: Grid, paths: Path2D[] | undefined, fn: string): PathRecord[] {
+  return (paths ?? []).map((p, k) => {
     if (p == null || !Array.isArray(p.points))
       throw new TypeError(`${fn}: options.paths[${k}] must be {name, points: [[x, y], ...]}`);
-    p.points.forEach((pt, i) => {
+    const pts = p.points.map((pt, i): [number, number] => {
       const xy = finiteArray(fn, `options.paths[${k}].points[${i}]`, pt);
       if (xy.length < 2) throw new RangeError(`${fn}: options.paths[${k}].points[${i}] must be [x, y]`);
-      out.push({ layer: "path", path: p.name ?? `path ${k}`, i, x: xy[0], y: xy[1] });
+      return [xy[0], xy[1]];
     });
+    return pathRecord(g, p.name ?? `path ${k}`, pts);
   });
-  return out;
 }
 
 function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: number[] | undefined, fn: string) {
@@ -217,17 +217,10 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
   const xEnc = { field: "x", type: "quantitative", scale: xScale, ...axisTitle(options.xTitle, "x") };
   const yEnc = { field: "y", type: "quantitative", scale: yScale, ...axisTitle(options.yTitle, "y") };
   if (fill) {
-    // each cell overlaps its right and upper neighbours by a quarter cell (drawn over by them): no anti-aliasing
-    // seams between cells
-    g.y.forEach((_, j) =>
-      g.x.forEach((_, i) => {
-        const x2 = xe[i + 1] + (xe[i + 1] - xe[i]) / 4;
-        const y2 = ye[j + 1] + (ye[j + 1] - ye[j]) / 4;
-        values.push({ layer: "cell", x: xe[i], x2, y: ye[j], y2, z: g.z[j][i] });
-      }),
-    );
+    const cells = drawnCells(g, size(options, fn));
+    values.push(cells.record);
     layer.push({
-      transform: [{ filter: "datum.layer === 'cell'" }],
+      transform: [{ filter: "datum.layer === 'cell'" }, ...cells.transform],
       mark: { type: "rect", strokeWidth: 0, clip: true },
       encoding: {
         x: xEnc,
@@ -240,13 +233,18 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
           scale: { scheme: options.scheme ?? "viridis" },
           title: options.colorTitle ?? "f",
         },
+        tooltip: [
+          { field: "cx", type: "quantitative", title: options.xTitle ?? "x", format: ".4~g" },
+          { field: "cy", type: "quantitative", title: options.yTitle ?? "y", format: ".4~g" },
+          { field: "z", type: "quantitative", title: options.colorTitle ?? "f", format: ".4~g" },
+        ],
       },
     });
   }
   if (levels && levels.length > 0) {
-    for (const s of contourLines(g, levels)) values.push({ layer: "contour", ...s });
+    values.push(...contourRecords(g, contourLines(g, levels)));
     layer.push({
-      transform: [{ filter: "datum.layer === 'contour'" }],
+      transform: [{ filter: "datum.layer === 'contour'" }, { flatten: ["x", "y", "x2", "y2"] }],
       mark: { type: "rule", strokeWidth: 1.2, ...(fill ? { color: "white", opacity: 0.8 } : {}) },
       encoding: {
         x: xEnc,
@@ -266,7 +264,7 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       },
     });
   }
-  const paths = pathRecords(options.paths, fn);
+  const paths = pathRecords(g, options.paths, fn).filter((p) => p.i.length > 0);
   if (paths.length > 0) {
     values.push(...paths);
     const enc = {
@@ -276,7 +274,7 @@ function gridLayers(g: Grid, options: HeatmapOptions, fill: boolean, levels: num
       color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } },
     };
     layer.push({
-      transform: [{ filter: "datum.layer === 'path'" }],
+      transform: [{ filter: "datum.layer === 'path'" }, { flatten: ["i", "x", "y"] }],
       mark: { type: "line", point: { filled: true, size: 20 }, clip: true, strokeWidth: 2 },
       encoding: enc,
     });
