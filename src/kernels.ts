@@ -4,10 +4,15 @@
  * product and matrix product accumulates its terms sequentially in increasing index order, starting from 0, and
  * rounds after each product and each addition: acc = round(acc + round(a_k * b_k)).
  *
+ * Matrix products run in WebAssembly SIMD (src/wasm) when it is loaded, else in the JavaScript loops below. Both
+ * follow that order, with no fused multiply-add, so they give bitwise the same results in every precision, on one
+ * thread or several.
+ *
  * @module
  */
 import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
 import { f16round, isExact } from "./precision";
+import { type WasmMode, wasmMatmul } from "./wasm/dense";
 
 export type Round = (x: number) => number;
 
@@ -427,6 +432,37 @@ function dotRowsF16(A: Float64Array, B: Float64Array, C: Float64Array, m: number
 }
 
 /**
+ * Which implementation runs matrix products: "auto" (the default) is WebAssembly SIMD where it is loaded, for all
+ * but the smallest products; "wasm" is WebAssembly at every size (where loaded); "js" the JavaScript loops.
+ */
+export type KernelBackend = "auto" | "wasm" | "js";
+
+let backend: KernelBackend = "auto";
+
+// below this many multiply-adds, copying into WebAssembly memory costs more than the loops save
+const WASM_MIN_WORK = 512;
+
+/**
+ * Chooses the implementation of matrix products (for benchmarks and tests; results are the same) and returns the
+ * previous choice. WebAssembly falls back to JavaScript, product by product, where its kernels cannot run.
+ */
+export function setKernelBackend(b: KernelBackend): KernelBackend {
+  if (b !== "auto" && b !== "wasm" && b !== "js")
+    throw new Error(`setKernelBackend: expected "auto", "wasm" or "js", got ${JSON.stringify(b)}`);
+  const before = backend;
+  backend = b;
+  return before;
+}
+
+/** The precision whose rounding is `round`, when the WebAssembly kernels have it. */
+function wasmModeOf(round: Round): WasmMode | null {
+  if (isExact(round)) return "float64";
+  if (round === Math.fround) return "float32";
+  if (round === f16round) return "float16";
+  return null;
+}
+
+/**
  * Matrix product of 2-D tensors, op(A) [m, k] times op(B) [k, n], where op transposes when asked.
  * Each output element accumulates its k terms in increasing order (see the module note), whatever the flags:
  * operands are first laid out so that both are read along rows.
@@ -443,9 +479,14 @@ export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean,
       `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${k} vs ${k2})`,
     );
   }
+  const C0 = new Float64Array(m * n);
+  const mode = wasmModeOf(round);
+  if (mode !== null && (backend === "wasm" || (backend === "auto" && m * n * k >= WASM_MIN_WORK))) {
+    if (wasmMatmul(a.data, ac, transA, b.data, bc, transB, C0, m, k, n, mode)) return new Tensor(C0, [m, n]);
+  }
   const rowsA = transA ? transposed(a.data, ar, ac) : a.data; // [m, k]
   const rowsB = transB ? b.data : transposed(b.data, br, bc); // [n, k]
-  const C = new Float64Array(m * n);
+  const C = C0;
   if (isExact(round)) dotRowsExact(rowsA, rowsB, C, m, k, n);
   else if (round === Math.fround) dotRowsF32(rowsA, rowsB, C, m, k, n);
   else if (round === f16round) dotRowsF16(rowsA, rowsB, C, m, k, n);
