@@ -6,8 +6,10 @@
  *
  * @module
  */
-import fs from "node:fs";
-import path from "node:path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
 
 // The few WebAssembly JavaScript API members used here (the compiler's ES2022 library, without the DOM's, does not
 // declare them; Node and browsers have them).
@@ -36,12 +38,15 @@ const MR = 4; // rows of a register block (kernels.wat)
 const NR = 8; // columns of a register block
 const TILE_BYTES = 256; // a 4 x 8 block of doubles: the scratch of one thread
 const PAGE = 65536;
+const MAX_WORKERS = 7;
+const CHUNK_BYTES = 1 << 18;
 const MAX_PAGES = 32768; // kernels.wat's memory maximum (2 GiB)
 const F16_MAX = 65504;
 
 interface Exports {
   pack_a(src: number, rs: number, cs: number, m: number, k: number, dst: number, mode: number): number;
   pack_b(src: number, rs: number, cs: number, k: number, n: number, dst: number, mode: number): number;
+  last_max(): number;
   gemm(
     ap: number,
     bp: number,
@@ -107,34 +112,46 @@ export function wasmAvailable(): boolean {
 
 /* ------------------------------------------------------------------------------------------ worker threads */
 
-// One Int32Array slot block per worker: [job, done, ready, args x 10, result]
-const SLOT = 16;
-const JOB = 0;
-const DONE = 1;
-const READY = 2;
-const ARGS = 3;
-const RESULT = 13;
+// The control block shared with the workers (Int32 slots). Work sharing: a product is cut into chunks of row
+// panels, and every thread (this one included) claims the next chunk with an atomic increment of NEXT until none
+// is left, so a worker that the system schedules late simply takes fewer chunks. ACTIVE counts workers inside a
+// job; this thread returns only when it is back to 0, and writes a new job only then. NEXT is >= the chunk count
+// between jobs, so a worker that wakes late claims nothing of a finished job.
+const JOB = 0; // job sequence number (workers wait on it)
+const NEXT = 1; // next chunk to claim
+const ACTIVE = 2; // workers inside the current job
+const OVERFLOW = 3; // float16 overflow count of the job (mode 3)
+const READY = 4; // workers started
+const ARGS = 5; // ap, bp, c, m, n, k, tile0, mode, chunks, chunkPanels, panels
+const CTRL_INTS = 16;
+const CLOSED = 0x3fffffff;
 
-// The worker: instantiates the same module on the same memory, then runs the row panels it is given.
+// The worker: instantiates the same module on the same memory, then takes chunks of each job.
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, ctrl: sab, slot } = workerData;
-const ctrl = new Int32Array(sab, slot * 4, ${SLOT});
+const { module, memory, ctrl: sab, id } = workerData;
+const ctrl = new Int32Array(sab);
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-Atomics.store(ctrl, ${READY}, 1);
+Atomics.add(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${JOB}, seen);
   seen = Atomics.load(ctrl, ${JOB});
-  let r = -1;
+  Atomics.add(ctrl, ${ACTIVE}, 1);
   try {
-    const a = (i) => ctrl[${ARGS} + i];
-    r = gemm(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
+    for (;;) {
+      const c = Atomics.add(ctrl, ${NEXT}, 1);
+      const a = (i) => ctrl[${ARGS} + i];
+      if (c >= a(8)) break;
+      const ib0 = c * a(9);
+      const ib1 = Math.min(ib0 + a(9), a(10));
+      const r = gemm(a(0), a(1), a(2), a(3), a(4), a(5), ib0, ib1, a(6) + id * ${TILE_BYTES}, a(7));
+      if (r !== 0) Atomics.add(ctrl, ${OVERFLOW}, r);
+    }
   } finally {
-    Atomics.store(ctrl, ${RESULT}, r);
-    Atomics.store(ctrl, ${DONE}, seen);
-    Atomics.notify(ctrl, ${DONE});
+    Atomics.sub(ctrl, ${ACTIVE}, 1);
+    Atomics.notify(ctrl, ${ACTIVE});
   }
 }
 `;
@@ -148,7 +165,7 @@ let pool: Pool | null | undefined;
 let threadLimit = Number.POSITIVE_INFINITY;
 let handedOff = 0;
 
-/** How many row ranges this process has handed to worker threads so far (tests check that threads ran). */
+/** How many chunks of products worker threads have computed in this process (tests check that threads ran). */
 export function wasmJobsHandedOff(): number {
   return handedOff;
 }
@@ -159,21 +176,20 @@ export const THREAD_THRESHOLD = 1 << 21;
 function startPool(e: Engine): Pool | null {
   try {
     if (typeof process !== "object" || !process.versions?.node) return null;
-    // required here, not imported: a browser bundle maps worker_threads to a stub that throws
-    const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
-    const os = require("node:os") as typeof import("node:os");
+    // a browser bundle maps worker_threads and os to stubs (one core; Worker throws): then no threads
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-    const size = Math.min(cores - 1, 7);
+    const size = Math.min(cores - 1, MAX_WORKERS);
     if (!(size >= 1)) return null;
-    const ctrl = new Int32Array(new SharedArrayBuffer(size * SLOT * 4));
+    const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
+    ctrl[NEXT] = CLOSED;
     for (let w = 0; w < size; w++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: e.module, memory: e.memory, ctrl: ctrl.buffer, slot: w * SLOT },
+        workerData: { module: e.module, memory: e.memory, ctrl: ctrl.buffer, id: w + 1 },
       });
       worker.unref(); // never keeps the process alive
       worker.on("error", () => {
-        // a worker that failed to start never sets READY, so it is never given work
+        // a worker that fails to start never counts as ready; the chunks go to the other threads
       });
     }
     return { ctrl, size };
@@ -201,13 +217,11 @@ export function startWasmThreads(timeoutMs = 5000): number {
   if (pool === undefined) pool = startPool(e);
   if (pool === null) return 0;
   const until = Date.now() + timeoutMs;
-  let ready = 0;
-  for (let w = 0; w < pool.size; w++) {
-    const at = w * SLOT + READY;
-    while (Atomics.load(pool.ctrl, at) !== 1 && Date.now() < until) Atomics.wait(pool.ctrl, at, 0, 50);
-    if (Atomics.load(pool.ctrl, at) === 1) ready++;
+  for (;;) {
+    const ready = Atomics.load(pool.ctrl, READY);
+    if (ready >= pool.size || Date.now() >= until) return ready;
+    Atomics.wait(pool.ctrl, READY, ready, 50);
   }
-  return ready;
 }
 
 /* ------------------------------------------------------------------------------------------ the product */
@@ -218,15 +232,6 @@ function ensureBytes(e: Engine, bytes: number): void {
   const pages = Math.ceil((bytes - have) / PAGE);
   if (have / PAGE + pages > MAX_PAGES) throw new RangeError("matmul: the operands do not fit in WebAssembly memory");
   e.memory.grow(pages);
-}
-
-function maxAbs(d: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < d.length; i++) {
-    const v = Math.abs(d[i]);
-    if (v > m) m = v;
-  }
-  return m;
 }
 
 /**
@@ -263,7 +268,7 @@ export function wasmMatmul(
   const cOff = at(packB + nbJ * NR * k * es);
   const tiles = at(cOff + m * n * 8);
   const workers = threadsFor(e, m, k, n, nbI);
-  const end = tiles + (workers + 1) * TILE_BYTES;
+  const end = tiles + (MAX_WORKERS + 1) * TILE_BYTES; // any worker may join a job, each with its tile
   if (end > MAX_PAGES * PAGE - PAGE) return false;
   ensureBytes(e, end);
   const heap = new Float64Array(e.memory.buffer);
@@ -273,12 +278,14 @@ export function wasmMatmul(
   // A (i, p) and B (p, j) as strides into the raw copies
   const [ars, acs] = transA ? [1, ac] : [ac, 1];
   const [brs, bcs] = transB ? [1, bc] : [bc, 1];
-  const bad = x.pack_a(rawA, ars, acs, m, k, packA, mode) + x.pack_b(rawB, brs, bcs, k, n, packB, mode);
-  if (bad > 0) return false;
+  if (x.pack_a(rawA, ars, acs, m, k, packA, mode) > 0) return false;
+  const maxA = x.last_max();
+  if (x.pack_b(rawB, brs, bcs, k, n, packB, mode) > 0) return false;
+  const maxB = x.last_max();
   if (mode === MODE_CODE.float16) {
     // no product or partial sum can reach 65504 when k max|A| max|B| stays below it (with room for the rounding
     // of each term, at most a factor 1 + 2^-11 per operation); else the kernel that watches for overflow
-    const bound = k * maxAbs(a) * maxAbs(b) * (1 + 2 ** -11) ** (2 * k + 2);
+    const bound = k * maxA * maxB * (1 + 2 ** -11) ** (2 * k + 2);
     if (!(bound < F16_MAX)) mode = F16_CHECKED;
   }
   const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode);
@@ -291,12 +298,10 @@ function threadsFor(e: Engine, m: number, k: number, n: number, nbI: number): nu
   if (threadLimit <= 1 || m * k * n < THREAD_THRESHOLD || nbI < 2) return 0;
   if (pool === undefined) pool = startPool(e);
   if (pool === null) return 0;
-  let ready = 0;
-  for (let w = 0; w < pool.size; w++) if (Atomics.load(pool.ctrl, w * SLOT + READY) === 1) ready++;
-  return Math.min(ready, threadLimit - 1, nbI - 1);
+  return Math.min(Atomics.load(pool.ctrl, READY), threadLimit - 1, pool.size);
 }
 
-/** Runs the row panels on this thread and `workers` ready workers; returns the overflow count (mode 3). */
+/** Runs the row panels on this thread and up to `workers` workers; returns the overflow count (mode 3). */
 function run(
   e: Engine,
   workers: number,
@@ -310,35 +315,38 @@ function run(
   tiles: number,
   mode: number,
 ): number {
-  const parts = workers + 1;
-  const cut = (t: number) => Math.round((nbI * t) / parts);
-  const given: { slot: number; seq: number; ib0: number; ib1: number }[] = [];
-  if (workers > 0 && pool) {
-    const ctrl = pool.ctrl;
-    let w = 0;
-    for (let s = 0; s < pool.size && given.length < workers; s++) {
-      const base = s * SLOT;
-      if (Atomics.load(ctrl, base + READY) !== 1) continue;
-      w++;
-      const ib0 = cut(w);
-      const ib1 = cut(w + 1);
-      const args = [ap, bp, c, m, n, k, ib0, ib1, tiles + w * TILE_BYTES, mode];
-      for (let i = 0; i < args.length; i++) ctrl[base + ARGS + i] = args[i];
-      const seq = (Atomics.load(ctrl, base + JOB) + 1) | 0;
-      Atomics.store(ctrl, base + JOB, seq);
-      Atomics.notify(ctrl, base + JOB);
-      given.push({ slot: base, seq, ib0, ib1 });
-      handedOff++;
-    }
+  // chunks of row panels small enough to stay in a core's cache (about 256 KiB of packed A) while the kernel
+  // sweeps every column panel over them, and a few per thread, to balance a worker that starts late
+  const es = mode === 0 ? 8 : 4;
+  const cached = Math.max(1, Math.floor(CHUNK_BYTES / (MR * k * es)));
+  const chunkPanels = Math.min(cached, Math.max(1, Math.ceil(nbI / (4 * (workers + 1)))));
+  const chunks = Math.ceil(nbI / chunkPanels);
+  if (workers === 0 || !pool) {
+    let overflow = 0;
+    for (let ib0 = 0; ib0 < nbI; ib0 += chunkPanels)
+      overflow += e.x.gemm(ap, bp, c, m, n, k, ib0, Math.min(ib0 + chunkPanels, nbI), tiles, mode);
+    return overflow;
   }
-  let overflow = e.x.gemm(ap, bp, c, m, n, k, 0, cut(1), tiles, mode);
-  for (const g of given) {
-    const ctrl = (pool as Pool).ctrl;
-    while (Atomics.load(ctrl, g.slot + DONE) !== g.seq)
-      Atomics.wait(ctrl, g.slot + DONE, Atomics.load(ctrl, g.slot + DONE), 1000);
-    const r = Atomics.load(ctrl, g.slot + RESULT);
-    // a worker that threw leaves its rows to this thread (same code, same results)
-    overflow += r >= 0 ? r : e.x.gemm(ap, bp, c, m, n, k, g.ib0, g.ib1, tiles, mode);
+  const ctrl = pool.ctrl;
+  const args = [ap, bp, c, m, n, k, tiles, mode, chunks, chunkPanels, nbI];
+  for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i];
+  Atomics.store(ctrl, OVERFLOW, 0);
+  Atomics.store(ctrl, NEXT, 0); // opens the job (the arguments above are written before)
+  Atomics.add(ctrl, JOB, 1);
+  Atomics.notify(ctrl, JOB, workers);
+  let overflow = 0;
+  let mine = 0;
+  for (;;) {
+    const chunk = Atomics.add(ctrl, NEXT, 1);
+    if (chunk >= chunks) break;
+    mine++;
+    const ib0 = chunk * chunkPanels;
+    overflow += e.x.gemm(ap, bp, c, m, n, k, ib0, Math.min(ib0 + chunkPanels, nbI), tiles, mode);
   }
-  return overflow;
+  Atomics.store(ctrl, NEXT, CLOSED);
+  // wait for the chunks that workers are still computing
+  for (let active = Atomics.load(ctrl, ACTIVE); active !== 0; active = Atomics.load(ctrl, ACTIVE))
+    Atomics.wait(ctrl, ACTIVE, active, 100);
+  handedOff += chunks - mine;
+  return overflow + Atomics.load(ctrl, OVERFLOW);
 }

@@ -21,35 +21,77 @@
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
-  ;; The float16 rounding of one float32, for the packing check: the lane operation of the float16 kernels (see the
-  ;; note before $gemm_f16), plus overflow: a result of magnitude 2^16 or more (past 65504, the largest binary16)
-  ;; times 2^112 overflows float32 to Infinity, and times 2^-112 stays there; finite binary16 values go through
-  ;; both products exactly.
-  (func $f16_of_f32 (param $x f32) (result f32)
-    (local $e i32) (local $m f32)
-    (local.set $e (i32.and (i32.reinterpret_f32 (local.get $x)) (i32.const 0x7f800000)))
-    (if (i32.lt_u (local.get $e) (i32.const 0x38800000)) (then (local.set $e (i32.const 0x38800000))))
-    (local.set $m (f32.reinterpret_i32 (i32.add (local.get $e) (i32.const 0x06c00000))))
-    (f32.mul (f32.mul (f32.sub (f32.add (local.get $x) (local.get $m)) (local.get $m)) (f32.const 0x1p112)) (f32.const 0x1p-112)))
+  ;; max |v| over the last float32 or float16 packing (NaN if one was NaN): the float16 overflow bound uses it
+  (global $last_max (mut f64) (f64.const 0))
+  (func (export "last_max") (result f64) (global.get $last_max))
 
-  ;; Stores v at dst in the mode's format; returns 1 when v is not a value of that format (NaN included; for
-  ;; float16, infinities too: the float16 kernels assume finite operands), else 0.
-  (func $put (param $v f64) (param $dst i32) (param $mode i32) (result i32)
-    (local $f f32)
-    (if (i32.eqz (local.get $mode)) (then (f64.store (local.get $dst) (local.get $v)) (return (i32.const 0))))
-    (local.set $f (f32.demote_f64 (local.get $v)))
-    (f32.store (local.get $dst) (local.get $f))
-    (if (f64.ne (f64.promote_f32 (local.get $f)) (local.get $v)) (then (return (i32.const 1))))
-    (if (i32.ge_u (local.get $mode) (i32.const 2))
-      (then (return (i32.or (f32.ne (call $f16_of_f32 (local.get $f)) (local.get $f))
-                            (f32.gt (f32.abs (local.get $f)) (f32.const 65504))))))
-    (i32.const 0))
+  ;; pack_a for float64: whole panels copied without per-element calls; the last panel pads with zeros.
+  (func $pack_a_f64 (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
+    (local $i i32) (local $p i32) (local $r i32) (local $row i32)
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $r (i32.const 0))
+      (loop $rl
+        (local.set $row (i32.add (local.get $i) (local.get $r)))
+        (local.set $p (i32.const 0))
+        (block $pd (loop $pl
+          (br_if $pd (i32.ge_s (local.get $p) (local.get $k)))
+          ;; panel element (p, r) at dst + 8 (4 p + r)
+          (f64.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.shl (local.get $p) (i32.const 2)) (local.get $r)) (i32.const 3)))
+            (if (result f64) (i32.lt_s (local.get $row) (local.get $m))
+              (then (f64.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $rs))
+                (i32.mul (local.get $p) (local.get $cs))) (i32.const 3)))))
+              (else (f64.const 0))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $pl)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $rl (i32.lt_s (local.get $r) (i32.const 4))))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 5))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $rows))))
 
-  ;; Packs A (element (i, p) at src + 8 (i rs + p cs)) into panels of 4 rows; returns the count of bad elements.
+  ;; pack_b for float64: a panel row of 8 contiguous elements (cs = 1, the usual layout) moves as four vectors.
+  (func $pack_b_f64 (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32) (param $dst i32)
+    (local $j i32) (local $p i32) (local $c i32) (local $from i32)
+    (block $done (loop $cols
+      (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $p (i32.const 0))
+      (block $pd (loop $pl
+        (br_if $pd (i32.ge_s (local.get $p) (local.get $k)))
+        (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rs))
+          (i32.mul (local.get $j) (local.get $cs))) (i32.const 3))))
+        (if (i32.and (i32.eq (local.get $cs) (i32.const 1)) (i32.le_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+          (then
+            (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $from)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $from)))
+            (v128.store offset=32 (local.get $dst) (v128.load offset=32 (local.get $from)))
+            (v128.store offset=48 (local.get $dst) (v128.load offset=48 (local.get $from))))
+          (else
+            (local.set $c (i32.const 0))
+            (loop $cl
+              (f64.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 3)))
+                (if (result f64) (i32.lt_s (i32.add (local.get $j) (local.get $c)) (local.get $n))
+                  (then (f64.load (i32.add (local.get $from) (i32.shl (i32.mul (local.get $c) (local.get $cs)) (i32.const 3)))))
+                  (else (f64.const 0))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $cl (i32.lt_s (local.get $c) (i32.const 8))))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $cols))))
+
+  ;; Packs A (element (i, p) at src + 8 (i rs + p cs)) into panels of 4 rows; returns the count of elements that are
+  ;; not values of the mode's format (NaN included; for float16, infinities too: its kernels need finite operands).
   (func (export "pack_a") (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32)
       (param $dst i32) (param $mode i32) (result i32)
     (local $ib i32) (local $p i32) (local $r i32) (local $i i32) (local $bad i32) (local $es i32) (local $v f64)
-    (local.set $es (select (i32.const 8) (i32.const 4) (i32.eqz (local.get $mode))))
+    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64)
+    (if (i32.eqz (local.get $mode))
+      (then (call $pack_a_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $m) (local.get $k) (local.get $dst))
+            (return (i32.const 0))))
+    (local.set $es (i32.const 4))
+    (local.set $half (i32.ge_u (local.get $mode) (i32.const 2)))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (i32.shl (local.get $ib) (i32.const 2)) (local.get $m)))
       (local.set $p (i32.const 0))
@@ -62,7 +104,19 @@
           (if (i32.lt_s (local.get $i) (local.get $m))
             (then (local.set $v (f64.load (i32.add (local.get $src) (i32.shl (i32.add
               (i32.mul (local.get $i) (local.get $rs)) (i32.mul (local.get $p) (local.get $cs))) (i32.const 3)))))))
-          (local.set $bad (i32.add (local.get $bad) (call $put (local.get $v) (local.get $dst) (local.get $mode))))
+          ;; as float32 (bad unless exact); for float16 also finite, at most 65504, and on the binary16 grid (the
+          ;; lane rounding described before $gemm_f16 leaves it unchanged); max |v| on the way
+          (local.set $f (f32.demote_f64 (local.get $v)))
+          (f32.store (local.get $dst) (local.get $f))
+          (local.set $bad (i32.add (local.get $bad) (f64.ne (f64.promote_f32 (local.get $f)) (local.get $v))))
+          (local.set $mx (f64.max (local.get $mx) (f64.abs (local.get $v))))
+          (if (local.get $half) (then
+            (local.set $e (i32.and (i32.reinterpret_f32 (local.get $f)) (i32.const 0x7f800000)))
+            (local.set $e (select (local.get $e) (i32.const 0x38800000) (i32.gt_u (local.get $e) (i32.const 0x38800000))))
+            (local.set $g (f32.reinterpret_i32 (i32.add (local.get $e) (i32.const 0x06c00000))))
+            (local.set $bad (i32.add (local.get $bad) (i32.or
+              (f32.ne (f32.sub (f32.add (local.get $f) (local.get $g)) (local.get $g)) (local.get $f))
+              (f32.gt (f32.abs (local.get $f)) (f32.const 65504)))))))
           (local.set $dst (i32.add (local.get $dst) (local.get $es)))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))
           (br_if $rs_ (i32.lt_s (local.get $r) (i32.const 4))))
@@ -70,13 +124,19 @@
         (br $ps)))
       (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
       (br $rows)))
+    (global.set $last_max (local.get $mx))
     (local.get $bad))
 
-  ;; Packs B (element (p, j) at src + 8 (p rs + j cs)) into panels of 8 columns; returns the count of bad elements.
+  ;; Packs B (element (p, j) at src + 8 (p rs + j cs)) into panels of 8 columns; returns as pack_a.
   (func (export "pack_b") (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32)
       (param $dst i32) (param $mode i32) (result i32)
     (local $jb i32) (local $p i32) (local $c i32) (local $j i32) (local $bad i32) (local $es i32) (local $v f64)
-    (local.set $es (select (i32.const 8) (i32.const 4) (i32.eqz (local.get $mode))))
+    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64)
+    (if (i32.eqz (local.get $mode))
+      (then (call $pack_b_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $k) (local.get $n) (local.get $dst))
+            (return (i32.const 0))))
+    (local.set $es (i32.const 4))
+    (local.set $half (i32.ge_u (local.get $mode) (i32.const 2)))
     (block $done (loop $cols
       (br_if $done (i32.ge_s (i32.shl (local.get $jb) (i32.const 3)) (local.get $n)))
       (local.set $p (i32.const 0))
@@ -89,7 +149,19 @@
           (if (i32.lt_s (local.get $j) (local.get $n))
             (then (local.set $v (f64.load (i32.add (local.get $src) (i32.shl (i32.add
               (i32.mul (local.get $p) (local.get $rs)) (i32.mul (local.get $j) (local.get $cs))) (i32.const 3)))))))
-          (local.set $bad (i32.add (local.get $bad) (call $put (local.get $v) (local.get $dst) (local.get $mode))))
+          ;; as float32 (bad unless exact); for float16 also finite, at most 65504, and on the binary16 grid (the
+          ;; lane rounding described before $gemm_f16 leaves it unchanged); max |v| on the way
+          (local.set $f (f32.demote_f64 (local.get $v)))
+          (f32.store (local.get $dst) (local.get $f))
+          (local.set $bad (i32.add (local.get $bad) (f64.ne (f64.promote_f32 (local.get $f)) (local.get $v))))
+          (local.set $mx (f64.max (local.get $mx) (f64.abs (local.get $v))))
+          (if (local.get $half) (then
+            (local.set $e (i32.and (i32.reinterpret_f32 (local.get $f)) (i32.const 0x7f800000)))
+            (local.set $e (select (local.get $e) (i32.const 0x38800000) (i32.gt_u (local.get $e) (i32.const 0x38800000))))
+            (local.set $g (f32.reinterpret_i32 (i32.add (local.get $e) (i32.const 0x06c00000))))
+            (local.set $bad (i32.add (local.get $bad) (i32.or
+              (f32.ne (f32.sub (f32.add (local.get $f) (local.get $g)) (local.get $g)) (local.get $f))
+              (f32.gt (f32.abs (local.get $f)) (f32.const 65504)))))))
           (local.set $dst (i32.add (local.get $dst) (local.get $es)))
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (br_if $cs_ (i32.lt_s (local.get $c) (i32.const 8))))
@@ -97,6 +169,7 @@
         (br $ps)))
       (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
       (br $cols)))
+    (global.set $last_max (local.get $mx))
     (local.get $bad))
 
   ;; The f64 block product over row panels [ib0, ib1) and all column panels; tile: 32 doubles of scratch.
