@@ -242,7 +242,10 @@ export async function main(argv) {
     ensurePrerequisites();
     console.log(`prerequisites: present (${seconds(Date.now() - t0)})`);
   }
-  if (opts.build) runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+  if (opts.build) {
+    runStep("build", process.execPath, ["scripts/build-wasm.mjs"]); // the WebAssembly kernels (src/wasm)
+    runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]);
+  }
 
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });
   console.log(`kernel: "${KERNEL_NAME}" registered in ${rel(kernelDir)}`);
