@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import { Worker, isMainThread } from "node:worker_threads";
 
 // The few WebAssembly JavaScript API members used here (the compiler's ES2022 library, without the DOM's, does not
 // declare them; Node and browsers have them).
@@ -176,6 +176,8 @@ export const THREAD_THRESHOLD = 1 << 21;
 function startPool(e: Engine): Pool | null {
   try {
     if (typeof process !== "object" || !process.versions?.node) return null;
+    // inside a worker (a sweep's, say) the other cores already run the other workers: no pool of its own
+    if (!isMainThread) return null;
     // a browser bundle maps worker_threads and os to stubs (one core; Worker throws): then no threads
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     const size = Math.min(cores - 1, MAX_WORKERS);

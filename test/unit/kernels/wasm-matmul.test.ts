@@ -15,7 +15,9 @@ import {
   wasmAvailable,
   wasmJobsHandedOff,
 } from "../../../src/wasm/dense";
+import { spawnSync } from "node:child_process";
 import os from "node:os";
+import path from "node:path";
 
 type Layout = readonly [transA: boolean, transB: boolean];
 const LAYOUTS: readonly Layout[] = [
@@ -233,5 +235,40 @@ describe("threaded WebAssembly matmul equals the one-thread product", () => {
   it("setWasmThreads refuses a count that is not a positive integer", () => {
     expect(() => setWasmThreads(0)).toThrow(/^setWasmThreads: expected an integer >= 1, got 0/);
     expect(() => setWasmThreads(1.5)).toThrow(/^setWasmThreads/);
+  });
+});
+
+describe("worker threads never keep the process alive", () => {
+  it("a process that ran a threaded product exits by itself", () => {
+    const dist = path.resolve(__dirname, "../../../dist");
+    const script = `
+      const { Tensor, rounding } = require(${JSON.stringify(path.join(dist, "index.js"))});
+      const { matmul2d } = require(${JSON.stringify(path.join(dist, "kernels.js"))});
+      const { startWasmThreads, wasmJobsHandedOff } = require(${JSON.stringify(path.join(dist, "wasm/dense.js"))});
+      const ready = startWasmThreads(20000);
+      const a = new Tensor(new Float64Array(300 * 300).fill(0.5), [300, 300]);
+      let jobs = 0;
+      for (let i = 0; i < 50 && (jobs === 0 || i < 3); i++) {
+        matmul2d(a, a, false, false, rounding("float64"));
+        jobs = wasmJobsHandedOff();
+      }
+      console.log(JSON.stringify({ ready, jobs }));
+    `;
+    const started = Date.now();
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 50_000 });
+    expect(r.signal, r.stderr).toBeNull(); // not killed by the timeout
+    expect(r.status, r.stderr).toBe(0);
+    const { ready, jobs } = JSON.parse(r.stdout.trim()) as { ready: number; jobs: number };
+    expect(jobs > 0).toBe(ready > 0);
+    expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
+  it("negative control: the same check catches a waiting worker that is not unref'd", () => {
+    const script = `
+      const { Worker } = require("node:worker_threads");
+      new Worker("Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)", { eval: true });
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 3000 });
+    expect(r.signal).toBe("SIGTERM"); // still running when the timeout killed it
   });
 });
