@@ -228,12 +228,17 @@ export function startWasmThreads(timeoutMs = 5000): number {
 
 /* ------------------------------------------------------------------------------------------ the product */
 
-function ensureBytes(e: Engine, bytes: number): void {
+/** Grows the memory to at least `bytes`; false when it cannot (then the JavaScript path runs). */
+function ensureBytes(e: Engine, bytes: number): boolean {
   const have = e.memory.buffer.byteLength;
-  if (bytes <= have) return;
-  const pages = Math.ceil((bytes - have) / PAGE);
-  if (have / PAGE + pages > MAX_PAGES) throw new RangeError("matmul: the operands do not fit in WebAssembly memory");
-  e.memory.grow(pages);
+  if (bytes <= have) return true;
+  if (bytes > MAX_PAGES * PAGE) return false;
+  try {
+    e.memory.grow(Math.ceil((bytes - have) / PAGE));
+    return true;
+  } catch {
+    return false; // the system refused the memory
+  }
 }
 
 /**
@@ -271,8 +276,7 @@ export function wasmMatmul(
   const tiles = at(cOff + m * n * 8);
   const workers = threadsFor(e, m, k, n, nbI);
   const end = tiles + (MAX_WORKERS + 1) * TILE_BYTES; // any worker may join a job, each with its tile
-  if (end > MAX_PAGES * PAGE - PAGE) return false;
-  ensureBytes(e, end);
+  if (!ensureBytes(e, end)) return false;
   const heap = new Float64Array(e.memory.buffer);
   heap.set(a, rawA / 8);
   heap.set(b, rawB / 8);
