@@ -194,7 +194,7 @@ describe("WebAssembly matmul equals the JavaScript kernel bitwise", () => {
 describe("threaded WebAssembly matmul equals the one-thread product", () => {
   afterAll(() => setWasmThreads(Number.MAX_SAFE_INTEGER));
 
-  it("rows split over worker threads, every precision, ragged shapes", () => {
+  it("rows split over worker threads, every precision, ragged shapes, transposed operands", () => {
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     const ready = startWasmThreads(20_000);
     // one worker per core beyond this one (capped at 7); none on one core
@@ -203,31 +203,32 @@ describe("threaded WebAssembly matmul equals the one-thread product", () => {
     const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
     for (const precision of PRECISIONS) {
       const round = rounding(precision);
-      for (const [m, k, n] of [
-        [130, 129, 131],
-        [257, 64, 130],
-      ]) {
+      for (const [m, k, n, layout] of [
+        [130, 129, 131, [false, false]],
+        [257, 64, 130, [true, true]],
+      ] as const) {
         expect(m * k * n).toBeGreaterThanOrEqual(THREAD_THRESHOLD);
+        const [tA, tB] = layout;
         const a = new Tensor(
           Float64Array.from({ length: m * k }, () => round(rnd())),
-          [m, k],
+          tA ? [k, m] : [m, k],
         );
         const b = new Tensor(
           Float64Array.from({ length: k * n }, () => round(rnd())),
-          [k, n],
+          tB ? [n, k] : [k, n],
         );
         setWasmThreads(1);
-        const one = product("wasm", a, b, [false, false], precision).data;
+        const one = product("wasm", a, b, layout, precision).data;
         setWasmThreads(8);
         // the workers share the chunks with this thread: repeat until they took some (a busy machine may
         // schedule them late), checking every result
         const before = wasmJobsHandedOff();
         for (let attempt = 0; attempt < 50 && (attempt === 0 || wasmJobsHandedOff() === before); attempt++) {
-          const many = product("wasm", a, b, [false, false], precision).data;
+          const many = product("wasm", a, b, layout, precision).data;
           expect(firstDifference(one, many), `${precision} ${m}x${k}x${n}`).toBeNull();
         }
         expect(wasmJobsHandedOff() > before).toBe(ready > 0);
-        expect(firstDifference(one, product("js", a, b, [false, false], precision).data)).toBeNull();
+        expect(firstDifference(one, product("js", a, b, layout, precision).data)).toBeNull();
       }
     }
   });
