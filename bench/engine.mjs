@@ -1,8 +1,9 @@
 // Engine benchmarks (run after `npm run build`; never part of the tests):
 //  (a) gradient of a small scalar nonsmooth program: grad vs tfjs (CPU) vs the plain JavaScript function;
-//  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) vs tfjs (float32, CPU) vs hand-written
-//      JavaScript backprop on the library's own matmul kernel;
-//  (c) the same MLP's forward pass in emulated float32 vs float64.
+//  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) on the WebAssembly SIMD kernels with
+//      worker threads, on one thread, and on the JavaScript kernels, vs tfjs (float32, CPU) vs hand-written
+//      JavaScript backprop on the library's own matmul kernel; the matrix product alone, one and two threads;
+//  (c) the same MLP's forward pass in emulated float32 and float16 vs float64.
 // Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone.
 import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
@@ -11,7 +12,8 @@ import { measureInterleaved, fmtTime, row, printTable, sink } from "./lib/timing
 
 const require = createRequire(import.meta.url);
 const N = require("../dist/index.js");
-const { matmul2d } = require("../dist/kernels.js");
+const { matmul2d, setKernelBackend } = require("../dist/kernels.js");
+const { setWasmThreads, startWasmThreads, wasmAvailable } = require("../dist/wasm/dense.js");
 const { rounding } = require("../dist/precision.js");
 
 const log = (...a) => console.log(...a);
@@ -216,6 +218,26 @@ function handBackprop(X, labels, params) {
   return { loss, grads: [dW1, db1, dW2, db2, dW3, db3] };
 }
 
+/** f() on one thread (the WebAssembly kernels without workers). */
+function oneThread(f) {
+  setWasmThreads(1);
+  try {
+    return f();
+  } finally {
+    setWasmThreads(Number.MAX_SAFE_INTEGER);
+  }
+}
+
+/** f() on the JavaScript kernels. */
+function onJs(f) {
+  const before = setKernelBackend("js");
+  try {
+    return f();
+  } finally {
+    setKernelBackend(before);
+  }
+}
+
 function maxRelDiff(a, b) {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (Math.abs(b[i]) + 1e-12));
@@ -256,10 +278,20 @@ async function benchMlp(tf) {
   log(`  tfjs loss (float32) ${tv.toFixed(6)}`);
 
   const opts = { minTime: 1.5, minBatches: 5, warmup: 0.5, batchTime: 0.25 };
-  const [ours, hand, tfm] = measureInterleaved(
+  const threads = startWasmThreads();
+  log(
+    `  WebAssembly SIMD kernels: ${wasmAvailable() ? `loaded, ${threads} worker thread(s) besides this one` : "NOT loaded (JavaScript kernels)"}`,
+  );
+  const [ours, ours1, oursJs, hand, tfm] = measureInterleaved(
     [
       () => {
         sink.value += N.valueAndGrad(loss, params).value;
+      },
+      () => {
+        sink.value += oneThread(() => N.valueAndGrad(loss, params).value);
+      },
+      () => {
+        sink.value += onJs(() => N.valueAndGrad(loss, params).value);
       },
       () => {
         sink.value += handBackprop(X, labels, params).loss;
@@ -278,7 +310,13 @@ async function benchMlp(tf) {
 
   const gf = (t) => flopsFB / t / 1e9;
   log(
-    `  nonsmooth-ad valueAndGrad (float64) ${fmtTime(ours.perCall).padStart(10)}   ${gf(ours.perCall).toFixed(2)} GFLOP/s`,
+    `  nonsmooth-ad valueAndGrad (float64) ${fmtTime(ours.perCall).padStart(10)}   ${gf(ours.perCall).toFixed(2)} GFLOP/s (WebAssembly, threads)`,
+  );
+  log(
+    `    one thread                        ${fmtTime(ours1.perCall).padStart(10)}   ${gf(ours1.perCall).toFixed(2)} GFLOP/s`,
+  );
+  log(
+    `    JavaScript kernels                ${fmtTime(oursJs.perCall).padStart(10)}   ${gf(oursJs.perCall).toFixed(2)} GFLOP/s`,
   );
   log(
     `  hand-written backprop (float64)     ${fmtTime(hand.perCall).padStart(10)}   ${gf(hand.perCall).toFixed(2)} GFLOP/s`,
@@ -291,6 +329,54 @@ async function benchMlp(tf) {
   log(
     `  valueAndGrad is ${vsTf.toFixed(2)}x faster than tfjs (target >= 2x) and takes ${vsHand.toFixed(2)}x the hand-written time (target <= 1.5x)`,
   );
+
+  // the largest product of the step alone, and a large square one (threads pay off with size)
+  const gemmRows = [];
+  for (const [m, k, n] of [
+    [BATCH, SIZES[0], SIZES[1]],
+    [512, 512, 512],
+  ]) {
+    const r = makeRng(99);
+    const A = new N.Tensor(
+      Float64Array.from({ length: m * k }, () => r() - 0.5),
+      [m, k],
+    );
+    const B = new N.Tensor(
+      Float64Array.from({ length: k * n }, () => r() - 0.5),
+      [k, n],
+    );
+    const f64 = rounding("float64");
+    const [g2, g1, gj] = measureInterleaved(
+      [
+        () => {
+          sink.value += matmul2d(A, B, false, false, f64).data[0];
+        },
+        () => {
+          sink.value += oneThread(() => matmul2d(A, B, false, false, f64).data[0]);
+        },
+        () => {
+          sink.value += onJs(() => matmul2d(A, B, false, false, f64).data[0]);
+        },
+      ],
+      { minTime: 1, minBatches: 5, warmup: 0.3, batchTime: 0.2 },
+    );
+    const gfm = (t) => (2 * m * k * n) / t / 1e9;
+    log(
+      `  matmul ${m}x${k} by ${k}x${n} (float64): WebAssembly ${gfm(g1.perCall).toFixed(2)} GFLOP/s one thread, ${gfm(g2.perCall).toFixed(2)} with threads (${(g1.perCall / g2.perCall).toFixed(2)}x); JavaScript ${gfm(gj.perCall).toFixed(2)}`,
+    );
+    const tag = `(b) matmul ${m}x${k}x${n}`;
+    gemmRows.push(
+      row(tag, "WebAssembly GFLOP/s, one thread", gfm(g1.perCall), undefined, "higher", "GFLOP/s"),
+      row(
+        tag,
+        "threads / one thread speed-up",
+        g1.perCall / g2.perCall,
+        m === 512 && threads > 0 ? 1.6 : undefined,
+        "higher",
+      ),
+      row(tag, "WebAssembly / JavaScript speed-up", gj.perCall / g1.perCall, undefined, "higher"),
+    );
+  }
 
   log(
     `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and emulated float16`,
@@ -327,12 +413,15 @@ async function benchMlp(tf) {
     row("(b) MLP grad", "valueAndGrad speed-up over tfjs", vsTf, 2, "higher"),
     row("(b) MLP grad", "valueAndGrad time / hand-written", vsHand, 1.5, "lower"),
     row("(b) MLP grad", "valueAndGrad GFLOP/s", gf(ours.perCall), undefined, "higher", "GFLOP/s"),
+    row("(b) MLP grad", "valueAndGrad GFLOP/s, one thread", gf(ours1.perCall), 12, "higher", "GFLOP/s"),
+    row("(b) MLP grad", "valueAndGrad GFLOP/s, JavaScript kernels", gf(oursJs.perCall), undefined, "higher", "GFLOP/s"),
     row("(b) MLP grad", "hand-written GFLOP/s", gf(hand.perCall), undefined, "higher", "GFLOP/s"),
     row("(b) MLP grad", "tfjs GFLOP/s", gf(tfm.perCall), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float32 GFLOP/s", gf(e32.perCall * 3), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float64 GFLOP/s", gf(e64.perCall * 3), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float32 time / float64", slow, 1.2, "lower"),
     row("(c) MLP forward", "float16 time / float64", slow16, 3, "lower"),
+    ...gemmRows,
   ];
 }
 

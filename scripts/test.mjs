@@ -17,6 +17,9 @@ function step(label, fn) {
 try {
   step("prerequisites", () => ensurePrerequisites());
   step("build", () => {
+    // the WebAssembly kernels (src/wasm), then the library
+    const w = spawnSync(process.execPath, ["scripts/build-wasm.mjs"], { cwd: ROOT, stdio: "inherit" });
+    if (w.status !== 0) throw new Error(`build failed (build-wasm exited with ${w.status ?? w.signal})`);
     const r = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
       cwd: ROOT,
       stdio: "inherit",

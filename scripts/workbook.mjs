@@ -284,7 +284,8 @@ export async function main(argv) {
   if (opts.build)
     steps.push([
       "build",
-      runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]),
+      runStep("build", process.execPath, ["scripts/build-wasm.mjs"]) + // the WebAssembly kernels (src/wasm)
+        runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]),
     ]);
 
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });

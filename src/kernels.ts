@@ -4,10 +4,15 @@
  * product and matrix product accumulates its terms sequentially in increasing index order, starting from 0, and
  * rounds after each product and each addition: acc = round(acc + round(a_k * b_k)).
  *
+ * Matrix products run in WebAssembly SIMD (src/wasm) when it is loaded, else in the JavaScript loops below. Both
+ * follow that order, with no fused multiply-add, so they give bitwise the same results in every precision, on one
+ * thread or several.
+ *
  * @module
  */
 import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
 import { f16round, isExact } from "./precision";
+import { type WasmMode, wasmMatmul } from "./wasm/dense";
 
 export type Round = (x: number) => number;
 
@@ -43,12 +48,30 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
   return idx;
 }
 
+/**
+ * A copy of `d` rounded by `round`, with the built-in roundings called by name so that V8 inlines them
+ * (`Float64Array.prototype.map(round)` calls through a function value, ~10 ns an element).
+ */
+export function roundArray(d: Float64Array, round: Round): Float64Array {
+  const out = new Float64Array(d.length);
+  if (round === f16round) for (let i = 0; i < d.length; i++) out[i] = f16round(d[i]);
+  else if (round === Math.fround) for (let i = 0; i < d.length; i++) out[i] = Math.fround(d[i]);
+  else for (let i = 0; i < d.length; i++) out[i] = round(d[i]);
+  return out;
+}
+
 /** Applies `f` elementwise, rounding each result. */
 export function map1(x: Tensor, f: (a: number) => number, round: Round): Tensor {
   const n = x.data.length;
   const out = new Float64Array(n);
   const d = x.data;
+  // the two built-in roundings called by name, so that V8 inlines them (through a function value, ~10 ns a call);
+  // f === round is the rounding of a constant into the precision
   if (isExact(round)) for (let i = 0; i < n; i++) out[i] = f(d[i]);
+  else if (round === f16round && f === round) for (let i = 0; i < n; i++) out[i] = f16round(d[i]);
+  else if (round === f16round) for (let i = 0; i < n; i++) out[i] = f16round(f(d[i]));
+  else if (round === Math.fround && f === round) for (let i = 0; i < n; i++) out[i] = Math.fround(d[i]);
+  else if (round === Math.fround) for (let i = 0; i < n; i++) out[i] = Math.fround(f(d[i]));
   else for (let i = 0; i < n; i++) out[i] = round(f(d[i]));
   return new Tensor(out, x.shape);
 }
@@ -66,6 +89,8 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
     const n = ad.length;
     const out = new Float64Array(n);
     if (exact) for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
+    else if (round === f16round) for (let i = 0; i < n; i++) out[i] = f16round(f(ad[i], bd[i]));
+    else if (round === Math.fround) for (let i = 0; i < n; i++) out[i] = Math.fround(f(ad[i], bd[i]));
     else for (let i = 0; i < n; i++) out[i] = round(f(ad[i], bd[i]));
     return new Tensor(out, a.shape);
   }
@@ -83,6 +108,11 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
     for (let i = 0; i < n; i++) out[i] = exact ? f(x, bd[i]) : round(f(x, bd[i]));
     return new Tensor(out, b.shape);
   }
+  // one operand broadcast along leading axes only (a bias added to every row): no index arrays
+  const inner = trailingBroadcast(a.shape, b.shape);
+  if (inner > 0) return rowBroadcast2(a, b, inner, false, f, exact ? null : round);
+  const innerA = trailingBroadcast(b.shape, a.shape);
+  if (innerA > 0) return rowBroadcast2(b, a, innerA, true, f, exact ? null : round);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
@@ -93,6 +123,46 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
     out[i] = exact ? v : round(v);
   }
   return new Tensor(out, shape);
+}
+
+/**
+ * When `small` broadcast to `big`'s shape repeats along leading axes only (its shape, leading 1s dropped, is a
+ * nonempty suffix of `big`'s, e.g. a bias [n] against [m, n]), the size of that suffix; else 0.
+ */
+function trailingBroadcast(big: readonly number[], small: readonly number[]): number {
+  let lead = 0;
+  while (lead < small.length && small[lead] === 1) lead++;
+  const rank = small.length - lead;
+  if (rank === 0 || rank > big.length || small.length > big.length) return 0;
+  let inner = 1;
+  for (let i = 0; i < rank; i++) {
+    if (small[lead + i] !== big[big.length - rank + i]) return 0;
+    inner *= small[lead + i];
+  }
+  return inner;
+}
+
+/** f over `big` and `small` repeated every `inner` elements (small first when `swapped`), rounding unless null. */
+function rowBroadcast2(
+  big: Tensor,
+  small: Tensor,
+  inner: number,
+  swapped: boolean,
+  f: (x: number, y: number) => number,
+  round: Round | null,
+): Tensor {
+  const bd = big.data;
+  const sd = small.data;
+  const out = new Float64Array(bd.length);
+  for (let o = 0; o < bd.length; o += inner) {
+    for (let j = 0; j < inner; j++) {
+      const v = swapped ? f(sd[j], bd[o + j]) : f(bd[o + j], sd[j]);
+      // the built-in roundings by name (inlined), see map1
+      out[o + j] =
+        round === null ? v : round === f16round ? f16round(v) : round === Math.fround ? Math.fround(v) : round(v);
+    }
+  }
+  return new Tensor(out, big.shape);
 }
 
 /** Applies an n-ary `f` elementwise to broadcast operands. */
@@ -123,9 +193,16 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 /** Sums `x` down to `shape` (the transpose of broadcasting), in increasing index order. */
 export function sumTo(x: Tensor, shape: readonly number[], round: Round): Tensor {
   if (sameShape(x.shape, shape)) return x;
-  const idx = broadcastIndex(shape, x.shape);
   const out = new Float64Array(shapeSize(shape));
   const d = x.data;
+  const inner = trailingBroadcast(x.shape, shape);
+  if (inner > 0 && out.length === inner) {
+    // summing rows into one (a bias gradient): the same order, each out[j] takes its terms by increasing row
+    if (isExact(round)) for (let o = 0; o < d.length; o += inner) for (let j = 0; j < inner; j++) out[j] += d[o + j];
+    else for (let o = 0; o < d.length; o += inner) for (let j = 0; j < inner; j++) out[j] = round(out[j] + d[o + j]);
+    return new Tensor(out, [...shape]);
+  }
+  const idx = broadcastIndex(shape, x.shape);
   if (isExact(round)) for (let i = 0; i < idx.length; i++) out[idx[i]] += d[i];
   else for (let i = 0; i < idx.length; i++) out[idx[i]] = round(out[idx[i]] + d[i]);
   return new Tensor(out, [...shape]);
@@ -427,6 +504,37 @@ function dotRowsF16(A: Float64Array, B: Float64Array, C: Float64Array, m: number
 }
 
 /**
+ * Which implementation runs matrix products: "auto" (the default) is WebAssembly SIMD where it is loaded, for all
+ * but the smallest products; "wasm" is WebAssembly at every size (where loaded); "js" the JavaScript loops.
+ */
+export type KernelBackend = "auto" | "wasm" | "js";
+
+let backend: KernelBackend = "auto";
+
+// below this many multiply-adds, copying into WebAssembly memory costs more than the loops save
+const WASM_MIN_WORK = 512;
+
+/**
+ * Chooses the implementation of matrix products (for benchmarks and tests; results are the same) and returns the
+ * previous choice. WebAssembly falls back to JavaScript, product by product, where its kernels cannot run.
+ */
+export function setKernelBackend(b: KernelBackend): KernelBackend {
+  if (b !== "auto" && b !== "wasm" && b !== "js")
+    throw new Error(`setKernelBackend: expected "auto", "wasm" or "js", got ${JSON.stringify(b)}`);
+  const before = backend;
+  backend = b;
+  return before;
+}
+
+/** The precision whose rounding is `round`, when the WebAssembly kernels have it. */
+function wasmModeOf(round: Round): WasmMode | null {
+  if (isExact(round)) return "float64";
+  if (round === Math.fround) return "float32";
+  if (round === f16round) return "float16";
+  return null;
+}
+
+/**
  * Matrix product of 2-D tensors, op(A) [m, k] times op(B) [k, n], where op transposes when asked.
  * Each output element accumulates its k terms in increasing order (see the module note), whatever the flags:
  * operands are first laid out so that both are read along rows.
@@ -443,9 +551,14 @@ export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean,
       `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${k} vs ${k2})`,
     );
   }
+  const C0 = new Float64Array(m * n);
+  const mode = wasmModeOf(round);
+  if (mode !== null && (backend === "wasm" || (backend === "auto" && m * n * k >= WASM_MIN_WORK))) {
+    if (wasmMatmul(a.data, ac, transA, b.data, bc, transB, C0, m, k, n, mode)) return new Tensor(C0, [m, n]);
+  }
   const rowsA = transA ? transposed(a.data, ar, ac) : a.data; // [m, k]
   const rowsB = transB ? b.data : transposed(b.data, br, bc); // [n, k]
-  const C = new Float64Array(m * n);
+  const C = C0;
   if (isExact(round)) dotRowsExact(rowsA, rowsB, C, m, k, n);
   else if (round === Math.fround) dotRowsF32(rowsA, rowsB, C, m, k, n);
   else if (round === f16round) dotRowsF16(rowsA, rowsB, C, m, k, n);
