@@ -26,3 +26,5 @@ export * from "./analysis";
 export * from "./optim";
 export { assertFails } from "./negative-control";
 export * from "./arithmetic";
+export { compileValueAndGrad } from "./engine/compile";
+export type { CompiledValueAndGrad, CompiledValueAndGradList } from "./engine/compile";
