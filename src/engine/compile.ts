@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Tensor } from "../tensor";
+import { Tensor, scalar } from "../tensor";
 import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
@@ -330,8 +330,11 @@ export function compileValueAndGrad(
     else throw formError();
     const value = code!.run(x, g);
     let grad: unknown;
-    if (fm.multi) grad = Array.from(g, (v) => new Tensor(Float64Array.of(v), []));
-    else grad = typeof arg === "number" ? g[0] : new Tensor(Float64Array.of(g[0]), []);
+    if (fm.multi) {
+      const gs = new Array<Tensor>(fm.n);
+      for (let i = 0; i < fm.n; i++) gs[i] = scalar(g[i]);
+      grad = gs;
+    } else grad = typeof arg === "number" ? g[0] : scalar(g[0]);
     return new LazyValueAndGrad(value, grad, { policy: policy!, kinkEvents: events as KinkEvent[] });
   }) as CompiledValueAndGrad | CompiledValueAndGradList;
 }
