@@ -30,9 +30,15 @@ import type { DiffOptions, Like, Primal, Traced, ValueAndGrad } from "./transfor
 /** A compiled function of one scalar: a number in, a number gradient out; a scalar tensor in, a tensor out. */
 export type CompiledValueAndGrad = <X extends number | Tensor>(x: X) => ValueAndGrad<Like<X>>;
 /** A compiled function of a list of scalar tensors: one gradient tensor per input. */
-export type CompiledValueAndGradList = (x: readonly Tensor[]) => ValueAndGrad<Tensor[]>;
+/**
+ * A compiled function of a list of scalars, given as scalar tensors (one gradient tensor each) or as plain numbers
+ * (one gradient number each: the form without allocation of a tensor per input).
+ */
+export type CompiledValueAndGradList = <X extends readonly Tensor[] | readonly number[]>(
+  x: X,
+) => ValueAndGrad<X extends readonly number[] ? number[] : Tensor[]>;
 
-type Input = number | Tensor | readonly Tensor[];
+type Input = number | Tensor | readonly Tensor[] | readonly number[];
 
 /** The sign class of a switching quantity: 1 positive, 2 negative, 3 zero, 4 NaN. */
 function signClass(s: number): number {
@@ -269,10 +275,13 @@ export function compileValueAndGrad(
   };
   const formError = (): Error =>
     new Error(
-      `${label}: the input has another form than at the first call (${form!.multi ? `a list of ${form!.n} scalar tensors` : "a number or a scalar tensor"}); compile again for this form`,
+      `${label}: the input has another form than at the first call (${form!.multi ? `a list of ${form!.n} scalar tensors or ${form!.n} numbers` : "a number or a scalar tensor"}); compile again for this form`,
     );
 
   const first = (arg: Input): void => {
+    // a list of numbers is a list of scalars here (a compiled program has no vector input)
+    if (Array.isArray(arg) && arg.length > 0 && arg.every((v) => typeof v === "number"))
+      arg = (arg as readonly number[]).map((v) => scalar(v));
     const packed = pack(op, arg as Primal);
     if (!packed.tensors.every((t) => t.shape.length === 0))
       throw new Error(
@@ -318,19 +327,23 @@ export function compileValueAndGrad(
   return ((arg: Input): ValueAndGrad<unknown> => {
     if (form === null) first(arg);
     const fm = form!;
+    let numbers = false;
     if (fm.multi) {
       if (!Array.isArray(arg) || arg.length !== fm.n) throw formError();
+      numbers = typeof arg[0] === "number";
       for (let i = 0; i < fm.n; i++) {
         const a: unknown = arg[i];
-        if (!(a instanceof Tensor) || a.shape.length !== 0) throw formError();
-        load(a.data[0], i, true);
+        if (numbers && typeof a === "number") load(a, i, true);
+        else if (!numbers && a instanceof Tensor && a.shape.length === 0) load(a.data[0], i, true);
+        else throw formError();
       }
     } else if (typeof arg === "number") load(arg, 0, false);
     else if (arg instanceof Tensor && arg.shape.length === 0) load(arg.data[0], 0, false);
     else throw formError();
     const value = code!.run(x, g);
     let grad: unknown;
-    if (fm.multi) {
+    if (numbers) grad = Array.from(g);
+    else if (fm.multi) {
       const gs = new Array<Tensor>(fm.n);
       for (let i = 0; i < fm.n; i++) gs[i] = scalar(g[i]);
       grad = gs;

@@ -101,13 +101,30 @@ describe("compileValueAndGrad: bitwise the traced mode, or a refusal", () => {
     g(asInputs([1, 2]));
     expect(() => g(asInputs([1, 2, 3]))).toThrow(/another form/);
     expect(() => compileValueAndGrad((t: Value) => N.norm(t))(1)).toThrow(/programs of scalars only/);
-    expect(() => compileValueAndGrad((t: Value) => N.sum(t))([1, 2] as never)).toThrow(/programs of scalars only/);
+    expect(() => compileValueAndGrad((t: Value) => N.sum(t))(N.tensor([1, 2]) as never)).toThrow(
+      /programs of scalars only/,
+    );
     const branches = (t: Value) => (N.valueOf(t).item() > 0 ? N.relu(t) : N.abs(t));
     expect(() => compileValueAndGrad(branches)(1)).toThrow(/read a traced value/);
     expect(() => compileValueAndGrad(f)(Number.NaN)).toThrow(/non-finite value/);
     expect(() => compileValueAndGrad(f, { precision: "float16" })(70000)).toThrow(/overflows float16/);
     expect(() => compileValueAndGrad(f, { policy: 3 } as never)).toThrow();
     expect(() => compileValueAndGrad(3 as never)).toThrow(/must be the function/);
+  });
+
+  it("a list of numbers is a list of scalars: the results of scalar tensors, gradients as numbers", () => {
+    const f = (v: Value[]) => N.mul(N.maximum(v[0], v[1]), v[2]);
+    const c = compileValueAndGrad(f);
+    const r = c([1, 1, 3]);
+    const ref = valueAndGrad(f, asInputs([1, 1, 3]));
+    expect(r.grad.map(bits)).toEqual(ref.grad.map((t) => bits(t.data[0])));
+    expect(r.kinks.entries).toEqual(ref.kinks.entries);
+    // the same compiled code takes scalar tensors too (another tie: the traced branch)
+    const t = c(asInputs([4, 4, 3]));
+    expect(t.grad.map((v) => bits(v.data[0]))).toEqual(
+      valueAndGrad(f, asInputs([4, 4, 3])).grad.map((v) => bits(v.data[0])),
+    );
+    expect(() => c([1, scalar(2), 3] as never)).toThrow(/another form/);
   });
 
   it("a constant function: its value and a zero gradient", () => {

@@ -27,7 +27,7 @@ const rows: Row[] = [
   ],
   [
     "compileValueAndGrad",
-    () => m.compileValueAndGrad(id)([1, 2] as never),
+    () => m.compileValueAndGrad(id)(m.tensor([1, 2]) as never),
     /^compileValueAndGrad\(id\): compiles programs of scalars only/,
   ],
   // differentiation calls: the function, the input, the options
