@@ -60,6 +60,15 @@ function branchWords(b: number): string {
   return w.join(", ");
 }
 
+/** Code that is true when the switching quantities in `s` are NOT in the sign classes of `traced` (inline tests). */
+function sameBranch(s: string, traced: readonly number[]): string {
+  const test = (v: number, j: number): string => {
+    const e = `${s}[${j}]`;
+    return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
+  };
+  return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${test(v, j)}`).join("")})`;
+}
+
 /** A number as exact JavaScript source (-0, NaN and the infinities included; the shortest form round-trips). */
 function literal(v: number): string {
   if (Object.is(v, -0)) return "(-0)";
@@ -158,20 +167,24 @@ function generate(
     const b = unary ? "0" : operand(p.a1[i]);
     const params = p.params[i];
     const P = params === undefined ? "undefined" : refs.ref(params);
-    lines.push(`const v${i} = ${rnd(`${refs.ref(prim.scalarValue)}(${a}, ${b}, ${P})`)};`);
+    // the declared scalar function for these params, called directly (its call site here sees only it)
+    const fn = prim.scalarFunction?.(params as never);
+    if (fn === undefined) throw new Error(`${label}: primitive "${prim.name}" has no scalar function`);
+    lines.push(`const v${i} = ${rnd(`${refs.own(fn)}(${a}${unary ? "" : `, ${b}`})`)};`);
     const rule = prim.kink?.element;
     if (rule !== undefined) {
       if (rule.switching === undefined)
         throw new Error(`${label}: primitive "${prim.name}" declares no switching quantities`);
       const xs = unary ? [operandValue(p.a0[i])] : [operandValue(p.a0[i]), operandValue(p.a1[i])];
       const tracedAt = rule.at(xs, params as never);
-      const traced = branchOf(rule.switching(xs, params as never));
+      const tracedSigns = rule.switching(xs, params as never);
+      const traced = branchOf(tracedSigns);
       const arr = refs.own(new Array<number>(xs.length).fill(0));
       const at = refs.ref(rule.at);
       const sw = refs.ref(rule.switching);
       lines.push(
         `${arr}[0] = ${a};${unary ? "" : ` ${arr}[1] = ${b};`}`,
-        `{ const t = ${at}(${arr}, ${P}) === true; const s = ${branch}(${sw}(${arr}, ${P})); if (t !== ${tracedAt} || s !== ${traced}) ${fail}(${i}, ${JSON.stringify(prim.name)}, ${traced}, s, ${tracedAt}, t); }`,
+        `{ const t = ${at}(${arr}, ${P}) === true; const s = ${sw}(${arr}, ${P}); if (t !== ${tracedAt} || ${sameBranch("s", tracedSigns)}) ${fail}(${i}, ${JSON.stringify(prim.name)}, ${traced}, ${branch}(s), ${tracedAt}, t); }`,
       );
     }
   }
@@ -342,8 +355,11 @@ export function compileValueAndGrad(
     else throw formError();
     const value = code!.run(x, g);
     let grad: unknown;
-    if (numbers) grad = Array.from(g);
-    else if (fm.multi) {
+    if (numbers) {
+      const gs = new Array<number>(fm.n);
+      for (let i = 0; i < fm.n; i++) gs[i] = g[i];
+      grad = gs;
+    } else if (fm.multi) {
       const gs = new Array<Tensor>(fm.n);
       for (let i = 0; i < fm.n; i++) gs[i] = scalar(g[i]);
       grad = gs;

@@ -444,6 +444,8 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
         : arity === 2
           ? (a, b, params) => (params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params))(a, b)
           : undefined,
+    scalarFunction: (params) =>
+      arity <= 2 ? (params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params)) : undefined,
     codePartials(xs, y, params, env, K) {
       return spec.partials(K, xs, y, params, env, choice);
     },

@@ -104,6 +104,8 @@ export interface Primitive<P = unknown> {
    * rounding (b is ignored by unary primitives): the same scalar function the tensor kernel maps.
    */
   scalarValue?(a: number, b: number, params: P): number;
+  /** The declared scalar function itself for given params (what `scalarValue` calls; arity 1 or 2), for generated code. */
+  scalarFunction?(params: P): ((a: number, b: number) => number) | undefined;
   /** Its kink set and what the policy chooses there (see `nonsmooth.ts`); absent for smooth primitives. */
   readonly kink?: KinkDeclaration<P>;
   /**
