@@ -20,6 +20,7 @@ import type { KinkPolicy } from "../policy";
 import { codeAlgebra } from "./primitives";
 import type { CodeSink } from "./primitives";
 import { NONE_OPERAND } from "./scalar-tape";
+import { Refs, cotangentTerm, literal } from "./codegen";
 import type { ScalarProgram } from "./scalar-tape";
 import { Tracer, checkNoOverflow } from "./trace";
 import type { Env, KinkEvent, LinEnv, Value } from "./trace";
@@ -67,36 +68,6 @@ function sameBranch(s: string, traced: readonly number[]): string {
     return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
   };
   return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${test(v, j)}`).join("")})`;
-}
-
-/** A number as exact JavaScript source (-0, NaN and the infinities included; the shortest form round-trips). */
-function literal(v: number): string {
-  if (Object.is(v, -0)) return "(-0)";
-  if (v !== v) return "NaN";
-  if (v === Infinity) return "Infinity";
-  if (v === -Infinity) return "(-Infinity)";
-  return v < 0 ? `(${String(v)})` : String(v);
-}
-
-/** What the generated code needs from outside: captured values, by name. */
-class Refs {
-  readonly values: unknown[] = [];
-  private readonly names = new Map<unknown, string>();
-  ref(v: unknown): string {
-    let n = this.names.get(v);
-    if (n === undefined) {
-      n = `k${this.values.length}`;
-      this.values.push(v);
-      this.names.set(v, n);
-    }
-    return n;
-  }
-  /** A fresh name for a value that must not be shared (a scratch array). */
-  own(v: unknown): string {
-    const n = `k${this.values.length}`;
-    this.values.push(v);
-    return n;
-  }
 }
 
 interface Generated {
@@ -213,9 +184,7 @@ function generate(
     names.forEach((q, j) => {
       const r = refs0[j];
       if (r < 0 || q === null) return;
-      let term: string;
-      if (typeof q === "number") term = q === 1 ? c : rnd(q === 0 ? "0" : `${c} === 0 ? 0 : ${literal(q)} * ${c}`);
-      else term = `(${q} === 1 ? ${c} : ${rnd(`${q} === 0 || ${c} === 0 ? 0 : ${q} * ${c}`)})`;
+      const term = cotangentTerm(q, c, rnd);
       if (has[r] === 0) {
         has[r] = 1;
         lines.push(`let g${r} = ${term};`);

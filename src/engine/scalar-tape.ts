@@ -16,6 +16,11 @@
  */
 import { Tensor, scalar } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
+import { backwardKernel } from "./codegen";
+import type { BackwardKernel } from "./codegen";
+import { isExact } from "../precision";
+import type { Precision } from "../precision";
+import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
 
 /** Opcodes: an index into one table of the primitives met so far (shared by every tape). */
@@ -30,6 +35,38 @@ function opcodeOf(prim: Primitive<never>): number {
     OPCODES.set(prim, c);
   }
   return c;
+}
+
+/**
+ * The backward kernels of one precision, by opcode: generated once per primitive from its declared partials (see
+ * `backwardKernel`), for parameterless primitives (a primitive with params, like pow's exponent, takes the
+ * interpreted path). `env` is the environment their kink rules read: the sweep sets its policy and node.
+ */
+interface KernelSet {
+  readonly env: { -readonly [K in keyof LinEnv]: LinEnv[K] };
+  /** undefined: not generated yet; null: none (the interpreted path). */
+  readonly kernels: (BackwardKernel | null | undefined)[];
+}
+
+const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
+
+function kernelSet(round: (x: number) => number, precision: Precision, policy: KinkPolicy): KernelSet {
+  let set = KERNEL_SETS.get(round);
+  if (set === undefined) {
+    set = { env: { precision, round, policy, node: 0 }, kernels: [] };
+    KERNEL_SETS.set(round, set);
+  }
+  return set;
+}
+
+function kernelOf(set: KernelSet, code: number, unary: boolean): BackwardKernel | null {
+  let k = set.kernels[code];
+  if (k === undefined) {
+    const round = set.env.round;
+    k = backwardKernel(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round);
+    set.kernels[code] = k;
+  }
+  return k;
 }
 
 /** The opcode of an input entry. */
@@ -120,6 +157,11 @@ export class ScalarTape implements ScalarRecorder {
     if (b !== EMPTY && b.op.length <= POOLED) spare = b;
   }
 
+  /** The value of entry `index`. */
+  valueAt(index: number): number {
+    return this.b.val[index];
+  }
+
   /** Records an input (its value already rounded to the precision); returns its index. */
   input(x: number): number {
     return this.push(INPUT_OP, NONE, NONE, x, undefined);
@@ -127,9 +169,12 @@ export class ScalarTape implements ScalarRecorder {
 
   apply(prim: Primitive<never>, args: readonly Value[], params: unknown): Tracer | undefined {
     const n = args.length;
-    let traced = false;
-    for (let i = 0; i < n; i++) if (args[i] instanceof Tracer) traced = true;
-    if (!traced) return undefined; // a computation on constants: no entry, the generic path evaluates it
+    // a computation on constants (no traced operand): no entry, the generic path evaluates it
+    if (!(args[0] instanceof Tracer) && !(n > 1 && args[1] instanceof Tracer)) {
+      let traced = false;
+      for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
+      if (!traced) return undefined;
+    }
     const sv = prim.scalarValue;
     const kink = prim.kink;
     if (
@@ -212,6 +257,31 @@ export class ScalarTape implements ScalarRecorder {
       policy: t.policy,
       node: 0,
     };
+    // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
+    // (a user primitive's partials may call the library) restores it when it returns
+    const set = kernelSet(round, t.precision, t.policy);
+    const kenv = set.env;
+    const prevPolicy = kenv.policy;
+    const prevNode = kenv.node;
+    kenv.policy = t.policy;
+    try {
+      this.sweep(out, adj, has, env, set);
+    } finally {
+      kenv.policy = prevPolicy;
+      kenv.node = prevNode;
+    }
+    return { adj, has, n: out + 1 };
+  }
+
+  private sweep(
+    out: number,
+    adj: Float64Array,
+    has: Uint8Array,
+    env: { -readonly [K in keyof LinEnv]: LinEnv[K] },
+    set: KernelSet,
+  ): void {
+    const round = env.round;
+    const kenv = set.env;
     const { op, a0, a1, val, consts } = this.b;
     const params = this.params;
     const xs1 = [0];
@@ -222,6 +292,23 @@ export class ScalarTape implements ScalarRecorder {
       if (code === INPUT_OP) continue;
       const r0 = a0[i];
       const r1 = a1[i];
+      if (params[i] === undefined) {
+        const k = kernelOf(set, code, r1 === NONE);
+        if (k !== null) {
+          kenv.node = i;
+          k(
+            r0 >= 0 ? val[r0] : consts[-r0 - 1],
+            r1 === NONE ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1],
+            val[i],
+            adj[i],
+            adj,
+            has,
+            r0,
+            r1,
+          );
+          continue;
+        }
+      }
       let xs: number[];
       if (r1 === NONE) {
         xs = xs1;
@@ -256,7 +343,6 @@ export class ScalarTape implements ScalarRecorder {
         }
       }
     }
-    return { adj, has, n: out + 1 };
   }
 
   /** A copy of the recorded program (for code generation): per entry its primitive (null: an input), operands, value, params. */

@@ -436,11 +436,16 @@ function reverseScalar<X extends Primal>(
 }
 
 function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAndGrad<Like<X>> {
+  if (rec.tape !== undefined && rec.trace.fast === rec.tape && rec.output instanceof Tracer) {
+    // still a scalar program: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs)
+    const a = rec.tape.backward(rec.output.index, 1);
+    const grads = rec.inputs.map((inp) => adjointTensor(a, inp.index));
+    return new LazyValueAndGrad(rec.tape.valueAt(rec.output.index), rec.packed.unpack(grads) as Like<X>, rec.trace);
+  }
   const out = scalarOutput(op, rec);
   if (rec.tape !== undefined && rec.trace.fast === rec.tape) {
-    // still a scalar program: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs)
-    const a = rec.output instanceof Tracer ? rec.tape.backward(rec.output.index, 1) : null;
-    const grads = rec.inputs.map((inp) => (a === null ? scalar(0) : adjointTensor(a, inp.index)));
+    // a scalar program whose output is a constant: a zero gradient
+    const grads = rec.inputs.map(() => scalar(0));
     return new LazyValueAndGrad(out.data[0], rec.packed.unpack(grads) as Like<X>, rec.trace);
   }
   const one = new Tensor(Float64Array.of(1), out.shape);
