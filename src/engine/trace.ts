@@ -176,12 +176,20 @@ export class Trace {
    * its input in ways the tape does not record, so a compiled replay of it would not be safe.
    */
   valueRead = false;
+  /** The label, or how to make it (only error messages read it, so a call does not build the string up front). */
+  private labelOrMake: string | (() => string);
   constructor(
     readonly policy: KinkPolicy,
     readonly precision: Precision,
-    readonly label: string,
+    label: string | (() => string),
   ) {
     this.round = rounding(precision);
+    this.labelOrMake = label;
+  }
+  /** Names the call in messages: `grad(f)`. */
+  get label(): string {
+    if (typeof this.labelOrMake !== "string") this.labelOrMake = this.labelOrMake();
+    return this.labelOrMake;
   }
 }
 

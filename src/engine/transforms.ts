@@ -76,6 +76,11 @@ export function pack(op: string, x: Primal, what = "input"): Packed {
   );
 }
 
+function allFinite(d: Float64Array): boolean {
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
+}
+
 export function checkFinite(op: string, t: Tensor, what: string): void {
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
@@ -86,8 +91,11 @@ export function checkFinite(op: string, t: Tensor, what: string): void {
   }
 }
 
+let defaultOptions: { policy: KinkPolicy; precision: Precision } | undefined;
+
 function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; precision: Precision } {
-  if (opts !== undefined && (opts === null || typeof opts !== "object"))
+  if (opts === undefined) return (defaultOptions ??= { policy: policies.pytorch, precision: "float64" });
+  if (opts === null || typeof opts !== "object")
     throw new Error(`${op}: options must be an object like { policy, precision }`);
   for (const k of Object.keys(opts ?? {})) {
     if (k !== "policy" && k !== "precision")
@@ -135,7 +143,7 @@ export function record(
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
   const packed = pack(op, x);
-  const trace = new Trace(policy, precision, `${op}(${f.name || "anonymous"})`);
+  const trace = new Trace(policy, precision, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
   // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
   const tape =
@@ -143,9 +151,15 @@ export function record(
   trace.fast = tape ?? null;
   return withTrace(trace, () => {
     const inputs = packed.tensors.map((t, i) => {
-      checkFinite(op, t, packed.multi ? `input ${i}` : "input");
-      const rounded = new Tensor(roundChecked(op, trace, t.data, packed.multi ? `input ${i}` : "input"), t.shape);
-      if (tape) return new Tracer(trace, tape.input(rounded.data[0]), rounded);
+      const what = (): string => (packed.multi ? `input ${i}` : "input");
+      if (!allFinite(t.data)) checkFinite(op, t, what());
+      if (tape) {
+        // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
+        const r = trace.round(t.data[0]);
+        if (r !== t.data[0]) checkNoOverflow(op, what(), t.data, [r], precision);
+        return new Tracer(trace, tape.input(r), undefined, r);
+      }
+      const rounded = new Tensor(roundChecked(op, trace, t.data, what()), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
       return tr;
