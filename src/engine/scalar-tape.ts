@@ -26,12 +26,15 @@ import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "
 /** Opcodes: an index into one table of the primitives met so far (shared by every tape). */
 const OPCODES = new Map<Primitive<never>, number>();
 const PRIM_OF: Primitive<never>[] = [];
+/** The declared scalar function of each parameterless primitive, by opcode, once looked up (one call per application). */
+const FN_OF: (((...x: number[]) => number) | undefined)[] = [];
 
 function opcodeOf(prim: Primitive<never>): number {
   let c = OPCODES.get(prim);
   if (c === undefined) {
     c = PRIM_OF.length;
     PRIM_OF.push(prim);
+    FN_OF.push(undefined);
     OPCODES.set(prim, c);
   }
   return c;
@@ -216,7 +219,13 @@ export class ScalarTape implements ScalarRecorder {
         r1 = this.pushConst(c);
       }
     }
-    const y = t.round(sv(x0, x1, params as never));
+    const code = opcodeOf(prim);
+    // a parameterless primitive's function is looked up once (one with params is never applied without them)
+    const fn =
+      params === undefined
+        ? (FN_OF[code] ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
+        : undefined;
+    const y = t.round(fn === undefined ? sv(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
     if (t.logKinks && kink !== undefined) {
       let xs: number[];
       if (n === 1) {
@@ -237,7 +246,7 @@ export class ScalarTape implements ScalarRecorder {
         });
       }
     }
-    return new Tracer(t, this.push(opcodeOf(prim), r0, r1, y, params), undefined, y);
+    return new Tracer(t, this.push(code, r0, r1, y, params), undefined, y);
   }
 
   /**
