@@ -110,9 +110,11 @@ function countWhere<P>(xs: readonly Tensor[], at: (a: number[], params: P) => bo
 
 /**
  * The arithmetic partials are written in. Each elementwise primitive declares its partials ONCE against this
- * interface; the engine interprets the declaration in two algebras: on values (tensors or traced values, through
- * the primitives themselves, so a recorded backward pass can be differentiated again) and on plain numbers (the
- * fast path of scalar programs). Both round after every operation in the same order, so they agree bitwise.
+ * interface; the engine interprets the declaration in three algebras: on values (tensors or traced values, through
+ * the primitives themselves, so a recorded backward pass can be differentiated again), on plain numbers (scalar
+ * applications), and on JavaScript expressions (`codeAlgebra`: the scalar tape's backward kernels and
+ * `compileValueAndGrad` generate code from it). All round after every operation in the same order, so they agree
+ * bitwise.
  */
 export interface Algebra<T> {
   add(a: T | number, b: T | number): T;
