@@ -86,6 +86,26 @@ describe("scalar tape: bitwise the node list", () => {
     expect(ids(g)).toBe(ids(outcome(() => valueAndGradOnNodes((v: Value[]) => N.add(v[0], leaked), asInputs([1])))));
   });
 
+  it("a call made inside the program, or inside a user primitive's partials, leaves the outer call's tape intact", () => {
+    const inner = (u: Value) => N.mul(N.relu(u), u);
+    const f = (v: Value[]) => N.mul(N.abs(v[0]), grad(inner, 3) as number);
+    expect(outcome(() => valueAndGrad(f, asInputs([0, 1, 2])))).toBe(
+      outcome(() => valueAndGradOnNodes(f, asInputs([0, 1, 2]))),
+    );
+    // a user primitive whose partial itself differentiates (on the scalar tape) while the outer sweep runs
+    const nested = N.definePrimitive({
+      name: "nestedSquare",
+      arity: 1,
+      value: (a) => a * a,
+      partials: (a) => [grad((u: Value) => N.mul(N.relu(u), 2), a === 0 ? 1 : a) * a],
+    });
+    const h = (v: Value[]) => N.add(N.relu(nested(v[0])), N.abs(v[1]));
+    for (const policy of [N.presets.pytorch, N.policies.random(3)])
+      expect(outcome(() => valueAndGrad(h, asInputs([1.5, 0, 1]), { policy }))).toBe(
+        outcome(() => valueAndGradOnNodes(h, asInputs([1.5, 0, 1]), { policy })),
+      );
+  });
+
   it("a traced value read in the program (tracer.value) is the primal, on the tape as on nodes", () => {
     const seen: number[] = [];
     const f = (t: Value) => {
