@@ -1,13 +1,16 @@
 // Engine benchmarks (run after `npm run build`; never part of the tests):
-//  (a) gradient of a small scalar nonsmooth program: grad vs tfjs (CPU) vs the plain JavaScript function;
+//  (a) gradient of a small scalar nonsmooth program: grad (the scalar tape) and compileValueAndGrad vs tfjs (CPU) vs
+//      the plain JavaScript function;
 //  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) on the WebAssembly SIMD kernels with
 //      worker threads, on one thread, and on the JavaScript kernels, vs tfjs (float32, CPU) vs hand-written
 //      JavaScript backprop on the library's own matmul kernel; the matrix product alone, one and two threads;
-//  (c) the same MLP's forward pass in emulated float32 and float16 vs float64.
+//  (c) the same MLP's forward pass in emulated float32 and float16 vs float64;
+//  (d) peak memory of a 1e6-operation scalar program's gradient (scalar tape vs node list, fresh processes).
 // Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone.
 import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 import { measureInterleaved, fmtTime, row, printTable, sink } from "./lib/timing.mjs";
 
 const require = createRequire(import.meta.url);
@@ -52,13 +55,18 @@ function programTf(tf) {
   };
 }
 
-async function benchScalar(tf) {
+export async function benchScalar(tf) {
   log("\n(a) gradient of a 19-primitive scalar nonsmooth program (relu/abs/maximum/mul/add/sin) of 3 scalars");
-  const pts = Array.from({ length: 64 }, (_, i) => [0.3 + 0.01 * i, -0.7 + 0.02 * i, 1.1 - 0.005 * i]);
+  // 64 points on one branch of every kink (the compiled function is valid there); the other paths run the same points
+  const pts = Array.from({ length: 64 }, (_, i) => [0.3 + 0.001 * i, -0.7 + 0.002 * i, 1.1 - 0.0005 * i]);
   const ptsT = pts.map((p) => p.map((v) => N.scalar(v)));
+  const compiled = N.compileValueAndGrad(programAD);
 
-  // correctness first: the three gradients agree at a smooth point (tfjs in float32)
+  // correctness first: the gradients agree at a smooth point (tfjs in float32), the compiled one bitwise
   const g0 = N.grad(programAD, ptsT[5]).map((t) => t.data[0]);
+  const c0 = compiled(ptsT[5]).grad.map((t) => t.data[0]);
+  if (!g0.every((v, k) => Object.is(v, c0[k]))) throw new Error("bench (a): the compiled gradient differs from grad");
+  for (const p of ptsT) compiled(p); // every point is on the traced branches (a call on another one throws)
   const tfGrad = tf.grads(programTf(tf));
   const tg = tf.tidy(() => tfGrad(pts[5].map((v) => tf.scalar(v))).map((t) => t.dataSync()[0]));
   const h = 1e-6;
@@ -73,7 +81,7 @@ async function benchScalar(tf) {
     `  grad here ${g0.map((v) => v.toFixed(6)).join(", ")}; tfjs ${tg.map((v) => v.toFixed(6)).join(", ")}; finite diff ${fd.map((v) => v.toFixed(6)).join(", ")}`,
   );
 
-  const [plain, ours, tfm] = measureInterleaved(
+  const [plain, ours, comp, compN, tfm] = measureInterleaved(
     [
       (i) => {
         const p = pts[i & 63];
@@ -82,6 +90,14 @@ async function benchScalar(tf) {
       (i) => {
         const g = N.grad(programAD, ptsT[i & 63]);
         sink.value += g[0].data[0];
+      },
+      (i) => {
+        const r = compiled(ptsT[i & 63]);
+        sink.value += r.grad[0].data[0];
+      },
+      (i) => {
+        const r = compiled(pts[i & 63]);
+        sink.value += r.grad[0];
       },
       (i) => {
         const p = pts[i & 63];
@@ -95,18 +111,60 @@ async function benchScalar(tf) {
     { minTime: 1, minBatches: 9 },
   );
   log(
-    `  plain JS evaluation  ${fmtTime(plain.perCall).padStart(10)}   ${plain.callsPerSecond.toExponential(3)} calls/s`,
+    `  plain JS evaluation          ${fmtTime(plain.perCall).padStart(10)}   ${plain.callsPerSecond.toExponential(3)} calls/s`,
   );
-  log(`  nonsmooth-ad grad    ${fmtTime(ours.perCall).padStart(10)}   ${ours.callsPerSecond.toExponential(3)} calls/s`);
-  log(`  tfjs tf.grads (cpu)  ${fmtTime(tfm.perCall).padStart(10)}   ${tfm.callsPerSecond.toExponential(3)} calls/s`);
+  log(
+    `  grad (scalar tape)           ${fmtTime(ours.perCall).padStart(10)}   ${ours.callsPerSecond.toExponential(3)} calls/s`,
+  );
+  log(
+    `  compileValueAndGrad (called) ${fmtTime(comp.perCall).padStart(10)}   ${comp.callsPerSecond.toExponential(3)} calls/s`,
+  );
+  log(
+    `  same, numbers in and out     ${fmtTime(compN.perCall).padStart(10)}   ${compN.callsPerSecond.toExponential(3)} calls/s`,
+  );
+  log(
+    `  tfjs tf.grads (cpu)          ${fmtTime(tfm.perCall).padStart(10)}   ${tfm.callsPerSecond.toExponential(3)} calls/s`,
+  );
   const vsTf = tfm.perCall / ours.perCall;
   const vsPlain = ours.perCall / plain.perCall;
+  const compVsPlain = comp.perCall / plain.perCall;
+  const compVsTf = tfm.perCall / comp.perCall;
+  const compNVsPlain = compN.perCall / plain.perCall;
   log(
-    `  grad is ${vsTf.toFixed(1)}x faster than tfjs (target >= 100x); grad costs ${vsPlain.toFixed(1)} plain evaluations (target <= 30)`,
+    `  grad is ${vsTf.toFixed(1)}x faster than tfjs (target >= 300x) and costs ${vsPlain.toFixed(1)} plain evaluations (target <= 15); compiled: ${compVsTf.toFixed(0)}x faster than tfjs, ${compVsPlain.toFixed(1)} plain evaluations (${compNVsPlain.toFixed(1)} with numbers in and out; target <= 5)`,
   );
   return [
-    row("(a) scalar program", "grad speed-up over tfjs", vsTf, 100, "higher"),
-    row("(a) scalar program", "grad time / plain JS evaluation", vsPlain, 30, "lower"),
+    row("(a) scalar program", "grad speed-up over tfjs", vsTf, 300, "higher"),
+    row("(a) scalar program", "grad time / plain JS evaluation", vsPlain, 15, "lower"),
+    row("(a) scalar program", "compiled time / plain JS evaluation", compVsPlain, 5, "lower"),
+    row("(a) scalar program", "compiled, numbers in and out / plain", compNVsPlain, 5, "lower"),
+    row("(a) scalar program", "compiled speed-up over tfjs", compVsTf, undefined, "higher"),
+  ];
+}
+
+/**
+ * Peak memory of the gradient of a 1e6-operation scalar program, on the scalar tape and on the node list it
+ * replaces, each in a fresh process (the probe of the memory test).
+ */
+export function benchMemory() {
+  log("\n(d) gradient of a 1e6-operation scalar program: peak resident memory of a fresh process");
+  const probe = new URL("../test/unit/reliability/memory-scalar-probe.cjs", import.meta.url);
+  const dist = new URL("../dist", import.meta.url);
+  const run = (mode) => {
+    const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(probe), fileURLToPath(dist), "1000000", mode], {
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`bench (d): the probe failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const tape = run("tape");
+  const nodes = run("nodes");
+  log(
+    `  scalar tape ${tape.peakMB.toFixed(0)} MB (${(tape.retained / 1024).toFixed(0)} kB retained after the call); node list ${nodes.peakMB.toFixed(0)} MB`,
+  );
+  return [
+    row("(d) memory", "1e6-op scalar gradient, peak RSS", tape.peakMB, 300, "lower", "MB"),
+    row("(d) memory", "same on the node list, peak RSS", nodes.peakMB, undefined, "lower", "MB"),
   ];
 }
 
@@ -429,7 +487,7 @@ async function benchMlp(tf) {
 export async function run() {
   const tf = await loadTf();
   log(`engine benchmarks: node ${process.version}, tfjs ${tf.version.tfjs} (${tf.getBackend()} backend)`);
-  const rows = [...(await benchScalar(tf)), ...(await benchMlp(tf))];
+  const rows = [...(await benchScalar(tf)), ...(await benchMlp(tf)), ...benchMemory()];
   if (sink.value === 12345.6789) log("(sink)");
   return rows;
 }

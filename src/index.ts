@@ -27,3 +27,5 @@ export * from "./optim";
 export { assertFails } from "./negative-control";
 export * from "./arithmetic";
 export * from "./sweep-plan";
+export { compileValueAndGrad } from "./engine/compile";
+export type { CompiledValueAndGrad, CompiledValueAndGradList } from "./engine/compile";

@@ -82,6 +82,8 @@ export interface ElementKinkRule<P> {
   readonly at: (a: number[], params: P) => boolean;
   /** The partials on the branch entered along the directions (the rows); absent for a non-Lipschitz kink. */
   readonly lex?: (a: readonly number[], rows: readonly Float64Array[], s: LexSide, params: P) => readonly number[];
+  /** Its switching quantities at the element (see `KinkDeclaration.switching`): which side of each kink it is on. */
+  readonly switching?: (a: number[], params: P) => number[];
 }
 
 /* --------------------------------------------------------------------------------------------- registry */

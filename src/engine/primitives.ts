@@ -110,9 +110,11 @@ function countWhere<P>(xs: readonly Tensor[], at: (a: number[], params: P) => bo
 
 /**
  * The arithmetic partials are written in. Each elementwise primitive declares its partials ONCE against this
- * interface; the engine interprets the declaration in two algebras: on values (tensors or traced values, through
- * the primitives themselves, so a recorded backward pass can be differentiated again) and on plain numbers (the
- * fast path of scalar programs). Both round after every operation in the same order, so they agree bitwise.
+ * interface; the engine interprets the declaration in three algebras: on values (tensors or traced values, through
+ * the primitives themselves, so a recorded backward pass can be differentiated again), on plain numbers (scalar
+ * applications), and on JavaScript expressions (`codeAlgebra`: the scalar tape's backward kernels and
+ * `compileValueAndGrad` generate code from it). All round after every operation in the same order, so they agree
+ * bitwise.
  */
 export interface Algebra<T> {
   add(a: T | number, b: T | number): T;
@@ -145,7 +147,17 @@ const VALUE_ALGEBRA: Algebra<Value> = {
 const numberAlgebras = new Map<K.Round, Algebra<number>>();
 
 /** The algebra of plain numbers in a precision (each result rounded, as the value algebra's primitives do). */
+let lastRound: K.Round | undefined;
+let lastAlgebra: Algebra<number> | undefined;
+
 function numberAlgebra(round: K.Round): Algebra<number> {
+  if (round === lastRound) return lastAlgebra!; // one precision per call: skip the map lookup
+  lastRound = round;
+  lastAlgebra = numberAlgebraOf(round);
+  return lastAlgebra;
+}
+
+function numberAlgebraOf(round: K.Round): Algebra<number> {
   let A = numberAlgebras.get(round);
   if (!A) {
     const r = round;
@@ -164,6 +176,38 @@ function numberAlgebra(round: K.Round): Algebra<number> {
     numberAlgebras.set(round, A);
   }
   return A;
+}
+
+/** Where the expression algebra puts what generated code refers to: constants and the selects of kink choices. */
+export interface CodeSink {
+  /** The expression of a constant number (exact: -0, NaN and infinities included). */
+  number(v: number): string;
+  /** The name under which generated code reaches a JavaScript value (a function the algebra calls). */
+  ref(v: unknown): string;
+  /** The expression of a select: the declared function `f` called at run time on the operands' expressions. */
+  select(env: Env, xs: readonly string[], f: (a: number[], element: number) => number): string;
+}
+
+/**
+ * The algebra of JavaScript expressions: the number algebra written out as code (the same operations in the same
+ * order, each rounded by the function named `round`, or not at all when the precision is exact), so that code
+ * generated from a primitive's declared partials computes bitwise what the number algebra computes.
+ */
+export function codeAlgebra(round: string | null, sink: CodeSink): Algebra<string> {
+  const r = (e: string): string => (round === null ? `(${e})` : `${round}(${e})`);
+  const x = (a: string | number): string => (typeof a === "number" ? sink.number(a) : a);
+  return {
+    add: (a, b) => r(`${x(a)} + ${x(b)}`),
+    sub: (a, b) => r(`${x(a)} - ${x(b)}`),
+    mul: (a, b) => r(`${x(a)} * ${x(b)}`),
+    div: (a, b) => r(`${x(a)} / ${x(b)}`),
+    neg: (a) => `(-${a})`,
+    sin: (a) => r(`Math.sin(${a})`),
+    cos: (a) => r(`Math.cos(${a})`),
+    sigmoid: (a) => r(`${sink.ref(sigmoidValue)}(${a})`),
+    pow: (a, p) => r(`${a} ** ${sink.number(p)}`),
+    select: (env, xs, f) => r(sink.select(env, xs, f)),
+  };
 }
 
 /** The logistic function, stable on both sides (never exp of a large positive number). */
@@ -356,7 +400,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     notLipschitz: k.notLipschitz,
     count: (inputs, params) => countWhere(inputs, k.at, params),
     switching: (inputs, params) => switchingOf(inputs, k.switching, params),
-    element: { at: k.at, lex: k.lex },
+    element: { at: k.at, lex: k.lex, switching: k.switching },
   };
   if (kink) registerKink(kink);
   const choice: Choice = (env, element, x, part) => {
@@ -395,6 +439,20 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
           );
         },
       };
+    },
+    scalarValue:
+      arity === 1
+        ? (a, _b, params) => (params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params))(a)
+        : arity === 2
+          ? (a, b, params) => (params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params))(a, b)
+          : undefined,
+    scalarFunction: (params) =>
+      arity <= 2 ? (params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params)) : undefined,
+    codePartials(xs, y, params, env, K) {
+      return spec.partials(K, xs, y, params, env, choice);
+    },
+    scalarPartials(xs, y, params, env) {
+      return spec.partials(numberAlgebra(env.round), xs, y, params, env, choice);
     },
     scalarVjp(xs, y, params, env, c) {
       const ps = spec.partials(numberAlgebra(env.round), xs, y, params, env, choice);

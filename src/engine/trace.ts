@@ -11,25 +11,40 @@ import type { Round } from "../kernels";
 import { map1 } from "../kernels";
 import type { KinkPolicy } from "../policy";
 import type { KinkDeclaration, LexRule } from "./nonsmooth";
+import type { Algebra } from "./primitives";
 
 /** A value that is being traced: the primal value of one node on a tape. */
 export class Tracer {
+  /** The primal tensor; for a value recorded on a scalar tape, made from `num` on first read. */
+  private v: Tensor | undefined;
   /** @internal */
   constructor(
     readonly trace: Trace,
     readonly index: number,
-    readonly value: Tensor,
-  ) {}
+    value?: Tensor,
+    /** The primal number of a value recorded on a scalar tape (used when `value` is absent). */
+    private readonly num = 0,
+  ) {
+    this.v = value;
+  }
+  /** The primal value (reading it marks the trace: the program may branch on it, see `Trace.valueRead`). */
+  get value(): Tensor {
+    this.trace.valueRead = true;
+    return (this.v ??= roundedScalar(this.num, this.trace.precision));
+  }
+  /** The shape (a value of a scalar tape is a scalar); reading it is not reading the value. */
   get shape(): readonly number[] {
-    return this.value.shape;
+    return this.v === undefined ? SCALAR_SHAPE : this.v.shape;
   }
   get size(): number {
-    return this.value.size;
+    return this.v === undefined ? 1 : this.v.size;
   }
   toString(): string {
-    return `Tracer(%${this.index}, shape=${fmtShape(this.value.shape)})`;
+    return `Tracer(%${this.index}, shape=${fmtShape(this.shape)})`;
   }
 }
+
+const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
 
 /** What primitives accept: a tensor, a traced value, or a plain number (a scalar constant). */
 export type Value = Tensor | Tracer | number;
@@ -74,6 +89,23 @@ export interface Primitive<P = unknown> {
    * cotangent per input (null: zero). Elementwise primitives have it; results equal those of `linearize`.
    */
   scalarVjp?(xs: number[], y: number, params: P, env: LinEnv, cotangent: number): (number | null)[];
+  /**
+   * The partials of a scalar application on plain numbers (null: structurally zero), those `scalarVjp`
+   * multiplies the cotangent by (with a strong zero, rounded): the scalar tape does the multiplication itself.
+   */
+  scalarPartials?(xs: number[], y: number, params: P, env: LinEnv): readonly (number | null)[];
+  /**
+   * The same partials written in another algebra (the compiled mode passes the algebra of JavaScript expressions):
+   * one entry per input, an expression, a constant number, or null (structurally zero).
+   */
+  codePartials?<T>(xs: T[], y: T, params: P, env: LinEnv, K: Algebra<T>): readonly (T | number | null)[];
+  /**
+   * The value of a scalar application of an elementwise primitive of arity 1 or 2 on plain numbers, before
+   * rounding (b is ignored by unary primitives): the same scalar function the tensor kernel maps.
+   */
+  scalarValue?(a: number, b: number, params: P): number;
+  /** The declared scalar function itself for given params (what `scalarValue` calls; arity 1 or 2), for generated code. */
+  scalarFunction?(params: P): ((a: number, b: number) => number) | undefined;
   /** Its kink set and what the policy chooses there (see `nonsmooth.ts`); absent for smooth primitives. */
   readonly kink?: KinkDeclaration<P>;
   /**
@@ -111,6 +143,21 @@ export interface KinkEvent {
   readonly notLipschitz?: string;
 }
 
+/**
+ * A recorder of scalar programs on plain numbers (see `scalar-tape.ts`): while a trace has one, applications
+ * whose operands are all scalars go to it instead of the node list.
+ */
+export interface ScalarRecorder {
+  /**
+   * Records one application on numbers. Undefined: the generic path is to handle it, either because no operand is
+   * traced (a constant computation) or because some operand is not a scalar or the primitive has no scalar rule;
+   * in that case the recorder has spilled itself into nodes first.
+   */
+  apply(prim: Primitive<never>, args: readonly Value[], params: unknown): Tracer | undefined;
+  /** Turns every entry into a node of `trace.nodes` (same indices) and detaches from the trace. */
+  spill(): void;
+}
+
 let traceCounter = 0;
 
 /** The tape and context of one differentiation call. */
@@ -122,12 +169,27 @@ export class Trace {
   /** False while the library runs its own backward or tangent computations (no kink logging then). */
   logKinks = true;
   active = false;
+  /** The scalar recorder while the program has stayed scalar (null: every application is a node). */
+  fast: ScalarRecorder | null = null;
+  /**
+   * Set when a traced value's primal was read (`tracer.value`, `valueOf`): from then on the program may branch on
+   * its input in ways the tape does not record, so a compiled replay of it would not be safe.
+   */
+  valueRead = false;
+  /** The label, or how to make it (only error messages read it, so a call does not build the string up front). */
+  private labelOrMake: string | (() => string);
   constructor(
     readonly policy: KinkPolicy,
     readonly precision: Precision,
-    readonly label: string,
+    label: string | (() => string),
   ) {
     this.round = rounding(precision);
+    this.labelOrMake = label;
+  }
+  /** Names the call in messages: `grad(f)`. */
+  get label(): string {
+    if (typeof this.labelOrMake !== "string") this.labelOrMake = this.labelOrMake();
+    return this.labelOrMake;
   }
 }
 
@@ -158,6 +220,11 @@ const roundedIn: Record<Precision, WeakSet<Tensor>> = {
 function markRounded(t: Tensor, p: Precision): Tensor {
   if (p !== "float64") roundedIn[p].add(t);
   return t;
+}
+
+/** A scalar tensor of a number already in precision p (a value of a scalar tape made a tensor). */
+export function roundedScalar(x: number, p: Precision): Tensor {
+  return markRounded(scalar(x), p);
 }
 
 /** A constant entering a program run in reduced precision is rounded to it first (once). */
@@ -236,6 +303,10 @@ function mixedError(op: string, v: Tracer): Error {
  */
 export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P): Value {
   const t = current;
+  if (t !== null && t.fast !== null) {
+    const r = t.fast.apply(prim, args, params);
+    if (r !== undefined) return r;
+  }
   const env = t ?? FLOAT64_ENV;
   const n = args.length;
   const tensors = new Array<Tensor>(n);
@@ -300,5 +371,5 @@ export function primal(v: Value): Tensor {
 
 /** The shape of a value. */
 export function shapeOf(v: Value): readonly number[] {
-  return typeof v === "number" ? [] : v instanceof Tracer ? v.value.shape : v.shape;
+  return typeof v === "number" ? [] : v.shape;
 }

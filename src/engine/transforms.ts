@@ -15,6 +15,7 @@ import { map2 } from "../kernels";
 import { Trace, Tracer, apply, checkNoOverflow, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
+import { ScalarTape, adjointTensor } from "./scalar-tape";
 import type { KinkLog, KinkReport } from "./kink-report";
 
 /** Options of every differentiation call. */
@@ -42,13 +43,13 @@ export type Like<X> = X extends number
         ? Tensor[]
         : number[];
 
-interface Packed {
+export interface Packed {
   tensors: Tensor[];
   unpack(ts: readonly Tensor[]): unknown;
   multi: boolean;
 }
 
-function pack(op: string, x: Primal, what = "input"): Packed {
+export function pack(op: string, x: Primal, what = "input"): Packed {
   if (typeof x === "number")
     return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: (ts) => ts[0].data[0], multi: false };
   if (x instanceof Tensor) return { tensors: [x], unpack: (ts) => ts[0], multi: false };
@@ -75,7 +76,12 @@ function pack(op: string, x: Primal, what = "input"): Packed {
   );
 }
 
-function checkFinite(op: string, t: Tensor, what: string): void {
+function allFinite(d: Float64Array): boolean {
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
+}
+
+export function checkFinite(op: string, t: Tensor, what: string): void {
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
       throw new Error(
@@ -85,8 +91,11 @@ function checkFinite(op: string, t: Tensor, what: string): void {
   }
 }
 
+let defaultOptions: { policy: KinkPolicy; precision: Precision } | undefined;
+
 function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; precision: Precision } {
-  if (opts !== undefined && (opts === null || typeof opts !== "object"))
+  if (opts === undefined) return (defaultOptions ??= { policy: policies.pytorch, precision: "float64" });
+  if (opts === null || typeof opts !== "object")
     throw new Error(`${op}: options must be an object like { policy, precision }`);
   for (const k of Object.keys(opts ?? {})) {
     if (k !== "policy" && k !== "precision")
@@ -115,6 +124,8 @@ export interface Recording {
   inputs: Tracer[];
   output: Value;
   packed: Packed;
+  /** The scalar tape the call was recorded on, if it started as one (it holds the program while `trace.fast` is it). */
+  tape?: ScalarTape;
 }
 
 /**
@@ -127,16 +138,28 @@ export function record(
   x: Primal,
   opts: DiffOptions | undefined,
   logKinks = true,
+  scalarTape = false,
 ): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
   const packed = pack(op, x);
-  const trace = new Trace(policy, precision, `${op}(${f.name || "anonymous"})`);
+  const trace = new Trace(policy, precision, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
+  // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
+  const tape =
+    scalarTape && packed.tensors.every((t) => t.shape.length === 0) ? new ScalarTape(trace, INPUT) : undefined;
+  trace.fast = tape ?? null;
   return withTrace(trace, () => {
     const inputs = packed.tensors.map((t, i) => {
-      checkFinite(op, t, packed.multi ? `input ${i}` : "input");
-      const rounded = new Tensor(roundChecked(op, trace, t.data, packed.multi ? `input ${i}` : "input"), t.shape);
+      const what = (): string => (packed.multi ? `input ${i}` : "input");
+      if (!allFinite(t.data)) checkFinite(op, t, what());
+      if (tape) {
+        // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
+        const r = trace.round(t.data[0]);
+        if (r !== t.data[0]) checkNoOverflow(op, what(), t.data, [r], precision);
+        return new Tracer(trace, tape.input(r), undefined, r);
+      }
+      const rounded = new Tensor(roundChecked(op, trace, t.data, what()), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
       return tr;
@@ -149,7 +172,7 @@ export function record(
         `${op}: the function must return a number, a Tensor or a traced value, got ${output === null ? "null" : typeof output}`,
       );
     }
-    return { trace, inputs, output, packed };
+    return { trace, inputs, output, packed, tape };
   });
 }
 
@@ -159,7 +182,7 @@ function roundData(trace: Trace, d: Float64Array): Float64Array {
 }
 
 /** roundData, refusing a finite value that overflows the precision (70000 in float16 would become Infinity). */
-function roundChecked(op: string, trace: Trace, d: Float64Array, what: string): Float64Array {
+export function roundChecked(op: string, trace: Trace, d: Float64Array, what: string): Float64Array {
   const r = roundData(trace, d);
   if (r !== d) checkNoOverflow(op, what, d, r, trace.precision);
   return r;
@@ -351,14 +374,14 @@ function scalarOutput(op: string, rec: Recording): Tensor {
 }
 
 /** A valueAndGrad result whose kink report is built on first access (grad and training loops never read it). */
-class LazyValueAndGrad<G> {
+export class LazyValueAndGrad<G> {
   private report: KinkReport | undefined;
   /** Only what the report shows (the policy and the kink events), never the trace: a kept result keeps no tape. */
   private readonly log: KinkLog;
   constructor(
     readonly value: number,
     readonly grad: G,
-    trace: Trace,
+    trace: KinkLog,
   ) {
     this.log = { policy: trace.policy, kinkEvents: trace.kinkEvents };
   }
@@ -398,14 +421,47 @@ export function valueAndGrad<X extends Primal>(
   return reverseScalar("valueAndGrad", f, x, options);
 }
 
+/**
+ * valueAndGrad recorded as nodes only, never on the scalar tape: the reference the scalar tape is tested against
+ * (bitwise). Not part of the public API.
+ * @internal
+ */
+export function valueAndGradOnNodes<X extends Primal>(
+  f: (x: Traced<X>) => Value,
+  x: X,
+  options?: DiffOptions,
+): ValueAndGrad<Like<X>> {
+  return reverseScalar("valueAndGrad", f, x, options, false);
+}
+
 function reverseScalar<X extends Primal>(
   op: string,
   f: (x: Traced<X>) => Value,
   x: X,
   options?: DiffOptions,
+  scalarTape = true,
 ): ValueAndGrad<Like<X>> {
-  const rec = record(op, f as (x: any) => Value, x, options);
+  const rec = record(op, f as (x: any) => Value, x, options, true, scalarTape);
+  try {
+    return reverseRecorded(op, rec);
+  } finally {
+    rec.tape?.release();
+  }
+}
+
+function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAndGrad<Like<X>> {
+  if (rec.tape !== undefined && rec.trace.fast === rec.tape && rec.output instanceof Tracer) {
+    // still a scalar program: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs)
+    const a = rec.tape.backward(rec.output.index, 1);
+    const grads = rec.inputs.map((inp) => adjointTensor(a, inp.index));
+    return new LazyValueAndGrad(rec.tape.valueAt(rec.output.index), rec.packed.unpack(grads) as Like<X>, rec.trace);
+  }
   const out = scalarOutput(op, rec);
+  if (rec.tape !== undefined && rec.trace.fast === rec.tape) {
+    // a scalar program whose output is a constant: a zero gradient
+    const grads = rec.inputs.map(() => scalar(0));
+    return new LazyValueAndGrad(out.data[0], rec.packed.unpack(grads) as Like<X>, rec.trace);
+  }
   const one = new Tensor(Float64Array.of(1), out.shape);
   const cots = backward(rec, one, false);
   const nan = nanNormInputs(rec);
@@ -627,7 +683,8 @@ function evaluateAs<X extends Primal>(
   x: X,
   options?: DiffOptions,
 ): { value: Tensor; kinks: KinkReport } {
-  const rec = record(op, f as (x: any) => Value, x, options);
+  const rec = record(op, f as (x: any) => Value, x, options, true, true);
+  rec.tape?.release();
   return { value: primal(rec.output), kinks: buildKinkReport(rec.trace) };
 }
 

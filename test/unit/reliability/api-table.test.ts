@@ -14,6 +14,22 @@ const extra = <T extends object>(o: T) => ({ ...o, colour: "blue" }) as never;
 
 const DIFF = ["grad", "valueAndGrad", "evaluate", "kinkReport", "makeTape"] as const;
 const rows: Row[] = [
+  // the compiled mode: the function and the options are checked when compiling, the input form at each call
+  [
+    "compileValueAndGrad",
+    () => m.compileValueAndGrad(str),
+    /^compileValueAndGrad: the first argument must be the function/,
+  ],
+  [
+    "compileValueAndGrad",
+    () => m.compileValueAndGrad(id, { colour: 1 } as never),
+    /^compileValueAndGrad: unknown option "colour": expected policy and precision/,
+  ],
+  [
+    "compileValueAndGrad",
+    () => m.compileValueAndGrad(id)(m.tensor([1, 2]) as never),
+    /^compileValueAndGrad\(id\): compiles programs of scalars only/,
+  ],
   // differentiation calls: the function, the input, the options
   ...DIFF.flatMap((fn): Row[] => [
     [

@@ -1,0 +1,466 @@
+/**
+ * The scalar tape: how a differentiation call records a program whose inputs are all scalars. Instead of one
+ * tensor, one node object and its arrays per primitive application, the tape stores plain numbers in flat typed
+ * arrays (an opcode, two operand references and the value per entry; constants in their own array), and the
+ * backward pass walks them accumulating adjoints in a Float64Array.
+ *
+ * It reads everything from the one table of primitives: an application's value is the primitive's declared
+ * scalar function (`scalarValue`, the function its tensor kernel maps), its kink test is the primitive's kink
+ * declaration (`kink.element.at`), and the backward step is its `scalarVjp` (the declared partials interpreted on
+ * numbers, with the policy's choice at a kink). It rounds, counts kinks, numbers the entries and keys random
+ * choices exactly as the node list does, so results, kink reports and errors are bitwise those of the tensor path.
+ * The first application it cannot record (an operand that is not a scalar, a primitive without a scalar rule)
+ * spills the tape into ordinary nodes under the same indices, and the call goes on there.
+ *
+ * @module
+ */
+import { Tensor, scalar } from "../tensor";
+import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
+import { backwardKernel } from "./codegen";
+import type { BackwardKernel } from "./codegen";
+import { isExact } from "../precision";
+import type { Precision } from "../precision";
+import type { KinkPolicy } from "../policy";
+import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
+
+/** Opcodes: an index into one table of the primitives met so far (shared by every tape). */
+const OPCODES = new Map<Primitive<never>, number>();
+const PRIM_OF: Primitive<never>[] = [];
+/** The declared scalar function of each parameterless primitive, by opcode, once looked up (one call per application). */
+const FN_OF: (((...x: number[]) => number) | undefined)[] = [];
+
+function opcodeOf(prim: Primitive<never>): number {
+  let c = OPCODES.get(prim);
+  if (c === undefined) {
+    c = PRIM_OF.length;
+    PRIM_OF.push(prim);
+    FN_OF.push(undefined);
+    OPCODES.set(prim, c);
+  }
+  return c;
+}
+
+/**
+ * The backward kernels of one precision, by opcode: generated once per primitive from its declared partials (see
+ * `backwardKernel`), for parameterless primitives (a primitive with params, like pow's exponent, takes the
+ * interpreted path). `env` is the environment their kink rules read: the sweep sets its policy and node.
+ */
+interface KernelSet {
+  readonly env: { -readonly [K in keyof LinEnv]: LinEnv[K] };
+  /** undefined: not generated yet; null: none (the interpreted path). */
+  readonly kernels: (BackwardKernel | null | undefined)[];
+}
+
+const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
+
+function kernelSet(round: (x: number) => number, precision: Precision, policy: KinkPolicy): KernelSet {
+  let set = KERNEL_SETS.get(round);
+  if (set === undefined) {
+    set = { env: { precision, round, policy, node: 0 }, kernels: [] };
+    KERNEL_SETS.set(round, set);
+  }
+  return set;
+}
+
+function kernelOf(set: KernelSet, code: number, unary: boolean): BackwardKernel | null {
+  let k = set.kernels[code];
+  if (k === undefined) {
+    const round = set.env.round;
+    k = backwardKernel(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round);
+    set.kernels[code] = k;
+  }
+  return k;
+}
+
+/** The opcode of an input entry. */
+const INPUT_OP = -1;
+/** The operand reference of an absent second operand (unary primitives). */
+const NONE = -2147483648;
+
+/** The adjoints of a backward sweep: `has[i]` 0 means entry i received no cotangent (a symbolic zero). */
+export interface ScalarAdjoints {
+  readonly adj: Float64Array;
+  readonly has: Uint8Array;
+  /** Entries 0 to n - 1 were swept (later entries received nothing). */
+  readonly n: number;
+}
+
+/** The typed arrays of a tape and of its backward sweep (reused by the next call once a call has finished). */
+class Buffers {
+  op: Int32Array;
+  /** Operand references: i >= 0 is entry i, a negative r is constant -r - 1, NONE is no operand. */
+  a0: Int32Array;
+  a1: Int32Array;
+  val: Float64Array;
+  consts: Float64Array;
+  adj: Float64Array;
+  has: Uint8Array;
+  constructor(n: number) {
+    this.op = new Int32Array(n);
+    this.a0 = new Int32Array(n);
+    this.a1 = new Int32Array(n);
+    this.val = new Float64Array(n);
+    this.consts = new Float64Array(n);
+    this.adj = new Float64Array(n);
+    this.has = new Uint8Array(n);
+  }
+}
+
+/**
+ * One set of buffers kept between calls, so that a small program allocates no typed array; only buffers of at
+ * most POOLED entries are kept (about 130 kB), so a long program's tape is never retained after its call.
+ */
+let spare: Buffers | null = null;
+const POOLED = 4096;
+
+/** A recorded scalar program, as `ScalarTape.program` copies it out. */
+export interface ScalarProgram {
+  readonly length: number;
+  /** The primitive of each entry (null: an input). */
+  readonly prims: readonly (Primitive<never> | null)[];
+  /** Operand references: i >= 0 is entry i, a negative r is constant -r - 1, NONE_OPERAND is no operand. */
+  readonly a0: Int32Array;
+  readonly a1: Int32Array;
+  readonly val: Float64Array;
+  readonly consts: Float64Array;
+  readonly params: readonly unknown[];
+}
+
+/** The operand reference of an absent operand in a ScalarProgram. */
+export const NONE_OPERAND = NONE;
+
+/** A flat tape of scalar applications, attached to a trace while the program stays scalar. */
+export class ScalarTape implements ScalarRecorder {
+  length = 0;
+  private b: Buffers;
+  private params: unknown[] = [];
+  private nConsts = 0;
+  private readonly xs1 = [0];
+  private readonly xs2 = [0, 0];
+
+  constructor(
+    readonly trace: Trace,
+    /** The marker primitive of input nodes (what a spilled input entry becomes). */
+    private readonly inputPrim: Primitive<void>,
+  ) {
+    this.b = spare ?? new Buffers(256);
+    spare = null;
+  }
+
+  /**
+   * Ends the call's use of the tape: detaches it from the trace (later applications on its values go to the
+   * generic path, which refuses values that escaped their call) and hands its buffers to the next call.
+   */
+  release(): void {
+    if (this.trace.fast === this) this.trace.fast = null;
+    const b = this.b;
+    this.b = EMPTY;
+    this.params = [];
+    this.length = 0;
+    if (b !== EMPTY && b.op.length <= POOLED) spare = b;
+  }
+
+  /** The value of entry `index`. */
+  valueAt(index: number): number {
+    return this.b.val[index];
+  }
+
+  /** Records an input (its value already rounded to the precision); returns its index. */
+  input(x: number): number {
+    return this.push(INPUT_OP, NONE, NONE, x, undefined);
+  }
+
+  apply(prim: Primitive<never>, args: readonly Value[], params: unknown): Tracer | undefined {
+    const n = args.length;
+    // a computation on constants (no traced operand): no entry, the generic path evaluates it
+    if (!(args[0] instanceof Tracer) && !(n > 1 && args[1] instanceof Tracer)) {
+      let traced = false;
+      for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
+      if (!traced) return undefined;
+    }
+    const sv = prim.scalarValue;
+    const kink = prim.kink;
+    if (
+      sv === undefined ||
+      prim.scalarPartials === undefined ||
+      n < 1 ||
+      n > 2 ||
+      (kink !== undefined && kink.element === undefined)
+    ) {
+      this.spill();
+      return undefined;
+    }
+    const t = this.trace;
+    const a = args[0];
+    let x0: number;
+    let r0: number;
+    if (a instanceof Tracer) {
+      if (a.trace !== t) return this.spillUndefined();
+      r0 = a.index;
+      x0 = this.b.val[r0];
+    } else {
+      const c = this.constant(a, prim.name);
+      if (c === undefined) return this.spillUndefined();
+      x0 = c;
+      r0 = this.pushConst(c);
+    }
+    let x1 = 0;
+    let r1 = NONE;
+    if (n === 2) {
+      const b = args[1];
+      if (b instanceof Tracer) {
+        if (b.trace !== t) return this.spillUndefined();
+        r1 = b.index;
+        x1 = this.b.val[r1];
+      } else {
+        const c = this.constant(b, prim.name);
+        if (c === undefined) return this.spillUndefined();
+        x1 = c;
+        r1 = this.pushConst(c);
+      }
+    }
+    const code = opcodeOf(prim);
+    // a parameterless primitive's function is looked up once (one with params is never applied without them)
+    const fn =
+      params === undefined
+        ? (FN_OF[code] ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
+        : undefined;
+    const y = t.round(fn === undefined ? sv(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
+    if (t.logKinks && kink !== undefined) {
+      let xs: number[];
+      if (n === 1) {
+        xs = this.xs1;
+        xs[0] = x0;
+      } else {
+        xs = this.xs2;
+        xs[0] = x0;
+        xs[1] = x1;
+      }
+      if (kink.element!.at(xs, params as never)) {
+        t.kinkEvents.push({
+          op: prim.name,
+          node: this.length,
+          key: kink.key,
+          count: 1,
+          notLipschitz: kink.notLipschitz,
+        });
+      }
+    }
+    return new Tracer(t, this.push(code, r0, r1, y, params), undefined, y);
+  }
+
+  /**
+   * The backward sweep from entry `out` with cotangent `seed`: each entry's declared scalar reverse step, in
+   * reverse order, skipping entries that received no cotangent (as the node list does with symbolic zeros).
+   */
+  backward(out: number, seed: number): ScalarAdjoints {
+    const { adj, has } = this.b;
+    has.fill(0, 0, out + 1);
+    adj[out] = seed;
+    has[out] = 1;
+    const t = this.trace;
+    const round = t.round;
+    const env: { -readonly [K in keyof LinEnv]: LinEnv[K] } = {
+      precision: t.precision,
+      round,
+      policy: t.policy,
+      node: 0,
+    };
+    // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
+    // (a user primitive's partials may call the library) restores it when it returns
+    const set = kernelSet(round, t.precision, t.policy);
+    const kenv = set.env;
+    const prevPolicy = kenv.policy;
+    const prevNode = kenv.node;
+    kenv.policy = t.policy;
+    try {
+      this.sweep(out, adj, has, env, set);
+    } finally {
+      kenv.policy = prevPolicy;
+      kenv.node = prevNode;
+    }
+    return { adj, has, n: out + 1 };
+  }
+
+  private sweep(
+    out: number,
+    adj: Float64Array,
+    has: Uint8Array,
+    env: { -readonly [K in keyof LinEnv]: LinEnv[K] },
+    set: KernelSet,
+  ): void {
+    const round = env.round;
+    const kenv = set.env;
+    const { op, a0, a1, val, consts } = this.b;
+    const params = this.params;
+    const xs1 = [0];
+    const xs2 = [0, 0];
+    for (let i = out; i >= 0; i--) {
+      if (has[i] === 0) continue;
+      const code = op[i];
+      if (code === INPUT_OP) continue;
+      const r0 = a0[i];
+      const r1 = a1[i];
+      if (params[i] === undefined) {
+        const k = kernelOf(set, code, r1 === NONE);
+        if (k !== null) {
+          kenv.node = i;
+          k(
+            r0 >= 0 ? val[r0] : consts[-r0 - 1],
+            r1 === NONE ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1],
+            val[i],
+            adj[i],
+            adj,
+            has,
+            r0,
+            r1,
+          );
+          continue;
+        }
+      }
+      let xs: number[];
+      if (r1 === NONE) {
+        xs = xs1;
+        xs[0] = r0 >= 0 ? val[r0] : consts[-r0 - 1];
+      } else {
+        xs = xs2;
+        xs[0] = r0 >= 0 ? val[r0] : consts[-r0 - 1];
+        xs[1] = r1 >= 0 ? val[r1] : consts[-r1 - 1];
+      }
+      env.node = i;
+      // the number algebra uses its arguments synchronously: one environment and argument array serve every entry
+      const ps = PRIM_OF[code].scalarPartials!(xs, val[i], params[i] as never, env);
+      // the cotangent times each partial, as scalarVjp: a partial 1 passes it through, others multiply with a
+      // strong zero (0 times an infinite partial is 0) and round
+      const c = adj[i];
+      const p0 = ps[0];
+      if (r0 >= 0 && p0 !== null) {
+        const g0 = p0 === 1 ? c : round(p0 === 0 || c === 0 ? 0 : p0 * c);
+        if (has[r0] === 0) {
+          adj[r0] = g0;
+          has[r0] = 1;
+        } else adj[r0] = round(adj[r0] + g0);
+      }
+      if (r1 >= 0) {
+        const p1 = ps[1];
+        if (p1 !== null) {
+          const g1 = p1 === 1 ? c : round(p1 === 0 || c === 0 ? 0 : p1 * c);
+          if (has[r1] === 0) {
+            adj[r1] = g1;
+            has[r1] = 1;
+          } else adj[r1] = round(adj[r1] + g1);
+        }
+      }
+    }
+  }
+
+  /** A copy of the recorded program (for code generation): per entry its primitive (null: an input), operands, value, params. */
+  program(): ScalarProgram {
+    const n = this.length;
+    const b = this.b;
+    return {
+      length: n,
+      prims: Array.from(b.op.subarray(0, n), (c) => (c === INPUT_OP ? null : PRIM_OF[c])),
+      a0: b.a0.slice(0, n),
+      a1: b.a1.slice(0, n),
+      val: b.val.slice(0, n),
+      consts: b.consts.slice(0, this.nConsts),
+      params: this.params.slice(0, n),
+    };
+  }
+
+  /** Turns every entry into a node (same index, same values, constants as scalar tensors) and detaches. */
+  spill(): void {
+    const t = this.trace;
+    if (t.fast !== this) return;
+    const outs = new Array<Tracer>(this.length);
+    const operand = (r: number): Tracer | Tensor =>
+      r >= 0 ? outs[r] : roundedScalar(this.b.consts[-r - 1], t.precision);
+    for (let i = 0; i < this.length; i++) {
+      const out = new Tracer(t, i, roundedScalar(this.b.val[i], t.precision));
+      outs[i] = out;
+      let node: TapeNode;
+      if (this.b.op[i] === INPUT_OP) {
+        node = { prim: this.inputPrim, params: undefined, inputs: [], output: out, needed: [] };
+      } else {
+        const inputs = this.b.a1[i] === NONE ? [operand(this.b.a0[i])] : [operand(this.b.a0[i]), operand(this.b.a1[i])];
+        node = {
+          prim: PRIM_OF[this.b.op[i]] as TapeNode["prim"],
+          params: this.params[i],
+          inputs,
+          output: out,
+          needed: inputs.map((v) => v instanceof Tracer),
+          scalar: true,
+        };
+      }
+      t.nodes.push(node);
+    }
+    t.fast = null;
+  }
+
+  private spillUndefined(): undefined {
+    this.spill();
+    return undefined;
+  }
+
+  /**
+   * A constant operand as the number the tensor path would use: a number rounded to the precision (-0 kept), a
+   * scalar tensor rounded likewise; a finite constant that overflows the precision is refused with the same
+   * error. Undefined for anything else (a tensor of another shape: not a scalar program any more).
+   */
+  private constant(a: Value, op: string): number | undefined {
+    const t = this.trace;
+    if (typeof a === "number") {
+      if (Object.is(a, -0)) return -0;
+      const r = t.round(a);
+      if (r !== a && !Number.isFinite(r)) checkNoOverflow(op, "constant", [a], [r], t.precision);
+      return r;
+    }
+    if (!(a instanceof Tensor) || a.shape.length !== 0) return undefined;
+    const d = a.data[0];
+    const r = t.round(d);
+    if (!Number.isFinite(r) && Number.isFinite(d)) checkNoOverflow(op, "constant", [d], [r], t.precision);
+    return r;
+  }
+
+  private pushConst(x: number): number {
+    const b = this.b;
+    if (this.nConsts === b.consts.length) b.consts = grown(b.consts, new Float64Array(b.consts.length * 2));
+    b.consts[this.nConsts] = x;
+    return -++this.nConsts;
+  }
+
+  private push(code: number, r0: number, r1: number, y: number, params: unknown): number {
+    const i = this.length;
+    const b = this.b;
+    if (i === b.op.length) {
+      const n = Math.max(2 * i, 64);
+      b.op = grown(b.op, new Int32Array(n));
+      b.a0 = grown(b.a0, new Int32Array(n));
+      b.a1 = grown(b.a1, new Int32Array(n));
+      b.val = grown(b.val, new Float64Array(n));
+      b.adj = new Float64Array(n);
+      b.has = new Uint8Array(n);
+    }
+    b.op[i] = code;
+    b.a0[i] = r0;
+    b.a1[i] = r1;
+    b.val[i] = y;
+    this.params.push(params);
+    this.length = i + 1;
+    return i;
+  }
+}
+
+function grown<A extends Int32Array | Float64Array>(old: A, into: A): A {
+  into.set(old);
+  return into;
+}
+
+/** The buffers of a released tape: empty, so a use after release fails loudly instead of reading another call's data. */
+const EMPTY = new Buffers(0);
+
+/** A scalar tensor holding an adjoint (0 where none arrived), shaped like the input it belongs to. */
+export function adjointTensor(a: ScalarAdjoints, index: number): Tensor {
+  return scalar(index < a.n && a.has[index] === 1 ? a.adj[index] : 0);
+}
