@@ -11,7 +11,7 @@ import type { Precision } from "../precision";
 import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
-import { map2 } from "../kernels";
+import { map2, roundArray } from "../kernels";
 import { Trace, Tracer, apply, checkNoOverflow, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
@@ -178,7 +178,7 @@ export function record(
 
 /** Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first. */
 function roundData(trace: Trace, d: Float64Array): Float64Array {
-  return trace.precision === "float64" ? d : d.map(trace.round);
+  return trace.precision === "float64" ? d : roundArray(d, trace.round);
 }
 
 /** roundData, refusing a finite value that overflows the precision (70000 in float16 would become Infinity). */
