@@ -19,6 +19,8 @@
 //                        solutions (cells tagged "solution"), its own lab; the API reference is copied, not rebuilt
 //   --profile[=N]        print the N slowest cells of each notebook (default 5) and where the workbook's time went;
 //                        per-cell times also go to OUT/profile.json
+//   --jobs N             notebooks executed at once, each in its own kernel (default: the machine's cores, or
+//                        $NSAD_WORKBOOK_JOBS); 1 runs them one after another
 // NSAD_SCALE and the rest of the environment are passed through to the kernels.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -37,7 +39,8 @@ class UsageError extends Error {}
 
 const USAGE =
   "usage: npm run workbook -- [NOTEBOOK.ipynb ...] [--out DIR] [--kernel-dir DIR] [--timeout SECONDS]\n" +
-  "                           [--no-prerequisites] [--no-build] [--no-site] [--with-solutions] [--profile[=N]]";
+  "                           [--no-prerequisites] [--no-build] [--no-site] [--with-solutions] [--profile[=N]]\n" +
+  "                           [--jobs N]";
 
 /** The longest timeout in seconds whose backstop (timeout + 120 s) fits in a Node timer (at most 2^31 - 1 ms). */
 const MAX_TIMEOUT = Math.floor((2 ** 31 - 1) / 1000) - 120;
@@ -53,6 +56,7 @@ export function parseArgs(argv, env = process.env) {
     site: true,
     withSolutions: false,
     profile: 0,
+    jobs: env.NSAD_WORKBOOK_JOBS ? Number(env.NSAD_WORKBOOK_JOBS) : os.availableParallelism(),
   };
   const value = (i, name) => {
     const v = argv[i + 1];
@@ -93,6 +97,10 @@ export function parseArgs(argv, env = process.env) {
         if (!Number.isInteger(opts.profile) || opts.profile < 1)
           throw new UsageError(`--profile=N needs a whole number of cells N >= 1 (got ${JSON.stringify(inline)})`);
         break;
+      case "--jobs":
+        opts.jobsText = take(a);
+        opts.jobs = Number(opts.jobsText);
+        break;
       case "-h":
       case "--help":
         opts.help = true;
@@ -105,6 +113,11 @@ export function parseArgs(argv, env = process.env) {
   if (!(opts.timeout > 0)) {
     throw new UsageError(
       `the timeout must be a positive number of seconds (got ${JSON.stringify(opts.timeoutText ?? env.NSAD_NOTEBOOK_TIMEOUT)})`,
+    );
+  }
+  if (!Number.isInteger(opts.jobs) || opts.jobs < 1) {
+    throw new UsageError(
+      `--jobs needs a whole number of notebooks run at once, at least 1 (got ${JSON.stringify(opts.jobsText ?? env.NSAD_WORKBOOK_JOBS)})`,
     );
   }
   // the backstop timer waits timeout + 120 s, and Node caps timers at 2^31 - 1 ms (a longer delay fires at once)
@@ -307,28 +320,43 @@ export async function main(argv) {
   const failures = [];
   const profile = [];
   const notebooksStarted = Date.now();
-  for (const [i, nb] of notebooks.entries()) {
+  // Notebooks run in parallel, each in its own fresh kernel (they share nothing but the read-only build); each is
+  // reported when it ends, and the profile and failures are listed in file-name order.
+  const jobs = Math.min(opts.jobs, notebooks.length);
+  if (jobs > 1) console.log(`executing ${notebooks.length} notebooks, ${jobs} at a time`);
+  let next = 0;
+  let finished = 0;
+  const results = new Array(notebooks.length);
+  const runOne = async (i) => {
+    const nb = notebooks[i];
     const target = path.join(outNotebooks, path.basename(nb));
-    process.stdout.write(`[${i + 1}/${notebooks.length}] ${rel(nb)} ... `);
+    if (jobs === 1) process.stdout.write(`[${i + 1}/${notebooks.length}] ${rel(nb)} ... `);
     const t0 = Date.now();
     const result = await executeNotebook(nb, target, { timeout: opts.timeout, env });
-    const took = seconds(Date.now() - t0);
+    const ms = Date.now() - t0;
+    results[i] = { nb, result, ms };
+    finished++;
+    const lines = [];
+    if (result.status !== "ok") lines.push(`${rel(nb)}: ${result.message}`.replace(/^/gm, "    ").trimEnd());
+    if (opts.profile)
+      for (const line of slowestCells(result.timings, opts.profile, result.kernel_seconds)) lines.push(`    ${line}`);
+    const verdict = `${result.status === "ok" ? "ok" : "FAILED"} (${seconds(ms)})`;
+    console.log(jobs === 1 ? verdict : `[${finished}/${notebooks.length}] ${rel(nb)} ... ${verdict}`);
+    if (lines.length) (result.status === "ok" ? console.log : console.error)(lines.join("\n"));
+  };
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < notebooks.length) await runOne(next++);
+    }),
+  );
+  for (const { nb, result, ms } of results) {
     profile.push({
       notebook: path.basename(nb),
-      seconds: (Date.now() - t0) / 1000,
+      seconds: ms / 1000,
       kernelSeconds: result.kernel_seconds ?? null,
       cells: result.timings ?? [],
     });
-    if (result.status === "ok") {
-      console.log(`ok (${took})`);
-    } else {
-      console.log(`FAILED (${took})`);
-      const text = `${rel(nb)}: ${result.message}`;
-      console.error(text.replace(/^/gm, "    ").trimEnd());
-      failures.push({ notebook: nb, ...result, text });
-    }
-    if (opts.profile)
-      for (const line of slowestCells(result.timings, opts.profile, result.kernel_seconds)) console.log(`    ${line}`);
+    if (result.status !== "ok") failures.push({ notebook: nb, ...result, text: `${rel(nb)}: ${result.message}` });
   }
   steps.push([`${notebooks.length} notebook(s)`, Date.now() - notebooksStarted]);
   if (opts.profile) fs.writeFileSync(path.join(out, "profile.json"), `${JSON.stringify(profile, null, 1)}\n`);

@@ -43,6 +43,35 @@ beforeAll(async () => {
   results["slow-cell"] = await runFixture("slow-cell", ["--timeout", "3"]);
 });
 
+it("runs notebooks in parallel (--jobs 2): each reported when it ends, the failure named, the exit status 1", async () => {
+  const r = await node(
+    "scripts/workbook.mjs",
+    [
+      "--no-prerequisites",
+      "--no-build",
+      "--no-site",
+      "--jobs",
+      "2",
+      "--kernel-dir",
+      inject("nsadKernelPrefix"),
+      "--out",
+      path.join(out, "parallel"),
+      path.join(FIXTURES, "failing-cell.ipynb"),
+      path.join(FIXTURES, "typed-import.ipynb"),
+    ],
+    { env: { ...process.env, NSAD_SCALE: SCALE } },
+  );
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain("executing 2 notebooks, 2 at a time");
+  expect(r.stdout).toMatch(/\[\d\/2\] \S*typed-import\.ipynb \.\.\. ok \(\d+\.\d s\)/);
+  expect(r.stdout).toMatch(/\[\d\/2\] \S*failing-cell\.ipynb \.\.\. FAILED/);
+  expect(r.stderr).toContain("failing-cell.ipynb: cell 3 (code cell 2) failed");
+  expect(r.stderr).toContain("1 of 2 notebook(s) failed");
+  // both executed copies were written, the passing one complete
+  const nb = JSON.parse(fs.readFileSync(path.join(out, "parallel", "notebooks", "typed-import.ipynb"), "utf8"));
+  expect(JSON.stringify(nb.cells[2].outputs)).toContain(`NSAD_SCALE=${SCALE}`);
+});
+
 describe("workbook runner", () => {
   it("exits non-zero on a failing cell, naming the notebook, the cell, its first line and its stderr", () => {
     const r = results["failing-cell"];

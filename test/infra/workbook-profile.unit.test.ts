@@ -1,4 +1,4 @@
-// The workbook runner's --with-solutions and --profile options, and the profile's lines.
+// The workbook runner's --with-solutions, --profile and --jobs options, and the profile's lines.
 import { describe, expect, it } from "vitest";
 import { parseArgs, slowestCells } from "../../scripts/workbook.mjs";
 
@@ -14,6 +14,18 @@ describe("workbook options", () => {
     });
     expect(() => parseArgs(["--profile=0"], {})).toThrow(/whole number of cells N >= 1/);
     expect(() => parseArgs(["--profile=x"], {})).toThrow(/whole number/);
+  });
+});
+
+describe("--jobs", () => {
+  it("defaults to the machine's cores or NSAD_WORKBOOK_JOBS, and refuses anything but a whole number >= 1", () => {
+    expect(parseArgs([], {}).jobs).toBeGreaterThanOrEqual(1);
+    expect(parseArgs([], { NSAD_WORKBOOK_JOBS: "3" }).jobs).toBe(3);
+    expect(parseArgs(["--jobs", "1"], { NSAD_WORKBOOK_JOBS: "3" }).jobs).toBe(1);
+    expect(parseArgs(["--jobs=4"], {}).jobs).toBe(4);
+    expect(() => parseArgs(["--jobs", "0"], {})).toThrow(/--jobs needs a whole number .* \(got "0"\)/);
+    expect(() => parseArgs(["--jobs", "1.5"], {})).toThrow(/got "1.5"/);
+    expect(() => parseArgs([], { NSAD_WORKBOOK_JOBS: "many" })).toThrow(/got "many"/);
   });
 });
 
