@@ -348,6 +348,7 @@ const EXEMPT: Readonly<Record<string, string>> = {
   linspace: "checked by tensor's validation of its result",
   f16round: "Math.fround's contract: any number, NaN for the rest",
   bf16round: "Math.fround's contract: any number, NaN for the rest",
+  fma32: "Math.fround's contract: rounds the exact sum of any two numbers to float32, NaN for NaN",
   rounding: "its message lists the precisions",
   sweep: "asynchronous: its errors are rejections, tested in optim/experiments.test.ts and defects.test.ts",
   bifurcationExperiment:
