@@ -23,7 +23,7 @@
 import { FORMATS, bf16round, roundTo } from "./formats";
 import { f16round } from "../precision";
 import type { ArithmeticModel } from "./models";
-import { checkModel, modelDot } from "./models";
+import { checkModel, checkRange, modelDot } from "./models";
 
 /**
  * The fused multiply-add round_float32(acc + p) for a float32 acc and a product p = a b of two float32 values
@@ -91,7 +91,8 @@ function transpose(Wt: Float64Array, N: number, K: number): Float64Array {
 
 /**
  * Z[i, j] = round_storage(round_acc(sum_k H[i, k] Wt[j, k] + b[j])) in the model's order, for H [B, K] and the
- * transposed weights Wt [N, K] (row-major; rows contiguous). Inputs must be values of the storage format.
+ * transposed weights Wt [N, K] (row-major; rows contiguous). Inputs must be values of the storage format; a value
+ * beyond its range, NaN or infinity is refused with a message naming it.
  *
  * @example
  * ```ts
@@ -114,6 +115,9 @@ export function denseLayer(
   out: Float64Array = new Float64Array(B * N),
 ): Float64Array {
   checkModel("denseLayer", model);
+  checkRange("denseLayer", "H", model, H, 0, 1, B * K);
+  checkRange("denseLayer", "Wt", model, Wt, 0, 1, N * K);
+  checkRange("denseLayer", "b", model, b, 0, 1, N);
   if (model.order === "pairwise") {
     for (let i = 0; i < B; i++)
       for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1);

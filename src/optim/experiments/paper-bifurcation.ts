@@ -22,12 +22,17 @@ import { FORMATS, roundTo, ulpOf } from "../../arithmetic/formats";
 import { arithmeticModel, modelDot } from "../../arithmetic/models";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
 import { denseLayer } from "../../arithmetic/layer";
-import { Rng, hash32 } from "../../rng";
-import { integer } from "../../validate";
+import { Rng, hash32, hashSeed } from "../../rng";
+import { integer, options, seed as checkSeed } from "../../validate";
+import { BUDGET_KEYS, Budget } from "./budget";
+import type { BudgetOptions } from "./budget";
 import { loadMnist } from "../data/loaders";
 
-/** Configuration of {@link paperBifurcation}. */
-export interface PaperBifurcationConfig {
+/**
+ * Configuration of {@link paperBifurcation}. An unknown key is an error; the budget options (`allowLong`,
+ * `maxMinutes`, `onProgress`) are those of the other long experiments.
+ */
+export interface PaperBifurcationConfig extends BudgetOptions {
   /** Hidden layers. */
   readonly depth: number;
   /** Hidden width. */
@@ -38,6 +43,7 @@ export interface PaperBifurcationConfig {
   readonly runs: number;
   /** The first run's index (to split runs among workers; default 0). */
   readonly firstRun?: number;
+  /** Any integer of magnitude below 2^53, hashed on all its bits (seeds that agree modulo 2^32 do not alias). */
   readonly seed: number;
   /** Default 256, the paper's. */
   readonly batchSize?: number;
@@ -134,9 +140,29 @@ function initLayers(sizes: readonly number[], seed: number, storage: ArithmeticM
 /** Standard normal density. */
 const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 
+const CONFIG_KEYS = [
+  "depth",
+  "width",
+  "model",
+  "runs",
+  "firstRun",
+  "seed",
+  "batchSize",
+  "digits",
+  "stopAtFirst",
+  "maxBatches",
+  "countOnly",
+  ...BUDGET_KEYS,
+] as const;
+
 /**
  * Runs the paper's protocol (see the module note) for `runs` runs of one configuration and returns one row per
  * run. Deterministic: the same configuration gives the same rows, bitwise, on any machine.
+ *
+ * It times the first mini-batch, reports the estimated duration (every run processing the whole epoch: an upper
+ * bound when runs stop at their first parting) to `onProgress`, and stops there with a RangeError saying how long
+ * it would take when the estimate exceeds `maxMinutes` (default 60) unless `allowLong` is set; then it reports
+ * progress after each run.
  *
  * @example
  * ```ts
@@ -149,14 +175,15 @@ const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.P
  */
 export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcationRow[] {
   const where = "paperBifurcation";
-  if (config === null || typeof config !== "object")
+  if (config === null || typeof config !== "object" || Array.isArray(config))
     throw new TypeError(`${where}: expected a configuration { depth, width, model, runs, seed }`);
+  options(where, "configuration", config, CONFIG_KEYS);
   const depth = integer(where, "depth", config.depth, 1);
   const width = integer(where, "width", config.width, 1);
   const model = arithmeticModel(config.model);
   const runs = integer(where, "runs", config.runs, 1);
   const firstRun = integer(where, "firstRun", config.firstRun ?? 0, 0);
-  const seed = integer(where, "seed", config.seed, 0);
+  const seed = checkSeed(where, "seed", config.seed);
   const B = integer(where, "batchSize", config.batchSize ?? 256, 1);
   const digits = integer(where, "digits", config.digits ?? 10000, 1);
   if (B > digits) throw new RangeError(`${where}: the batch size ${B} is larger than the ${digits} digits`);
@@ -166,11 +193,15 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
     Math.floor(digits / B),
     config.maxBatches === undefined ? Infinity : integer(where, "maxBatches", config.maxBatches, 1),
   );
+  if (typeof stopAtFirst !== "boolean" || typeof countOnly !== "boolean")
+    throw new TypeError(`${where}: stopAtFirst and countOnly must be true or false`);
   const data = mnistIn(model.storage, digits, seed);
+  const budget = new Budget(where, runs, config);
+  let clock = Budget.clock();
   const sizes = [784, ...new Array<number>(depth).fill(width), 10];
   const rows: PaperBifurcationRow[] = [];
   for (let run = firstRun; run < firstRun + runs; run++) {
-    const runSeed = hash32(hash32(seed, run), hash32(depth, width));
+    const runSeed = hash32(hashSeed(seed, run), hash32(depth, width));
     const layers = initLayers(sizes, runSeed, model.storage);
     const order = new Rng(hash32(runSeed, 0x5eed)).sample(digits, digits);
     const zerosByLayer = new Array<number>(depth).fill(0);
@@ -222,7 +253,12 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
         H = h;
       }
       batches++;
-      if (batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B)) {
+      const parts = batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B);
+      if (clock >= 0 && budget.wanted) {
+        budget.estimate((Budget.since(clock) / 1000) * runs * nBatches, "the first mini-batch", "runs or digits");
+        clock = -1;
+      }
+      if (parts) {
         if (firstBatch < 0) firstBatch = t;
         if (stopAtFirst) break;
       }
@@ -242,6 +278,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
       zerosByLayer,
       predictedZeros: predicted,
     });
+    budget.tick(rows.length);
   }
   return rows;
 }
