@@ -302,6 +302,7 @@ const rows: Row[] = [
     /^paperBifurcation: unknown option "colour"/,
   ],
   ["bifurcationExperiment", () => m.bifurcationExperiment(str), /^bifurcationExperiment: expected a configuration/],
+  ["batchNormalize", () => m.batchNormalize(str), /^batchNormalize: Z must be a matrix \[B, N\]/],
   [
     "bifurcationExperiment",
     () =>
