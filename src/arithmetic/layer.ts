@@ -115,16 +115,41 @@ export function denseLayer(
   out: Float64Array = new Float64Array(B * N),
 ): Float64Array {
   checkModel("denseLayer", model);
-  checkRange("denseLayer", "H", model, H, 0, 1, B * K);
   checkRange("denseLayer", "Wt", model, Wt, 0, 1, N * K);
-  checkRange("denseLayer", "b", model, b, 0, 1, N);
   if (model.order === "pairwise") {
+    checkRange("denseLayer", "H", model, H, 0, 1, B * K);
+    checkRange("denseLayer", "b", model, b, 0, 1, N);
     for (let i = 0; i < B; i++)
       for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1);
     return out;
   }
+  return denseLayerOfRows(model, H, B, K, transpose(Wt, N, K), N, b, out);
+}
+
+/**
+ * {@link denseLayer} with the weights W [K, N] as they are (not transposed), for callers that keep them in that
+ * layout (the paper-scale experiment keeps both). @internal
+ */
+export function denseLayerOfRows(
+  model: ArithmeticModel,
+  H: Float64Array,
+  B: number,
+  K: number,
+  W: Float64Array,
+  N: number,
+  b: Float64Array,
+  out: Float64Array = new Float64Array(B * N),
+): Float64Array {
+  checkModel("denseLayer", model);
+  checkRange("denseLayer", "H", model, H, 0, 1, B * K);
+  checkRange("denseLayer", "W", model, W, 0, 1, K * N);
+  checkRange("denseLayer", "b", model, b, 0, 1, N);
+  if (model.order === "pairwise") {
+    for (let i = 0; i < B; i++)
+      for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, W, b[j], K, i * K, 1, j, N);
+    return out;
+  }
   const block = model.order === "blocked" ? model.block : K;
-  const W = transpose(Wt, N, K);
   const rS = roundTo(model.storage);
   const rA = roundTo(model.accumulation);
   const kind =

@@ -7,9 +7,9 @@
  *
  * Why it is fast enough to run here: both copies share the forward pass, and their backward passes can only
  * differ where some hidden pre-activation is exactly 0 (relu' differs nowhere else). So each mini-batch costs one
- * forward pass under the arithmetic model ({@link denseLayer}); the two backward passes (in the same model) run
- * only on mini-batches with an exact zero, and only the first-layer columns whose backpropagated values differ
- * are compared. A run stops at its first parting mini-batch unless asked to go on (to count zeros).
+ * forward pass under the arithmetic model ({@link denseLayer}, here on the weights as stored); the two backward
+ * passes (in the same model) run only on mini-batches with an exact zero, and only the first-layer columns whose
+ * backpropagated values differ are compared. A run stops at its first parting mini-batch unless asked to go on (to count zeros).
  *
  * What differs from the paper: the data are the 10,000 digits of the `mnist` package (one epoch = 39 mini-batches
  * of 256, the paper's has 60,000 digits = 234), pixel values in [0, 1] with three decimals. Since pre-activations
@@ -21,7 +21,7 @@
 import { FORMATS, roundTo, ulpOf } from "../../arithmetic/formats";
 import { arithmeticModel, modelDot } from "../../arithmetic/models";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
-import { denseLayer } from "../../arithmetic/layer";
+import { denseLayerOfRows } from "../../arithmetic/layer";
 import { Rng, hash32, hashSeed } from "../../rng";
 import { integer, options, seed as checkSeed } from "../../validate";
 import { BUDGET_KEYS, Budget } from "./budget";
@@ -229,7 +229,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
       let batchZeros = 0;
       for (let l = 0; l < layers.length; l++) {
         const L = layers[l];
-        const z = denseLayer(model, H, B, L.K, L.Wt, L.N, L.b);
+        const z = denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
         Z.push(z);
         if (l === layers.length - 1) break;
         const h = new Float64Array(z.length);
@@ -314,7 +314,7 @@ function copiesPart(
     for (let l = last; l >= 1; l--) {
       const L = layers[l];
       const zeroBias = new Float64Array(L.K);
-      const dH = denseLayer(model, dZ, B, L.N, L.W, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
+      const dH = denseLayerOfRows(model, dZ, B, L.N, L.Wt, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
       const z = Z[l - 1];
       for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? alpha * dH[q] : 0;
       dZ = dH;
