@@ -9,4 +9,4 @@ export type { NumberFormat, FormatInfo } from "./formats";
 export { ARITHMETIC_MODELS, arithmeticModel, modelDot, dotReference } from "./models";
 export type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec, SummationOrder } from "./models";
 export { roundReference } from "./reference";
-export { denseLayer } from "./layer";
+export { denseLayer, fma32 } from "./layer";

@@ -65,6 +65,34 @@ export function checkModel(fn: string, model: unknown): asserts model is Arithme
   }
 }
 
+/**
+ * The inputs of a computation under a model must be finite values within the storage format's range: a larger
+ * value would have overflowed to infinity when it was stored, and NaN or infinity would spread silently through
+ * every sum. Checks count entries of v from offset o with stride st; one comparison each (cheap beside the
+ * computation). @internal
+ */
+export function checkRange(
+  fn: string,
+  name: string,
+  model: ArithmeticModel,
+  v: ArrayLike<number>,
+  o = 0,
+  st = 1,
+  count = v.length,
+): void {
+  const max = FORMATS[model.storage].max;
+  for (let k = 0, i = o; k < count; k++, i += st) {
+    const x = v[i];
+    if (!(x <= max && x >= -max)) {
+      throw new RangeError(
+        Number.isNaN(x) || typeof x !== "number"
+          ? `${fn}: ${name}[${i}] is ${String(x)}, not a number`
+          : `${fn}: ${name}[${i}] = ${x} overflows ${model.storage} (its largest finite value is ${max}); scale the input or use a wider format`,
+      );
+    }
+  }
+}
+
 export interface ArithmeticModelSpec {
   readonly name?: string;
   readonly storage: NumberFormat;
@@ -246,7 +274,8 @@ function fmaStep(acc: number, a: number, b: number, round: (x: number) => number
 
 /**
  * A biased dot product under a model: round_storage(round_acc(sum_k a[ao + k as] b[bo + k bs] + c)), the sum
- * accumulated in the model's order (see the module note). Inputs must be values of the storage format.
+ * accumulated in the model's order (see the module note). Inputs must be values of the storage format; a value
+ * beyond its range (it would have overflowed when stored), NaN or infinity is refused with a message naming it.
  *
  * @example
  * ```ts
@@ -268,6 +297,9 @@ export function modelDot(
   bs = 1,
 ): number {
   checkModel("modelDot", model);
+  checkRange("modelDot", "a", model, a, ao, as, K);
+  checkRange("modelDot", "b", model, b, bo, bs, K);
+  checkRange("modelDot", "c", model, [c]);
   const rA = roundTo(model.accumulation);
   const rS = roundTo(model.storage);
   let s: number;
@@ -317,6 +349,9 @@ function pairwise(
  */
 export function dotReference(model: ArithmeticModel, a: readonly number[], b: readonly number[], c = 0): number {
   checkModel("dotReference", model);
+  checkRange("dotReference", "a", model, a);
+  checkRange("dotReference", "b", model, b);
+  checkRange("dotReference", "c", model, [c]);
   const A = model.accumulation;
   const K = a.length;
   const r = (x: Dyadic): Dyadic => exactOf(roundExact(x, A));

@@ -64,3 +64,5 @@ export { benaimSeries } from "./schedule-conditions";
 export { deadLayerProbability } from "./experiments/relu-zero";
 export { paperBifurcation, scaleParting, wilsonInterval } from "./experiments/paper-bifurcation";
 export type { PaperBifurcationConfig, PaperBifurcationRow } from "./experiments/paper-bifurcation";
+export type { ExperimentProgress, BudgetOptions } from "./experiments/budget";
+export { batchNormalize } from "./models/batch-norm";

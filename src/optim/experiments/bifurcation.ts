@@ -14,18 +14,24 @@
 import { valueAndGrad } from "../../engine/transforms";
 import { policies } from "../../policy";
 import type { Precision } from "../../precision";
-import { hash32 } from "../../rng";
+import { hash32, hashSeed } from "../../rng";
 import type { Tensor } from "../../tensor";
 import { mlp } from "../models/mlp";
 import type { InitScheme, LossKind } from "../models/mlp";
 import { batchIndices, datasetSize, takeRows } from "../data/dataset";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
-import { integer, oneOf, positive } from "../../validate";
+import { integer, oneOf, options, positive, seed as checkSeed } from "../../validate";
 import { asList, checkPrecision } from "./common";
+import { BUDGET_KEYS, Budget } from "./budget";
+import type { BudgetOptions } from "./budget";
 
-/** Configuration of {@link bifurcationExperiment}; depth, width and precision may be lists (all combinations). */
-export interface BifurcationConfig {
+/**
+ * Configuration of {@link bifurcationExperiment}; depth, width and precision may be lists (all combinations). An
+ * unknown key is an error (a misspelt setting is never ignored); the budget options (`allowLong`, `maxMinutes`,
+ * `onProgress`) are those of the other long experiments.
+ */
+export interface BifurcationConfig extends BudgetOptions {
   /** Numbers of hidden layers. */
   readonly depth: number | readonly number[];
   /** Hidden widths. */
@@ -36,6 +42,7 @@ export interface BifurcationConfig {
   readonly runs: number;
   /** SGD steps per run. */
   readonly steps: number;
+  /** Any integer of magnitude below 2^53, hashed on all its bits (seeds that agree modulo 2^32 do not alias). */
   readonly seed: number;
   /** Default: { kind: "regression", seed, n: 256, inputDim: 2 }. */
   readonly data?: DataSource;
@@ -65,9 +72,28 @@ export interface BifurcationRow {
   readonly reluZeros: number;
 }
 
+const CONFIG_KEYS = [
+  "depth",
+  "width",
+  "precision",
+  "batchSize",
+  "runs",
+  "steps",
+  "seed",
+  "data",
+  "stepSize",
+  "init",
+  "loss",
+  ...BUDGET_KEYS,
+] as const;
+
 /**
  * Runs the bifurcation experiment for every (precision, depth, width): per run, whether and when the backprop
  * outputs with relu'(0) = 0 and relu'(0) = 1 differ along an SGD trajectory.
+ *
+ * Before the runs it times one step of each configuration, reports the estimated duration to `onProgress`, and
+ * refuses (a RangeError saying how long it would take) when the estimate exceeds `maxMinutes` (default 60)
+ * unless `allowLong` is set; then it reports progress after each run.
  *
  * @example
  * ```ts
@@ -78,6 +104,10 @@ export interface BifurcationRow {
  */
 export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow[] {
   const where = "bifurcationExperiment";
+  if (config === null || typeof config !== "object" || Array.isArray(config))
+    throw new TypeError(`${where}: expected a configuration { depth, width, precision, batchSize, runs, steps, seed }`);
+  options(where, "configuration", config, CONFIG_KEYS);
+  const seed = checkSeed(where, "seed", config.seed);
   const depths = asList(config.depth).map((d) => integer(where, "depth", d, 1));
   const widths = asList(config.width).map((w) => integer(where, "width", w, 1));
   const precisions = asList(config.precision).map((p) => checkPrecision(where, p));
@@ -86,20 +116,44 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
   const steps = integer(where, "steps", config.steps, 1);
   const stepSize = positive(where, "stepSize", config.stepSize ?? 0.01);
   const scheme = oneOf(where, "init", config.init ?? "pytorch", ["uniform", "pytorch", "he"] as const);
-  const data = loadDataset(config.data ?? { kind: "regression", seed: config.seed, n: 256, inputDim: 2 });
+  const data = loadDataset(config.data ?? { kind: "regression", seed, n: 256, inputDim: 2 });
   const n = datasetSize(data);
   if (batchSize > n) throw new Error(`${where}: the batch size ${batchSize} is larger than the data set (${n} rows)`);
   const outputs = Array.isArray(data.y) ? (data.numClasses as number) : (data.y as Tensor).shape[1];
   const zero = policies.reluAt(0);
   const one = policies.reluAt(1);
+  const netOf = (depth: number, width: number) =>
+    mlp({ sizes: [data.X.shape[1], ...new Array<number>(depth).fill(width), outputs], activation: "relu" });
+  const seedOf = (run: number, depth: number, width: number): number =>
+    hash32(hashSeed(seed, run), hash32(depth, width));
+  const initOf = (net: ReturnType<typeof netOf>, runSeed: number): Float64Array =>
+    net.init(runSeed, { scheme, biases: scheme === "he" ? "uniform" : "scheme" });
+  const budget = new Budget(where, precisions.length * depths.length * widths.length * runs, config);
+  if (budget.wanted) {
+    // one step (both copies) of each configuration, timed; its results are recomputed in the runs
+    let seconds = 0;
+    for (const precision of precisions)
+      for (const depth of depths)
+        for (const width of widths) {
+          const net = netOf(depth, width);
+          const runSeed = seedOf(0, depth, width);
+          const w = initOf(net, runSeed);
+          const J = net.loss(takeRows(data, batchIndices(runSeed, 0, n, batchSize)), { loss: config.loss });
+          const t0 = Budget.clock();
+          valueAndGrad(J, w, { policy: zero, precision });
+          valueAndGrad(J, w, { policy: one, precision });
+          seconds += (Budget.since(t0) / 1000) * runs * steps;
+        }
+    budget.estimate(seconds, "one timed step of each configuration", "runs, steps, depth or width");
+  }
   const rows: BifurcationRow[] = [];
   for (const precision of precisions) {
     for (const depth of depths) {
       for (const width of widths) {
-        const net = mlp({ sizes: [data.X.shape[1], ...new Array(depth).fill(width), outputs], activation: "relu" });
+        const net = netOf(depth, width);
         for (let run = 0; run < runs; run++) {
-          const runSeed = hash32(hash32(config.seed >>> 0, run), hash32(depth, width));
-          let w = net.init(runSeed, { scheme, biases: scheme === "he" ? "uniform" : "scheme" });
+          const runSeed = seedOf(run, depth, width);
+          let w = initOf(net, runSeed);
           let firstStep = -1;
           let differingSteps = 0;
           let maxDifference = 0;
@@ -142,6 +196,7 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
             maxDifference,
             reluZeros,
           });
+          budget.tick(rows.length);
         }
       }
     }

@@ -7,9 +7,9 @@
  *
  * Why it is fast enough to run here: both copies share the forward pass, and their backward passes can only
  * differ where some hidden pre-activation is exactly 0 (relu' differs nowhere else). So each mini-batch costs one
- * forward pass under the arithmetic model ({@link denseLayer}); the two backward passes (in the same model) run
- * only on mini-batches with an exact zero, and only the first-layer columns whose backpropagated values differ
- * are compared. A run stops at its first parting mini-batch unless asked to go on (to count zeros).
+ * forward pass under the arithmetic model ({@link denseLayer}, here on the weights as stored); the two backward
+ * passes (in the same model) run only on mini-batches with an exact zero, and only the first-layer columns whose
+ * backpropagated values differ are compared. A run stops at its first parting mini-batch unless asked to go on (to count zeros).
  *
  * What differs from the paper: the data are the 10,000 digits of the `mnist` package (one epoch = 39 mini-batches
  * of 256, the paper's has 60,000 digits = 234), pixel values in [0, 1] with three decimals. Since pre-activations
@@ -21,13 +21,18 @@
 import { FORMATS, roundTo, ulpOf } from "../../arithmetic/formats";
 import { arithmeticModel, modelDot } from "../../arithmetic/models";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
-import { denseLayer } from "../../arithmetic/layer";
-import { Rng, hash32 } from "../../rng";
-import { integer } from "../../validate";
+import { denseLayerOfRows } from "../../arithmetic/layer";
+import { Rng, hash32, hashSeed } from "../../rng";
+import { integer, options, seed as checkSeed } from "../../validate";
+import { BUDGET_KEYS, Budget } from "./budget";
+import type { BudgetOptions } from "./budget";
 import { loadMnist } from "../data/loaders";
 
-/** Configuration of {@link paperBifurcation}. */
-export interface PaperBifurcationConfig {
+/**
+ * Configuration of {@link paperBifurcation}. An unknown key is an error; the budget options (`allowLong`,
+ * `maxMinutes`, `onProgress`) are those of the other long experiments.
+ */
+export interface PaperBifurcationConfig extends BudgetOptions {
   /** Hidden layers. */
   readonly depth: number;
   /** Hidden width. */
@@ -38,6 +43,7 @@ export interface PaperBifurcationConfig {
   readonly runs: number;
   /** The first run's index (to split runs among workers; default 0). */
   readonly firstRun?: number;
+  /** Any integer of magnitude below 2^53, hashed on all its bits (seeds that agree modulo 2^32 do not alias). */
   readonly seed: number;
   /** Default 256, the paper's. */
   readonly batchSize?: number;
@@ -134,9 +140,29 @@ function initLayers(sizes: readonly number[], seed: number, storage: ArithmeticM
 /** Standard normal density. */
 const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 
+const CONFIG_KEYS = [
+  "depth",
+  "width",
+  "model",
+  "runs",
+  "firstRun",
+  "seed",
+  "batchSize",
+  "digits",
+  "stopAtFirst",
+  "maxBatches",
+  "countOnly",
+  ...BUDGET_KEYS,
+] as const;
+
 /**
  * Runs the paper's protocol (see the module note) for `runs` runs of one configuration and returns one row per
  * run. Deterministic: the same configuration gives the same rows, bitwise, on any machine.
+ *
+ * It times the first mini-batch, reports the estimated duration (every run processing the whole epoch: an upper
+ * bound when runs stop at their first parting) to `onProgress`, and stops there with a RangeError saying how long
+ * it would take when the estimate exceeds `maxMinutes` (default 60) unless `allowLong` is set; then it reports
+ * progress after each run.
  *
  * @example
  * ```ts
@@ -149,14 +175,15 @@ const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.P
  */
 export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcationRow[] {
   const where = "paperBifurcation";
-  if (config === null || typeof config !== "object")
+  if (config === null || typeof config !== "object" || Array.isArray(config))
     throw new TypeError(`${where}: expected a configuration { depth, width, model, runs, seed }`);
+  options(where, "configuration", config, CONFIG_KEYS);
   const depth = integer(where, "depth", config.depth, 1);
   const width = integer(where, "width", config.width, 1);
   const model = arithmeticModel(config.model);
   const runs = integer(where, "runs", config.runs, 1);
   const firstRun = integer(where, "firstRun", config.firstRun ?? 0, 0);
-  const seed = integer(where, "seed", config.seed, 0);
+  const seed = checkSeed(where, "seed", config.seed);
   const B = integer(where, "batchSize", config.batchSize ?? 256, 1);
   const digits = integer(where, "digits", config.digits ?? 10000, 1);
   if (B > digits) throw new RangeError(`${where}: the batch size ${B} is larger than the ${digits} digits`);
@@ -166,11 +193,15 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
     Math.floor(digits / B),
     config.maxBatches === undefined ? Infinity : integer(where, "maxBatches", config.maxBatches, 1),
   );
+  if (typeof stopAtFirst !== "boolean" || typeof countOnly !== "boolean")
+    throw new TypeError(`${where}: stopAtFirst and countOnly must be true or false`);
   const data = mnistIn(model.storage, digits, seed);
+  const budget = new Budget(where, runs, config);
+  let clock = Budget.clock();
   const sizes = [784, ...new Array<number>(depth).fill(width), 10];
   const rows: PaperBifurcationRow[] = [];
   for (let run = firstRun; run < firstRun + runs; run++) {
-    const runSeed = hash32(hash32(seed, run), hash32(depth, width));
+    const runSeed = hash32(hashSeed(seed, run), hash32(depth, width));
     const layers = initLayers(sizes, runSeed, model.storage);
     const order = new Rng(hash32(runSeed, 0x5eed)).sample(digits, digits);
     const zerosByLayer = new Array<number>(depth).fill(0);
@@ -198,7 +229,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
       let batchZeros = 0;
       for (let l = 0; l < layers.length; l++) {
         const L = layers[l];
-        const z = denseLayer(model, H, B, L.K, L.Wt, L.N, L.b);
+        const z = denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
         Z.push(z);
         if (l === layers.length - 1) break;
         const h = new Float64Array(z.length);
@@ -222,7 +253,12 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
         H = h;
       }
       batches++;
-      if (batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B)) {
+      const parts = batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B);
+      if (clock >= 0 && budget.wanted) {
+        budget.estimate((Budget.since(clock) / 1000) * runs * nBatches, "the first mini-batch", "runs or digits");
+        clock = -1;
+      }
+      if (parts) {
         if (firstBatch < 0) firstBatch = t;
         if (stopAtFirst) break;
       }
@@ -242,6 +278,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
       zerosByLayer,
       predictedZeros: predicted,
     });
+    budget.tick(rows.length);
   }
   return rows;
 }
@@ -277,7 +314,7 @@ function copiesPart(
     for (let l = last; l >= 1; l--) {
       const L = layers[l];
       const zeroBias = new Float64Array(L.K);
-      const dH = denseLayer(model, dZ, B, L.N, L.W, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
+      const dH = denseLayerOfRows(model, dZ, B, L.N, L.Wt, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
       const z = Z[l - 1];
       for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? alpha * dH[q] : 0;
       dZ = dH;

@@ -27,6 +27,7 @@ import {
 } from "../../ops";
 import type { Result } from "../../ops";
 import { evaluate } from "../../engine/transforms";
+import { batchNormalize } from "./batch-norm";
 import { checkDataset, isClassification } from "../data/dataset";
 import type { Dataset } from "../data/dataset";
 import { integer, oneOf, finite } from "../../validate";
@@ -54,6 +55,8 @@ export interface MlpOptions {
   readonly init?: InitScheme;
   /** Default seed of {@link Mlp.init} (default 0). */
   readonly seed?: number;
+  /** "batch": batch normalization ({@link batchNormalize}) before each hidden activation. Default "none". */
+  readonly normalization?: "none" | "batch";
 }
 
 /** Where one layer's parameters sit in the flat vector. */
@@ -147,6 +150,8 @@ export function mlp(options: MlpOptions): Mlp {
   const slope = finite("mlp", "slope", options.slope ?? 0.01);
   const bias = options.bias ?? true;
   const outputActivation = options.outputActivation ?? false;
+  const batchNorm =
+    oneOf("mlp", "normalization", options.normalization ?? "none", ["none", "batch"] as const) === "batch";
   const defaultScheme = oneOf("mlp", "init", options.init ?? "pytorch", ["uniform", "pytorch", "he"] as const);
   const defaultSeed = finite("mlp", "seed", options.seed ?? 0);
 
@@ -183,7 +188,8 @@ export function mlp(options: MlpOptions): Mlp {
       const W = reshape(slice(w, [L.weightOffset], [L.fanIn * L.fanOut]), [L.fanIn, L.fanOut]);
       h = matmul(h, W);
       if (L.biasOffset >= 0) h = add(h, slice(w, [L.biasOffset], [L.fanOut]));
-      if (l < layers.length - 1 || outputActivation) h = sigma(h);
+      if (l < layers.length - 1) h = sigma(batchNorm ? batchNormalize(h) : h);
+      else if (outputActivation) h = sigma(h);
     });
     return h as Result;
   }

@@ -312,6 +312,35 @@ const rows: Row[] = [
   ["activeJacobian", () => m.activeJacobian(str), /^activeJacobian: the first argument must be an abs-normal form/],
   ["nonsmoothNewton", () => m.nonsmoothNewton(str, [0]), /^nonsmoothNewton: the first argument must be the function F/],
   ["paperBifurcation", () => m.paperBifurcation(str), /^paperBifurcation: expected a configuration/],
+  [
+    "paperBifurcation",
+    () => m.paperBifurcation(extra({ depth: 1, width: 2, model: "float64", runs: 1, seed: 0 })),
+    /^paperBifurcation: unknown option "colour"/,
+  ],
+  ["bifurcationExperiment", () => m.bifurcationExperiment(str), /^bifurcationExperiment: expected a configuration/],
+  ["batchNormalize", () => m.batchNormalize(str), /^batchNormalize: Z must be a matrix \[B, N\]/],
+  [
+    "bifurcationExperiment",
+    () =>
+      m.bifurcationExperiment(
+        extra({ depth: 1, width: 2, precision: "float64", batchSize: 2, runs: 1, steps: 1, seed: 0 }),
+      ),
+    /^bifurcationExperiment: unknown option "colour"/,
+  ],
+  [
+    "bifurcationExperiment",
+    () =>
+      m.bifurcationExperiment({
+        depth: 1,
+        width: 2,
+        precision: "float64",
+        batchSize: 2,
+        runs: 1,
+        steps: 1,
+        seed: 2 ** 60,
+      }),
+    /^bifurcationExperiment: seed must be an integer in/,
+  ],
   ["scaleParting", () => m.scaleParting(str, 1, 1), /^scaleParting: share must be in \[0, 1\], got oops/],
   ["wilsonInterval", () => m.wilsonInterval(1, str), /^wilsonInterval: n must be an integer >= 1/],
   ["roundTo", () => m.roundTo(str), /^roundTo: unknown format "oops"/],
@@ -375,11 +404,10 @@ const EXEMPT: Readonly<Record<string, string>> = {
   linspace: "checked by tensor's validation of its result",
   f16round: "Math.fround's contract: any number, NaN for the rest",
   bf16round: "Math.fround's contract: any number, NaN for the rest",
+  fma32: "Math.fround's contract: rounds the exact sum of any two numbers to float32, NaN for NaN",
   rounding: "its message lists the precisions",
   sweep: "asynchronous: its errors are rejections, tested in optim/experiments.test.ts and defects.test.ts",
-  bifurcationExperiment:
-    "known gap: its configuration is checked field by field, but unknown keys and seeds beyond 32 bits are not refused yet",
-  summarizeBifurcation: "takes the records of bifurcationExperiment; known gap as above",
+  summarizeBifurcation: "takes the records of bifurcationExperiment, whose configuration is checked (its rows)",
   codeVersion: "takes no argument",
   runSweepPlan: "asynchronous: its errors are rejections, tested in sweep-plan/sweep-plan.test.ts",
 };
