@@ -23,21 +23,41 @@ import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
 
-/** Opcodes: an index into one table of the primitives met so far (shared by every tape). */
-const OPCODES = new Map<Primitive<never>, number>();
-const PRIM_OF: Primitive<never>[] = [];
-/** The declared scalar function of each parameterless primitive, by opcode, once looked up (one call per application). */
-const FN_OF: (((...x: number[]) => number) | undefined)[] = [];
+/**
+ * What recording an application of a primitive needs, read once from its declaration: its opcode (an index into
+ * one table of the primitives met so far, shared by every tape), whether the tape can record it, its declared
+ * scalar function when parameterless, and its declared kink test.
+ */
+interface OpInfo {
+  readonly code: number;
+  /** It has a scalar function and scalar partials, and its kink (if any) is declared per element. */
+  readonly recordable: boolean;
+  /** The declared scalar function of the parameterless primitive, once looked up (undefined: not yet, or none). */
+  fn: ((...x: number[]) => number) | undefined;
+  /** Its declared kink test per element (undefined: smooth). */
+  readonly at: ((a: number[], params: never) => boolean) | undefined;
+}
 
-function opcodeOf(prim: Primitive<never>): number {
-  let c = OPCODES.get(prim);
-  if (c === undefined) {
-    c = PRIM_OF.length;
+const INFO = new Map<Primitive<never>, OpInfo>();
+const PRIM_OF: Primitive<never>[] = [];
+
+function infoOf(prim: Primitive<never>): OpInfo {
+  let info = INFO.get(prim);
+  if (info === undefined) {
+    const kink = prim.kink;
+    info = {
+      code: PRIM_OF.length,
+      recordable:
+        prim.scalarValue !== undefined &&
+        prim.scalarPartials !== undefined &&
+        (kink === undefined || kink.element !== undefined),
+      fn: undefined,
+      at: kink?.element?.at,
+    };
     PRIM_OF.push(prim);
-    FN_OF.push(undefined);
-    OPCODES.set(prim, c);
+    INFO.set(prim, info);
   }
-  return c;
+  return info;
 }
 
 /**
@@ -52,13 +72,17 @@ interface KernelSet {
 }
 
 const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
+/** The set of the last precision used (calls in a row mostly share one: the map lookup is skipped). */
+let lastSet: KernelSet | undefined;
 
 function kernelSet(round: (x: number) => number, precision: Precision, policy: KinkPolicy): KernelSet {
+  if (lastSet !== undefined && lastSet.env.round === round) return lastSet;
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
     set = { env: { precision, round, policy, node: 0 }, kernels: [] };
     KERNEL_SETS.set(round, set);
   }
+  lastSet = set;
   return set;
 }
 
@@ -133,7 +157,8 @@ export const NONE_OPERAND = NONE;
 export class ScalarTape implements ScalarRecorder {
   length = 0;
   private b: Buffers;
-  private params: unknown[] = [];
+  /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
+  private params: unknown[] | null = null;
   private nConsts = 0;
   private readonly xs1 = [0];
   private readonly xs2 = [0, 0];
@@ -155,7 +180,7 @@ export class ScalarTape implements ScalarRecorder {
     if (this.trace.fast === this) this.trace.fast = null;
     const b = this.b;
     this.b = EMPTY;
-    this.params = [];
+    this.params = null;
     this.length = 0;
     if (b !== EMPTY && b.op.length <= POOLED) spare = b;
   }
@@ -178,26 +203,20 @@ export class ScalarTape implements ScalarRecorder {
       for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
       if (!traced) return undefined;
     }
-    const sv = prim.scalarValue;
-    const kink = prim.kink;
-    if (
-      sv === undefined ||
-      prim.scalarPartials === undefined ||
-      n < 1 ||
-      n > 2 ||
-      (kink !== undefined && kink.element === undefined)
-    ) {
+    const info = infoOf(prim);
+    if (!info.recordable || n < 1 || n > 2) {
       this.spill();
       return undefined;
     }
     const t = this.trace;
+    const val = this.b.val;
     const a = args[0];
     let x0: number;
     let r0: number;
     if (a instanceof Tracer) {
       if (a.trace !== t) return this.spillUndefined();
       r0 = a.index;
-      x0 = this.b.val[r0];
+      x0 = val[r0];
     } else {
       const c = this.constant(a, prim.name);
       if (c === undefined) return this.spillUndefined();
@@ -211,7 +230,7 @@ export class ScalarTape implements ScalarRecorder {
       if (b instanceof Tracer) {
         if (b.trace !== t) return this.spillUndefined();
         r1 = b.index;
-        x1 = this.b.val[r1];
+        x1 = val[r1];
       } else {
         const c = this.constant(b, prim.name);
         if (c === undefined) return this.spillUndefined();
@@ -219,14 +238,14 @@ export class ScalarTape implements ScalarRecorder {
         r1 = this.pushConst(c);
       }
     }
-    const code = opcodeOf(prim);
     // a parameterless primitive's function is looked up once (one with params is never applied without them)
-    const fn =
-      params === undefined
-        ? (FN_OF[code] ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
-        : undefined;
-    const y = t.round(fn === undefined ? sv(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
-    if (t.logKinks && kink !== undefined) {
+    let y: number;
+    if (params === undefined) {
+      const fn = (info.fn ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined);
+      y = t.round(fn === undefined ? prim.scalarValue!(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
+    } else y = t.round(prim.scalarValue!(x0, x1, params as never));
+    const at = info.at;
+    if (at !== undefined && t.logKinks) {
       let xs: number[];
       if (n === 1) {
         xs = this.xs1;
@@ -236,7 +255,8 @@ export class ScalarTape implements ScalarRecorder {
         xs[0] = x0;
         xs[1] = x1;
       }
-      if (kink.element!.at(xs, params as never)) {
+      if (at(xs, params as never)) {
+        const kink = prim.kink!;
         t.kinkEvents.push({
           op: prim.name,
           node: this.length,
@@ -246,7 +266,7 @@ export class ScalarTape implements ScalarRecorder {
         });
       }
     }
-    return new Tracer(t, this.push(code, r0, r1, y, params), undefined, y);
+    return new Tracer(t, this.push(info.code, r0, r1, y, params), undefined, y);
   }
 
   /**
@@ -260,12 +280,6 @@ export class ScalarTape implements ScalarRecorder {
     has[out] = 1;
     const t = this.trace;
     const round = t.round;
-    const env: { -readonly [K in keyof LinEnv]: LinEnv[K] } = {
-      precision: t.precision,
-      round,
-      policy: t.policy,
-      node: 0,
-    };
     // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
     // (a user primitive's partials may call the library) restores it when it returns
     const set = kernelSet(round, t.precision, t.policy);
@@ -274,7 +288,7 @@ export class ScalarTape implements ScalarRecorder {
     const prevNode = kenv.node;
     kenv.policy = t.policy;
     try {
-      this.sweep(out, adj, has, env, set);
+      this.sweep(out, adj, has, set);
     } finally {
       kenv.policy = prevPolicy;
       kenv.node = prevNode;
@@ -282,26 +296,24 @@ export class ScalarTape implements ScalarRecorder {
     return { adj, has, n: out + 1 };
   }
 
-  private sweep(
-    out: number,
-    adj: Float64Array,
-    has: Uint8Array,
-    env: { -readonly [K in keyof LinEnv]: LinEnv[K] },
-    set: KernelSet,
-  ): void {
-    const round = env.round;
+  private sweep(out: number, adj: Float64Array, has: Uint8Array, set: KernelSet): void {
+    const t = this.trace;
+    const round = t.round;
     const kenv = set.env;
+    // the environment of the interpreted path (primitives with params), made when first needed
+    let env: { -readonly [K in keyof LinEnv]: LinEnv[K] } | undefined;
     const { op, a0, a1, val, consts } = this.b;
     const params = this.params;
-    const xs1 = [0];
-    const xs2 = [0, 0];
+    const xs1 = this.xs1;
+    const xs2 = this.xs2;
     for (let i = out; i >= 0; i--) {
       if (has[i] === 0) continue;
       const code = op[i];
       if (code === INPUT_OP) continue;
       const r0 = a0[i];
       const r1 = a1[i];
-      if (params[i] === undefined) {
+      const pi = params === null ? undefined : params[i];
+      if (pi === undefined) {
         const k = kernelOf(set, code, r1 === NONE);
         if (k !== null) {
           kenv.node = i;
@@ -327,9 +339,10 @@ export class ScalarTape implements ScalarRecorder {
         xs[0] = r0 >= 0 ? val[r0] : consts[-r0 - 1];
         xs[1] = r1 >= 0 ? val[r1] : consts[-r1 - 1];
       }
+      env ??= { precision: t.precision, round, policy: t.policy, node: 0 };
       env.node = i;
       // the number algebra uses its arguments synchronously: one environment and argument array serve every entry
-      const ps = PRIM_OF[code].scalarPartials!(xs, val[i], params[i] as never, env);
+      const ps = PRIM_OF[code].scalarPartials!(xs, val[i], pi as never, env);
       // the cotangent times each partial, as scalarVjp: a partial 1 passes it through, others multiply with a
       // strong zero (0 times an infinite partial is 0) and round
       const c = adj[i];
@@ -365,7 +378,7 @@ export class ScalarTape implements ScalarRecorder {
       a1: b.a1.slice(0, n),
       val: b.val.slice(0, n),
       consts: b.consts.slice(0, this.nConsts),
-      params: this.params.slice(0, n),
+      params: this.params === null ? new Array<unknown>(n).fill(undefined) : this.params.slice(0, n),
     };
   }
 
@@ -386,7 +399,7 @@ export class ScalarTape implements ScalarRecorder {
         const inputs = this.b.a1[i] === NONE ? [operand(this.b.a0[i])] : [operand(this.b.a0[i]), operand(this.b.a1[i])];
         node = {
           prim: PRIM_OF[this.b.op[i]] as TapeNode["prim"],
-          params: this.params[i],
+          params: this.params === null ? undefined : this.params[i],
           inputs,
           output: out,
           needed: inputs.map((v) => v instanceof Tracer),
@@ -446,7 +459,11 @@ export class ScalarTape implements ScalarRecorder {
     b.a0[i] = r0;
     b.a1[i] = r1;
     b.val[i] = y;
-    this.params.push(params);
+    if (this.params !== null) this.params.push(params);
+    else if (params !== undefined) {
+      this.params = new Array<unknown>(i).fill(undefined);
+      this.params.push(params);
+    }
     this.length = i + 1;
     return i;
   }
