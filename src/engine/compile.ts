@@ -61,13 +61,14 @@ function branchWords(b: number): string {
   return w.join(", ");
 }
 
+/** Code that is true when the number `e` is NOT in the sign class of the traced value `v`. */
+function signTest(e: string, v: number): string {
+  return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
+}
+
 /** Code that is true when the switching quantities in `s` are NOT in the sign classes of `traced` (inline tests). */
 function sameBranch(s: string, traced: readonly number[]): string {
-  const test = (v: number, j: number): string => {
-    const e = `${s}[${j}]`;
-    return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
-  };
-  return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${test(v, j)}`).join("")})`;
+  return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${signTest(`${s}[${j}]`, v)}`).join("")})`;
 }
 
 interface Generated {
@@ -150,6 +151,25 @@ function generate(
       const tracedAt = rule.at(xs, params as never);
       const tracedSigns = rule.switching(xs, params as never);
       const traced = branchOf(tracedSigns);
+      const code = rule.code;
+      if (code !== undefined) {
+        // the declared code form, tested inline; only a failing call runs the declared functions (for the message)
+        const ops = unary ? [`(${a})`] : [`(${a})`, `(${b})`];
+        const sw = code.switching(ops, P);
+        const refuse = refs.ref((x0: number, x1: number): never => {
+          const arr = unary ? [x0] : [x0, x1];
+          const t = rule.at(arr, params as never) === true;
+          const s = rule.switching!(arr, params as never);
+          if (t === tracedAt && branchOf(s) === traced)
+            throw new Error(`${label}: the code form of ${prim.name}'s kink test disagrees with its declaration`);
+          throw branchError(label, i, prim.name, traced, branchOf(s), tracedAt, t);
+        });
+        const tests = sw.map((_e, j) => signTest(`s${j}`, tracedSigns[j]));
+        lines.push(
+          `{ ${sw.map((e, j) => `const s${j} = ${e}; `).join("")}if ((${code.at(ops, P)}) !== ${tracedAt}${tests.map((t) => ` || ${t}`).join("")}) ${refuse}(${a}, ${b}); }`,
+        );
+        continue;
+      }
       const arr = refs.own(new Array<number>(xs.length).fill(0));
       const at = refs.ref(rule.at);
       const sw = refs.ref(rule.switching);
