@@ -7,9 +7,12 @@
  * JavaScript expressions (`codeAlgebra`: the number algebra's operations, in the same order, with the same
  * rounding), and a kink's choice is the declared select, called at run time with the policy of the call (so a
  * random or per-application policy draws exactly as the tape does). Each nonsmooth application is guarded by its
- * declared kink test and switching quantities: the branch of every kink (relu's x > 0, x = 0 or x < 0) must be
- * the traced one, otherwise the call throws instead of answering with another branch's derivative. Results,
- * kink reports and errors are bitwise those of `valueAndGrad` on the same point.
+ * declared kink test and switching quantities (inlined from their declared code form where the primitive has
+ * one): the branch of every kink (relu's x > 0, x = 0 or x < 0) must be the traced one, otherwise the call throws
+ * instead of answering with another branch's derivative. On a guarded branch, the selects of a primitive that
+ * declares them constant per branch are written as numbers (the policy's choice too, unless it is drawn at
+ * random or asked per application). Results, kink reports and errors are bitwise those of `valueAndGrad` on the
+ * same point.
  *
  * @module
  */
@@ -110,10 +113,15 @@ function generate(
   const rnd = (e: string): string => (R === null ? `(${e})` : `${R}(${e})`);
   const lines: string[] = [];
   const selects: string[] = [];
+  /** The traced operand values of the entry whose partials are being written, when its selects are constants. */
+  let constantAt: number[] | null = null;
   const sink: CodeSink = {
     number: literal,
     ref: (v) => refs.ref(v),
     select(_env: Env, xs: readonly string[], f: (a: number[], element: number) => number): string {
+      // the select is a constant on the guarded branch: its value at the traced point, written as a number (the
+      // same call the generated code would make, with the same environment)
+      if (constantAt !== null) return literal(f(constantAt.slice(), 0));
       const arr = refs.own(new Array<number>(xs.length).fill(0));
       const fn = refs.own(f);
       selects.push(fn);
@@ -191,7 +199,21 @@ function generate(
     const refs0 = p.a1[i] === NONE_OPERAND ? [p.a0[i]] : [p.a0[i], p.a1[i]];
     const env: LinEnv = { precision, round, policy, node: i };
     if (prim.codePartials === undefined) throw new Error(`${label}: primitive "${prim.name}" has no scalar partials`);
+    // a primitive whose selects depend only on the branch (declared with its kink test's code form) has constant
+    // selects on the guarded branch: off its kink set always, on it when the policy's choice is one number (not
+    // drawn at random per point, not asked of a per-application function)
+    const rule = prim.kink?.element;
+    constantAt = null;
+    if (rule?.code?.constantSelects === true) {
+      const xs = refs0.map(operandValue);
+      if (
+        !rule.at(xs.slice(), p.params[i] as never) ||
+        (policy.randomSeed === undefined && policy.perKink === undefined)
+      )
+        constantAt = xs;
+    }
     const ps = prim.codePartials(refs0.map(operand), `v${i}`, p.params[i] as never, env, K);
+    constantAt = null;
     // every partial is evaluated (constants' too), as the tape does: a policy's per-kink choice is asked the same questions
     const names = ps.map((q, j) => {
       if (q === null || typeof q === "number") return q;

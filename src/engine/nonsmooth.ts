@@ -99,6 +99,12 @@ export interface ElementKinkCode {
   readonly at: (a: readonly string[], params: string) => string;
   /** One expression per switching quantity, each the number `switching` gives (as many). */
   readonly switching: (a: readonly string[], params: string) => readonly string[];
+  /**
+   * True when every select of the primitive's partials depends on the point only through its branch (the sign
+   * classes of the switching quantities and the kink test) and, on the kink set, on the policy's choice: on a
+   * guarded branch such a select is a constant, which generated code writes as a number.
+   */
+  readonly constantSelects: boolean;
 }
 
 /* --------------------------------------------------------------------------------------------- registry */

@@ -275,12 +275,13 @@ export interface ElementwiseSpec<P> {
 }
 
 /** The code form of the kink test `a === 0` with switching quantity a (relu, abs, sign, sqrt, ...). */
-const AT_ZERO: ElementKinkCode = { at: ([a]) => `${a} === 0`, switching: ([a]) => [a] };
+const AT_ZERO: ElementKinkCode = { at: ([a]) => `${a} === 0`, switching: ([a]) => [a], constantSelects: true };
 
 /** The code form of the tie test `a === b` with switching quantity sign(a - b) (maximum, minimum). */
 const AT_TIE: ElementKinkCode = {
   at: ([a, b]) => `${a} === ${b}`,
   switching: ([a, b]) => [`${a} > ${b} ? 1 : ${a} < ${b} ? -1 : ${a} === ${b} ? 0 : NaN`],
+  constantSelects: true,
 };
 
 /** The switching quantities of every (broadcast) element of one application, in element order. */
@@ -1024,7 +1025,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [-1, 0] },
       at: ([a]) => a === 1,
       switching: ([a]) => [a - 1],
-      code: { at: ([a]) => `${a} === 1`, switching: ([a]) => [`${a} - 1`] },
+      code: { at: ([a]) => `${a} === 1`, switching: ([a]) => [`${a} - 1`], constantSelects: true },
       lex: ([a], [R], s) => [s.side(a - 1, R) < 0 ? -1 : 0],
     },
   }),
@@ -1057,6 +1058,7 @@ export const PRIMS = {
           `${a} > -${p}.lambda ? 1 : ${a} < -${p}.lambda ? -1 : 0`,
           `${a} > ${p}.lambda ? 1 : ${a} < ${p}.lambda ? -1 : 0`,
         ],
+        constantSelects: true,
       },
       // at -λ the program leaves the dead zone only when moving down, at λ only when moving up
       lex: ([a], [R], s, { lambda }) => [a === lambda ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
@@ -1387,6 +1389,7 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
           `${a} > ${p}.lo ? 1 : ${a} < ${p}.lo ? -1 : 0`,
           `${a} > ${p}.hi ? 1 : ${a} < ${p}.hi ? -1 : 0`,
         ],
+        constantSelects: true,
       },
       // at lo the program enters the interior only when moving up, at hi only when moving down
       lex: ([a], [R], s, { lo }) => [a === lo ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],

@@ -3,6 +3,8 @@
 // is caught by the same comparison.
 import { describe, expect, it } from "vitest";
 import { PRIMS } from "../../../src/engine/primitives";
+import { compiledSource } from "../../../src/engine/compile";
+import { policies, relu, scalar } from "../../../src";
 import type { ElementKinkCode } from "../../../src/engine/nonsmooth";
 import type { Primitive } from "../../../src/engine/trace";
 
@@ -85,5 +87,26 @@ describe("kink code forms", () => {
     expect(mismatches("relu", 1, relu.at, relu.switching!, wrong, undefined).length).toBeGreaterThan(0);
     const wrongAt: ElementKinkCode = { at: ([a]) => `${a} >= 0`, switching: ([a]) => [a] };
     expect(mismatches("relu", 1, relu.at, relu.switching!, wrongAt, undefined).length).toBeGreaterThan(0);
+  });
+});
+
+describe("compiled selects", () => {
+  /** The generated line of relu's partial (entry 1) at x under a policy. */
+  const partialLine = (x: number, policy = policies.pytorch): string =>
+    compiledSource(relu, scalar(x), { policy })
+      .split("\n")
+      .find((l) => l.includes("const p1_0 ="))!
+      .trim();
+
+  it("a select constant on the guarded branch is written as its number, the policy's choice at a kink included", () => {
+    expect(partialLine(1)).toBe("const p1_0 = (1);");
+    expect(partialLine(-1)).toBe("const p1_0 = (0);");
+    expect(partialLine(0, policies.reluAt(0.25))).toBe("const p1_0 = (0.25);");
+  });
+
+  it("control: a random policy's draw at a kink stays a call made at run time", () => {
+    expect(partialLine(0, policies.random(3))).toMatch(/^const p1_0 = \(\(k\d+\[0\] = v0, k\d+\(k\d+, 0\)\)\);$/);
+    // off the kink nothing is drawn: the constant again
+    expect(partialLine(2, policies.random(3))).toBe("const p1_0 = (1);");
   });
 });
