@@ -26,7 +26,8 @@ import { NONE_OPERAND } from "./scalar-tape";
 import { Refs, cotangentTerm, literal } from "./codegen";
 import type { ScalarProgram } from "./scalar-tape";
 import { Tracer, checkNoOverflow } from "./trace";
-import type { Env, KinkEvent, LinEnv, Value } from "./trace";
+import type { Env, LinEnv, Value } from "./trace";
+import type { KinkLog } from "./kink-report";
 import { LazyValueAndGrad, checkFinite, pack, record } from "./transforms";
 import type { DiffOptions, Like, Primal, Traced, ValueAndGrad } from "./transforms";
 
@@ -279,7 +280,8 @@ export function compileValueAndGrad(
   // options are checked now, not at the first call
   record(op, () => 0, 0, options);
   let code: Generated | null = null;
-  let events: readonly KinkEvent[] = [];
+  /** The kink log of the traced call, which every call reports (the branches, hence the kinks, are the traced ones). */
+  let log: KinkLog | null = null;
   let policy: KinkPolicy | undefined;
   let precision: Precision = "float64";
   let round: (x: number) => number = (v) => v;
@@ -327,7 +329,7 @@ export function compileValueAndGrad(
       policy = rec.trace.policy;
       precision = rec.trace.precision;
       round = rec.trace.round;
-      events = rec.trace.kinkEvents.slice();
+      log = { policy: rec.trace.policy, kinkEvents: rec.trace.kinkEvents.slice() };
       const n = rec.inputs.length;
       const out = rec.output;
       let constant = 0;
@@ -375,7 +377,7 @@ export function compileValueAndGrad(
       for (let i = 0; i < fm.n; i++) gs[i] = scalar(g[i]);
       grad = gs;
     } else grad = typeof arg === "number" ? g[0] : scalar(g[0]);
-    return new LazyValueAndGrad(value, grad, { policy: policy!, kinkEvents: events as KinkEvent[] });
+    return new LazyValueAndGrad(value, grad, log!);
   }) as CompiledValueAndGrad | CompiledValueAndGradList;
 }
 

@@ -406,9 +406,10 @@ export class LazyValueAndGrad<G> {
   constructor(
     readonly value: number,
     readonly grad: G,
+    /** A trace (only its log is kept) or a log already detached from any trace (kept as it is: shared, never changed). */
     trace: KinkLog,
   ) {
-    this.log = { policy: trace.policy, kinkEvents: trace.kinkEvents };
+    this.log = trace instanceof Trace ? { policy: trace.policy, kinkEvents: trace.kinkEvents } : trace;
   }
   get kinks(): KinkReport {
     return (this.report ??= buildKinkReport(this.log));
