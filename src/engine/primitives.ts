@@ -425,6 +425,8 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     name,
     secondOrder: spec.secondOrder ?? true,
     describe: spec.describe,
+    // present from the start, so every elementwise primitive keeps one object layout when the scalar tape fills it
+    tapeSlot: undefined,
     value(inputs, params, env) {
       const f = params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params);
       if (arity === 1) return K.map1(inputs[0], f, env.round);

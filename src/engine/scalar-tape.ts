@@ -42,6 +42,8 @@ const INFO = new Map<Primitive<never>, OpInfo>();
 const PRIM_OF: Primitive<never>[] = [];
 
 function infoOf(prim: Primitive<never>): OpInfo {
+  const slot = prim.tapeSlot;
+  if (slot !== undefined) return slot as OpInfo;
   let info = INFO.get(prim);
   if (info === undefined) {
     const kink = prim.kink;
@@ -57,6 +59,8 @@ function infoOf(prim: Primitive<never>): OpInfo {
     PRIM_OF.push(prim);
     INFO.set(prim, info);
   }
+  // cached on the declaration when it has room for it (a frozen one is looked up in the map every time)
+  if (Object.isExtensible(prim)) prim.tapeSlot = info;
   return info;
 }
 

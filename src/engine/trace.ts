@@ -117,6 +117,12 @@ export interface Primitive<P = unknown> {
   readonly secondOrder: boolean;
   /** Describes params on the printed tape. */
   describe?(params: P): string;
+  /**
+   * Where the scalar tape keeps what it read once from this declaration (its opcode, scalar function, kink test),
+   * so that recording an application reads one field instead of looking the primitive up in a map.
+   * @internal
+   */
+  tapeSlot?: unknown;
 }
 
 /** One recorded application. */
