@@ -16,8 +16,7 @@
  */
 import { Tensor, scalar } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
-import { backwardKernel } from "./codegen";
-import type { BackwardKernel } from "./codegen";
+import { Refs, backwardKernelBody, compileWithRefs } from "./codegen";
 import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
@@ -65,14 +64,36 @@ function infoOf(prim: Primitive<never>): OpInfo {
 }
 
 /**
- * The backward kernels of one precision, by opcode: generated once per primitive from its declared partials (see
- * `backwardKernel`), for parameterless primitives (a primitive with params, like pow's exponent, takes the
- * interpreted path). `env` is the environment their kink rules read: the sweep sets its policy and node.
+ * The fused backward sweep of one precision: from entry `from` down to 0, every entry that received a cotangent
+ * goes through the kernel of its primitive, written inline in one switch on the opcode (no call per entry). It
+ * returns the index of the first entry it cannot take (a primitive with params, or one it has no kernel for yet),
+ * or -1 when the sweep is done.
+ */
+type FusedSweep = (
+  from: number,
+  op: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  val: Float64Array,
+  consts: Float64Array,
+  adj: Float64Array,
+  has: Uint8Array,
+  params: readonly unknown[] | null,
+  env: LinEnv,
+) => number;
+
+/**
+ * The backward kernels of one precision, by opcode: generated from each primitive's declared partials (see
+ * `backwardKernelBody`) for parameterless primitives (a primitive with params, like pow's exponent, takes the
+ * interpreted path), fused into one sweep. `env` is the environment their kink rules read: the sweep sets its
+ * policy and node.
  */
 interface KernelSet {
   readonly env: { -readonly [K in keyof LinEnv]: LinEnv[K] };
-  /** undefined: not generated yet; null: none (the interpreted path). */
-  readonly kernels: (BackwardKernel | null | undefined)[];
+  /** The arity of each opcode's kernel in the fused sweep; undefined: not generated yet; null: none (interpreted). */
+  readonly arity: (number | null | undefined)[];
+  /** The sweep over the kernels generated so far (regenerated when an opcode gets one). */
+  fused: FusedSweep;
 }
 
 const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
@@ -83,21 +104,64 @@ function kernelSet(round: (x: number) => number, precision: Precision, policy: K
   if (lastSet !== undefined && lastSet.env.round === round) return lastSet;
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
-    set = { env: { precision, round, policy, node: 0 }, kernels: [] };
+    const env = { precision, round, policy, node: 0 };
+    set = { env, arity: [], fused: fusedSweep(env, []) };
     KERNEL_SETS.set(round, set);
   }
   lastSet = set;
   return set;
 }
 
-function kernelOf(set: KernelSet, code: number, unary: boolean): BackwardKernel | null {
-  let k = set.kernels[code];
-  if (k === undefined) {
-    const round = set.env.round;
-    k = backwardKernel(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round);
-    set.kernels[code] = k;
+/** Generates the fused sweep over the opcodes whose kernel arity is known (see `FusedSweep`). */
+function fusedSweep(env: LinEnv, arity: readonly (number | null | undefined)[]): FusedSweep {
+  const refs = new Refs();
+  const round = isExact(env.round) ? null : env.round;
+  const cases: string[] = [];
+  for (let code = 0; code < arity.length; code++) {
+    const n = arity[code];
+    if (n === null || n === undefined) continue;
+    const body = backwardKernelBody(PRIM_OF[code], n, env, round, refs);
+    if (body !== null) cases.push(`case ${code}: {\n        ${body.join("\n        ")}\n        break;\n      }`);
   }
-  return k;
+  return compileWithRefs<FusedSweep>(
+    refs,
+    `return function fusedSweep(from, op, a0, a1, val, consts, adj, has, params, env) {
+  for (let i = from; i >= 0; i--) {
+    if (has[i] === 0) continue;
+    const code = op[i];
+    if (code === ${INPUT_OP}) continue;
+    if (params !== null && params[i] !== undefined) return i;
+    const r0 = a0[i];
+    const r1 = a1[i];
+    const x0 = r0 >= 0 ? val[r0] : consts[-r0 - 1];
+    const x1 = r1 === ${NONE} ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1];
+    const y = val[i];
+    const c = adj[i];
+    env.node = i;
+    switch (code) {
+      ${cases.join("\n      ")}
+      default:
+        return i;
+    }
+  }
+  return -1;
+};`,
+  );
+}
+
+/**
+ * Whether opcode `code` has a kernel in the fused sweep, generating it (and the sweep again) at its first meeting.
+ */
+function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
+  let n = set.arity[code];
+  if (n === undefined) {
+    const round = set.env.round;
+    const probe = backwardKernelBody(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round, new Refs());
+    n = probe === null ? null : unary ? 1 : 2;
+    set.arity[code] = n;
+    if (n !== null) set.fused = fusedSweep(set.env, set.arity);
+  }
+  return n !== null;
 }
 
 /** The opcode of an input entry. */
@@ -310,30 +374,17 @@ export class ScalarTape implements ScalarRecorder {
     const params = this.params;
     const xs1 = this.xs1;
     const xs2 = this.xs2;
-    for (let i = out; i >= 0; i--) {
-      if (has[i] === 0) continue;
+    let i = out;
+    while (i >= 0) {
+      // the fused kernels take every entry they can; this loop takes the others, one at a time
+      i = set.fused(i, op, a0, a1, val, consts, adj, has, params, kenv);
+      if (i < 0) break;
       const code = op[i];
-      if (code === INPUT_OP) continue;
       const r0 = a0[i];
       const r1 = a1[i];
       const pi = params === null ? undefined : params[i];
-      if (pi === undefined) {
-        const k = kernelOf(set, code, r1 === NONE);
-        if (k !== null) {
-          kenv.node = i;
-          k(
-            r0 >= 0 ? val[r0] : consts[-r0 - 1],
-            r1 === NONE ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1],
-            val[i],
-            adj[i],
-            adj,
-            has,
-            r0,
-            r1,
-          );
-          continue;
-        }
-      }
+      // an opcode met for the first time gets its kernel, and the fused sweep goes on from this entry
+      if (pi === undefined && set.arity[code] === undefined && hasKernel(set, code, r1 === NONE)) continue;
       let xs: number[];
       if (r1 === NONE) {
         xs = xs1;
@@ -368,6 +419,7 @@ export class ScalarTape implements ScalarRecorder {
           } else adj[r1] = round(adj[r1] + g1);
         }
       }
+      i--;
     }
   }
 
