@@ -21,6 +21,7 @@ import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
+import type { ElementKinkCode } from "./nonsmooth";
 
 /**
  * What recording an application of a primitive needs, read once from its declaration: its opcode (an index into
@@ -35,6 +36,14 @@ interface OpInfo {
   fn: ((...x: number[]) => number) | undefined;
   /** Its declared kink test per element (undefined: smooth). */
   readonly at: ((a: number[], params: never) => boolean) | undefined;
+  /** The same test compiled from its declared code form, on the operands themselves (no array), if declared. */
+  readonly atInline: ((x0: number, x1: number, params: unknown) => boolean) | undefined;
+}
+
+/** The kink test of a code form as a function of the operands (a unary primitive's ignores x1). */
+function inlineTest(code: ElementKinkCode | undefined): OpInfo["atInline"] {
+  if (code === undefined) return undefined;
+  return new Function("x0", "x1", "p", `"use strict"; return ${code.at(["(x0)", "(x1)"], "p")};`) as OpInfo["atInline"];
 }
 
 const INFO = new Map<Primitive<never>, OpInfo>();
@@ -54,6 +63,7 @@ function infoOf(prim: Primitive<never>): OpInfo {
         (kink === undefined || kink.element !== undefined),
       fn: undefined,
       at: kink?.element?.at,
+      atInline: inlineTest(kink?.element?.code),
     };
     PRIM_OF.push(prim);
     INFO.set(prim, info);
@@ -314,16 +324,22 @@ export class ScalarTape implements ScalarRecorder {
     } else y = t.round(prim.scalarValue!(x0, x1, params as never));
     const at = info.at;
     if (at !== undefined && t.logKinks) {
-      let xs: number[];
-      if (n === 1) {
-        xs = this.xs1;
-        xs[0] = x0;
-      } else {
-        xs = this.xs2;
-        xs[0] = x0;
-        xs[1] = x1;
+      let hit: boolean;
+      const atInline = info.atInline;
+      if (atInline !== undefined) hit = atInline(x0, x1, params);
+      else {
+        let xs: number[];
+        if (n === 1) {
+          xs = this.xs1;
+          xs[0] = x0;
+        } else {
+          xs = this.xs2;
+          xs[0] = x0;
+          xs[1] = x1;
+        }
+        hit = at(xs, params as never);
       }
-      if (at(xs, params as never)) {
+      if (hit) {
         const kink = prim.kink!;
         t.kinkEvents.push({
           op: prim.name,
