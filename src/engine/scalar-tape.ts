@@ -6,8 +6,10 @@
  *
  * It reads everything from the one table of primitives: an application's value is the primitive's declared
  * scalar function (`scalarValue`, the function its tensor kernel maps), its kink test is the primitive's kink
- * declaration (`kink.element.at`), and the backward step is its `scalarVjp` (the declared partials interpreted on
- * numbers, with the policy's choice at a kink). It rounds, counts kinks, numbers the entries and keys random
+ * declaration (`kink.element.at`, or its declared code form compiled on the operands), and the backward step is
+ * generated from its declared partials (the expression algebra; all kernels of a precision fused into one sweep
+ * that switches on the opcode), or, for a primitive with params, its `scalarPartials` interpreted on numbers, with
+ * the policy's choice at a kink. It rounds, counts kinks, numbers the entries and keys random
  * choices exactly as the node list does, so results, kink reports and errors are bitwise those of the tensor path.
  * The first application it cannot record (an operand that is not a scalar, a primitive without a scalar rule)
  * spills the tape into ordinary nodes under the same indices, and the call goes on there.
