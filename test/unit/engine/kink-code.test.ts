@@ -83,9 +83,13 @@ describe("kink code forms", () => {
 
   it("negative control: a code form that moves the kink is caught", () => {
     const relu = (PRIMS as Record<string, Primitive<never>>).relu.kink!.element!;
-    const wrong: ElementKinkCode = { at: ([a]) => `${a} === 0`, switching: ([a]) => [`${a} - 1e-300`] };
+    const wrong: ElementKinkCode = {
+      at: ([a]) => `${a} === 0`,
+      switching: ([a]) => [`${a} - 1e-300`],
+      constantSelects: true,
+    };
     expect(mismatches("relu", 1, relu.at, relu.switching!, wrong, undefined).length).toBeGreaterThan(0);
-    const wrongAt: ElementKinkCode = { at: ([a]) => `${a} >= 0`, switching: ([a]) => [a] };
+    const wrongAt: ElementKinkCode = { at: ([a]) => `${a} >= 0`, switching: ([a]) => [a], constantSelects: true };
     expect(mismatches("relu", 1, relu.at, relu.switching!, wrongAt, undefined).length).toBeGreaterThan(0);
   });
 });
