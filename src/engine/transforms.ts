@@ -47,7 +47,11 @@ export interface Packed {
   tensors: Tensor[];
   unpack(ts: readonly Tensor[]): unknown;
   multi: boolean;
+  /** The input itself when it is one number recorded on the scalar tape (then `tensors` is empty: none is made). */
+  number?: number;
 }
+
+const NO_TENSORS: Tensor[] = [];
 
 // how results are packed like the input, one function per form (shared: a call allocates no closure for it)
 const unpackNumber = (ts: readonly Tensor[]): number => ts[0].data[0];
@@ -154,20 +158,32 @@ export function record(
 ): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
-  const packed = pack(op, x);
+  // one number on the scalar tape is read as it is (no tensor is made for it, nor for its gradient)
+  const num = scalarTape && typeof x === "number";
+  const packed: Packed = num ? { tensors: NO_TENSORS, unpack: unpackNumber, multi: false, number: x } : pack(op, x);
   const trace = new Trace(policy, precision, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
   // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
   const ts = packed.tensors;
   let scalars = scalarTape;
   for (let i = 0; scalars && i < ts.length; i++) if (ts[i].shape.length !== 0) scalars = false;
+  const count = num ? 1 : ts.length;
   const tape = scalars ? new ScalarTape(trace, INPUT) : undefined;
   trace.fast = tape ?? null;
   // the trace is active while f runs (entered and left inline: a call allocates no closure for it)
   const prev = enterTrace(trace);
   try {
-    const inputs = new Array<Tracer>(ts.length);
-    for (let i = 0; i < ts.length; i++) {
+    const inputs = new Array<Tracer>(count);
+    for (let i = 0; i < count; i++) {
+      if (num) {
+        // the same checks and messages as for the tensor of that number
+        const v = x as number;
+        if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), "input");
+        const r = trace.round(v);
+        if (r !== v) checkNoOverflow(op, "input", [v], [r], precision);
+        inputs[i] = new Tracer(trace, tape!.input(r), undefined, r);
+        continue;
+      }
       const t = ts[i];
       if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       if (tape) {
@@ -500,6 +516,11 @@ function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAnd
 function scalarTapeGrad(rec: Recording, tape: ScalarTape, output: Tracer): unknown {
   const a = tape.backward(output.index, 1);
   const inputs = rec.inputs;
+  // a number in, a number out: the adjoint itself (what the scalar tensor made of it would hold)
+  if (rec.packed.number !== undefined) {
+    const k = inputs[0].index;
+    return k < a.n && a.has[k] === 1 ? a.adj[k] : 0;
+  }
   const grads = new Array<Tensor>(inputs.length);
   for (let i = 0; i < inputs.length; i++) grads[i] = adjointTensor(a, inputs[i].index);
   return rec.packed.unpack(grads);

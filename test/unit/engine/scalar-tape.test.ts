@@ -71,6 +71,21 @@ describe("scalar tape: bitwise the node list", () => {
       expect(a).toMatch(/non-finite value/);
       expect(a).toBe(outcome(() => valueAndGradOnNodes(f, asInputs([1, bad]))));
     }
+    // one number (read without a tensor on the tape): the same messages, and a program that leaves the tape
+    const h = (t: Value) => N.mul(N.relu(t), 2);
+    for (const bad of [Number.NaN, Infinity, -Infinity]) {
+      const a = outcome(() => valueAndGrad(h, bad));
+      expect(a).toMatch(/non-finite value/);
+      expect(a).toBe(outcome(() => valueAndGradOnNodes(h, bad)));
+      expect(outcome(() => grad(h, bad))).toBe(a.replace("valueAndGrad", "grad"));
+    }
+    const o16 = outcome(() => grad(h, 70000, { precision: "float16" }));
+    expect(o16).toMatch(/grad: the input 70000 at flat index 0 overflows float16/);
+    expect(o16).toBe(
+      outcome(() => valueAndGradOnNodes(h, 70000, { precision: "float16" })).replace("valueAndGrad", "grad"),
+    );
+    const spill = (t: Value) => N.sum(N.mul(N.tensor([1, 2]), t));
+    expect(bits(grad(spill, 1.5))).toBe(bits(valueAndGradOnNodes(spill, 1.5).grad));
     const big = (v: Value[]) => N.mul(v[0], 70000);
     const o = outcome(() => valueAndGrad(big, asInputs([1]), { precision: "float16" }));
     expect(o).toMatch(/overflows float16/);
