@@ -73,13 +73,22 @@ describe("scalar tape: bitwise the node list", () => {
     }
     // one number (read without a tensor on the tape): the same messages, and a program that leaves the tape
     const h = (t: Value) => N.mul(N.relu(t), 2);
+    /** The message of a grad call that must fail, as outcome words it. */
+    const gradError = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
     for (const bad of [Number.NaN, Infinity, -Infinity]) {
       const a = outcome(() => valueAndGrad(h, bad));
       expect(a).toMatch(/non-finite value/);
       expect(a).toBe(outcome(() => valueAndGradOnNodes(h, bad)));
-      expect(outcome(() => grad(h, bad))).toBe(a.replace("valueAndGrad", "grad"));
+      expect(gradError(() => grad(h, bad))).toBe(a.replace("valueAndGrad", "grad"));
     }
-    const o16 = outcome(() => grad(h, 70000, { precision: "float16" }));
+    const o16 = gradError(() => grad(h, 70000, { precision: "float16" }));
     expect(o16).toMatch(/grad: the input 70000 at flat index 0 overflows float16/);
     expect(o16).toBe(
       outcome(() => valueAndGradOnNodes(h, 70000, { precision: "float16" })).replace("valueAndGrad", "grad"),
