@@ -293,10 +293,10 @@ export function compileValueAndGrad(
 
   /** One input number, checked and rounded as `record` does (same errors). */
   const load = (v: number, i: number, multi: boolean): void => {
-    const what = multi ? `input ${i}` : "input";
-    if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), what);
+    // the input's name is built only for a message
+    if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), multi ? `input ${i}` : "input");
     const r = round(v);
-    if (r !== v && !Number.isFinite(r)) checkNoOverflow(op, what, [v], [r], precision);
+    if (r !== v && !Number.isFinite(r)) checkNoOverflow(op, multi ? `input ${i}` : "input", [v], [r], precision);
     x[i] = r;
   };
   const formError = (): Error =>
