@@ -18,7 +18,8 @@
  */
 import { Tensor, scalar } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
-import { Refs, backwardKernelBody, compileWithRefs } from "./codegen";
+import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
+import type { BackwardKernel } from "./codegen";
 import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
@@ -106,7 +107,18 @@ interface KernelSet {
   readonly arity: (number | null | undefined)[];
   /** The sweep over the kernels generated so far (regenerated when an opcode gets one). */
   fused: FusedSweep;
+  /** How many opcodes the fused sweep holds (at most MAX_FUSED). */
+  fusedCount: number;
+  /** The kernels of the opcodes met after the fused sweep was full, each a function of its own. */
+  readonly solo: (BackwardKernel | undefined)[];
 }
+
+/**
+ * The most opcodes one fused sweep holds: every built-in primitive fits, and a program that declares primitives
+ * without end (a user primitive made in a loop) regenerates the sweep at most this many times; the opcodes met after
+ * that get a kernel of their own, called per entry.
+ */
+const MAX_FUSED = 64;
 
 const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
 /** The set of the last precision used (calls in a row mostly share one: the map lookup is skipped). */
@@ -117,7 +129,7 @@ function kernelSet(round: (x: number) => number, precision: Precision, policy: K
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
     const env = { precision, round, policy, node: 0 };
-    set = { env, arity: [], fused: fusedSweep(env, []) };
+    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [] };
     KERNEL_SETS.set(round, set);
   }
   lastSet = set;
@@ -168,10 +180,19 @@ function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
   let n = set.arity[code];
   if (n === undefined) {
     const round = set.env.round;
-    const probe = backwardKernelBody(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round, new Refs());
+    const exact = isExact(round) ? null : round;
+    const probe = backwardKernelBody(PRIM_OF[code], unary ? 1 : 2, set.env, exact, new Refs());
     n = probe === null ? null : unary ? 1 : 2;
+    if (n !== null && set.fusedCount >= MAX_FUSED) {
+      // the fused sweep is full: this opcode's kernel is a function of its own
+      set.solo[code] = backwardKernel(PRIM_OF[code], n, set.env, exact) ?? undefined;
+      n = null;
+    }
     set.arity[code] = n;
-    if (n !== null) set.fused = fusedSweep(set.env, set.arity);
+    if (n !== null) {
+      set.fusedCount++;
+      set.fused = fusedSweep(set.env, set.arity);
+    }
   }
   return n !== null;
 }
@@ -402,7 +423,25 @@ export class ScalarTape implements ScalarRecorder {
       const r1 = a1[i];
       const pi = params === null ? undefined : params[i];
       // an opcode met for the first time gets its kernel, and the fused sweep goes on from this entry
-      if (pi === undefined && set.arity[code] === undefined && hasKernel(set, code, r1 === NONE)) continue;
+      if (pi === undefined) {
+        if (set.arity[code] === undefined && hasKernel(set, code, r1 === NONE)) continue;
+        const k = set.solo[code];
+        if (k !== undefined) {
+          kenv.node = i;
+          k(
+            r0 >= 0 ? val[r0] : consts[-r0 - 1],
+            r1 === NONE ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1],
+            val[i],
+            adj[i],
+            adj,
+            has,
+            r0,
+            r1,
+          );
+          i--;
+          continue;
+        }
+      }
       let xs: number[];
       if (r1 === NONE) {
         xs = xs1;

@@ -142,4 +142,27 @@ describe("scalar tape: bitwise the node list", () => {
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]).toBe(Math.sin(0.5));
   });
+  it("more primitives than one fused backward sweep holds (user primitives made in a loop): the same gradients as the node list", () => {
+    // 100 user primitives, each its own opcode: past the fused sweep's capacity they get kernels of their own
+    const prims = Array.from({ length: 100 }, (_, k) =>
+      N.definePrimitive({
+        name: `loopScale${k}`,
+        arity: 1,
+        value: (x) => (k + 1) * Math.abs(x),
+        partials: (x) => [(k + 1) * Math.sign(x)],
+        kink: { at: (x) => x === 0, range: [-(k + 1), k + 1], default: 0, partials: (s) => [s] },
+      }),
+    );
+    for (let k = 0; k < prims.length; k++) {
+      const f = (v: Value[]) => N.mul(prims[k](N.sub(v[0], 0.5)), prims[(k * 7) % prims.length](v[1]));
+      for (const x of [
+        [1.25, -2],
+        [0.5, 3],
+      ]) {
+        const a = valueAndGrad(f, asInputs(x));
+        const b = valueAndGradOnNodes(f, asInputs(x));
+        expect(outcome(() => a)).toBe(outcome(() => b));
+      }
+    }
+  });
 });
