@@ -6,7 +6,8 @@
 //      JavaScript backprop on the library's own matmul kernel; the matrix product alone, one and two threads;
 //  (c) the same MLP's forward pass in emulated float32 and float16 vs float64;
 //  (d) peak memory of a 1e6-operation scalar program's gradient (scalar tape vs node list, fresh processes).
-// Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone.
+// Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone (`node bench/engine.mjs a`:
+// section (a) alone).
 import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -493,7 +494,9 @@ export async function run() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await run();
+  // `node bench/engine.mjs a` runs section (a) alone (the scalar program)
+  const only = process.argv[2];
+  const rows = only === "a" ? await benchScalar(await loadTf()) : await run();
   log("");
   printTable(rows);
 }

@@ -62,19 +62,21 @@ export type BackwardKernel = (
 ) => void;
 
 /**
- * Generates the backward kernel of a parameterless elementwise primitive from its declared partials, in a
- * precision: the partials written in the algebra of expressions, each kink's select calling the declared rule
- * with `env` (whose policy and node the caller sets before each call: the rule reads them when it runs). Null
- * when the primitive has no partials in that algebra.
+ * The body of the backward kernel of a parameterless elementwise primitive, generated from its declared partials
+ * in a precision: the partials written in the algebra of expressions, each kink's select calling the declared rule
+ * with `env` (whose policy and node the caller sets before each entry: the rule reads them when it runs). The
+ * body reads `x0`, `x1` (the operands' values), `y`, `c` (the cotangent), `r0`, `r1` (the operand references) and
+ * updates `adj` and `has`; what it refers to is named in `refs`. Null when the primitive has no partials in that
+ * algebra.
  */
-export function backwardKernel(
+export function backwardKernelBody(
   prim: Primitive<never>,
   arity: number,
   env: LinEnv,
   round: ((x: number) => number) | null,
-): BackwardKernel | null {
+  refs: Refs,
+): string[] | null {
   if (prim.codePartials === undefined) return null;
-  const refs = new Refs();
   const R = round === null ? null : refs.ref(round);
   const rnd = (e: string): string => (R === null ? `(${e})` : `${R}(${e})`);
   const sink: CodeSink = {
@@ -103,7 +105,31 @@ export function backwardKernel(
       `if (${r} >= 0) { const g = ${cotangentTerm(q, "c", rnd)}; if (has[${r}] === 0) { adj[${r}] = g; has[${r}] = 1; } else adj[${r}] = ${rnd(`adj[${r}] + g`)}; }`,
     );
   });
+  return lines;
+}
+
+/** The generated function of `refs` and `body` (the names k0, k1, ... bound to the referred values). */
+export function compileWithRefs<F>(refs: Refs, body: string): F {
   const names = refs.values.map((_, j) => `k${j}`);
-  const source = `"use strict";\nconst [${names.join(", ")}] = refs;\nreturn function ${prim.name}Backward(x0, x1, y, c, adj, has, r0, r1) {\n  ${lines.join("\n  ")}\n};`;
-  return new Function("refs", source)(refs.values) as BackwardKernel;
+  const source = `"use strict";\nconst [${names.join(", ")}] = refs;\n${body}`;
+  return new Function("refs", source)(refs.values) as F;
+}
+
+/**
+ * Generates the backward kernel of a parameterless elementwise primitive (see `backwardKernelBody`), as a
+ * function of its own. Null when the primitive has no partials in the algebra of expressions.
+ */
+export function backwardKernel(
+  prim: Primitive<never>,
+  arity: number,
+  env: LinEnv,
+  round: ((x: number) => number) | null,
+): BackwardKernel | null {
+  const refs = new Refs();
+  const lines = backwardKernelBody(prim, arity, env, round, refs);
+  if (lines === null) return null;
+  return compileWithRefs<BackwardKernel>(
+    refs,
+    `return function ${prim.name}Backward(x0, x1, y, c, adj, has, r0, r1) {\n  ${lines.join("\n  ")}\n};`,
+  );
 }

@@ -7,9 +7,12 @@
  * JavaScript expressions (`codeAlgebra`: the number algebra's operations, in the same order, with the same
  * rounding), and a kink's choice is the declared select, called at run time with the policy of the call (so a
  * random or per-application policy draws exactly as the tape does). Each nonsmooth application is guarded by its
- * declared kink test and switching quantities: the branch of every kink (relu's x > 0, x = 0 or x < 0) must be
- * the traced one, otherwise the call throws instead of answering with another branch's derivative. Results,
- * kink reports and errors are bitwise those of `valueAndGrad` on the same point.
+ * declared kink test and switching quantities (inlined from their declared code form where the primitive has
+ * one): the branch of every kink (relu's x > 0, x = 0 or x < 0) must be the traced one, otherwise the call throws
+ * instead of answering with another branch's derivative. On a guarded branch, the selects of a primitive that
+ * declares them constant per branch are written as numbers (the policy's choice too, unless it is drawn at
+ * random or asked per application). Results, kink reports and errors are bitwise those of `valueAndGrad` on the
+ * same point.
  *
  * @module
  */
@@ -23,7 +26,8 @@ import { NONE_OPERAND } from "./scalar-tape";
 import { Refs, cotangentTerm, literal } from "./codegen";
 import type { ScalarProgram } from "./scalar-tape";
 import { Tracer, checkNoOverflow } from "./trace";
-import type { Env, KinkEvent, LinEnv, Value } from "./trace";
+import type { Env, LinEnv, Value } from "./trace";
+import type { KinkLog } from "./kink-report";
 import { LazyValueAndGrad, checkFinite, pack, record } from "./transforms";
 import type { DiffOptions, Like, Primal, Traced, ValueAndGrad } from "./transforms";
 
@@ -61,13 +65,14 @@ function branchWords(b: number): string {
   return w.join(", ");
 }
 
+/** Code that is true when the number `e` is NOT in the sign class of the traced value `v`. */
+function signTest(e: string, v: number): string {
+  return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
+}
+
 /** Code that is true when the switching quantities in `s` are NOT in the sign classes of `traced` (inline tests). */
 function sameBranch(s: string, traced: readonly number[]): string {
-  const test = (v: number, j: number): string => {
-    const e = `${s}[${j}]`;
-    return v > 0 ? `!(${e} > 0)` : v < 0 ? `!(${e} < 0)` : v === 0 ? `${e} !== 0` : `${e} === ${e}`;
-  };
-  return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${test(v, j)}`).join("")})`;
+  return `(${s}.length !== ${traced.length}${traced.map((v, j) => ` || ${signTest(`${s}[${j}]`, v)}`).join("")})`;
 }
 
 interface Generated {
@@ -109,10 +114,15 @@ function generate(
   const rnd = (e: string): string => (R === null ? `(${e})` : `${R}(${e})`);
   const lines: string[] = [];
   const selects: string[] = [];
+  /** The traced operand values of the entry whose partials are being written, when its selects are constants. */
+  let constantAt: number[] | null = null;
   const sink: CodeSink = {
     number: literal,
     ref: (v) => refs.ref(v),
     select(_env: Env, xs: readonly string[], f: (a: number[], element: number) => number): string {
+      // the select is a constant on the guarded branch: its value at the traced point, written as a number (the
+      // same call the generated code would make, with the same environment)
+      if (constantAt !== null) return literal(f(constantAt.slice(), 0));
       const arr = refs.own(new Array<number>(xs.length).fill(0));
       const fn = refs.own(f);
       selects.push(fn);
@@ -150,6 +160,25 @@ function generate(
       const tracedAt = rule.at(xs, params as never);
       const tracedSigns = rule.switching(xs, params as never);
       const traced = branchOf(tracedSigns);
+      const code = rule.code;
+      if (code !== undefined) {
+        // the declared code form, tested inline; only a failing call runs the declared functions (for the message)
+        const ops = unary ? [`(${a})`] : [`(${a})`, `(${b})`];
+        const sw = code.switching(ops, P);
+        const refuse = refs.ref((x0: number, x1: number): never => {
+          const arr = unary ? [x0] : [x0, x1];
+          const t = rule.at(arr, params as never) === true;
+          const s = rule.switching!(arr, params as never);
+          if (t === tracedAt && branchOf(s) === traced)
+            throw new Error(`${label}: the code form of ${prim.name}'s kink test disagrees with its declaration`);
+          throw branchError(label, i, prim.name, traced, branchOf(s), tracedAt, t);
+        });
+        const tests = sw.map((_e, j) => signTest(`s${j}`, tracedSigns[j]));
+        lines.push(
+          `{ ${sw.map((e, j) => `const s${j} = ${e}; `).join("")}if ((${code.at(ops, P)}) !== ${tracedAt}${tests.map((t) => ` || ${t}`).join("")}) ${refuse}(${a}, ${b}); }`,
+        );
+        continue;
+      }
       const arr = refs.own(new Array<number>(xs.length).fill(0));
       const at = refs.ref(rule.at);
       const sw = refs.ref(rule.switching);
@@ -171,7 +200,21 @@ function generate(
     const refs0 = p.a1[i] === NONE_OPERAND ? [p.a0[i]] : [p.a0[i], p.a1[i]];
     const env: LinEnv = { precision, round, policy, node: i };
     if (prim.codePartials === undefined) throw new Error(`${label}: primitive "${prim.name}" has no scalar partials`);
+    // a primitive whose selects depend only on the branch (declared with its kink test's code form) has constant
+    // selects on the guarded branch: off its kink set always, on it when the policy's choice is one number (not
+    // drawn at random per point, not asked of a per-application function)
+    const rule = prim.kink?.element;
+    constantAt = null;
+    if (rule?.code?.constantSelects === true) {
+      const xs = refs0.map(operandValue);
+      if (
+        !rule.at(xs.slice(), p.params[i] as never) ||
+        (policy.randomSeed === undefined && policy.perKink === undefined)
+      )
+        constantAt = xs;
+    }
     const ps = prim.codePartials(refs0.map(operand), `v${i}`, p.params[i] as never, env, K);
+    constantAt = null;
     // every partial is evaluated (constants' too), as the tape does: a policy's per-kink choice is asked the same questions
     const names = ps.map((q, j) => {
       if (q === null || typeof q === "number") return q;
@@ -237,7 +280,8 @@ export function compileValueAndGrad(
   // options are checked now, not at the first call
   record(op, () => 0, 0, options);
   let code: Generated | null = null;
-  let events: readonly KinkEvent[] = [];
+  /** The kink log of the traced call, which every call reports (the branches, hence the kinks, are the traced ones). */
+  let log: KinkLog | null = null;
   let policy: KinkPolicy | undefined;
   let precision: Precision = "float64";
   let round: (x: number) => number = (v) => v;
@@ -249,10 +293,10 @@ export function compileValueAndGrad(
 
   /** One input number, checked and rounded as `record` does (same errors). */
   const load = (v: number, i: number, multi: boolean): void => {
-    const what = multi ? `input ${i}` : "input";
-    if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), what);
+    // the input's name is built only for a message
+    if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), multi ? `input ${i}` : "input");
     const r = round(v);
-    if (r !== v && !Number.isFinite(r)) checkNoOverflow(op, what, [v], [r], precision);
+    if (r !== v && !Number.isFinite(r)) checkNoOverflow(op, multi ? `input ${i}` : "input", [v], [r], precision);
     x[i] = r;
   };
   const formError = (): Error =>
@@ -285,7 +329,7 @@ export function compileValueAndGrad(
       policy = rec.trace.policy;
       precision = rec.trace.precision;
       round = rec.trace.round;
-      events = rec.trace.kinkEvents.slice();
+      log = { policy: rec.trace.policy, kinkEvents: rec.trace.kinkEvents.slice() };
       const n = rec.inputs.length;
       const out = rec.output;
       let constant = 0;
@@ -333,7 +377,7 @@ export function compileValueAndGrad(
       for (let i = 0; i < fm.n; i++) gs[i] = scalar(g[i]);
       grad = gs;
     } else grad = typeof arg === "number" ? g[0] : scalar(g[0]);
-    return new LazyValueAndGrad(value, grad, { policy: policy!, kinkEvents: events as KinkEvent[] });
+    return new LazyValueAndGrad(value, grad, log!);
   }) as CompiledValueAndGrad | CompiledValueAndGradList;
 }
 

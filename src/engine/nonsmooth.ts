@@ -84,6 +84,27 @@ export interface ElementKinkRule<P> {
   readonly lex?: (a: readonly number[], rows: readonly Float64Array[], s: LexSide, params: P) => readonly number[];
   /** Its switching quantities at the element (see `KinkDeclaration.switching`): which side of each kink it is on. */
   readonly switching?: (a: number[], params: P) => number[];
+  /** The same test and switching quantities written as JavaScript expressions, for generated code (optional). */
+  readonly code?: ElementKinkCode;
+}
+
+/**
+ * An element's kink test and switching quantities written as JavaScript expressions, next to the functions they
+ * transcribe (`at`, `switching`), which they must compute exactly: generated code (`compileValueAndGrad`) tests
+ * them inline instead of calling the functions and building an array per application. `a` are the operands'
+ * expressions (parenthesized), `params` the expression of the application's params.
+ */
+export interface ElementKinkCode {
+  /** A boolean expression, true exactly when `at` is. */
+  readonly at: (a: readonly string[], params: string) => string;
+  /** One expression per switching quantity, each the number `switching` gives (as many). */
+  readonly switching: (a: readonly string[], params: string) => readonly string[];
+  /**
+   * True when every select of the primitive's partials depends on the point only through its branch (the sign
+   * classes of the switching quantities and the kink test) and, on the kink set, on the policy's choice: on a
+   * guarded branch such a select is a constant, which generated code writes as a number.
+   */
+  readonly constantSelects: boolean;
 }
 
 /* --------------------------------------------------------------------------------------------- registry */

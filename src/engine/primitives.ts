@@ -19,6 +19,7 @@ import { rounding } from "../precision";
 import { apply, primal, shapeOf, Tracer } from "./trace";
 import type { Env, LinEnv, Linear, Primitive, Value } from "./trace";
 import { choose, fsign, fsignDiff, lexNotLipschitz, registerKink } from "./nonsmooth";
+import type { ElementKinkCode } from "./nonsmooth";
 import type { Bound, KinkChoice, KinkDeclaration, LexCols, LexRule, LexSide, LexSlot } from "./nonsmooth";
 
 /* ------------------------------------------------------------------------------------------------ helpers */
@@ -232,6 +233,8 @@ export interface ElementwiseKink<P> {
   readonly at: (a: number[], params: P) => boolean;
   /** Switching quantities at a point: exactly 0 on the kink set, changing sign across it (as many at every point). */
   readonly switching: (a: number[], params: P) => number[];
+  /** `at` and `switching` written as JavaScript expressions, for generated code (see `ElementKinkCode`). */
+  readonly code?: ElementKinkCode;
   /**
    * The partials at a kink in the lexicographic forward mode: those of the branch the program enters when it moves
    * along the directions, in order (`s.side(u, row)` is fsign(u, row); Khan and Barton 2015). Required unless the
@@ -270,6 +273,16 @@ export interface ElementwiseSpec<P> {
   readonly secondOrder?: boolean;
   readonly describe?: (params: P) => string;
 }
+
+/** The code form of the kink test `a === 0` with switching quantity a (relu, abs, sign, sqrt, ...). */
+const AT_ZERO: ElementKinkCode = { at: ([a]) => `${a} === 0`, switching: ([a]) => [a], constantSelects: true };
+
+/** The code form of the tie test `a === b` with switching quantity sign(a - b) (maximum, minimum). */
+const AT_TIE: ElementKinkCode = {
+  at: ([a, b]) => `${a} === ${b}`,
+  switching: ([a, b]) => [`${a} > ${b} ? 1 : ${a} < ${b} ? -1 : ${a} === ${b} ? 0 : NaN`],
+  constantSelects: true,
+};
 
 /** The switching quantities of every (broadcast) element of one application, in element order. */
 function switchingOf<P>(xs: readonly Tensor[], rule: (a: number[], params: P) => number[], params: P): number[] {
@@ -400,7 +413,7 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     notLipschitz: k.notLipschitz,
     count: (inputs, params) => countWhere(inputs, k.at, params),
     switching: (inputs, params) => switchingOf(inputs, k.switching, params),
-    element: { at: k.at, lex: k.lex, switching: k.switching },
+    element: { at: k.at, lex: k.lex, switching: k.switching, code: k.code },
   };
   if (kink) registerKink(kink);
   const choice: Choice = (env, element, x, part) => {
@@ -412,6 +425,8 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     name,
     secondOrder: spec.secondOrder ?? true,
     describe: spec.describe,
+    // present from the start, so every elementwise primitive keeps one object layout when the scalar tape fills it
+    tapeSlot: undefined,
     value(inputs, params, env) {
       const f = params === undefined ? (fNoParams ??= spec.f(params)) : spec.f(params);
       if (arity === 1) return K.map1(inputs[0], f, env.round);
@@ -857,6 +872,7 @@ export const PRIMS = {
       choice: { kind: "fixed", words: "derivative +inf" },
       at: ([a]) => a === 0,
       switching: ([a]) => [a],
+      code: AT_ZERO,
       notLipschitz: "sqrt is not Lipschitz at 0: derivative +inf",
       where: () => "at 0",
     },
@@ -896,6 +912,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [0, 1] },
       at: ([a]) => a === 0,
       switching: ([a]) => [a],
+      code: AT_ZERO,
       lex: ([a], [R], s) => [s.side(a, R) > 0 ? 1 : 0],
     },
   }),
@@ -920,6 +937,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [0, 1] },
       at: ([a]) => a === 0,
       switching: ([a]) => [a],
+      code: AT_ZERO,
       lex: ([a], [R], s, { slope }) => [s.side(a, R) > 0 ? 1 : slope],
     },
     describe: ({ slope }) => `slope=${slope}`,
@@ -936,6 +954,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [-1, 1] },
       at: ([a]) => a === 0,
       switching: ([a]) => [a],
+      code: AT_ZERO,
       lex: ([a], [R], s) => [s.side(a, R) || 0],
     },
   }),
@@ -950,6 +969,7 @@ export const PRIMS = {
       choice: { kind: "fixed", words: "derivative 0" },
       at: ([a]) => a === 0,
       switching: ([a]) => [a],
+      code: AT_ZERO,
       notLipschitz: "sign jumps at 0: derivative taken as 0",
       where: () => "jumps at 0",
     },
@@ -969,6 +989,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [0, 1] },
       at: ([a, b]) => a === b,
       switching: ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN],
+      code: AT_TIE,
       lex: ([a, b], [A, B], s) => (s.sideDiff(a, b, A, B) >= 0 ? [1, 0] : [0, 1]),
     },
   }),
@@ -986,6 +1007,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [0, 1] },
       at: ([a, b]) => a === b,
       switching: ([a, b]) => [a > b ? 1 : a < b ? -1 : a === b ? 0 : NaN],
+      code: AT_TIE,
       lex: ([a, b], [A, B], s) => (s.sideDiff(a, b, A, B) <= 0 ? [1, 0] : [0, 1]),
     },
   }),
@@ -1005,6 +1027,7 @@ export const PRIMS = {
       choice: { kind: "scalar", range: [-1, 0] },
       at: ([a]) => a === 1,
       switching: ([a]) => [a - 1],
+      code: { at: ([a]) => `${a} === 1`, switching: ([a]) => [`${a} - 1`], constantSelects: true },
       lex: ([a], [R], s) => [s.side(a - 1, R) < 0 ? -1 : 0],
     },
   }),
@@ -1031,6 +1054,14 @@ export const PRIMS = {
       choice: { kind: "bounds", range: [0, 1] },
       at: ([a], { lambda }) => a === -lambda || a === lambda,
       switching: ([a], { lambda }) => [a > -lambda ? 1 : a < -lambda ? -1 : 0, a > lambda ? 1 : a < lambda ? -1 : 0],
+      code: {
+        at: ([a], p) => `${a} === -${p}.lambda || ${a} === ${p}.lambda`,
+        switching: ([a], p) => [
+          `${a} > -${p}.lambda ? 1 : ${a} < -${p}.lambda ? -1 : 0`,
+          `${a} > ${p}.lambda ? 1 : ${a} < ${p}.lambda ? -1 : 0`,
+        ],
+        constantSelects: true,
+      },
       // at -λ the program leaves the dead zone only when moving down, at λ only when moving up
       lex: ([a], [R], s, { lambda }) => [a === lambda ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
     },
@@ -1354,6 +1385,14 @@ function clampPrimitive(key: "clip" | "hardtanh" | "relu6"): Primitive<{ lo: num
       choice: { kind: "bounds", range: [0, 1] },
       at: ([a], { lo, hi }) => a === lo || a === hi,
       switching: ([a], { lo, hi }) => [a > lo ? 1 : a < lo ? -1 : 0, a > hi ? 1 : a < hi ? -1 : 0],
+      code: {
+        at: ([a], p) => `${a} === ${p}.lo || ${a} === ${p}.hi`,
+        switching: ([a], p) => [
+          `${a} > ${p}.lo ? 1 : ${a} < ${p}.lo ? -1 : 0`,
+          `${a} > ${p}.hi ? 1 : ${a} < ${p}.hi ? -1 : 0`,
+        ],
+        constantSelects: true,
+      },
       // at lo the program enters the interior only when moving up, at hi only when moving down
       lex: ([a], [R], s, { lo }) => [a === lo ? (s.side(0, R) > 0 ? 1 : 0) : s.side(0, R) < 0 ? 1 : 0],
     },

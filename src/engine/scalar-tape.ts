@@ -6,8 +6,10 @@
  *
  * It reads everything from the one table of primitives: an application's value is the primitive's declared
  * scalar function (`scalarValue`, the function its tensor kernel maps), its kink test is the primitive's kink
- * declaration (`kink.element.at`), and the backward step is its `scalarVjp` (the declared partials interpreted on
- * numbers, with the policy's choice at a kink). It rounds, counts kinks, numbers the entries and keys random
+ * declaration (`kink.element.at`, or its declared code form compiled on the operands), and the backward step is
+ * generated from its declared partials (the expression algebra; all kernels of a precision fused into one sweep
+ * that switches on the opcode), or, for a primitive with params, its `scalarPartials` interpreted on numbers, with
+ * the policy's choice at a kink. It rounds, counts kinks, numbers the entries and keys random
  * choices exactly as the node list does, so results, kink reports and errors are bitwise those of the tensor path.
  * The first application it cannot record (an operand that is not a scalar, a primitive without a scalar rule)
  * spills the tape into ordinary nodes under the same indices, and the call goes on there.
@@ -16,60 +18,183 @@
  */
 import { Tensor, scalar } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
-import { backwardKernel } from "./codegen";
+import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
 import type { BackwardKernel } from "./codegen";
 import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
+import type { ElementKinkCode } from "./nonsmooth";
 
-/** Opcodes: an index into one table of the primitives met so far (shared by every tape). */
-const OPCODES = new Map<Primitive<never>, number>();
+/**
+ * What recording an application of a primitive needs, read once from its declaration: its opcode (an index into
+ * one table of the primitives met so far, shared by every tape), whether the tape can record it, its declared
+ * scalar function when parameterless, and its declared kink test.
+ */
+interface OpInfo {
+  readonly code: number;
+  /** It has a scalar function and scalar partials, and its kink (if any) is declared per element. */
+  readonly recordable: boolean;
+  /** The declared scalar function of the parameterless primitive, once looked up (undefined: not yet, or none). */
+  fn: ((...x: number[]) => number) | undefined;
+  /** Its declared kink test per element (undefined: smooth). */
+  readonly at: ((a: number[], params: never) => boolean) | undefined;
+  /** The same test compiled from its declared code form, on the operands themselves (no array), if declared. */
+  readonly atInline: ((x0: number, x1: number, params: unknown) => boolean) | undefined;
+}
+
+/** The kink test of a code form as a function of the operands (a unary primitive's ignores x1). */
+function inlineTest(code: ElementKinkCode | undefined): OpInfo["atInline"] {
+  if (code === undefined) return undefined;
+  return new Function("x0", "x1", "p", `"use strict"; return ${code.at(["(x0)", "(x1)"], "p")};`) as OpInfo["atInline"];
+}
+
+const INFO = new Map<Primitive<never>, OpInfo>();
 const PRIM_OF: Primitive<never>[] = [];
-/** The declared scalar function of each parameterless primitive, by opcode, once looked up (one call per application). */
-const FN_OF: (((...x: number[]) => number) | undefined)[] = [];
 
-function opcodeOf(prim: Primitive<never>): number {
-  let c = OPCODES.get(prim);
-  if (c === undefined) {
-    c = PRIM_OF.length;
+function infoOf(prim: Primitive<never>): OpInfo {
+  const slot = prim.tapeSlot;
+  if (slot !== undefined) return slot as OpInfo;
+  let info = INFO.get(prim);
+  if (info === undefined) {
+    const kink = prim.kink;
+    info = {
+      code: PRIM_OF.length,
+      recordable:
+        prim.scalarValue !== undefined &&
+        prim.scalarPartials !== undefined &&
+        (kink === undefined || kink.element !== undefined),
+      fn: undefined,
+      at: kink?.element?.at,
+      atInline: inlineTest(kink?.element?.code),
+    };
     PRIM_OF.push(prim);
-    FN_OF.push(undefined);
-    OPCODES.set(prim, c);
+    INFO.set(prim, info);
   }
-  return c;
+  // cached on the declaration when it has room for it (a frozen one is looked up in the map every time)
+  if (Object.isExtensible(prim)) prim.tapeSlot = info;
+  return info;
 }
 
 /**
- * The backward kernels of one precision, by opcode: generated once per primitive from its declared partials (see
- * `backwardKernel`), for parameterless primitives (a primitive with params, like pow's exponent, takes the
- * interpreted path). `env` is the environment their kink rules read: the sweep sets its policy and node.
+ * The fused backward sweep of one precision: from entry `from` down to 0, every entry that received a cotangent
+ * goes through the kernel of its primitive, written inline in one switch on the opcode (no call per entry). It
+ * returns the index of the first entry it cannot take (a primitive with params, or one it has no kernel for yet),
+ * or -1 when the sweep is done.
+ */
+type FusedSweep = (
+  from: number,
+  op: Int32Array,
+  a0: Int32Array,
+  a1: Int32Array,
+  val: Float64Array,
+  consts: Float64Array,
+  adj: Float64Array,
+  has: Uint8Array,
+  params: readonly unknown[] | null,
+  env: LinEnv,
+) => number;
+
+/**
+ * The backward kernels of one precision, by opcode: generated from each primitive's declared partials (see
+ * `backwardKernelBody`) for parameterless primitives (a primitive with params, like pow's exponent, takes the
+ * interpreted path), fused into one sweep. `env` is the environment their kink rules read: the sweep sets its
+ * policy and node.
  */
 interface KernelSet {
   readonly env: { -readonly [K in keyof LinEnv]: LinEnv[K] };
-  /** undefined: not generated yet; null: none (the interpreted path). */
-  readonly kernels: (BackwardKernel | null | undefined)[];
+  /** The arity of each opcode's kernel in the fused sweep; undefined: not generated yet; null: none (interpreted). */
+  readonly arity: (number | null | undefined)[];
+  /** The sweep over the kernels generated so far (regenerated when an opcode gets one). */
+  fused: FusedSweep;
+  /** How many opcodes the fused sweep holds (at most MAX_FUSED). */
+  fusedCount: number;
+  /** The kernels of the opcodes met after the fused sweep was full, each a function of its own. */
+  readonly solo: (BackwardKernel | undefined)[];
 }
 
+/**
+ * The most opcodes one fused sweep holds: every built-in primitive fits, and a program that declares primitives
+ * without end (a user primitive made in a loop) regenerates the sweep at most this many times; the opcodes met after
+ * that get a kernel of their own, called per entry.
+ */
+const MAX_FUSED = 64;
+
 const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
+/** The set of the last precision used (calls in a row mostly share one: the map lookup is skipped). */
+let lastSet: KernelSet | undefined;
 
 function kernelSet(round: (x: number) => number, precision: Precision, policy: KinkPolicy): KernelSet {
+  if (lastSet !== undefined && lastSet.env.round === round) return lastSet;
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
-    set = { env: { precision, round, policy, node: 0 }, kernels: [] };
+    const env = { precision, round, policy, node: 0 };
+    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [] };
     KERNEL_SETS.set(round, set);
   }
+  lastSet = set;
   return set;
 }
 
-function kernelOf(set: KernelSet, code: number, unary: boolean): BackwardKernel | null {
-  let k = set.kernels[code];
-  if (k === undefined) {
-    const round = set.env.round;
-    k = backwardKernel(PRIM_OF[code], unary ? 1 : 2, set.env, isExact(round) ? null : round);
-    set.kernels[code] = k;
+/** Generates the fused sweep over the opcodes whose kernel arity is known (see `FusedSweep`). */
+function fusedSweep(env: LinEnv, arity: readonly (number | null | undefined)[]): FusedSweep {
+  const refs = new Refs();
+  const round = isExact(env.round) ? null : env.round;
+  const cases: string[] = [];
+  for (let code = 0; code < arity.length; code++) {
+    const n = arity[code];
+    if (n === null || n === undefined) continue;
+    const body = backwardKernelBody(PRIM_OF[code], n, env, round, refs);
+    if (body !== null) cases.push(`case ${code}: {\n        ${body.join("\n        ")}\n        break;\n      }`);
   }
-  return k;
+  return compileWithRefs<FusedSweep>(
+    refs,
+    `return function fusedSweep(from, op, a0, a1, val, consts, adj, has, params, env) {
+  for (let i = from; i >= 0; i--) {
+    if (has[i] === 0) continue;
+    const code = op[i];
+    if (code === ${INPUT_OP}) continue;
+    if (params !== null && params[i] !== undefined) return i;
+    const r0 = a0[i];
+    const r1 = a1[i];
+    const x0 = r0 >= 0 ? val[r0] : consts[-r0 - 1];
+    const x1 = r1 === ${NONE} ? 0 : r1 >= 0 ? val[r1] : consts[-r1 - 1];
+    const y = val[i];
+    const c = adj[i];
+    env.node = i;
+    switch (code) {
+      ${cases.join("\n      ")}
+      default:
+        return i;
+    }
+  }
+  return -1;
+};`,
+  );
+}
+
+/**
+ * Whether opcode `code` has a kernel in the fused sweep, generating it (and the sweep again) at its first meeting.
+ */
+function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
+  let n = set.arity[code];
+  if (n === undefined) {
+    const round = set.env.round;
+    const exact = isExact(round) ? null : round;
+    const probe = backwardKernelBody(PRIM_OF[code], unary ? 1 : 2, set.env, exact, new Refs());
+    n = probe === null ? null : unary ? 1 : 2;
+    if (n !== null && set.fusedCount >= MAX_FUSED) {
+      // the fused sweep is full: this opcode's kernel is a function of its own
+      set.solo[code] = backwardKernel(PRIM_OF[code], n, set.env, exact) ?? undefined;
+      n = null;
+    }
+    set.arity[code] = n;
+    if (n !== null) {
+      set.fusedCount++;
+      set.fused = fusedSweep(set.env, set.arity);
+    }
+  }
+  return n !== null;
 }
 
 /** The opcode of an input entry. */
@@ -133,7 +258,8 @@ export const NONE_OPERAND = NONE;
 export class ScalarTape implements ScalarRecorder {
   length = 0;
   private b: Buffers;
-  private params: unknown[] = [];
+  /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
+  private params: unknown[] | null = null;
   private nConsts = 0;
   private readonly xs1 = [0];
   private readonly xs2 = [0, 0];
@@ -155,7 +281,7 @@ export class ScalarTape implements ScalarRecorder {
     if (this.trace.fast === this) this.trace.fast = null;
     const b = this.b;
     this.b = EMPTY;
-    this.params = [];
+    this.params = null;
     this.length = 0;
     if (b !== EMPTY && b.op.length <= POOLED) spare = b;
   }
@@ -178,26 +304,20 @@ export class ScalarTape implements ScalarRecorder {
       for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
       if (!traced) return undefined;
     }
-    const sv = prim.scalarValue;
-    const kink = prim.kink;
-    if (
-      sv === undefined ||
-      prim.scalarPartials === undefined ||
-      n < 1 ||
-      n > 2 ||
-      (kink !== undefined && kink.element === undefined)
-    ) {
+    const info = infoOf(prim);
+    if (!info.recordable || n < 1 || n > 2) {
       this.spill();
       return undefined;
     }
     const t = this.trace;
+    const val = this.b.val;
     const a = args[0];
     let x0: number;
     let r0: number;
     if (a instanceof Tracer) {
       if (a.trace !== t) return this.spillUndefined();
       r0 = a.index;
-      x0 = this.b.val[r0];
+      x0 = val[r0];
     } else {
       const c = this.constant(a, prim.name);
       if (c === undefined) return this.spillUndefined();
@@ -211,7 +331,7 @@ export class ScalarTape implements ScalarRecorder {
       if (b instanceof Tracer) {
         if (b.trace !== t) return this.spillUndefined();
         r1 = b.index;
-        x1 = this.b.val[r1];
+        x1 = val[r1];
       } else {
         const c = this.constant(b, prim.name);
         if (c === undefined) return this.spillUndefined();
@@ -219,24 +339,31 @@ export class ScalarTape implements ScalarRecorder {
         r1 = this.pushConst(c);
       }
     }
-    const code = opcodeOf(prim);
     // a parameterless primitive's function is looked up once (one with params is never applied without them)
-    const fn =
-      params === undefined
-        ? (FN_OF[code] ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
-        : undefined;
-    const y = t.round(fn === undefined ? sv(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
-    if (t.logKinks && kink !== undefined) {
-      let xs: number[];
-      if (n === 1) {
-        xs = this.xs1;
-        xs[0] = x0;
-      } else {
-        xs = this.xs2;
-        xs[0] = x0;
-        xs[1] = x1;
+    let y: number;
+    if (params === undefined) {
+      const fn = (info.fn ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined);
+      y = t.round(fn === undefined ? prim.scalarValue!(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
+    } else y = t.round(prim.scalarValue!(x0, x1, params as never));
+    const at = info.at;
+    if (at !== undefined && t.logKinks) {
+      let hit: boolean;
+      const atInline = info.atInline;
+      if (atInline !== undefined) hit = atInline(x0, x1, params);
+      else {
+        let xs: number[];
+        if (n === 1) {
+          xs = this.xs1;
+          xs[0] = x0;
+        } else {
+          xs = this.xs2;
+          xs[0] = x0;
+          xs[1] = x1;
+        }
+        hit = at(xs, params as never);
       }
-      if (kink.element!.at(xs, params as never)) {
+      if (hit) {
+        const kink = prim.kink!;
         t.kinkEvents.push({
           op: prim.name,
           node: this.length,
@@ -246,7 +373,7 @@ export class ScalarTape implements ScalarRecorder {
         });
       }
     }
-    return new Tracer(t, this.push(code, r0, r1, y, params), undefined, y);
+    return new Tracer(t, this.push(info.code, r0, r1, y, params), undefined, y);
   }
 
   /**
@@ -260,12 +387,6 @@ export class ScalarTape implements ScalarRecorder {
     has[out] = 1;
     const t = this.trace;
     const round = t.round;
-    const env: { -readonly [K in keyof LinEnv]: LinEnv[K] } = {
-      precision: t.precision,
-      round,
-      policy: t.policy,
-      node: 0,
-    };
     // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
     // (a user primitive's partials may call the library) restores it when it returns
     const set = kernelSet(round, t.precision, t.policy);
@@ -274,7 +395,7 @@ export class ScalarTape implements ScalarRecorder {
     const prevNode = kenv.node;
     kenv.policy = t.policy;
     try {
-      this.sweep(out, adj, has, env, set);
+      this.sweep(out, adj, has, set);
     } finally {
       kenv.policy = prevPolicy;
       kenv.node = prevNode;
@@ -282,28 +403,30 @@ export class ScalarTape implements ScalarRecorder {
     return { adj, has, n: out + 1 };
   }
 
-  private sweep(
-    out: number,
-    adj: Float64Array,
-    has: Uint8Array,
-    env: { -readonly [K in keyof LinEnv]: LinEnv[K] },
-    set: KernelSet,
-  ): void {
-    const round = env.round;
+  private sweep(out: number, adj: Float64Array, has: Uint8Array, set: KernelSet): void {
+    const t = this.trace;
+    const round = t.round;
     const kenv = set.env;
+    // the environment of the interpreted path (primitives with params), made when first needed
+    let env: { -readonly [K in keyof LinEnv]: LinEnv[K] } | undefined;
     const { op, a0, a1, val, consts } = this.b;
     const params = this.params;
-    const xs1 = [0];
-    const xs2 = [0, 0];
-    for (let i = out; i >= 0; i--) {
-      if (has[i] === 0) continue;
+    const xs1 = this.xs1;
+    const xs2 = this.xs2;
+    let i = out;
+    while (i >= 0) {
+      // the fused kernels take every entry they can; this loop takes the others, one at a time
+      i = set.fused(i, op, a0, a1, val, consts, adj, has, params, kenv);
+      if (i < 0) break;
       const code = op[i];
-      if (code === INPUT_OP) continue;
       const r0 = a0[i];
       const r1 = a1[i];
-      if (params[i] === undefined) {
-        const k = kernelOf(set, code, r1 === NONE);
-        if (k !== null) {
+      const pi = params === null ? undefined : params[i];
+      // an opcode met for the first time gets its kernel, and the fused sweep goes on from this entry
+      if (pi === undefined) {
+        if (set.arity[code] === undefined && hasKernel(set, code, r1 === NONE)) continue;
+        const k = set.solo[code];
+        if (k !== undefined) {
           kenv.node = i;
           k(
             r0 >= 0 ? val[r0] : consts[-r0 - 1],
@@ -315,6 +438,7 @@ export class ScalarTape implements ScalarRecorder {
             r0,
             r1,
           );
+          i--;
           continue;
         }
       }
@@ -327,9 +451,10 @@ export class ScalarTape implements ScalarRecorder {
         xs[0] = r0 >= 0 ? val[r0] : consts[-r0 - 1];
         xs[1] = r1 >= 0 ? val[r1] : consts[-r1 - 1];
       }
+      env ??= { precision: t.precision, round, policy: t.policy, node: 0 };
       env.node = i;
       // the number algebra uses its arguments synchronously: one environment and argument array serve every entry
-      const ps = PRIM_OF[code].scalarPartials!(xs, val[i], params[i] as never, env);
+      const ps = PRIM_OF[code].scalarPartials!(xs, val[i], pi as never, env);
       // the cotangent times each partial, as scalarVjp: a partial 1 passes it through, others multiply with a
       // strong zero (0 times an infinite partial is 0) and round
       const c = adj[i];
@@ -351,6 +476,7 @@ export class ScalarTape implements ScalarRecorder {
           } else adj[r1] = round(adj[r1] + g1);
         }
       }
+      i--;
     }
   }
 
@@ -365,7 +491,7 @@ export class ScalarTape implements ScalarRecorder {
       a1: b.a1.slice(0, n),
       val: b.val.slice(0, n),
       consts: b.consts.slice(0, this.nConsts),
-      params: this.params.slice(0, n),
+      params: this.params === null ? new Array<unknown>(n).fill(undefined) : this.params.slice(0, n),
     };
   }
 
@@ -386,7 +512,7 @@ export class ScalarTape implements ScalarRecorder {
         const inputs = this.b.a1[i] === NONE ? [operand(this.b.a0[i])] : [operand(this.b.a0[i]), operand(this.b.a1[i])];
         node = {
           prim: PRIM_OF[this.b.op[i]] as TapeNode["prim"],
-          params: this.params[i],
+          params: this.params === null ? undefined : this.params[i],
           inputs,
           output: out,
           needed: inputs.map((v) => v instanceof Tracer),
@@ -446,7 +572,11 @@ export class ScalarTape implements ScalarRecorder {
     b.a0[i] = r0;
     b.a1[i] = r1;
     b.val[i] = y;
-    this.params.push(params);
+    if (this.params !== null) this.params.push(params);
+    else if (params !== undefined) {
+      this.params = new Array<unknown>(i).fill(undefined);
+      this.params.push(params);
+    }
     this.length = i + 1;
     return i;
   }

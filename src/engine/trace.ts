@@ -117,6 +117,12 @@ export interface Primitive<P = unknown> {
   readonly secondOrder: boolean;
   /** Describes params on the printed tape. */
   describe?(params: P): string;
+  /**
+   * Where the scalar tape keeps what it read once from this declaration (its opcode, scalar function, kink test),
+   * so that recording an application reads one field instead of looking the primitive up in a map.
+   * @internal
+   */
+  tapeSlot?: unknown;
 }
 
 /** One recorded application. */
@@ -196,6 +202,23 @@ export class Trace {
 const FLOAT64_ENV: Env = { precision: "float64", round: rounding("float64") };
 
 let current: Trace | null = null;
+
+/**
+ * Makes `trace` the active one and returns the one it replaces, which `leaveTrace` restores: the pair `withTrace`
+ * is made of, for callers that run their body inline (no closure per call).
+ */
+export function enterTrace(trace: Trace): Trace | null {
+  const prev = current;
+  current = trace;
+  trace.active = true;
+  return prev;
+}
+
+/** Ends `trace`'s activity and restores `prev` (what `enterTrace` returned). */
+export function leaveTrace(trace: Trace, prev: Trace | null): void {
+  trace.active = false;
+  current = prev;
+}
 
 /** Runs `fn` with `trace` active, restoring the previous context afterwards. */
 export function withTrace<T>(trace: Trace, fn: () => T): T {

@@ -12,7 +12,7 @@ import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
 import { map2, roundArray } from "../kernels";
-import { Trace, Tracer, apply, checkNoOverflow, primal, withTrace } from "./trace";
+import { Trace, Tracer, apply, checkNoOverflow, enterTrace, leaveTrace, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
 import { ScalarTape, adjointTensor } from "./scalar-tape";
@@ -47,26 +47,42 @@ export interface Packed {
   tensors: Tensor[];
   unpack(ts: readonly Tensor[]): unknown;
   multi: boolean;
+  /** The input itself when it is one number recorded on the scalar tape (then `tensors` is empty: none is made). */
+  number?: number;
+}
+
+const NO_TENSORS: Tensor[] = [];
+
+// how results are packed like the input, one function per form (shared: a call allocates no closure for it)
+const unpackNumber = (ts: readonly Tensor[]): number => ts[0].data[0];
+const unpackTensor = (ts: readonly Tensor[]): Tensor => ts[0];
+const unpackFloat64Array = (ts: readonly Tensor[]): Float64Array => Float64Array.from(ts[0].data);
+const unpackTensors = (ts: readonly Tensor[]): Tensor[] => [...ts];
+const unpackNumbers = (ts: readonly Tensor[]): number[] => Array.from(ts[0].data);
+
+function allTensors(x: readonly unknown[]): boolean {
+  for (let i = 0; i < x.length; i++) if (!(x[i] instanceof Tensor)) return false;
+  return true;
 }
 
 export function pack(op: string, x: Primal, what = "input"): Packed {
   if (typeof x === "number")
-    return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: (ts) => ts[0].data[0], multi: false };
-  if (x instanceof Tensor) return { tensors: [x], unpack: (ts) => ts[0], multi: false };
+    return { tensors: [new Tensor(Float64Array.of(x), [])], unpack: unpackNumber, multi: false };
+  if (x instanceof Tensor) return { tensors: [x], unpack: unpackTensor, multi: false };
   if (x instanceof Float64Array)
     return {
       tensors: [new Tensor(Float64Array.from(x), [x.length])],
-      unpack: (ts) => Float64Array.from(ts[0].data),
+      unpack: unpackFloat64Array,
       multi: false,
     };
   if (Array.isArray(x)) {
-    if (x.length > 0 && x.every((t) => t instanceof Tensor)) {
-      return { tensors: [...(x as Tensor[])], unpack: (ts) => [...ts], multi: true };
+    if (x.length > 0 && allTensors(x)) {
+      return { tensors: (x as Tensor[]).slice(), unpack: unpackTensors, multi: true };
     }
     if (x.every((t) => typeof t === "number")) {
       return {
         tensors: [new Tensor(Float64Array.from(x as number[]), [x.length])],
-        unpack: (ts) => Array.from(ts[0].data),
+        unpack: unpackNumbers,
         multi: false,
       };
     }
@@ -142,28 +158,46 @@ export function record(
 ): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
   const { policy, precision } = resolveOptions(op, opts);
-  const packed = pack(op, x);
+  // one number on the scalar tape is read as it is (no tensor is made for it, nor for its gradient)
+  const num = scalarTape && typeof x === "number";
+  const packed: Packed = num ? { tensors: NO_TENSORS, unpack: unpackNumber, multi: false, number: x } : pack(op, x);
   const trace = new Trace(policy, precision, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
   // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
-  const tape =
-    scalarTape && packed.tensors.every((t) => t.shape.length === 0) ? new ScalarTape(trace, INPUT) : undefined;
+  const ts = packed.tensors;
+  let scalars = scalarTape;
+  for (let i = 0; scalars && i < ts.length; i++) if (ts[i].shape.length !== 0) scalars = false;
+  const count = num ? 1 : ts.length;
+  const tape = scalars ? new ScalarTape(trace, INPUT) : undefined;
   trace.fast = tape ?? null;
-  return withTrace(trace, () => {
-    const inputs = packed.tensors.map((t, i) => {
-      const what = (): string => (packed.multi ? `input ${i}` : "input");
-      if (!allFinite(t.data)) checkFinite(op, t, what());
+  // the trace is active while f runs (entered and left inline: a call allocates no closure for it)
+  const prev = enterTrace(trace);
+  try {
+    const inputs = new Array<Tracer>(count);
+    for (let i = 0; i < count; i++) {
+      if (num) {
+        // the same checks and messages as for the tensor of that number
+        const v = x as number;
+        if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), "input");
+        const r = trace.round(v);
+        if (r !== v) checkNoOverflow(op, "input", [v], [r], precision);
+        inputs[i] = new Tracer(trace, tape!.input(r), undefined, r);
+        continue;
+      }
+      const t = ts[i];
+      if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       if (tape) {
         // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
         const r = trace.round(t.data[0]);
-        if (r !== t.data[0]) checkNoOverflow(op, what(), t.data, [r], precision);
-        return new Tracer(trace, tape.input(r), undefined, r);
+        if (r !== t.data[0]) checkNoOverflow(op, inputName(packed, i), t.data, [r], precision);
+        inputs[i] = new Tracer(trace, tape.input(r), undefined, r);
+        continue;
       }
-      const rounded = new Tensor(roundChecked(op, trace, t.data, what()), t.shape);
+      const rounded = new Tensor(roundChecked(op, trace, t.data, inputName(packed, i)), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
-      return tr;
-    });
+      inputs[i] = tr;
+    }
     const output = f(packed.multi ? inputs : inputs[0]);
     if (output instanceof Tracer) {
       if (output.trace !== trace) throw new Error(`${op}: the function returned a traced value from another call`);
@@ -173,7 +207,14 @@ export function record(
       );
     }
     return { trace, inputs, output, packed, tape };
-  });
+  } finally {
+    leaveTrace(trace, prev);
+  }
+}
+
+/** How messages name input i of a call. */
+function inputName(packed: Packed, i: number): string {
+  return packed.multi ? `input ${i}` : "input";
 }
 
 /** Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first. */
@@ -381,9 +422,10 @@ export class LazyValueAndGrad<G> {
   constructor(
     readonly value: number,
     readonly grad: G,
+    /** A trace (only its log is kept) or a log already detached from any trace (kept as it is: shared, never changed). */
     trace: KinkLog,
   ) {
-    this.log = { policy: trace.policy, kinkEvents: trace.kinkEvents };
+    this.log = trace instanceof Trace ? { policy: trace.policy, kinkEvents: trace.kinkEvents } : trace;
   }
   get kinks(): KinkReport {
     return (this.report ??= buildKinkReport(this.log));
@@ -451,10 +493,11 @@ function reverseScalar<X extends Primal>(
 
 function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAndGrad<Like<X>> {
   if (rec.tape !== undefined && rec.trace.fast === rec.tape && rec.output instanceof Tracer) {
-    // still a scalar program: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs)
-    const a = rec.tape.backward(rec.output.index, 1);
-    const grads = rec.inputs.map((inp) => adjointTensor(a, inp.index));
-    return new LazyValueAndGrad(rec.tape.valueAt(rec.output.index), rec.packed.unpack(grads) as Like<X>, rec.trace);
+    return new LazyValueAndGrad(
+      rec.tape.valueAt(rec.output.index),
+      scalarTapeGrad(rec, rec.tape, rec.output) as Like<X>,
+      rec.trace,
+    );
   }
   const out = scalarOutput(op, rec);
   if (rec.tape !== undefined && rec.trace.fast === rec.tape) {
@@ -469,6 +512,20 @@ function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAnd
   return new LazyValueAndGrad(out.data[0], rec.packed.unpack(grads) as Like<X>, rec.trace);
 }
 
+/** The gradient of a program still on its scalar tape: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs). */
+function scalarTapeGrad(rec: Recording, tape: ScalarTape, output: Tracer): unknown {
+  const a = tape.backward(output.index, 1);
+  const inputs = rec.inputs;
+  // a number in, a number out: the adjoint itself (what the scalar tensor made of it would hold)
+  if (rec.packed.number !== undefined) {
+    const k = inputs[0].index;
+    return k < a.n && a.has[k] === 1 ? a.adj[k] : 0;
+  }
+  const grads = new Array<Tensor>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) grads[i] = adjointTensor(a, inputs[i].index);
+  return rec.packed.unpack(grads);
+}
+
 /**
  * The gradient (reverse mode) of a scalar function at x, with the chosen kink policy.
  *
@@ -481,7 +538,15 @@ function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAnd
  * ```
  */
 export function grad<X extends Primal>(f: (x: Traced<X>) => Value, x: X, options?: DiffOptions): Like<X> {
-  return reverseScalar("grad", f, x, options).grad;
+  const rec = record("grad", f as (x: any) => Value, x, options, true, true);
+  try {
+    // still a scalar program: no result object is built around the gradient (grad never shows the kink report)
+    if (rec.tape !== undefined && rec.trace.fast === rec.tape && rec.output instanceof Tracer)
+      return scalarTapeGrad(rec, rec.tape, rec.output) as Like<X>;
+    return reverseRecorded<X>("grad", rec).grad;
+  } finally {
+    rec.tape?.release();
+  }
 }
 
 /**

@@ -71,6 +71,30 @@ describe("scalar tape: bitwise the node list", () => {
       expect(a).toMatch(/non-finite value/);
       expect(a).toBe(outcome(() => valueAndGradOnNodes(f, asInputs([1, bad]))));
     }
+    // one number (read without a tensor on the tape): the same messages, and a program that leaves the tape
+    const h = (t: Value) => N.mul(N.relu(t), 2);
+    /** The message of a grad call that must fail, as outcome words it. */
+    const gradError = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    for (const bad of [Number.NaN, Infinity, -Infinity]) {
+      const a = outcome(() => valueAndGrad(h, bad));
+      expect(a).toMatch(/non-finite value/);
+      expect(a).toBe(outcome(() => valueAndGradOnNodes(h, bad)));
+      expect(gradError(() => grad(h, bad))).toBe(a.replace("valueAndGrad", "grad"));
+    }
+    const o16 = gradError(() => grad(h, 70000, { precision: "float16" }));
+    expect(o16).toMatch(/grad: the input 70000 at flat index 0 overflows float16/);
+    expect(o16).toBe(
+      outcome(() => valueAndGradOnNodes(h, 70000, { precision: "float16" })).replace("valueAndGrad", "grad"),
+    );
+    const spill = (t: Value) => N.sum(N.mul(N.tensor([1, 2]), t));
+    expect(bits(grad(spill, 1.5))).toBe(bits(valueAndGradOnNodes(spill, 1.5).grad));
     const big = (v: Value[]) => N.mul(v[0], 70000);
     const o = outcome(() => valueAndGrad(big, asInputs([1]), { precision: "float16" }));
     expect(o).toMatch(/overflows float16/);
@@ -117,5 +141,28 @@ describe("scalar tape: bitwise the node list", () => {
     valueAndGradOnNodes(f, 0.5);
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]).toBe(Math.sin(0.5));
+  });
+  it("more primitives than one fused backward sweep holds (user primitives made in a loop): the same gradients as the node list", () => {
+    // 100 user primitives, each its own opcode: past the fused sweep's capacity they get kernels of their own
+    const prims = Array.from({ length: 100 }, (_, k) =>
+      N.definePrimitive({
+        name: `loopScale${k}`,
+        arity: 1,
+        value: (x) => (k + 1) * Math.abs(x),
+        partials: (x) => [(k + 1) * Math.sign(x)],
+        kink: { at: (x) => x === 0, range: [-(k + 1), k + 1], default: 0, partials: (s) => [s] },
+      }),
+    );
+    for (let k = 0; k < prims.length; k++) {
+      const f = (v: Value[]) => N.mul(prims[k](N.sub(v[0], 0.5)), prims[(k * 7) % prims.length](v[1]));
+      for (const x of [
+        [1.25, -2],
+        [0.5, 3],
+      ]) {
+        const a = valueAndGrad(f, asInputs(x));
+        const b = valueAndGradOnNodes(f, asInputs(x));
+        expect(outcome(() => a)).toBe(outcome(() => b));
+      }
+    }
   });
 });
