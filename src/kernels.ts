@@ -60,6 +60,36 @@ export function roundArray(d: Float64Array, round: Round): Float64Array {
   return out;
 }
 
+/**
+ * {@link roundArray} and, in the same pass, whether every rounded value is finite: `finite` is false when a value
+ * overflowed the format in rounding or was already infinite or NaN in `d` (the caller tells which, on that rare
+ * path). A separate check would read both arrays again: a sixth of an emulated float32 forward pass.
+ */
+export function roundArrayFinite(d: Float64Array, round: Round): { out: Float64Array; finite: boolean } {
+  const out = new Float64Array(d.length);
+  // v * 0 is ±0 for a finite v and NaN otherwise; the sum stays 0 exactly when every v is finite
+  let z = 0;
+  if (round === f16round)
+    for (let i = 0; i < d.length; i++) {
+      const v = f16round(d[i]);
+      out[i] = v;
+      z += v * 0;
+    }
+  else if (round === Math.fround)
+    for (let i = 0; i < d.length; i++) {
+      const v = Math.fround(d[i]);
+      out[i] = v;
+      z += v * 0;
+    }
+  else
+    for (let i = 0; i < d.length; i++) {
+      const v = round(d[i]);
+      out[i] = v;
+      z += v * 0;
+    }
+  return { out, finite: z === 0 };
+}
+
 /** Applies `f` elementwise, rounding each result. */
 export function map1(x: Tensor, f: (a: number) => number, round: Round): Tensor {
   const n = x.data.length;

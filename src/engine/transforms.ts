@@ -11,7 +11,7 @@ import type { Precision } from "../precision";
 import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
-import { map2, roundArray } from "../kernels";
+import { map2, roundArrayFinite } from "../kernels";
 import { Trace, Tracer, apply, checkNoOverflow, enterTrace, leaveTrace, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
@@ -217,16 +217,15 @@ function inputName(packed: Packed, i: number): string {
   return packed.multi ? `input ${i}` : "input";
 }
 
-/** Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first. */
-function roundData(trace: Trace, d: Float64Array): Float64Array {
-  return trace.precision === "float64" ? d : roundArray(d, trace.round);
-}
-
-/** roundData, refusing a finite value that overflows the precision (70000 in float16 would become Infinity). */
+/**
+ * Values handed to a call in reduced precision (inputs, tangents, cotangents) are rounded to it first, refusing a
+ * finite value that overflows the precision (70000 in float16 would become Infinity).
+ */
 export function roundChecked(op: string, trace: Trace, d: Float64Array, what: string): Float64Array {
-  const r = roundData(trace, d);
-  if (r !== d) checkNoOverflow(op, what, d, r, trace.precision);
-  return r;
+  if (trace.precision === "float64") return d;
+  const { out, finite } = roundArrayFinite(d, trace.round);
+  if (!finite) checkNoOverflow(op, what, d, out, trace.precision);
+  return out;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Tensor, rounding } from "../../../src";
 import type { Precision } from "../../../src";
-import { broadcastTo, map1, map2, roundArray, sumTo } from "../../../src/kernels";
+import { broadcastTo, map1, map2, roundArray, roundArrayFinite, sumTo } from "../../../src/kernels";
 
 const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 const same = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
@@ -111,5 +111,28 @@ describe("roundArray", () => {
     }
     // negative control: float16 is not float32
     expect(same(roundArray(d, rounding("float16")), d.map(rounding("float32")))).toBe(false);
+  });
+});
+
+describe("roundArrayFinite", () => {
+  const round = (p: (typeof PRECISIONS)[number]) => rounding(p);
+  it("rounds as roundArray does, and says whether every rounded value is finite", () => {
+    const d = Float64Array.of(0.1, -0, 65519, -1e-30, -65519.9, 1 + 2 ** -11);
+    for (const precision of PRECISIONS) {
+      const r = roundArrayFinite(d, round(precision));
+      expect(same(r.out, roundArray(d, round(precision)))).toBe(true);
+      expect(r.finite).toBe(true);
+      expect(Object.is(r.out[1], -0)).toBe(true);
+    }
+    expect(roundArrayFinite(new Float64Array(0), Math.fround).finite).toBe(true);
+  });
+  it("is false when a finite value overflows the format, or when the data already holds an infinity or NaN", () => {
+    expect(roundArrayFinite(Float64Array.of(1, 70000), round("float16")).finite).toBe(false);
+    expect(roundArrayFinite(Float64Array.of(1, 70000), round("float32")).finite).toBe(true);
+    expect(roundArrayFinite(Float64Array.of(1, 1e39), Math.fround).finite).toBe(false);
+    expect(roundArrayFinite(Float64Array.of(-Infinity, 1), Math.fround).finite).toBe(false);
+    expect(roundArrayFinite(Float64Array.of(2, Number.NaN), round("float16")).finite).toBe(false);
+    // any rounding function, not only the two called by name
+    expect(roundArrayFinite(Float64Array.of(1, 2), (x) => (x > 1.5 ? Infinity : x)).finite).toBe(false);
   });
 });
