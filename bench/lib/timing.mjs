@@ -5,6 +5,19 @@ import { performance } from "node:perf_hooks";
 /** A sink the measured functions write to, so the JIT cannot drop their work. */
 export const sink = { value: 0 };
 
+/** The statistics of batches of `perBatch` calls, each timed per call: the median and the spread around it. */
+function summarize(times, perBatch) {
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  return {
+    perCall: median,
+    callsPerSecond: 1 / median,
+    batches: times.length,
+    calls: perBatch * times.length,
+    spread: (times[times.length - 1] - times[0]) / median,
+  };
+}
+
 function timeBatch(fn, n) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) fn(i);
@@ -39,15 +52,7 @@ export function measure(fn, { minTime = 0.5, minBatches = 7, warmup = 0.2, batch
     times.push(t / perBatch);
     total += t;
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  return {
-    perCall: median,
-    callsPerSecond: 1 / median,
-    batches: times.length,
-    calls: perBatch * times.length,
-    spread: (times[times.length - 1] - times[0]) / median,
-  };
+  return summarize(times, perBatch);
 }
 
 /** Asynchronous variant (for APIs that must be awaited); same statistics. */
@@ -74,15 +79,7 @@ export async function measureAsync(fn, { minTime = 0.5, minBatches = 7, warmup =
     times.push(t / perBatch);
     total += t;
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  return {
-    perCall: median,
-    callsPerSecond: 1 / median,
-    batches: times.length,
-    calls: perBatch * times.length,
-    spread: (times[times.length - 1] - times[0]) / median,
-  };
+  return summarize(times, perBatch);
 }
 
 /** Formats seconds per call with a unit. */
