@@ -49,21 +49,11 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
 }
 
 /**
- * A copy of `d` rounded by `round`, with the built-in roundings called by name so that V8 inlines them
- * (`Float64Array.prototype.map(round)` calls through a function value, ~10 ns an element).
- */
-export function roundArray(d: Float64Array, round: Round): Float64Array {
-  const out = new Float64Array(d.length);
-  if (round === f16round) for (let i = 0; i < d.length; i++) out[i] = f16round(d[i]);
-  else if (round === Math.fround) for (let i = 0; i < d.length; i++) out[i] = Math.fround(d[i]);
-  else for (let i = 0; i < d.length; i++) out[i] = round(d[i]);
-  return out;
-}
-
-/**
- * {@link roundArray} and, in the same pass, whether every rounded value is finite: `finite` is false when a value
- * overflowed the format in rounding or was already infinite or NaN in `d` (the caller tells which, on that rare
- * path). A separate check would read both arrays again: a sixth of an emulated float32 forward pass.
+ * A copy of `d` rounded by `round` and, in the same pass, whether every rounded value is finite: `finite` is false
+ * when a value overflowed the format in rounding or was already infinite or NaN in `d` (the caller tells which, on
+ * that rare path; a separate check would read both arrays again: a sixth of an emulated float32 forward pass). The
+ * built-in roundings are called by name so that V8 inlines them (`Float64Array.prototype.map(round)` calls through
+ * a function value, ~10 ns an element).
  */
 export function roundArrayFinite(d: Float64Array, round: Round): { out: Float64Array; finite: boolean } {
   const out = new Float64Array(d.length);
