@@ -20,6 +20,8 @@ const NOTEBOOKS = fs
   .filter((f) => f.endsWith(".ipynb") && (ONLY.length === 0 || ONLY.includes(f)))
   .sort();
 const FIXTURE = "lite-failing-assertion.ipynb";
+// the negative control of "every chart is drawn": one drawable chart, one vega-lite output that cannot be drawn
+const UNDRAWABLE = "lite-undrawable-chart.ipynb";
 const PER_NOTEBOOK_MS = Number(process.env.NSAD_LITE_NOTEBOOK_TIMEOUT_MS ?? 600_000);
 
 let server: Server;
@@ -31,7 +33,8 @@ beforeAll(async () => {
   // the site's contents: the workbook's notebooks plus the fixture (only in this test build)
   contentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "nsad-lite-contents-"));
   for (const f of NOTEBOOKS) fs.copyFileSync(path.join(ROOT, "notebooks", f), path.join(contentsDir, f));
-  fs.copyFileSync(path.join(ROOT, "test", "fixtures", FIXTURE), path.join(contentsDir, FIXTURE));
+  for (const f of [FIXTURE, UNDRAWABLE])
+    fs.copyFileSync(path.join(ROOT, "test", "fixtures", f), path.join(contentsDir, f));
   const { buildLite } = (await import("../../scripts/build-lite.mjs")) as {
     buildLite(o: object): Promise<{ size: number; totalMs: number }>;
   };
@@ -161,5 +164,15 @@ describe("the workbook in JupyterLab in the browser", () => {
     expect(failing.errors).toHaveLength(1);
     expect(failing.errors[0].evalue).toContain("deliberate assertion failure 42");
     expect(after.executionCount).toBeNull();
+  }, 300_000);
+
+  it("the chart check can fail: a vega-lite output that cannot be drawn is reported as not drawn", async () => {
+    const r = await openAndRun(UNDRAWABLE);
+    expect(r.timedOut).toBe(false);
+    const [valid, broken] = r.cells;
+    expect(valid.errors).toEqual([]);
+    expect(valid.charts.map((c) => c.drawn)).toEqual([true]);
+    expect(broken.errors).toEqual([]);
+    expect(broken.charts.map((c) => [c.mime, c.drawn])).toEqual([["application/vnd.vegalite.v5+json", false]]);
   }, 300_000);
 });
