@@ -16,7 +16,7 @@
  * @module
  */
 import { valueAndGrad } from "../../engine/transforms";
-import { policies } from "../../policy";
+import { CLARKE_RANGES, policies } from "../../policy";
 import type { KinkPolicy } from "../../policy";
 import type { Precision } from "../../precision";
 import { hash32, hashSeed } from "../../rng";
@@ -313,7 +313,8 @@ export function reluSlopeAccuracy(config: ReluSlopeConfig): ReluSlopeRow[] {
           const plan = { net, method, precision, policy: policyOf[i], init, runSeed };
           const { prints, fields } = trainOne(plan, data, testData, steps, batchSize, loss, reference);
           if (i === 0) reference = prints;
-          rows.push({ precision, method: methodName(method), s, outsideClarke: s < 0 || s > 1, run, ...fields });
+          const [lo, hi] = CLARKE_RANGES.relu;
+          rows.push({ precision, method: methodName(method), s, outsideClarke: s < lo || s > hi, run, ...fields });
           budget.tick(rows.length);
         });
       }
