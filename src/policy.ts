@@ -223,10 +223,37 @@ export type PolicyOptions = Partial<Omit<PolicyChoices, BoundKey>> & {
   readonly name?: string;
 } & { readonly [K in BoundKey]?: number | Partial<BoundChoice> };
 
-function checkRange(key: string, v: unknown, lo: number, hi: number): number {
+/**
+ * The second argument of `policies.custom` and `policies.reluAt`: an explicit opt-in for choices outside the
+ * Clarke set.
+ */
+export interface OutsideClarkeOptIn {
+  /**
+   * Accept choices outside the Clarke set: any finite number for the one-number and bound choices (relu'(0) = 50,
+   * say), `"each"` for ties and `"nan"` for the norm. Backprop with such a choice is no longer a conservative field
+   * of the program [BP21], only another backprop rule, as studied by Bertoin, Bolte, Gerchinovitz and Pauwels
+   * (NeurIPS 2021) for relu'(0) far outside [0, 1]. A policy that uses the opt-in has " [outside the Clarke set]"
+   * appended to its name, `outsideClarkeChoices` lists its choices and the kink report flags their hits. Default
+   * false: such choices are refused.
+   */
+  readonly outsideClarke?: boolean;
+}
+
+/** The suffix of the name of a policy built with choices outside the Clarke set. */
+const OUTSIDE_SUFFIX = " [outside the Clarke set]";
+/** How the refusal of a choice outside the Clarke set names the opt-in. */
+const OPT_IN_HINT = "; pass { outsideClarke: true } as the second argument to allow it";
+
+function checkRange(key: string, v: unknown, lo: number, hi: number, outside: boolean): number {
+  if (outside) {
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new Error(`policies.custom: ${key} = ${String(v)} must be a finite number`);
+    return v;
+  }
   if (typeof v !== "number" || !(v >= lo && v <= hi)) {
     throw new Error(
-      `policies.custom: ${key} = ${String(v)} is outside the Clarke set: allowed range is [${lo}, ${hi}]`,
+      `policies.custom: ${key} = ${String(v)} is outside the Clarke set: allowed range is [${lo}, ${hi}]` +
+        (typeof v === "number" && Number.isFinite(v) ? OPT_IN_HINT : ""),
     );
   }
   return v;
@@ -237,10 +264,11 @@ function bound(
   v: number | Partial<BoundChoice> | undefined,
   dflt: BoundChoice,
   [lo, hi]: readonly [number, number],
+  outside: boolean,
 ): BoundChoice {
   if (v === undefined) return dflt;
   if (typeof v === "number") {
-    checkRange(key, v, lo, hi);
+    checkRange(key, v, lo, hi, outside);
     return { lower: v, upper: v };
   }
   for (const k of Object.keys(v)) {
@@ -248,26 +276,49 @@ function bound(
       throw new Error(`policies.custom: unknown key ${key}.${k}: expected lower and upper`);
   }
   return {
-    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, lo, hi),
-    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, lo, hi),
+    lower: v.lower === undefined ? dflt.lower : checkRange(`${key}.lower`, v.lower, lo, hi, outside),
+    upper: v.upper === undefined ? dflt.upper : checkRange(`${key}.upper`, v.upper, lo, hi, outside),
   };
+}
+
+/** Reads the opt-in argument (undefined means no opt-in); anything but { outsideClarke?: boolean } is refused. */
+function optIn(where: string, o: unknown): boolean {
+  if (o === undefined) return false;
+  if (o === null || typeof o !== "object" || Array.isArray(o))
+    throw new TypeError(`${where}: the second argument must be { outsideClarke: true } or omitted, got ${String(o)}`);
+  for (const k of Object.keys(o)) {
+    if (k !== "outsideClarke")
+      throw new Error(`${where}: unknown option "${k}" in the second argument: the only option is outsideClarke`);
+  }
+  const v = (o as OutsideClarkeOptIn).outsideClarke;
+  if (v !== undefined && typeof v !== "boolean")
+    throw new TypeError(`${where}: outsideClarke must be true or false, got ${JSON.stringify(v)}`);
+  return v === true;
 }
 
 /**
  * Builds a policy from explicit choices; unset keys keep PyTorch's. Rejects unknown keys and every value outside
- * the Clarke set (with a message naming the key and the allowed range).
+ * the Clarke set (with a message naming the key, the allowed range and the opt-in), unless the second argument
+ * opts in with `{ outsideClarke: true }`: the policy then takes any finite number (and the "each" tie rule, the
+ * NaN norm gradient), and if some choice does lie outside the Clarke set its name ends in
+ * " [outside the Clarke set]". A policy whose choices all lie in the Clarke set is the same with or without the
+ * opt-in.
  *
  * @example
  * ```ts
- * import { policies, assertEqual } from "nonsmooth-ad";
+ * import { policies, grad, relu, outsideClarkeChoices, assertEqual } from "nonsmooth-ad";
  * const p = policies.custom({ relu: 0.5, abs: 0 });
  * assertEqual(p.relu, 0.5);
  * let message = "";
  * try { policies.custom({ relu: 2 }); } catch (e) { message = (e as Error).message; }
- * assertEqual(message, "policies.custom: relu = 2 is outside the Clarke set: allowed range is [0, 1]");
+ * assertEqual(message, "policies.custom: relu = 2 is outside the Clarke set: allowed range is [0, 1]; pass { outsideClarke: true } as the second argument to allow it");
+ * const q = policies.custom({ relu: 50 }, { outsideClarke: true });
+ * assertEqual([q.name, grad(relu, 0, { policy: q })], ["custom [outside the Clarke set]", 50]);
+ * assertEqual(outsideClarkeChoices(q), ["relu=50"]);
  * ```
  */
-function custom(options: PolicyOptions): KinkPolicy {
+function custom(options: PolicyOptions, flags?: OutsideClarkeOptIn): KinkPolicy {
+  const outside = optIn("policies.custom", flags);
   if (options === null || typeof options !== "object")
     throw new Error("policies.custom: expected an object of choices");
   for (const k of Object.keys(options)) {
@@ -279,7 +330,8 @@ function custom(options: PolicyOptions): KinkPolicy {
   const given = options as Readonly<Record<string, unknown>>;
   const dflt = pytorch as unknown as Readonly<Record<string, unknown>>;
   for (const { key, choice } of kinksOf("scalar")) {
-    if (given[key] !== undefined && choice.kind === "scalar") p[key] = checkRange(key, given[key], ...choice.range);
+    if (given[key] !== undefined && choice.kind === "scalar")
+      p[key] = checkRange(key, given[key], ...choice.range, outside);
   }
   for (const { key, choice } of kinksOf("bounds")) {
     if (choice.kind === "bounds")
@@ -288,14 +340,15 @@ function custom(options: PolicyOptions): KinkPolicy {
         given[key] as number | Partial<BoundChoice> | undefined,
         dflt[key] as BoundChoice,
         choice.range,
+        outside,
       );
   }
   for (const k of kinksOf("ties").map((t) => t.key as "maxTies" | "minTies")) {
     const v = options[k];
     if (v !== undefined) {
-      if (v === "each")
+      if (v === "each" && !outside)
         throw new Error(
-          `policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"`,
+          `policies.custom: ${k} = "each" is outside the Clarke set: allowed are "split", "first", "last"${OPT_IN_HINT}`,
         );
       if (!TIE_RULES.includes(v))
         throw new Error(`policies.custom: ${k} = ${JSON.stringify(v)}: allowed are "split", "first", "last"`);
@@ -303,11 +356,13 @@ function custom(options: PolicyOptions): KinkPolicy {
     }
   }
   if (options.norm !== undefined) {
-    if (options.norm !== "zero")
+    if (options.norm !== "zero" && !(outside && options.norm === "nan"))
       throw new Error(
-        `policies.custom: norm = ${JSON.stringify(options.norm)} is outside the Clarke set: allowed is "zero"`,
+        options.norm === "nan"
+          ? `policies.custom: norm = "nan" is outside the Clarke set: allowed is "zero"${OPT_IN_HINT}`
+          : `policies.custom: norm = ${JSON.stringify(options.norm)}: allowed are "zero" and, outside the Clarke set, "nan"`,
       );
-    p.norm = "zero";
+    p.norm = options.norm;
   }
   if (options.primitives !== undefined) {
     if (options.primitives === null || typeof options.primitives !== "object") {
@@ -321,6 +376,9 @@ function custom(options: PolicyOptions): KinkPolicy {
     }
     p.primitives = { ...options.primitives };
   }
+  // the name says what the policy is: a choice outside the Clarke set makes backprop another rule than a
+  // conservative field, so it must not pass unnoticed in tables and legends
+  if (outside && outsideClarkeChoices(p as unknown as PolicyChoices).length > 0) p.name = `${p.name}${OUTSIDE_SUFFIX}`;
   return freeze(p as unknown as KinkPolicy);
 }
 
@@ -368,9 +426,20 @@ function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefine
   );
 }
 
-/** A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. */
-function reluAt(s: number): KinkPolicy {
-  return custom({ name: `relu'(0)=${s}`, relu: s });
+/**
+ * A policy with relu'(0) = s and everything else as PyTorch: the family the notebooks sweep. s must lie in the
+ * Clarke set [0, 1] unless the second argument opts in with `{ outsideClarke: true }` (see `policies.custom`).
+ *
+ * @example
+ * ```ts
+ * import { policies, grad, relu, assertEqual } from "nonsmooth-ad";
+ * assertEqual(policies.reluAt(0.5).name, "relu'(0)=0.5");
+ * const p = policies.reluAt(-10, { outsideClarke: true });
+ * assertEqual([p.name, grad(relu, 0, { policy: p })], ["relu'(0)=-10 [outside the Clarke set]", -10]);
+ * ```
+ */
+function reluAt(s: number, flags?: OutsideClarkeOptIn): KinkPolicy {
+  return custom({ name: `relu'(0)=${s}`, relu: s }, flags);
 }
 
 /**

@@ -66,3 +66,5 @@ export { paperBifurcation, scaleParting, wilsonInterval } from "./experiments/pa
 export type { PaperBifurcationConfig, PaperBifurcationRow } from "./experiments/paper-bifurcation";
 export type { ExperimentProgress, BudgetOptions } from "./experiments/budget";
 export { batchNormalize } from "./models/batch-norm";
+export { reluSlopeAccuracy } from "./experiments/relu-slope";
+export type { ReluSlopeConfig, ReluSlopeMethod, ReluSlopeRow } from "./experiments/relu-slope";

@@ -111,6 +111,27 @@ const rows: Row[] = [
   ],
   ["policies.perKink", () => m.policies.perKink(m.policies.jax, str), /^policies\.perKink: choose must be a function/],
   [
+    "policies.custom",
+    () => m.policies.custom({ relu: 50 }),
+    /^policies\.custom: relu = 50 is outside the Clarke set: allowed range is \[0, 1\]; pass \{ outsideClarke: true \}/,
+  ],
+  [
+    "policies.custom",
+    () => m.policies.custom({ relu: 50 }, { outsideClarke: "yes" } as never),
+    /^policies\.custom: outsideClarke must be true or false, got "yes"/,
+  ],
+  [
+    "policies.custom",
+    () => m.policies.custom({ relu: 50 }, { outside: true } as never),
+    /^policies\.custom: unknown option "outside" in the second argument/,
+  ],
+  [
+    "policies.custom",
+    () => m.policies.custom({ relu: Infinity }, { outsideClarke: true }),
+    /^policies\.custom: relu = Infinity must be a finite number/,
+  ],
+  ["policies.reluAt", () => m.policies.reluAt(2), /^policies\.custom: relu = 2 is outside the Clarke set/],
+  [
     "outsideClarkeChoices",
     () => m.outsideClarkeChoices(bad),
     /^outsideClarkeChoices: the policy must be an object of choices/,
@@ -316,6 +337,39 @@ const rows: Row[] = [
     "paperBifurcation",
     () => m.paperBifurcation(extra({ depth: 1, width: 2, model: "float64", runs: 1, seed: 0 })),
     /^paperBifurcation: unknown option "colour"/,
+  ],
+  ["reluSlopeAccuracy", () => m.reluSlopeAccuracy(str), /^reluSlopeAccuracy: expected a configuration/],
+  [
+    "reluSlopeAccuracy",
+    () =>
+      m.reluSlopeAccuracy(
+        extra({
+          slopes: [0],
+          hidden: [2],
+          data: bad,
+          testData: bad,
+          precision: "float64",
+          steps: 1,
+          batchSize: 1,
+          seed: 0,
+        }),
+      ),
+    /^reluSlopeAccuracy: unknown option "colour"/,
+  ],
+  [
+    "reluSlopeAccuracy",
+    () =>
+      m.reluSlopeAccuracy({
+        slopes: [0, Infinity],
+        hidden: [2],
+        data: { kind: "twoMoons", seed: 0, n: 8 },
+        testData: { kind: "twoMoons", seed: 1, n: 8 },
+        precision: "float64",
+        steps: 1,
+        batchSize: 1,
+        seed: 0,
+      }),
+    /^reluSlopeAccuracy: slopes\[1\] is Infinity/,
   ],
   ["bifurcationExperiment", () => m.bifurcationExperiment(str), /^bifurcationExperiment: expected a configuration/],
   ["batchNormalize", () => m.batchNormalize(str), /^batchNormalize: Z must be a matrix \[B, N\]/],
