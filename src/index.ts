@@ -29,3 +29,4 @@ export * from "./arithmetic";
 export * from "./sweep-plan";
 export { compileValueAndGrad } from "./engine/compile";
 export type { CompiledValueAndGrad, CompiledValueAndGradList } from "./engine/compile";
+export type { PrecisionOption } from "./precision";
