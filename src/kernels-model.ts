@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { FORMATS, roundTo } from "./arithmetic/formats";
+import { FORMATS, bf16round, f16round, roundTo } from "./arithmetic/formats";
 import type { ArithmeticModel } from "./arithmetic/models";
 import { Tensor, fmtShape, shapeSize } from "./tensor";
 import { broadcastIndex } from "./kernels";
@@ -23,12 +23,18 @@ type Round = (x: number) => number;
 
 /**
  * The model itself when its sums need the kernels of this module; undefined when every addition of a sum is
- * rounded to storage in index order from 0, without FMA (float64, float32, float16, bfloat16 and any spec with
- * accumulation = storage, no FMA, sequential order): `kernels.ts` computes those sums, bitwise the same thing,
- * since round_storage(round_acc(s + 0)) = s there (s is a storage value, never -0: it starts at +0).
+ * rounded to storage in index order from 0, without FMA, in float64, float32 or float16 (the three precisions, or
+ * a spec with those fields): `kernels.ts` computes those sums (in WebAssembly for matrix products), bitwise the
+ * same thing, since round_storage(round_acc(s + 0)) = s there (s is a storage value, never -0: it starts at +0).
+ * bfloat16 has no WebAssembly kernel; this module's matrix product, which calls its rounding inline, serves it.
  */
 export function contractionModel(model: ArithmeticModel): ArithmeticModel | undefined {
-  return model.accumulation === model.storage && !model.fma && model.order === "sequential" ? undefined : model;
+  return model.accumulation === model.storage &&
+    !model.fma &&
+    model.order === "sequential" &&
+    model.storage !== "bfloat16"
+    ? undefined
+    : model;
 }
 
 /**
@@ -163,7 +169,25 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
   }
   const block = model.order === "blocked" ? model.block : Math.max(K, 1);
   // the accumulation step: products of storage values are exact in float64 (at most 24 + 24 bits)
-  const kind = model.accumulation === "float64" ? 0 : model.accumulation === "float32" ? (model.fma ? 1 : 2) : 3;
+  const short = FORMATS[model.storage].precisionBits <= 11;
+  const kind =
+    model.accumulation === "float64"
+      ? 0
+      : model.accumulation === "float32"
+        ? model.fma
+          ? short
+            ? 4
+            : 1
+          : 2
+        : model.fma
+          ? 3
+          : model.accumulation === "bfloat16"
+            ? 5
+            : 6;
+  // a zero term h W[k, j] = ±0 leaves a partial sum unchanged (x + ±0 = x for x != 0, +0 + ±0 = +0; partial sums
+  // start at +0), so rows of op(A) with zeros (relu outputs, their cotangents) skip them, unless W holds an infinity
+  // or NaN (0 times it is NaN, which must reach the output)
+  const skipZeros = allFinite(W);
   const acc = new Float64Array(N);
   const s = new Float64Array(N);
   for (let i = 0; i < m; i++) {
@@ -174,12 +198,15 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
       acc.fill(0);
       for (let k = k0; k < k1; k++) {
         const h = H[row + k];
+        if (h === 0 && skipZeros) continue;
         const w = k * N;
         if (kind === 0) for (let j = 0; j < N; j++) acc[j] += h * W[w + j];
         else if (kind === 1) for (let j = 0; j < N; j++) acc[j] = fma32(acc[j], h * W[w + j]);
+        else if (kind === 4) for (let j = 0; j < N; j++) acc[j] = fma32Short(acc[j], h * W[w + j]);
         else if (kind === 2) for (let j = 0; j < N; j++) acc[j] = Math.fround(acc[j] + Math.fround(h * W[w + j]));
-        else if (model.fma) for (let j = 0; j < N; j++) acc[j] = fmaRound(acc[j], h * W[w + j], rA, max, threshold);
-        else for (let j = 0; j < N; j++) acc[j] = rA(acc[j] + rA(h * W[w + j]));
+        else if (kind === 5) for (let j = 0; j < N; j++) acc[j] = bf16round(acc[j] + bf16round(h * W[w + j]));
+        else if (kind === 6) for (let j = 0; j < N; j++) acc[j] = f16round(acc[j] + f16round(h * W[w + j]));
+        else for (let j = 0; j < N; j++) acc[j] = fmaRound(acc[j], h * W[w + j], rA, max, threshold);
       }
       // the first block's sum is the running sum: acc is never -0 (it starts at +0), so round_acc(+0 + acc) = acc
       for (let j = 0; j < N; j++) s[j] = rA(s[j] + acc[j]);
@@ -209,6 +236,24 @@ function fma32(acc: number, p: number): number {
   const bb = q - acc;
   const e = acc - (q - bb) + (p - bb);
   return e === 0 ? r : e > 0 === other > r ? other : r;
+}
+
+/**
+ * {@link fma32} for products of 16-bit values (at most 11 + 11 significant bits): acc + p is then mostly exact in
+ * float64 (TwoSum's error e = 0), and fround of the exact sum is the answer; testing e first takes one predictable
+ * branch where the midpoint test would often find q on a midpoint.
+ */
+function fma32Short(acc: number, p: number): number {
+  const q = acc + p;
+  const bb = q - acc;
+  const e = acc - (q - bb) + (p - bb);
+  return e === 0 ? Math.fround(q) : fma32(acc, p);
+}
+
+function allFinite(d: Float64Array): boolean {
+  let z = 0;
+  for (let i = 0; i < d.length; i++) z += d[i] * 0; // NaN as soon as one entry is infinite or NaN
+  return z === 0;
 }
 
 /**

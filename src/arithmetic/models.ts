@@ -21,6 +21,9 @@
  * `float16-tensor-core` and `bfloat16-tensor-core` (products of 16-bit values accumulated in float32 with FMA,
  * blocks of 16 terms, results stored in 16 bits, as GPU tensor cores do).
  *
+ * The engine's `precision` option takes every model (a name or a spec): elementwise results rounded to storage,
+ * reductions and contractions accumulated as {@link modelDot} defines it (see `src/precision.ts`).
+ *
  * Every model is bitwise reproducible: plain float64 operations (whose rounding IEEE 754 fixes) in a fixed order,
  * no instruction whose rounding is left to the implementation. Reference: {@link dotReference}.
  *

@@ -110,6 +110,12 @@ describe("contractions in the arithmetic models: bitwise the exact reference", (
     expect(Math.fround(max + a * b)).toBe(Infinity); // the naive rounding overflows (the case is a real one)
   });
 
+  it("a zero times an infinite constant is NaN in the models too (zero terms are skipped only when that is exact)", () => {
+    const f = (x: Value): Value => N.matmul(x, tensor([Infinity, 1], [2, 1]));
+    for (const p of ["float64", "float16-tensor-core", "bfloat16-tensor-core", "float32-blas"] as const)
+      expect(evaluate(f, tensor([0, 1], [1, 2]), { precision: p }).value.toFlat(), p).toEqual([NaN]);
+  });
+
   it("the backward pass: both matmul cotangents and sumTo (a broadcast bias) are contractions of the model", () => {
     for (const [t, model] of MODELS.entries()) {
       const rng = new Rng(200 + t);
