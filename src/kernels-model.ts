@@ -16,6 +16,8 @@
  */
 import { FORMATS, bf16round, f16round, roundTo } from "./arithmetic/formats";
 import type { ArithmeticModel } from "./arithmetic/models";
+import { overflowTie, roundTwoSum } from "./arithmetic/models";
+import { fma32 } from "./arithmetic/layer";
 import { Tensor, fmtShape, shapeSize } from "./tensor";
 import { broadcastIndex } from "./kernels";
 
@@ -39,27 +41,14 @@ export function contractionModel(model: ArithmeticModel): ArithmeticModel | unde
 
 /**
  * round_acc(acc + p) rounded once, for acc a value of the accumulation format and p a product of two storage
- * values (exact in float64: at most 24 + 24 significant bits). q = fl64(acc + p) can land on, but not cross, a
- * midpoint of the accumulation format (every midpoint is a float64 and rounding to nearest is monotone), so
- * round_acc(q) is right unless q is a midpoint and the error e = (acc + p) - q of TwoSum is not 0; then e tells
- * the side (Boldo and Melquiond, IEEE Trans. Computers 2008). The overflow threshold (the midpoint between the
- * largest finite value and 2^(emax+1)) is a midpoint too: rounded to infinity when q lands on it, unless e < 0.
+ * values (exact in float64: at most 24 + 24 significant bits): the float64 sum q and its TwoSum error, rounded by
+ * `roundTwoSum` (q can land on, not cross, a midpoint of the accumulation format; Boldo and Melquiond, IEEE Trans.
+ * Computers 2008).
  */
-function fmaRound(acc: number, p: number, rA: Round, max: number, threshold: number): number {
+function fmaRound(acc: number, p: number, rA: Round, max: number, tie: number): number {
   const q = acc + p;
-  const r = rA(q);
-  if (r === q) return r;
-  let other: number;
-  if (r === Infinity || r === -Infinity) {
-    if (q !== threshold && q !== -threshold) return r;
-    other = r > 0 ? max : -max;
-  } else {
-    other = 2 * q - r; // the other neighbour if q is a midpoint
-    if (rA(other) !== other || other === r) return r;
-  }
   const bb = q - acc;
-  const e = acc - (q - bb) + (p - bb);
-  return e === 0 ? r : e > 0 === other > r ? other : r;
+  return roundTwoSum(q, acc - (q - bb) + (p - bb), rA, max, tie);
 }
 
 /** What the accumulation loops need of a model, computed once per call. */
@@ -76,7 +65,7 @@ function accOf(model: ArithmeticModel): Acc {
     rA: roundTo(model.accumulation),
     rS: roundTo(model.storage),
     max: f.max,
-    threshold: (f.max + 2 ** (f.emax + 1)) / 2,
+    threshold: overflowTie(model.accumulation),
   };
 }
 
@@ -217,29 +206,8 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
   return new Tensor(out, [m, N]);
 }
 
-const F32_MAX = FORMATS.float32.max;
-const F32_THRESHOLD = (F32_MAX + 2 ** 128) / 2;
-
-/** {@link fmaRound} into float32 with `Math.fround` written inline (called through a value it costs ~10 ns). */
-function fma32(acc: number, p: number): number {
-  const q = acc + p;
-  const r = Math.fround(q);
-  if (r === q) return r;
-  let other: number;
-  if (r === Infinity || r === -Infinity) {
-    if (q !== F32_THRESHOLD && q !== -F32_THRESHOLD) return r;
-    other = r > 0 ? F32_MAX : -F32_MAX;
-  } else {
-    other = 2 * q - r;
-    if (Math.fround(other) !== other || other === r) return r;
-  }
-  const bb = q - acc;
-  const e = acc - (q - bb) + (p - bb);
-  return e === 0 ? r : e > 0 === other > r ? other : r;
-}
-
 /**
- * {@link fma32} for products of 16-bit values (at most 11 + 11 significant bits): acc + p is then mostly exact in
+ * `fma32` for products of 16-bit values (at most 11 + 11 significant bits): acc + p is then mostly exact in
  * float64 (TwoSum's error e = 0), and fround of the exact sum is the answer; testing e first takes one predictable
  * branch where the midpoint test would often find q on a midpoint.
  */
