@@ -20,8 +20,7 @@
  *
  * @module
  */
-import { FORMATS, bf16round, roundTo } from "./formats";
-import { f16round } from "../precision";
+import { FORMATS, bf16round, f16round, roundTo } from "./formats";
 import type { ArithmeticModel } from "./models";
 import { checkModel, checkRange, modelDot, overflowTie, roundTwoSum } from "./models";
 
