@@ -37,17 +37,21 @@ export type PrecisionOption = Precision | ArithmeticModelName | ArithmeticModelS
  *
  * @example
  * ```ts
- * import { PRECISIONS, evaluate, assertEqual } from "nonsmooth-ad";
+ * import { PRECISIONS, evaluate, sum, assertEqual } from "nonsmooth-ad";
+ * import type { PrecisionOption, Value } from "nonsmooth-ad";
  * assertEqual(PRECISIONS, ["float64", "float32", "float16"]);
  * // 0.1 in each: float16 keeps 11 significant bits
  * assertEqual(PRECISIONS.map((precision) => evaluate((t) => t, 0.1, { precision }).value.item()), [0.1, Math.fround(0.1), 0.0999755859375]);
+ * // the option takes the arithmetic models too: a tensor core adds float16 values in float32
+ * const total = (precision: PrecisionOption) => evaluate((x: Value) => sum(x), [1, 2 ** -11, 2 ** -11], { precision }).value.item();
+ * assertEqual([total("float16"), total("float16-tensor-core")], [1, 1 + 2 ** -10]);
  * ```
  */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
 const MODEL_NAMES = Object.keys(ARITHMETIC_MODELS) as ArithmeticModelName[];
 const SPEC_KEYS = ["name", "storage", "accumulation", "fma", "order", "block", "description"];
-/** Models resolved from spec objects, by identity (a training loop passes the same object at every call). */
+/** Models resolved from frozen spec objects, by identity (a training loop passes the same model at every call). */
 const resolvedSpecs = new WeakMap<object, ArithmeticModel>();
 
 /**
@@ -76,7 +80,8 @@ export function resolvePrecision(op: string, precision: unknown): ArithmeticMode
     const message = (e as Error).message.replace(/^arithmeticModel: /, "");
     throw new RangeError(`${op}: precision: ${message}`);
   }
-  resolvedSpecs.set(precision, model);
+  // cached for frozen specs only (arithmeticModel's results): a plain object could be changed between calls
+  if (Object.isFrozen(precision)) resolvedSpecs.set(precision, model);
   return model;
 }
 
