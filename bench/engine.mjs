@@ -4,10 +4,11 @@
 //  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) on the WebAssembly SIMD kernels with
 //      worker threads, on one thread, and on the JavaScript kernels, vs tfjs (float32, CPU) vs hand-written
 //      JavaScript backprop on the library's own matmul kernel; the matrix product alone, one and two threads;
-//  (c) the same MLP's forward pass in emulated float32 and float16 vs float64;
+//  (c) the same MLP's forward pass in emulated float32 and float16, and in the bfloat16 and float16-tensor-core
+//      arithmetic models, vs float64;
 //  (d) peak memory of a 1e6-operation scalar program's gradient (scalar tape vs node list, fresh processes).
 // Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone (`node bench/engine.mjs a`:
-// section (a) alone).
+// section (a) alone, `node bench/engine.mjs c` section (c) alone).
 import { loadTf } from "./lib/tfjs.mjs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -303,9 +304,61 @@ function maxRelDiff(a, b) {
   return m;
 }
 
+/**
+ * (c) the MLP's forward pass (`evaluate`) in float64, in the emulated float32 and float16, and in two arithmetic
+ * models that run on the JavaScript kernels (bfloat16: every operation rounded to bfloat16; float16-tensor-core:
+ * float16 values, matrix products and sums accumulated in float32 with FMA in blocks of 16), interleaved in one run.
+ */
+function benchForward(loss, params, opts, value64, valueTf) {
+  const flopsF = 2 * BATCH * SIZES.slice(0, 3).reduce((s, nin, l) => s + nin * SIZES[l + 1], 0);
+  const gf = (t) => flopsF / t / 1e9;
+  const precisions = /** @type {const} */ (["float64", "float32", "float16", "bfloat16", "float16-tensor-core"]);
+  log(
+    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and float16, and the bfloat16 and float16-tensor-core models`,
+  );
+  const times = measureInterleaved(
+    precisions.map((precision) => () => {
+      sink.value += N.evaluate(loss, params, { precision }).value.data[0];
+    }),
+    opts,
+  );
+  const v32 = N.evaluate(loss, params, { precision: "float32" }).value.data[0];
+  log(
+    `  float32 loss ${v32.toFixed(6)} (float64 ${value64.toFixed(6)}${valueTf === undefined ? "" : `, tfjs ${valueTf.toFixed(6)}`})`,
+  );
+  for (const [i, p] of precisions.entries())
+    log(
+      `  evaluate ${p.padEnd(19)} ${fmtTime(times[i].perCall).padStart(10)}   ${gf(times[i].perCall).toFixed(2)} GFLOP/s`,
+    );
+  const ratio = (i) => times[i].perCall / times[0].perCall;
+  log(
+    `  emulated float32 takes ${ratio(1).toFixed(2)}x the float64 time (target <= 1.2x), emulated float16 ${ratio(2).toFixed(2)}x (target <= 3x); bfloat16 ${ratio(3).toFixed(2)}x, float16-tensor-core ${ratio(4).toFixed(2)}x (no target)`,
+  );
+  return [
+    row("(c) MLP forward", "float32 GFLOP/s", gf(times[1].perCall), undefined, "higher", "GFLOP/s"),
+    row("(c) MLP forward", "float64 GFLOP/s", gf(times[0].perCall), undefined, "higher", "GFLOP/s"),
+    row("(c) MLP forward", "float32 time / float64", ratio(1), 1.2, "lower"),
+    row("(c) MLP forward", "float16 time / float64", ratio(2), 3, "lower"),
+    row("(c) MLP forward", "bfloat16 time / float64", ratio(3), undefined, "lower"),
+    row("(c) MLP forward", "float16-tensor-core time / float64", ratio(4), undefined, "lower"),
+  ];
+}
+
+/** (c) alone (`node bench/engine.mjs c`): the same data, no tfjs. */
+function benchForwardAlone() {
+  startWasmThreads();
+  const { params, X, labels } = mlpData();
+  const loss = mlpLoss(X, labels);
+  return benchForward(
+    loss,
+    params,
+    { minTime: 1.5, minBatches: 5, warmup: 0.5, batchTime: 0.25 },
+    N.evaluate(loss, params).value.data[0],
+  );
+}
+
 async function benchMlp(tf) {
   const flopsFB = 6 * BATCH * SIZES.slice(0, 3).reduce((s, nin, l) => s + nin * SIZES[l + 1], 0);
-  const flopsF = flopsFB / 3;
   log(
     `\n(b) MLP ${SIZES.join("-")}, batch ${BATCH}, relu, softmax cross-entropy: loss + gradient (${(flopsFB / 1e6).toFixed(1)} MFLOP a step)`,
   );
@@ -437,33 +490,7 @@ async function benchMlp(tf) {
     );
   }
 
-  log(
-    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and emulated float16`,
-  );
-  const [e64, e32, e16] = measureInterleaved(
-    [
-      () => {
-        sink.value += N.evaluate(loss, params).value.data[0];
-      },
-      () => {
-        sink.value += N.evaluate(loss, params, { precision: "float32" }).value.data[0];
-      },
-      () => {
-        sink.value += N.evaluate(loss, params, { precision: "float16" }).value.data[0];
-      },
-    ],
-    opts,
-  );
-  const v32 = N.evaluate(loss, params, { precision: "float32" }).value.data[0];
-  log(`  float32 loss ${v32.toFixed(6)} (float64 ${r0.value.toFixed(6)}, tfjs ${tv.toFixed(6)})`);
-  log(`  evaluate float64 ${fmtTime(e64.perCall).padStart(10)}   ${gf(e64.perCall * 3).toFixed(2)} GFLOP/s`);
-  log(`  evaluate float32 ${fmtTime(e32.perCall).padStart(10)}   ${gf(e32.perCall * 3).toFixed(2)} GFLOP/s`);
-  log(`  evaluate float16 ${fmtTime(e16.perCall).padStart(10)}   ${gf(e16.perCall * 3).toFixed(2)} GFLOP/s`);
-  const slow = e32.perCall / e64.perCall;
-  const slow16 = e16.perCall / e64.perCall;
-  log(
-    `  emulated float32 takes ${slow.toFixed(2)}x the float64 time (target <= 1.2x), emulated float16 ${slow16.toFixed(2)}x (target <= 3x)`,
-  );
+  const forwardRows = benchForward(loss, params, opts, r0.value, tv);
 
   tp.forEach((t) => t.dispose());
   tX.dispose();
@@ -476,10 +503,7 @@ async function benchMlp(tf) {
     row("(b) MLP grad", "valueAndGrad GFLOP/s, JavaScript kernels", gf(oursJs.perCall), undefined, "higher", "GFLOP/s"),
     row("(b) MLP grad", "hand-written GFLOP/s", gf(hand.perCall), undefined, "higher", "GFLOP/s"),
     row("(b) MLP grad", "tfjs GFLOP/s", gf(tfm.perCall), undefined, "higher", "GFLOP/s"),
-    row("(c) MLP forward", "float32 GFLOP/s", gf(e32.perCall * 3), undefined, "higher", "GFLOP/s"),
-    row("(c) MLP forward", "float64 GFLOP/s", gf(e64.perCall * 3), undefined, "higher", "GFLOP/s"),
-    row("(c) MLP forward", "float32 time / float64", slow, 1.2, "lower"),
-    row("(c) MLP forward", "float16 time / float64", slow16, 3, "lower"),
+    ...forwardRows,
     ...gemmRows,
   ];
 }
@@ -496,7 +520,7 @@ export async function run() {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   // `node bench/engine.mjs a` runs section (a) alone (the scalar program)
   const only = process.argv[2];
-  const rows = only === "a" ? await benchScalar(await loadTf()) : await run();
+  const rows = only === "a" ? await benchScalar(await loadTf()) : only === "c" ? benchForwardAlone() : await run();
   log("");
   printTable(rows);
 }

@@ -30,3 +30,4 @@ export * from "./sweep-plan";
 export { compileValueAndGrad } from "./engine/compile";
 export type { CompiledValueAndGrad, CompiledValueAndGradList } from "./engine/compile";
 export type { OutsideClarkeOptIn } from "./policy";
+export type { PrecisionOption } from "./precision";

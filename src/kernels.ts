@@ -2,7 +2,8 @@
  * Numeric kernels on raw tensors, with the rounding of the active precision applied after every arithmetic
  * operation. Summation order (documented, and relied upon by the precision experiments): every sum, mean, dot
  * product and matrix product accumulates its terms sequentially in increasing index order, starting from 0, and
- * rounds after each product and each addition: acc = round(acc + round(a_k * b_k)).
+ * rounds after each product and each addition: acc = round(acc + round(a_k * b_k)). (Under an arithmetic model
+ * whose sums are accumulated otherwise, a wider format, FMA, blocks or pairs, `kernels-model.ts` computes them.)
  *
  * Matrix products run in WebAssembly SIMD (src/wasm) when it is loaded, else in the JavaScript loops below. Both
  * follow that order, with no fused multiply-add, so they give bitwise the same results in every precision, on one

@@ -3,87 +3,107 @@
  * arithmetic operation (inside dot products and sums too), so float32 and float16 runs reproduce the exact zeros
  * that rounding creates (Bertoin, Bolte, Gerchinovitz and Pauwels, NeurIPS 2021).
  *
+ * The engine's `precision` option also takes every arithmetic model (`src/arithmetic`): a model's name
+ * (`"bfloat16"`, `"float16-tensor-core"`, ...) or a spec `{ storage, accumulation, fma, order, block }`. Then
+ * elementwise primitives round their result to the model's storage format, and reductions and contractions
+ * (sum, mean, matmul, sumTo, logsumexp, norm, squaredError, softmaxCrossEntropy: every primitive that adds terms)
+ * accumulate in the model's accumulation format, with or without fused multiply-add, in its summation order, the
+ * finished sum rounded once to storage, exactly as `modelDot` defines it. The backward pass runs in the same model
+ * (its matrix products are contractions too). The three precisions below are the models whose accumulation is
+ * their storage, without FMA, in index order: the behaviour described above.
+ *
  * @module
  */
+import { roundTo } from "./arithmetic/formats";
+import { ARITHMETIC_MODELS, arithmeticModel } from "./arithmetic/models";
+import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "./arithmetic/models";
+
+export { f16round } from "./arithmetic/formats";
 
 /** The arithmetic a program runs in. Storage is always a Float64Array; values are rounded to this format. */
 export type Precision = "float64" | "float32" | "float16";
 
 /**
- * Every precision, in decreasing order of accuracy.
+ * What the `precision` option of the differentiation calls accepts: one of the {@link PRECISIONS}, the name of
+ * an arithmetic model (`ARITHMETIC_MODELS`: also `"bfloat16"`, `"float32-blas"`, `"float16-tensor-core"`,
+ * `"bfloat16-tensor-core"`), or a model spec `{ storage, accumulation, fma, order, block }` (an
+ * `arithmeticModel(...)` result is one). See the module note for what runs where.
+ */
+export type PrecisionOption = Precision | ArithmeticModelName | ArithmeticModelSpec;
+
+/**
+ * Every precision, in decreasing order of accuracy: the models that round every operation to one format, in
+ * index order. The `precision` option also takes the other arithmetic models (see {@link PrecisionOption}).
  *
  * @example
  * ```ts
- * import { PRECISIONS, evaluate, assertEqual } from "nonsmooth-ad";
+ * import { PRECISIONS, evaluate, sum, assertEqual } from "nonsmooth-ad";
+ * import type { PrecisionOption, Value } from "nonsmooth-ad";
  * assertEqual(PRECISIONS, ["float64", "float32", "float16"]);
  * // 0.1 in each: float16 keeps 11 significant bits
  * assertEqual(PRECISIONS.map((precision) => evaluate((t) => t, 0.1, { precision }).value.item()), [0.1, Math.fround(0.1), 0.0999755859375]);
+ * // the option takes the arithmetic models too: a tensor core adds float16 values in float32
+ * const total = (precision: PrecisionOption) => evaluate((x: Value) => sum(x), [1, 2 ** -11, 2 ** -11], { precision }).value.item();
+ * assertEqual([total("float16"), total("float16-tensor-core")], [1, 1 + 2 ** -10]);
  * ```
  */
 export const PRECISIONS: readonly Precision[] = ["float64", "float32", "float16"];
 
-// 1.5 2^(e + 42) for the binary16 exponents e = -14 ... 15 (see f16round).
-const MAGIC = Float64Array.from({ length: 30 }, (_, i) => 1.5 * 2 ** (i - 14 + 42));
-const bits = new Float64Array(1);
-// the high word (sign, exponent) of a float64, whatever the byte order of the machine
-const bitsHi = new Uint32Array(bits.buffer, new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 4 : 0, 1);
+const MODEL_NAMES = Object.keys(ARITHMETIC_MODELS) as ArithmeticModelName[];
+const SPEC_KEYS = ["name", "storage", "accumulation", "fma", "order", "block", "description"];
+/** Models resolved from frozen spec objects, by identity (a training loop passes the same model at every call). */
+const resolvedSpecs = new WeakMap<object, ArithmeticModel>();
 
 /**
- * Rounds a float64 to the nearest IEEE 754 binary16 value (ties to even, gradual underflow to subnormals,
- * overflow to ±Infinity), returned as a float64. Node 20 has no `Math.f16round`, hence this function.
- *
- * How: for |x| in [2^e, 2^(e+1)) (e clamped below at -14, the subnormal spacing), binary16 values are the
- * multiples of 2^(e-10). Adding M = 1.5 2^(e+42) moves x, of either sign, into [2^(e+42), 2^(e+43)), where
- * float64's own spacing is 2^(e-10) and M is an even multiple of it, so the addition rounds x to that grid, ties
- * to even, in one hardware operation; subtracting M is exact. No branch on the sign (random signs would make the
- * branch mispredict); a result 0 takes the sign of x, as IEEE 754 rounding does. Small, so V8 inlines it into
- * the kernels (a call through a function value costs ~10 ns).
- *
- * @example
- * ```ts
- * import { f16round, assertEqual } from "nonsmooth-ad";
- * assertEqual(f16round(1 + 2 ** -11), 1);          // a tie, rounded to even
- * assertEqual(f16round(65520), Infinity);          // overflow
- * assertEqual(f16round(2 ** -25 * 3), 2 ** -23);   // subnormal tie, to even
- * assertEqual(Object.is(f16round(-(2 ** -30)), -0), true);
- * ```
+ * The arithmetic model a `precision` option names, checked, with errors that name the call and the option: an
+ * unknown name (the message lists the valid ones), a spec field that is not one, and whatever `arithmeticModel`
+ * refuses in a spec (an accumulation format less precise than storage, ...). @internal
  */
-export function f16round(x: number): number {
-  if (!(x < 65520 && x > -65520)) return x !== x ? x : x < 0 ? -Infinity : Infinity; // 65520 ties to even = overflow
-  bits[0] = x;
-  let e = ((bitsHi[0] >>> 20) & 0x7ff) - 1023;
-  if (e < -14) e = -14;
-  const m = MAGIC[e + 14];
-  const r = x + m - m;
-  return r === 0 ? x * 0 : r;
-}
-
-const identity = (x: number): number => x;
-
-/**
- * The rounding function of a precision: identity for float64, `Math.fround` for float32, {@link f16round}
- * for float16.
- *
- * @example
- * ```ts
- * import { rounding, assertEqual } from "nonsmooth-ad";
- * assertEqual(rounding("float32")(0.1), Math.fround(0.1));
- * ```
- */
-export function rounding(precision: Precision): (x: number) => number {
-  switch (precision) {
-    case "float64":
-      return identity;
-    case "float32":
-      return Math.fround;
-    case "float16":
-      return f16round;
-    default:
-      throw new Error(`unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
+export function resolvePrecision(op: string, precision: unknown): ArithmeticModel {
+  if (typeof precision === "string" && Object.hasOwn(ARITHMETIC_MODELS, precision))
+    return ARITHMETIC_MODELS[precision as ArithmeticModelName];
+  if (precision === null || typeof precision !== "object")
+    throw new Error(
+      `${op}: unknown precision ${JSON.stringify(precision) ?? String(precision)}: expected one of ${MODEL_NAMES.join(", ")}, or an arithmetic model spec { storage, accumulation, fma, order, block }`,
+    );
+  const known = resolvedSpecs.get(precision);
+  if (known !== undefined) return known;
+  for (const k of Object.keys(precision))
+    if (!SPEC_KEYS.includes(k))
+      throw new Error(
+        `${op}: precision: unknown field "${k}" of an arithmetic model spec: expected ${SPEC_KEYS.join(", ")}`,
+      );
+  let model: ArithmeticModel;
+  try {
+    model = arithmeticModel(precision as ArithmeticModelSpec);
+  } catch (e) {
+    const message = (e as Error).message.replace(/^arithmeticModel: /, "");
+    throw new RangeError(`${op}: precision: ${message}`);
   }
+  // cached for frozen specs only (arithmeticModel's results): a plain object could be changed between calls
+  if (Object.isFrozen(precision)) resolvedSpecs.set(precision, model);
+  return model;
 }
+
+/**
+ * The rounding function of a precision, or of an arithmetic model's storage format: identity for float64,
+ * `Math.fround` for float32, {@link f16round} for float16, `bf16round` for bfloat16. One implementation with
+ * `roundTo`, which takes a storage format.
+ *
+ * @example
+ * ```ts
+ * import { rounding, roundTo, assertEqual } from "nonsmooth-ad";
+ * assertEqual(rounding("float32")(0.1), Math.fround(0.1));
+ * assertEqual(rounding("float16-tensor-core"), roundTo("float16")); // values are stored in float16
+ * ```
+ */
+export function rounding(precision: PrecisionOption): (x: number) => number {
+  return roundTo(resolvePrecision("rounding", precision).storage);
+}
+
+const EXACT = roundTo("float64");
 
 /** True for the identity rounding of float64 (kernels skip the rounding loop then). */
 export function isExact(round: (x: number) => number): boolean {
-  return round === identity;
+  return round === EXACT;
 }

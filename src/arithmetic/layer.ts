@@ -20,10 +20,9 @@
  *
  * @module
  */
-import { FORMATS, bf16round, roundTo } from "./formats";
-import { f16round } from "../precision";
+import { FORMATS, bf16round, f16round, roundTo } from "./formats";
 import type { ArithmeticModel } from "./models";
-import { checkModel, checkRange, modelDot } from "./models";
+import { checkModel, checkRange, modelDot, overflowTie, roundTwoSum } from "./models";
 
 /**
  * The fused multiply-add round_float32(acc + p) for a float32 acc and a product p = a b of two float32 values
@@ -39,7 +38,8 @@ import { checkModel, checkRange, modelDot } from "./models";
  * inside its float32 rounding interval, or x = q); (2) if q is not a midpoint, fround(q) is the answer; (3) if q is
  * a midpoint, the exact error e = x - q (TwoSum, Knuth) says on which side of the midpoint x lies (e = 0: x is the
  * midpoint, ties to even as fround does). The midpoint test: with r = fround(q) != q, q is a midpoint exactly when
- * the other neighbour 2q - r is a float32 value different from r.
+ * the other neighbour 2q - r is a float32 value different from r. One midpoint lies past the largest float32
+ * value M: M + 2^103, which rounds to infinity; a sum q landing there with e < 0 is M.
  *
  * @example
  * ```ts
@@ -55,12 +55,22 @@ export function fma32(acc: number, p: number): number {
   const q = acc + p;
   const r = Math.fround(q);
   if (r === q) return r; // case (1)
-  const other = 2 * q - r;
-  if (Math.fround(other) !== other || other === r) return r; // case (2): q is not a midpoint
+  let other: number;
+  if (r === Infinity || r === -Infinity) {
+    // past float32's largest value the midpoint is F32_TIE (it rounds to infinity); below it lies F32_MAX
+    if (q !== F32_TIE && q !== -F32_TIE) return r;
+    other = r > 0 ? F32_MAX : -F32_MAX;
+  } else {
+    other = 2 * q - r;
+    if (Math.fround(other) !== other || other === r) return r; // case (2): q is not a midpoint
+  }
   const bb = q - acc; // case (3): TwoSum's error of q = fl64(acc + p)
   const e = acc - (q - bb) + (p - bb);
   return e === 0 ? r : e > 0 === other > r ? other : r;
 }
+
+const F32_MAX = FORMATS.float32.max;
+const F32_TIE = overflowTie("float32");
 
 /**
  * {@link fma32} with the tests in the other order, faster for products of 16-bit values: a product of two values
@@ -74,9 +84,7 @@ function fma32ShortProducts(acc: number, p: number): number {
   const e = acc - (q - bb) + (p - bb);
   const r = Math.fround(q);
   if (e === 0 || r === q) return r;
-  const other = 2 * q - r;
-  if (Math.fround(other) !== other || other === r) return r;
-  return e > 0 === other > r ? other : r;
+  return fma32(acc, p); // the rare case, with its midpoint tests
 }
 
 /** W [K, N] from Wt [N, K]. */
@@ -152,6 +160,8 @@ export function denseLayerOfRows(
   const block = model.order === "blocked" ? model.block : K;
   const rS = roundTo(model.storage);
   const rA = roundTo(model.accumulation);
+  const max = FORMATS[model.accumulation].max;
+  const tie = overflowTie(model.accumulation);
   const kind =
     model.accumulation === "float32"
       ? model.fma
@@ -190,7 +200,7 @@ export function denseLayerOfRows(
       else if (kind === 2) for (let j = 0; j < N; j++) acc[j] += h * W[w + j];
       else if (kind === 3) for (let j = 0; j < N; j++) acc[j] = f16round(acc[j] + f16round(h * W[w + j]));
       else if (kind === 4) for (let j = 0; j < N; j++) acc[j] = bf16round(acc[j] + bf16round(h * W[w + j]));
-      else if (kind === 5) for (let j = 0; j < N; j++) acc[j] = fmaRound(acc[j], h * W[w + j], rA);
+      else if (kind === 5) for (let j = 0; j < N; j++) acc[j] = fmaRound(acc[j], h * W[w + j], rA, max, tie);
       else for (let j = 0; j < N; j++) acc[j] = rA(acc[j] + rA(h * W[w + j]));
     }
     if (end >= 0) foldBlock(s, acc, N, model.accumulation === "float32", rA);
@@ -215,13 +225,8 @@ function foldBlock(s: Float64Array, acc: Float64Array, N: number, f32: boolean, 
 }
 
 /** round_acc(acc + p) rounded once, for any accumulation format (the reasoning of {@link fma32}). */
-function fmaRound(acc: number, p: number, rA: (x: number) => number): number {
+function fmaRound(acc: number, p: number, rA: (x: number) => number, max: number, tie: number): number {
   const q = acc + p;
-  const r = rA(q);
-  if (r === q) return r;
-  const other = 2 * q - r;
-  if (rA(other) !== other || other === r) return r;
   const bb = q - acc;
-  const e = acc - (q - bb) + (p - bb);
-  return e === 0 ? r : e > 0 === other > r ? other : r;
+  return roundTwoSum(q, acc - (q - bb) + (p - bb), rA, max, tie);
 }

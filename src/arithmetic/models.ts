@@ -21,6 +21,9 @@
  * `float16-tensor-core` and `bfloat16-tensor-core` (products of 16-bit values accumulated in float32 with FMA,
  * blocks of 16 terms, results stored in 16 bits, as GPU tensor cores do).
  *
+ * The engine's `precision` option takes every model (a name or a spec): elementwise results rounded to storage,
+ * reductions and contractions accumulated as {@link modelDot} defines it (see `src/precision.ts`).
+ *
  * Every model is bitwise reproducible: plain float64 operations (whose rounding IEEE 754 fixes) in a fixed order,
  * no instruction whose rounding is left to the implementation. Reference: {@link dotReference}.
  *
@@ -247,16 +250,29 @@ export function arithmeticModel(m: ArithmeticModelName | ArithmeticModel | Arith
 }
 
 /**
- * Rounds the exact sum of a float64 s and its error e (s + e exact, |e| <= ulp64(s) / 2, from TwoSum) once to a
- * format: round(s) is right unless s is exactly halfway between two values of the format and e != 0, in which
- * case the sum lies on e's side of the tie.
+ * Rounds the exact sum of a float64 q and its error e (q + e exact, |e| <= ulp64(q) / 2, from TwoSum) once to a
+ * format: round(q) is right unless q is exactly halfway between two values of the format and e != 0, in which
+ * case the sum lies on e's side of the tie. Past the largest finite value `max`, the tie is `tie` (max plus half
+ * its spacing, which rounds to infinity): a sum landing there with e < 0 in magnitude is max, not infinity.
+ * @internal
  */
-function roundSum(s: number, e: number, round: (x: number) => number): number {
-  const r = round(s);
-  if (e === 0 || r === s) return r;
-  const other = 2 * s - r; // the other neighbour if s is a tie
-  if (round(other) !== other || other === r) return r;
+export function roundTwoSum(q: number, e: number, round: (x: number) => number, max: number, tie: number): number {
+  const r = round(q);
+  if (e === 0 || r === q) return r;
+  let other: number; // the other neighbour if q is a tie
+  if (r === Infinity || r === -Infinity) {
+    if (q !== tie && q !== -tie) return r;
+    other = r > 0 ? max : -max;
+  } else {
+    other = 2 * q - r;
+    if (round(other) !== other || other === r) return r;
+  }
   return e > 0 === other > r ? other : r;
+}
+
+/** The tie between a format's largest finite value and 2^(emax+1): max plus half its spacing. @internal */
+export function overflowTie(format: NumberFormat): number {
+  return (FORMATS[format].max + 2 ** (FORMATS[format].emax + 1)) / 2;
 }
 
 /**
@@ -264,12 +280,12 @@ function roundSum(s: number, e: number, round: (x: number) => number): number {
  * exact in float64) and acc a value of the accumulation format: one float64 addition, TwoSum for its error, and
  * a correction when the float64 sum is a tie of the accumulation format.
  */
-function fmaStep(acc: number, a: number, b: number, round: (x: number) => number): number {
+function fmaStep(acc: number, a: number, b: number, round: (x: number) => number, max: number, tie: number): number {
   const p = a * b;
   const s = acc + p;
   const bb = s - acc;
   const e = acc - (s - bb) + (p - bb);
-  return roundSum(s, e, round);
+  return roundTwoSum(s, e, round, max, tie);
 }
 
 /**
@@ -302,6 +318,8 @@ export function modelDot(
   checkRange("modelDot", "c", model, [c]);
   const rA = roundTo(model.accumulation);
   const rS = roundTo(model.storage);
+  const max = FORMATS[model.accumulation].max;
+  const tie = overflowTie(model.accumulation);
   let s: number;
   if (model.order === "pairwise") s = pairwise(a, b, ao, as, bo, bs, 0, K, rA);
   else {
@@ -310,7 +328,7 @@ export function modelDot(
     for (let k0 = 0; k0 < K; k0 += block) {
       const k1 = Math.min(K, k0 + block);
       let acc = 0;
-      if (model.fma) for (let k = k0; k < k1; k++) acc = fmaStep(acc, a[ao + k * as], b[bo + k * bs], rA);
+      if (model.fma) for (let k = k0; k < k1; k++) acc = fmaStep(acc, a[ao + k * as], b[bo + k * bs], rA, max, tie);
       else for (let k = k0; k < k1; k++) acc = rA(acc + rA(a[ao + k * as] * b[bo + k * bs]));
       s = k0 === 0 ? acc : rA(s + acc);
     }

@@ -18,7 +18,7 @@
  */
 import { Tensor, scalar } from "../tensor";
 import { isExact } from "../precision";
-import type { Precision } from "../precision";
+import type { NumberFormat } from "../arithmetic/formats";
 import type { KinkPolicy } from "../policy";
 import { codeAlgebra } from "./primitives";
 import type { CodeSink } from "./primitives";
@@ -105,7 +105,7 @@ function generate(
   out: number,
   constant: number,
   nInputs: number,
-  precision: Precision,
+  precision: NumberFormat,
   policy: KinkPolicy,
   round: (x: number) => number,
 ): Generated {
@@ -283,7 +283,7 @@ export function compileValueAndGrad(
   /** The kink log of the traced call, which every call reports (the branches, hence the kinks, are the traced ones). */
   let log: KinkLog | null = null;
   let policy: KinkPolicy | undefined;
-  let precision: Precision = "float64";
+  let precision: NumberFormat = "float64";
   let round: (x: number) => number = (v) => v;
   /** The form of the input: one scalar (a number or a scalar tensor) or a list of n scalar tensors. */
   let form: { multi: boolean; n: number } | null = null;
@@ -329,7 +329,7 @@ export function compileValueAndGrad(
       policy = rec.trace.policy;
       precision = rec.trace.precision;
       round = rec.trace.round;
-      log = { policy: rec.trace.policy, kinkEvents: rec.trace.kinkEvents.slice() };
+      log = { policy: rec.trace.policy, kinkEvents: rec.trace.kinkEvents.slice(), model: rec.trace.model };
       const n = rec.inputs.length;
       const out = rec.output;
       let constant = 0;

@@ -27,6 +27,8 @@ export interface KinkEntry {
 /** The kinks hit during one evaluation. */
 export interface KinkReport {
   readonly policy: string;
+  /** The arithmetic the evaluation ran in: the precision or arithmetic model's name ("float64", "bfloat16", ...). */
+  readonly precision: string;
   readonly total: number;
   readonly entries: readonly KinkEntry[];
   /** Total hits per op name. */
@@ -38,8 +40,8 @@ export interface KinkReport {
   toString(): string;
 }
 
-/** What a report is built from: the policy and the kink events of a trace (a Trace is one). */
-export type KinkLog = Pick<Trace, "policy" | "kinkEvents">;
+/** What a report is built from: the policy, the kink events and the arithmetic model of a trace (a Trace is one). */
+export type KinkLog = Pick<Trace, "policy" | "kinkEvents"> & { readonly model: { readonly name: string } };
 
 /**
  * Aggregates the kink events of a trace into a report. The report keeps only what it shows (its entries and the
@@ -71,22 +73,26 @@ export function buildKinkReport(log: KinkLog): KinkReport {
   }
   const outsideClarke = entries.filter((e) => e.outsideClarke);
   const policy = kinkPolicy.name;
+  const precision = log.model.name;
+  // the arithmetic is named when it is not the default float64
+  const inModel = precision === "float64" ? "" : ` in ${precision}`;
   return {
     policy,
+    precision,
     total,
     entries,
     byOp,
     byKey,
     outsideClarke,
     toString() {
-      if (entries.length === 0) return `no kink hit (policy ${policy})`;
+      if (entries.length === 0) return `no kink hit (policy ${policy}${inModel})`;
       const lines = entries.map(
         (e) =>
           `${e.op} at ${e.node >= 0 ? `%${e.node}` : "a constant"}: ${e.count} hit(s); ${e.choice}` +
           (e.outsideClarke ? "  [outside the Clarke set]" : "") +
           (e.notLipschitz ? `  [not Lipschitz: ${e.notLipschitz}]` : ""),
       );
-      return [`${total} kink hit(s) under policy ${policy}:`, ...lines].join("\n");
+      return [`${total} kink hit(s) under policy ${policy}${inModel}:`, ...lines].join("\n");
     },
   };
 }

@@ -16,6 +16,7 @@ import * as K from "../kernels";
 import type { KinkPolicy, TieRule } from "../policy";
 import { keyedUniform } from "../rng";
 import { rounding } from "../precision";
+import { modelLaneDot, modelMatmul2d, modelSumTo } from "../kernels-model";
 import { apply, primal, shapeOf, Tracer } from "./trace";
 import type { Env, LinEnv, Linear, Primitive, Value } from "./trace";
 import { choose, fsign, fsignDiff, lexNotLipschitz, registerKink } from "./nonsmooth";
@@ -671,13 +672,17 @@ function weightedLanes(ls: readonly number[][], w: ArrayLike<number>, s: LexSlot
   return cols;
 }
 
-/** log(sum_j exp(x_j)) of one lane, stably: m + log(sum exp(x - m)) with m the lane's max, rounded at every step. */
-function stableLogSumExp(get: (j: number) => number, n: number, round: K.Round): number {
+/**
+ * log(sum_j exp(x_j)) of one lane, stably: m + log(sum exp(x - m)) with m the lane's max, rounded at every step
+ * (under an arithmetic model, the sum of the terms exp(x_j - m) accumulated as the model adds, see `Env`).
+ */
+function stableLogSumExp(get: (j: number) => number, n: number, round: K.Round, env?: Env): number {
   let m = -Infinity;
   for (let j = 0; j < n; j++) m = Math.max(m, get(j));
   if (m === -Infinity || m === Infinity) return m;
   let s = 0;
-  for (let j = 0; j < n; j++) s = round(s + round(Math.exp(round(get(j) - m))));
+  if (env?.contractions) s = modelLaneDot(env.contractions, n, (j) => round(Math.exp(round(get(j) - m))), null);
+  else for (let j = 0; j < n; j++) s = round(s + round(Math.exp(round(get(j) - m))));
   return round(m + round(Math.log(s)));
 }
 
@@ -766,6 +771,7 @@ const matmulPrim: Primitive<MatmulParams> = {
         `matmul: expected 2-D operands after promotion, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
       );
     }
+    if (env.contractions) return modelMatmul2d(a, b, p.transA, p.transB, env.contractions);
     return K.matmul2d(a, b, p.transA, p.transB, env.round);
   },
   linearize(xs, _y, p) {
@@ -814,6 +820,8 @@ const normKink: KinkDeclaration<void> = {
 registerKink(normKink);
 
 function sumValue(inputs: readonly Tensor[], p: AxisParams, env: Env): Tensor {
+  const model = env.contractions;
+  if (model) return reduceValue(inputs[0], p, (get, n) => modelLaneDot(model, n, get, null));
   return reduceValue(inputs[0], p, (get, n) => {
     let s = 0;
     for (let j = 0; j < n; j++) s = env.round(s + get(j));
@@ -1124,7 +1132,10 @@ export const PRIMS = {
   ),
   sumTo: linearPrimitive<{ shape: number[] }>(
     "sumTo",
-    (x, { shape }, env) => K.sumTo(x, shape, env.round),
+    (x, { shape }, env) =>
+      env.contractions && !sameShape(x.shape, shape)
+        ? modelSumTo(x, shape, env.contractions)
+        : K.sumTo(x, shape, env.round),
     (c, x) => broadcastToV(c, shapeOf(x)),
     ({ shape }) => `shape=${fmtShape(shape)}`,
   ),
@@ -1168,7 +1179,7 @@ export const PRIMS = {
     value(inputs: readonly Tensor[], p: AxisParams, env: Env) {
       return reduceValue(inputs[0], p, (get, n) => {
         if (n === 0) throw new Error("logsumexp: cannot reduce an empty axis"); // log 0 = -Infinity, then NaN: refuse, like max
-        return stableLogSumExp(get, n, env.round);
+        return stableLogSumExp(get, n, env.round, env);
       });
     },
     linearize(xs: readonly Value[], y: Value, p: AxisParams): Linear {
@@ -1204,10 +1215,18 @@ export const PRIMS = {
       const rows = z.size / C;
       const out = new Float64Array(rows);
       for (let r = 0; r < rows; r++) {
-        const lse = stableLogSumExp((j) => z.data[r * C + j], C, env.round);
+        const lse = stableLogSumExp((j) => z.data[r * C + j], C, env.round, env);
         let l = 0;
-        for (let j = 0; j < C; j++)
-          l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
+        if (env.contractions)
+          l = modelLaneDot(
+            env.contractions,
+            C,
+            (j) => y.data[r * C + j],
+            (j) => env.round(lse - z.data[r * C + j]),
+          );
+        else
+          for (let j = 0; j < C; j++)
+            l = env.round(l + env.round(y.data[r * C + j] * env.round(lse - z.data[r * C + j])));
         out[r] = l;
       }
       return new Tensor(out, z.shape.slice(0, axis));
@@ -1259,11 +1278,28 @@ export const PRIMS = {
           `squaredError: prediction ${fmtShape(a.shape)} and target ${fmtShape(b.shape)} must have the same shape`,
         );
       }
-      if (a.rank === 0) return new Tensor(Float64Array.of(env.round(env.round(a.data[0] - b.data[0]) ** 2)), []);
+      const model = env.contractions;
+      if (a.rank === 0) {
+        const d = env.round(a.data[0] - b.data[0]);
+        const v = model
+          ? modelLaneDot(
+              model,
+              1,
+              () => d,
+              () => d,
+            )
+          : env.round(d ** 2);
+        return new Tensor(Float64Array.of(v), []);
+      }
       const C = a.shape[a.rank - 1];
       const rows = C === 0 ? 0 : a.size / C;
       const out = new Float64Array(rows);
       for (let r = 0; r < rows; r++) {
+        if (model) {
+          const at = (j: number): number => env.round(a.data[r * C + j] - b.data[r * C + j]);
+          out[r] = modelLaneDot(model, C, at, at);
+          continue;
+        }
         let s = 0;
         for (let j = 0; j < C; j++) {
           const d = env.round(a.data[r * C + j] - b.data[r * C + j]);
@@ -1307,7 +1343,14 @@ export const PRIMS = {
     value(inputs: readonly Tensor[], _p: void, env: Env) {
       const d = inputs[0].data;
       let s = 0;
-      for (let i = 0; i < d.length; i++) s = env.round(s + env.round(d[i] * d[i]));
+      if (env.contractions)
+        s = modelLaneDot(
+          env.contractions,
+          d.length,
+          (i) => d[i],
+          (i) => d[i],
+        );
+      else for (let i = 0; i < d.length; i++) s = env.round(s + env.round(d[i] * d[i]));
       return new Tensor(Float64Array.of(env.round(Math.sqrt(s))), []);
     },
     linearize(xs: readonly Value[], y: Value, _p: void, env: LinEnv): Linear {

@@ -21,7 +21,7 @@ import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
 import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
 import type { BackwardKernel } from "./codegen";
 import { isExact } from "../precision";
-import type { Precision } from "../precision";
+import type { NumberFormat } from "../arithmetic/formats";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
 import type { ElementKinkCode } from "./nonsmooth";
@@ -124,7 +124,7 @@ const KERNEL_SETS = new Map<(x: number) => number, KernelSet>();
 /** The set of the last precision used (calls in a row mostly share one: the map lookup is skipped). */
 let lastSet: KernelSet | undefined;
 
-function kernelSet(round: (x: number) => number, precision: Precision, policy: KinkPolicy): KernelSet {
+function kernelSet(round: (x: number) => number, precision: NumberFormat, policy: KinkPolicy): KernelSet {
   if (lastSet !== undefined && lastSet.env.round === round) return lastSet;
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {

@@ -5,8 +5,11 @@
  * @module
  */
 import { Tensor, fmtShape, scalar } from "../tensor";
-import type { Precision } from "../precision";
-import { rounding, isExact } from "../precision";
+import { isExact } from "../precision";
+import { FORMATS, roundTo } from "../arithmetic/formats";
+import type { NumberFormat } from "../arithmetic/formats";
+import type { ArithmeticModel } from "../arithmetic/models";
+import { contractionModel } from "../kernels-model";
 import type { Round } from "../kernels";
 import { map1 } from "../kernels";
 import type { KinkPolicy } from "../policy";
@@ -49,10 +52,17 @@ const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
 /** What primitives accept: a tensor, a traced value, or a plain number (a scalar constant). */
 export type Value = Tensor | Tracer | number;
 
-/** What kernels see: the rounding of the active precision. */
+/** What kernels see: the rounding of the active precision (the storage format of its arithmetic model). */
 export interface Env {
-  readonly precision: Precision;
+  /** The storage format: every value a primitive outputs is rounded to it. */
+  readonly precision: NumberFormat;
   readonly round: Round;
+  /**
+   * Set when the arithmetic model's reductions and contractions do not simply round every addition to storage in
+   * index order (an accumulation format wider than storage, FMA, a blocked or pairwise order): the model they
+   * follow then (see `kernels-model.ts`). Absent: the storage rounding after every operation, in index order.
+   */
+  readonly contractions?: ArithmeticModel;
 }
 
 /** What a linearization sees: the policy and the node's place on the tape (for keyed random draws). */
@@ -184,12 +194,19 @@ export class Trace {
   valueRead = false;
   /** The label, or how to make it (only error messages read it, so a call does not build the string up front). */
   private labelOrMake: string | (() => string);
+  /** The storage format of the model (every value is rounded to it). */
+  readonly precision: NumberFormat;
+  /** The model when its reductions and contractions need the model kernels (see {@link Env}). */
+  readonly contractions: ArithmeticModel | undefined;
   constructor(
     readonly policy: KinkPolicy,
-    readonly precision: Precision,
+    /** The arithmetic model the call runs in (a named precision is a model too). */
+    readonly model: ArithmeticModel,
     label: string | (() => string),
   ) {
-    this.round = rounding(precision);
+    this.precision = model.storage;
+    this.round = roundTo(model.storage);
+    this.contractions = contractionModel(model);
     this.labelOrMake = label;
   }
   /** Names the call in messages: `grad(f)`. */
@@ -199,7 +216,7 @@ export class Trace {
   }
 }
 
-const FLOAT64_ENV: Env = { precision: "float64", round: rounding("float64") };
+const FLOAT64_ENV: Env = { precision: "float64", round: roundTo("float64") };
 
 let current: Trace | null = null;
 
@@ -233,20 +250,21 @@ export function withTrace<T>(trace: Trace, fn: () => T): T {
   }
 }
 
-const roundedIn: Record<Precision, WeakSet<Tensor>> = {
+const roundedIn: Record<NumberFormat, WeakSet<Tensor>> = {
   float64: new WeakSet(),
   float32: new WeakSet(),
   float16: new WeakSet(),
+  bfloat16: new WeakSet(),
 };
 
 /** Marks a tensor as holding values of a precision already (outputs of primitives run in it). */
-function markRounded(t: Tensor, p: Precision): Tensor {
+function markRounded(t: Tensor, p: NumberFormat): Tensor {
   if (p !== "float64") roundedIn[p].add(t);
   return t;
 }
 
 /** A scalar tensor of a number already in precision p (a value of a scalar tape made a tensor). */
-export function roundedScalar(x: number, p: Precision): Tensor {
+export function roundedScalar(x: number, p: NumberFormat): Tensor {
   return markRounded(scalar(x), p);
 }
 
@@ -258,13 +276,6 @@ export function toPrecision(t: Tensor, env: Env, op = "toPrecision"): Tensor {
   return markRounded(r, env.precision);
 }
 
-/** The largest finite number of each precision (what a value rounds to Infinity above). */
-const LARGEST: Readonly<Record<Precision, number>> = {
-  float64: Number.MAX_VALUE,
-  float32: 3.4028234663852886e38,
-  float16: 65504,
-};
-
 /**
  * A finite value handed to a call (an input, a tangent, a constant) that rounds to Infinity in the requested
  * precision would change the program silently: it is refused, naming the value and the precision's range.
@@ -275,21 +286,22 @@ export function checkNoOverflow(
   what: string,
   before: ArrayLike<number>,
   after: ArrayLike<number>,
-  precision: Precision,
+  precision: NumberFormat,
 ): void {
   for (let i = 0; i < after.length; i++) {
     if (!Number.isFinite(after[i]) && Number.isFinite(before[i])) {
       throw new RangeError(
-        `${op}: the ${what} ${before[i]} at flat index ${i} overflows ${precision} (it rounds to ${after[i]}; the largest finite ${precision} is ${LARGEST[precision]})`,
+        `${op}: the ${what} ${before[i]} at flat index ${i} overflows ${precision} (it rounds to ${after[i]}; the largest finite ${precision} is ${FORMATS[precision].max})`,
       );
     }
   }
 }
 
-const scalarCache: Record<Precision, Map<number, Tensor>> = {
+const scalarCache: Record<NumberFormat, Map<number, Tensor>> = {
   float64: new Map(),
   float32: new Map(),
   float16: new Map(),
+  bfloat16: new Map(),
 };
 
 /** The scalar tensor of a number constant, rounded to the precision; shared (tensors are never mutated). */

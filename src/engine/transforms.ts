@@ -6,8 +6,10 @@
  * @module
  */
 import { Tensor, fmtShape, sameShape, scalar } from "../tensor";
-import { PRECISIONS } from "../precision";
-import type { Precision } from "../precision";
+import { resolvePrecision } from "../precision";
+import type { PrecisionOption } from "../precision";
+import { ARITHMETIC_MODELS } from "../arithmetic/models";
+import type { ArithmeticModel } from "../arithmetic/models";
 import { checkPolicy, policies } from "../policy";
 import type { KinkPolicy } from "../policy";
 import { PRIMS } from "./primitives";
@@ -22,8 +24,13 @@ import type { KinkLog, KinkReport } from "./kink-report";
 export interface DiffOptions {
   /** Which Clarke element each nonsmooth primitive takes at its kinks. Default: `policies.pytorch`. */
   readonly policy?: KinkPolicy;
-  /** The arithmetic: "float64" (default), "float32" or "float16", rounding after every operation. */
-  readonly precision?: Precision;
+  /**
+   * The arithmetic: "float64" (default), "float32" or "float16", rounding after every operation; or an arithmetic
+   * model (a name of `ARITHMETIC_MODELS` such as "bfloat16" or "float16-tensor-core", or a spec
+   * `{ storage, accumulation, fma, order, block }`): elementwise results rounded to its storage format, sums and
+   * matrix products accumulated as the model says, the backward pass included (see {@link PrecisionOption}).
+   */
+  readonly precision?: PrecisionOption;
 }
 
 /** Inputs a call accepts: a number, an array of numbers, a Float64Array, a tensor, or an array of tensors. */
@@ -107,10 +114,10 @@ export function checkFinite(op: string, t: Tensor, what: string): void {
   }
 }
 
-let defaultOptions: { policy: KinkPolicy; precision: Precision } | undefined;
+let defaultOptions: { policy: KinkPolicy; model: ArithmeticModel } | undefined;
 
-function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; precision: Precision } {
-  if (opts === undefined) return (defaultOptions ??= { policy: policies.pytorch, precision: "float64" });
+function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: KinkPolicy; model: ArithmeticModel } {
+  if (opts === undefined) return (defaultOptions ??= { policy: policies.pytorch, model: ARITHMETIC_MODELS.float64 });
   if (opts === null || typeof opts !== "object")
     throw new Error(`${op}: options must be an object like { policy, precision }`);
   for (const k of Object.keys(opts ?? {})) {
@@ -118,10 +125,8 @@ function resolveOptions(op: string, opts: DiffOptions | undefined): { policy: Ki
       throw new Error(`${op}: unknown option "${k}": expected policy and precision`);
   }
   const policy = opts?.policy === undefined ? policies.pytorch : checkPolicy(opts.policy, op);
-  const precision = opts?.precision === undefined ? "float64" : opts.precision;
-  if (!PRECISIONS.includes(precision))
-    throw new Error(`${op}: unknown precision ${JSON.stringify(precision)}: expected one of ${PRECISIONS.join(", ")}`);
-  return { policy, precision };
+  const model = opts?.precision === undefined ? ARITHMETIC_MODELS.float64 : resolvePrecision(op, opts.precision);
+  return { policy, model };
 }
 
 /** The marker of an input node on a tape (never linearized: the passes start from it). */
@@ -157,11 +162,11 @@ export function record(
   scalarTape = false,
 ): Recording {
   if (typeof f !== "function") throw new Error(`${op}: the first argument must be the function to differentiate`);
-  const { policy, precision } = resolveOptions(op, opts);
+  const { policy, model } = resolveOptions(op, opts);
   // one number on the scalar tape is read as it is (no tensor is made for it, nor for its gradient)
   const num = scalarTape && typeof x === "number";
   const packed: Packed = num ? { tensors: NO_TENSORS, unpack: unpackNumber, multi: false, number: x } : pack(op, x);
-  const trace = new Trace(policy, precision, () => `${op}(${f.name || "anonymous"})`);
+  const trace = new Trace(policy, model, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
   // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
   const ts = packed.tensors;
@@ -180,7 +185,7 @@ export function record(
         const v = x as number;
         if (!Number.isFinite(v)) checkFinite(op, new Tensor(Float64Array.of(v), []), "input");
         const r = trace.round(v);
-        if (r !== v) checkNoOverflow(op, "input", [v], [r], precision);
+        if (r !== v) checkNoOverflow(op, "input", [v], [r], trace.precision);
         inputs[i] = new Tracer(trace, tape!.input(r), undefined, r);
         continue;
       }
@@ -189,7 +194,7 @@ export function record(
       if (tape) {
         // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
         const r = trace.round(t.data[0]);
-        if (r !== t.data[0]) checkNoOverflow(op, inputName(packed, i), t.data, [r], precision);
+        if (r !== t.data[0]) checkNoOverflow(op, inputName(packed, i), t.data, [r], trace.precision);
         inputs[i] = new Tracer(trace, tape.input(r), undefined, r);
         continue;
       }
@@ -424,7 +429,8 @@ export class LazyValueAndGrad<G> {
     /** A trace (only its log is kept) or a log already detached from any trace (kept as it is: shared, never changed). */
     trace: KinkLog,
   ) {
-    this.log = trace instanceof Trace ? { policy: trace.policy, kinkEvents: trace.kinkEvents } : trace;
+    this.log =
+      trace instanceof Trace ? { policy: trace.policy, kinkEvents: trace.kinkEvents, model: trace.model } : trace;
   }
   get kinks(): KinkReport {
     return (this.report ??= buildKinkReport(this.log));

@@ -2,7 +2,7 @@
 // on float32 midpoints) on random and midpoint-heavy inputs, and denseLayer's outer-product order against modelDot
 // on shapes that exercise every loop (N not a multiple of anything, blocks with and without terms, 16-bit storage).
 import { describe, expect, it } from "vitest";
-import { ARITHMETIC_MODELS, Rng, arithmeticModel, denseLayer, fma32, modelDot, roundTo } from "../../../src";
+import { ARITHMETIC_MODELS, FORMATS, Rng, arithmeticModel, denseLayer, fma32, modelDot, roundTo } from "../../../src";
 import type { ArithmeticModel } from "../../../src";
 import { exactAdd, exactMul, exactOf, roundExact } from "../../../src/arithmetic/reference";
 
@@ -87,4 +87,38 @@ describe("denseLayer's outer-product order equals modelDot entry by entry", () =
       }
     });
   }
+});
+
+describe("the fused multiply-add at float32's overflow threshold", () => {
+  // max + p with p = (1 - 2^-46) 2^103: float64 rounds the exact sum (just below max + 2^103, the midpoint between
+  // float32's largest value and 2^128) onto that midpoint, which fround sends to infinity; the exact sum rounds to max
+  const max = FORMATS.float32.max;
+  const a = (1 - 2 ** -23) * 2 ** 52;
+  const b = (1 + 2 ** -23) * 2 ** 51;
+  it("fma32, modelDot and denseLayer give max, as the exact reference does, on both signs", () => {
+    for (const sign of [1, -1]) {
+      expect(fmaReference(sign * max, sign * a, b)).toBe(sign * max);
+      expect(fma32(sign * max, sign * a * b)).toBe(sign * max);
+      for (const model of [ARITHMETIC_MODELS["float32-blas"], arithmeticModel({ storage: "float32", fma: true })]) {
+        expect(modelDot(model, [sign * max, sign * a], [1, b])).toBe(sign * max);
+        const Z = denseLayer(
+          model,
+          Float64Array.of(sign * max, sign * a),
+          1,
+          2,
+          Float64Array.of(1, b),
+          1,
+          Float64Array.of(0),
+        );
+        expect(Z[0]).toBe(sign * max);
+      }
+    }
+  });
+  it("the case is real: rounding the float64 sum overflows; a sum past the midpoint still overflows", () => {
+    expect(Math.fround(max + a * b)).toBe(Infinity);
+    // max + 2^103 (1 + 2^-46): past the midpoint, infinity by the reference and by fma32
+    const c = (1 + 2 ** -23) * 2 ** 52;
+    expect(fmaReference(max, c, b)).toBe(Infinity);
+    expect(fma32(max, c * b)).toBe(Infinity);
+  });
 });

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import * as N from "../../../src";
 import { policies, presets, scalar } from "../../../src";
-import type { KinkPolicy, Precision, Value } from "../../../src";
+import type { KinkPolicy, PrecisionOption, Value } from "../../../src";
 
 type Op = (a: Value, b: Value) => Value;
 
@@ -103,7 +103,14 @@ export const POLICIES: readonly KinkPolicy[] = [
     s.key === "relu" || s.key === "abs" ? (s.node % 2 === 0 ? 1 : 0) : undefined,
   ),
 ];
-export const PRECISIONS_ALL: readonly Precision[] = ["float64", "float32", "float16"];
+/** The three precisions and two arithmetic models (bfloat16 storage; float16 storage with float32 sums). */
+export const PRECISIONS_ALL: readonly PrecisionOption[] = [
+  "float64",
+  "float32",
+  "float16",
+  "bfloat16",
+  "float16-tensor-core",
+];
 
 /** A number as text that tells every double apart (-0 and NaN included). */
 export function bits(v: number): string {

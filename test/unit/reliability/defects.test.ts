@@ -326,7 +326,7 @@ describe("defect 12: smaller ones", () => {
   });
   it("precision: null is refused", () => {
     expect(messageOf(() => m.grad((x: Value) => x, 1, { precision: null as never }))).toBe(
-      "grad: unknown precision null: expected one of float64, float32, float16",
+      "grad: unknown precision null: expected one of float64, float32, float16, bfloat16, float32-blas, float16-tensor-core, bfloat16-tensor-core, or an arithmetic model spec { storage, accumulation, fma, order, block }",
     );
   });
   it("a float16 input, tangent, cotangent or constant that overflows is refused", () => {
