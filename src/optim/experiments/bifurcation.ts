@@ -13,7 +13,7 @@
  */
 import { valueAndGrad } from "../../engine/transforms";
 import { policies } from "../../policy";
-import type { Precision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import { hash32, hashSeed } from "../../rng";
 import type { Tensor } from "../../tensor";
 import { mlp } from "../models/mlp";
@@ -36,7 +36,8 @@ export interface BifurcationConfig extends BudgetOptions {
   readonly depth: number | readonly number[];
   /** Hidden widths. */
   readonly width: number | readonly number[];
-  readonly precision: Precision | readonly Precision[];
+  /** Precisions or arithmetic models (a name of `ARITHMETIC_MODELS` or a spec), as the engine's option takes them. */
+  readonly precision: PrecisionOption | readonly PrecisionOption[];
   readonly batchSize: number;
   /** Independent runs (initializations and batch sequences) per configuration. */
   readonly runs: number;
@@ -55,7 +56,8 @@ export interface BifurcationConfig extends BudgetOptions {
 
 /** One run of one configuration. */
 export interface BifurcationRow {
-  readonly precision: Precision;
+  /** The arithmetic model's name ("float32", "float16-tensor-core", or a spec's name). */
+  readonly precision: string;
   readonly depth: number;
   readonly width: number;
   readonly run: number;
@@ -164,7 +166,7 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
             const b = valueAndGrad(J, w, { policy: one, precision });
             if (!Number.isFinite(a.value)) {
               throw new Error(
-                `${where}: the loss is ${a.value} at step ${k} of run ${run} (${precision}, depth ${depth}, width ${width}); lower the step size`,
+                `${where}: the loss is ${a.value} at step ${k} of run ${run} (${precision.name}, depth ${depth}, width ${width}); lower the step size`,
               );
             }
             reluZeros += a.kinks.byKey.relu ?? 0;
@@ -185,7 +187,7 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
             w = next;
           }
           rows.push({
-            precision,
+            precision: precision.name,
             depth,
             width,
             run,
@@ -206,7 +208,7 @@ export function bifurcationExperiment(config: BifurcationConfig): BifurcationRow
 
 /** Per (precision, depth, width): the share of runs whose two backprop outputs ever differed. */
 export interface BifurcationSummaryRow {
-  readonly precision: Precision;
+  readonly precision: string;
   readonly depth: number;
   readonly width: number;
   readonly runs: number;

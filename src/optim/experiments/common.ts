@@ -9,9 +9,8 @@ import { makeOptimizer } from "../optimizers/make";
 import type { Optimizer, OptState } from "../optimizers/types";
 import type { OptimizerSpec } from "../optimizers/registry";
 import type { StepSize } from "../schedules";
-import { PRECISIONS } from "../../precision";
-import type { Precision } from "../../precision";
-import { oneOf } from "../../validate";
+import { resolvePrecision } from "../../precision";
+import type { ArithmeticModel } from "../../arithmetic/models";
 
 /** A model, or the options that build it (the form worker threads receive). */
 export type ModelSource = Mlp | MlpOptions;
@@ -41,9 +40,13 @@ export function toOptimizer(
   return makeOptimizer(o as OptimizerSpec, schedule);
 }
 
-/** Checks a precision name (undefined means "float64"); it rounds nothing (the engine's rounding is elsewhere). */
-export function checkPrecision(where: string, p: unknown): Precision {
-  return oneOf(where, "precision", p ?? "float64", PRECISIONS);
+/**
+ * The arithmetic model a runner's `precision` option names (undefined means "float64"): a precision, the name of
+ * an arithmetic model or a spec, as the engine's option takes it (`resolvePrecision`), with errors that name the
+ * runner and the option. The runners pass the model on to the engine and record its `name` in their rows.
+ */
+export function checkPrecision(where: string, p: unknown): ArithmeticModel {
+  return resolvePrecision(where, p ?? "float64");
 }
 
 /** Returns `v` as an array (a single value becomes a one-element array). */

@@ -9,7 +9,7 @@
 import { valueAndGrad } from "../../engine/transforms";
 import type { Tracer, Value } from "../../engine/trace";
 import type { KinkPolicy } from "../../policy";
-import type { Precision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import { abs, add, at, mul, square } from "../../ops";
 import { toSchedule } from "../schedules";
 import type { StepSize } from "../schedules";
@@ -68,7 +68,8 @@ export interface OscillationConfig {
   readonly schedule: StepSize;
   /** The kink policy of the field (default pytorch). */
   readonly policy?: KinkPolicy;
-  readonly precision?: Precision;
+  /** A precision or an arithmetic model (a name or a spec, as the engine's option takes it). Default "float64". */
+  readonly precision?: PrecisionOption;
   /** The limit point (default: the test function's minimizer). With `radius`, the average runs over the steps within radius of it. */
   readonly limit?: readonly number[];
   /** Radius of the neighbourhood of the limit point the average runs over. */
@@ -80,6 +81,8 @@ export interface OscillationConfig {
 /** One step: coordinates x_i, field values v_i, and the running weighted averages avg_i (keys for i < dimension). */
 export interface OscillationRow {
   readonly step: number;
+  /** The arithmetic model's name (the run's `precision`). */
+  readonly precision: string;
   readonly value: number;
   readonly stepSize: number;
   /** Whether this step counts in the average (near the limit point, or past burn-in). */
@@ -89,7 +92,7 @@ export interface OscillationRow {
   /** Distance of x_k to the limit point (NaN if unknown). */
   readonly distance: number;
   /** x_0, x_1, ... ; v_0, v_1, ... ; avg_0, avg_1, ... */
-  readonly [coordinate: string]: number | boolean;
+  readonly [coordinate: string]: number | boolean | string;
 }
 
 /**
@@ -141,8 +144,9 @@ export function oscillationCompensation(config: OscillationConfig): OscillationR
       weight += g;
     }
     const avg = Array.from(sum, (s) => (weight > 0 ? s / weight : NaN));
-    const row: Record<string, number | boolean> = {
+    const row: Record<string, number | boolean | string> = {
       step: k,
+      precision: precision.name,
       value: r.value,
       stepSize: g,
       averaged,

@@ -19,7 +19,8 @@
  * @module
  */
 import { FORMATS, roundTo, ulpOf } from "../../arithmetic/formats";
-import { arithmeticModel, modelDot } from "../../arithmetic/models";
+import { modelDot } from "../../arithmetic/models";
+import { resolvePrecision } from "../../precision";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
 import { denseLayerOfRows } from "../../arithmetic/layer";
 import { Rng, hash32, hashSeed } from "../../rng";
@@ -137,6 +138,19 @@ function initLayers(sizes: readonly number[], seed: number, storage: ArithmeticM
   return layers;
 }
 
+/** The `model` option, checked as the engine checks its `precision` option, the errors naming `model`. */
+function modelOption(where: string, m: unknown): ArithmeticModel {
+  try {
+    return resolvePrecision(where, m);
+  } catch (e) {
+    const err = e as Error;
+    err.message = err.message
+      .replace(`${where}: precision: `, `${where}: model: `)
+      .replace(`${where}: unknown precision `, `${where}: unknown model `);
+    throw err;
+  }
+}
+
 /** Standard normal density. */
 const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 
@@ -180,7 +194,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
   options(where, "configuration", config, CONFIG_KEYS);
   const depth = integer(where, "depth", config.depth, 1);
   const width = integer(where, "width", config.width, 1);
-  const model = arithmeticModel(config.model);
+  const model = modelOption(where, config.model);
   const runs = integer(where, "runs", config.runs, 1);
   const firstRun = integer(where, "firstRun", config.firstRun ?? 0, 0);
   const seed = checkSeed(where, "seed", config.seed);

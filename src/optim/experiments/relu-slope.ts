@@ -18,7 +18,8 @@
 import { valueAndGrad } from "../../engine/transforms";
 import { CLARKE_RANGES, policies } from "../../policy";
 import type { KinkPolicy } from "../../policy";
-import type { Precision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
+import type { ArithmeticModel } from "../../arithmetic/models";
 import { hash32, hashSeed } from "../../rng";
 import { mlp } from "../models/mlp";
 import type { LossKind, Mlp } from "../models/mlp";
@@ -54,8 +55,11 @@ export interface ReluSlopeConfig extends BudgetOptions {
   readonly data: DataSource;
   /** Held-out data for the test accuracy (class labels). */
   readonly testData: DataSource;
-  /** The arithmetic of forward and backward passes; a list runs each. Parameters are kept in float64. */
-  readonly precision: Precision | readonly Precision[];
+  /**
+   * The arithmetic of forward and backward passes: precisions or arithmetic models (a name or a spec, as the
+   * engine's option takes them); a list runs each. Parameters are kept in float64.
+   */
+  readonly precision: PrecisionOption | readonly PrecisionOption[];
   /** The training methods (default: plain SGD with step 0.1). */
   readonly methods?: readonly ReluSlopeMethod[];
   /** Updates per run. */
@@ -72,7 +76,8 @@ export interface ReluSlopeConfig extends BudgetOptions {
 
 /** One run: one method, precision, s and run index. */
 export interface ReluSlopeRow {
-  readonly precision: Precision;
+  /** The arithmetic model's name ("float16", "float16-tensor-core", or a spec's name). */
+  readonly precision: string;
   /** The method in words: "SGD", "SGD + batch norm", "Adam", "Adam + batch norm". */
   readonly method: string;
   readonly optimizer: "sgd" | "adam";
@@ -152,7 +157,7 @@ function checkMethod(where: string, m: unknown, i: number): Required<ReluSlopeMe
 interface RunPlan {
   readonly net: Mlp;
   readonly method: Required<ReluSlopeMethod>;
-  readonly precision: Precision;
+  readonly precision: ArithmeticModel;
   readonly policy: KinkPolicy;
   readonly init: Float64Array;
   readonly runSeed: number;
@@ -314,7 +319,14 @@ export function reluSlopeAccuracy(config: ReluSlopeConfig): ReluSlopeRow[] {
           const { prints, fields } = trainOne(plan, data, testData, steps, batchSize, loss, reference);
           if (i === 0) reference = prints;
           const [lo, hi] = CLARKE_RANGES.relu;
-          rows.push({ precision, method: methodName(method), s, outsideClarke: s < lo || s > hi, run, ...fields });
+          rows.push({
+            precision: precision.name,
+            method: methodName(method),
+            s,
+            outsideClarke: s < lo || s > hi,
+            run,
+            ...fields,
+          });
           budget.tick(rows.length);
         });
       }

@@ -11,7 +11,7 @@
 import { evaluate } from "../../engine/transforms";
 import { Tensor } from "../../tensor";
 import { Rng, hash32, hashSeed } from "../../rng";
-import type { Precision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import { mlp } from "../models/mlp";
 import { loadDataset } from "../data/spec";
 import type { DataSource } from "../data/spec";
@@ -30,8 +30,8 @@ export interface ReluZeroConfig {
   readonly inputs?: "uniform" | DataSource;
   /** Input dimension for uniform inputs. Default 2. */
   readonly inputDim?: number;
-  /** One or more precisions. Default "float64". */
-  readonly precision?: Precision | readonly Precision[];
+  /** One or more precisions or arithmetic models (a name or a spec, as the engine's option). Default "float64". */
+  readonly precision?: PrecisionOption | readonly PrecisionOption[];
   /** Random networks per configuration. */
   readonly samples: number;
   /**
@@ -61,7 +61,8 @@ export interface ReluZeroRow {
   readonly depth: number;
   readonly biases: "zero" | "uniform";
   readonly inputs: string;
-  readonly precision: Precision;
+  /** The arithmetic model's name. */
+  readonly precision: string;
   readonly samples: number;
   /** Inputs per network (1: per evaluation; more: per batch). */
   readonly inputsPerSample: number;
@@ -104,8 +105,8 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
   for (const depth of depths) {
     for (const width of widths) {
       const net = mlp({ sizes: [inputDim, ...new Array(depth).fill(width), 1], activation: "relu", bias: true });
-      const hits = new Map<Precision, number>(precisions.map((p) => [p, 0]));
-      const kinks = new Map<Precision, number>(precisions.map((p) => [p, 0]));
+      const hits = precisions.map(() => 0);
+      const kinks = precisions.map(() => 0);
       for (let s = 0; s < samples; s++) {
         const sampleSeed = hash32(hashSeed(seed, s), hash32(width, depth));
         const w = net.init(sampleSeed, { scheme: "uniform", biases });
@@ -123,27 +124,27 @@ export function reluZeroProbability(config: ReluZeroConfig): ReluZeroRow[] {
             Float64Array.from({ length: batch * inputDim }, () => rng.uniform(-1, 1)),
             [batch, inputDim],
           );
-        for (const precision of precisions) {
+        precisions.forEach((precision, i) => {
           const count = evaluate((p) => net.forward(p, x), w, { precision }).kinks.byKey.relu ?? 0;
-          if (count > 0) hits.set(precision, (hits.get(precision) ?? 0) + 1);
-          kinks.set(precision, (kinks.get(precision) ?? 0) + count);
-        }
+          if (count > 0) hits[i]++;
+          kinks[i] += count;
+        });
       }
-      for (const precision of precisions) {
-        const h = hits.get(precision) ?? 0;
+      precisions.forEach((precision, i) => {
+        const h = hits[i];
         rows.push({
           width,
           depth,
           biases,
           inputs: inputsLabel,
-          precision,
+          precision: precision.name,
           samples,
           inputsPerSample: batch,
           hits: h,
           probability: h / samples,
-          meanKinks: (kinks.get(precision) ?? 0) / samples,
+          meanKinks: kinks[i] / samples,
         });
-      }
+      });
     }
   }
   return rows;

@@ -6,7 +6,7 @@
  */
 import { valueAndGrad } from "../../engine/transforms";
 import type { KinkPolicy } from "../../policy";
-import type { Precision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import { batchIndices, datasetSize, isClassification, takeRows } from "../data/dataset";
 import type { Dataset } from "../data/dataset";
 import { loadDataset } from "../data/spec";
@@ -40,8 +40,11 @@ export interface TrainingRunConfig {
   readonly seed: number;
   /** The kink policy of backprop. Default pytorch. */
   readonly policy?: KinkPolicy;
-  /** The arithmetic of the forward and backward passes. Parameters are kept in float64. Default "float64". */
-  readonly precision?: Precision;
+  /**
+   * The arithmetic of the forward and backward passes: a precision or an arithmetic model (a name or a spec, as
+   * the engine's option takes it). Parameters are kept in float64. Default "float64".
+   */
+  readonly precision?: PrecisionOption;
   /** Default: cross-entropy for labels, squared error otherwise. */
   readonly loss?: LossKind;
   /** Initial parameters (default: the model's init(seed)). */
@@ -78,6 +81,8 @@ const TRAINING_KEYS: readonly (keyof TrainingRunConfig)[] = [
 /** One row of a training run: the iterate x_k before update k. NaN marks values not computed at that step. */
 export interface TrainingRow {
   readonly step: number;
+  /** The arithmetic model's name (the run's `precision`). */
+  readonly precision: string;
   /** The mini-batch loss at x_k (the value backprop differentiated). */
   readonly loss: number;
   /** The loss on the full training set (every evalEvery steps). */
@@ -162,6 +167,7 @@ export function train(config: TrainingRunConfig): TrainingResult {
     const stepSize = optimizer.schedule(state.count);
     rows.push({
       step: k,
+      precision: precision.name,
       loss: r.value,
       fullLoss: evalNow ? valueAndGrad(fullLoss, params, { policy, precision }).value : NaN,
       stepSize,

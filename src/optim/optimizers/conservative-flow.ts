@@ -9,7 +9,8 @@
 import { valueAndGrad, evaluate } from "../../engine/transforms";
 import type { Tracer, Value } from "../../engine/trace";
 import type { KinkPolicy } from "../../policy";
-import type { Precision } from "../../precision";
+import { resolvePrecision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import { toVector } from "../vector";
 import type { Params } from "../vector";
 import { toSchedule } from "../schedules";
@@ -28,8 +29,11 @@ export interface ConservativeFlowOptions {
   readonly stepSize: StepSize;
   /** Which element of D_f(x) to follow. Default: the PyTorch policy's backprop. */
   readonly selection?: FieldSelection;
-  /** The arithmetic of the evaluations. Default "float64". */
-  readonly precision?: Precision;
+  /**
+   * The arithmetic of the evaluations: a precision or an arithmetic model (a name or a spec, as the engine's
+   * option takes it). Default "float64". A model other than float64 is named in the method's name.
+   */
+  readonly precision?: PrecisionOption;
 }
 
 /**
@@ -49,10 +53,12 @@ export interface ConservativeFlowOptions {
  */
 export function conservativeFlow(options: ConservativeFlowOptions): IterativeMethod<IterState> {
   checkObject("conservativeFlow", "options", options);
-  const { f, selection, precision } = options;
+  const { f, selection } = options;
   if (typeof f !== "function") throw new Error("conservativeFlow: f must be a function of the flat vector x");
   const schedule = toSchedule("conservativeFlow", options.stepSize);
-  const name = `conservativeFlow(${typeof selection === "function" ? "callback" : (selection?.name ?? "pytorch")})`;
+  const precision = resolvePrecision("conservativeFlow", options.precision ?? "float64");
+  const selectionName = typeof selection === "function" ? "callback" : (selection?.name ?? "pytorch");
+  const name = `conservativeFlow(${selectionName}${precision.name === "float64" ? "" : `, ${precision.name}`})`;
   return Object.freeze({
     name,
     init(x0: Params): IterState {

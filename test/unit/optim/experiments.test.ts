@@ -87,7 +87,9 @@ describe("trainingRun", () => {
       /pass the schedule to the optimizer/,
     );
     expect(() => trainingRun({ ...moons, schedule: -1 })).toThrow(/step size must be a finite number > 0/);
-    expect(() => trainingRun({ ...moons, precision: "float8" as any })).toThrow(/precision must be one of/);
+    expect(() => trainingRun({ ...moons, precision: "float8" as any })).toThrow(
+      /^trainingRun: unknown precision "float8": expected one of float64, float32, float16, bfloat16/,
+    );
     expect(() =>
       trainingRun({ ...moons, data: { name: "d", X: tensor([[1, 2]]), y: tensor([[1]]) }, batchSize: 1 }),
     ).toThrow(/cross-entropy needs class labels|targets have 1 columns/);

@@ -37,9 +37,11 @@ describe("paperBifurcation", () => {
   });
 
   it("rejects bad input", () => {
-    expect(() => paperBifurcation({ ...small, model: "float8" as "float16" })).toThrow(/model must be one of/);
+    expect(() => paperBifurcation({ ...small, model: "float8" as "float16" })).toThrow(
+      /^paperBifurcation: unknown model "float8": expected one of float64, .*float16-tensor-core/,
+    );
     expect(() => paperBifurcation({ ...small, model: { storage: "float32", accumulation: "float16" } })).toThrow(
-      /less precise than storage/,
+      /^paperBifurcation: model: accumulation float16 is less precise than storage/,
     );
     expect(() => paperBifurcation({ ...small, model: "float32", batchSize: 1024 })).toThrow(
       /larger than the 512 digits/,
