@@ -64,6 +64,8 @@ export { benaimSeries } from "./schedule-conditions";
 export { deadLayerProbability } from "./experiments/relu-zero";
 export { paperBifurcation, scaleParting, wilsonInterval } from "./experiments/paper-bifurcation";
 export type { PaperBifurcationConfig, PaperBifurcationRow } from "./experiments/paper-bifurcation";
+export { paperBackprop, paperLogits } from "./experiments/paper-bifurcation";
+export type { PaperBackprop, PaperBackpropInput } from "./experiments/paper-bifurcation";
 export type { ExperimentProgress, BudgetOptions } from "./experiments/budget";
 export { batchNormalize } from "./models/batch-norm";
 export { reluSlopeAccuracy } from "./experiments/relu-slope";

@@ -16,15 +16,25 @@
  * of a digit do not depend on the other digits of its batch, a run over n digits parts with probability
  * 1 - (1 - h)^n for a per-digit hazard h: {@link scaleParting} carries a measured share to 60,000 digits.
  *
+ * Against the engine (docs/precision-results.md, "paperBifurcation against the engine"): {@link paperBackprop}
+ * runs one copy by this code. Its layers add the bias in the accumulator, as a GEMM does: the engine's
+ * `matmul([H, 0, 1], [W; 0; b])` ({@link paperLogits}), not `add(matmul(H, W), b)` when the accumulation is wider
+ * than storage. Its top cotangent is rounded once from float64, where the engine's cross-entropy rounds each step.
+ * From the same top, the first-layer gradients are bitwise the engine's `vjp` in the same model.
+ *
  * @module
  */
 import { FORMATS, roundTo, ulpOf } from "../../arithmetic/formats";
 import { modelDot } from "../../arithmetic/models";
 import { resolvePrecision } from "../../precision";
+import type { PrecisionOption } from "../../precision";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
 import { denseLayerOfRows } from "../../arithmetic/layer";
 import { Rng, hash32, hashSeed } from "../../rng";
-import { integer, options, seed as checkSeed } from "../../validate";
+import { finite, integer, options, seed as checkSeed } from "../../validate";
+import { Tensor, ones, zeros } from "../../tensor";
+import { concat, matmul, relu, reshape, slice } from "../../ops";
+import type { Value } from "../../engine/trace";
 import { BUDGET_KEYS, Budget } from "./budget";
 import type { BudgetOptions } from "./budget";
 import { loadMnist } from "../data/loaders";
@@ -238,20 +248,10 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
         X.set(data.X.subarray(r * 784, (r + 1) * 784), i * 784);
         labels[i] = data.y[r];
       }
-      const Z: Float64Array[] = [];
-      let H = X;
       let batchZeros = 0;
-      for (let l = 0; l < layers.length; l++) {
+      const Z = forwardPass(model, layers, X, B, (l, z) => {
         const L = layers[l];
-        const z = denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
-        Z.push(z);
-        if (l === layers.length - 1) break;
-        const h = new Float64Array(z.length);
-        for (let q = 0; q < z.length; q++) {
-          const v = z[q];
-          if (v === 0) zerosByLayer[l]++, batchZeros++;
-          h[q] = v > 0 ? v : 0;
-        }
+        for (let q = 0; q < z.length; q++) if (z[q] === 0) zerosByLayer[l]++, batchZeros++;
         for (let j = 0; j < L.N; j++) {
           let m = 0,
             m2 = 0;
@@ -264,8 +264,7 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
           const sd = Math.sqrt(Math.max(m2 / B - m * m, 0));
           if (sd > 0) predicted += ((B * phi(m / sd)) / sd) * windows[l][j];
         }
-        H = h;
-      }
+      });
       batches++;
       const parts = batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B);
       if (clock >= 0 && budget.wanted) {
@@ -298,9 +297,100 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
 }
 
 /**
+ * The forward pass under the model: Z_l = H_{l-1} W_l + b_l for every layer ({@link denseLayerOfRows}: the bias
+ * added in the accumulator, round_storage(round_acc(s + b)), as a GEMM with beta = 1 does), H_l = relu(Z_l) for
+ * the hidden layers (a pre-activation 0 gives +0); `onHidden` sees each hidden layer's pre-activations. Returns
+ * every layer's pre-activations, the logits last.
+ */
+function forwardPass(
+  model: ArithmeticModel,
+  layers: readonly Layer[],
+  X: Float64Array,
+  B: number,
+  onHidden?: (l: number, z: Float64Array) => void,
+): Float64Array[] {
+  const Z: Float64Array[] = [];
+  let H = X;
+  for (let l = 0; l < layers.length; l++) {
+    const L = layers[l];
+    const z = denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
+    Z.push(z);
+    if (l === layers.length - 1) break;
+    onHidden?.(l, z);
+    const h = new Float64Array(z.length);
+    for (let q = 0; q < z.length; q++) h[q] = z[q] > 0 ? z[q] : 0;
+    H = h;
+  }
+  return Z;
+}
+
+/**
+ * dL/dlogits of the mean cross-entropy, (softmax - onehot) / B, computed in float64 and rounded once to storage
+ * (the same in both copies). The engine's `softmaxCrossEntropy` rounds each of its steps instead (see
+ * {@link paperBackprop}): the two tops can differ by a few units in the last place; what follows them is the same.
+ */
+function topCotangent(
+  model: ArithmeticModel,
+  logits: Float64Array,
+  labels: Int32Array,
+  B: number,
+  C: number,
+): Float64Array {
+  const rS = roundTo(model.storage);
+  const top = new Float64Array(B * C);
+  for (let i = 0; i < B; i++) {
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) mx = Math.max(mx, logits[i * C + c]);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(logits[i * C + c] - mx);
+    for (let c = 0; c < C; c++)
+      top[i * C + c] = rS((Math.exp(logits[i * C + c] - mx) / s - (c === labels[i] ? 1 : 0)) / B);
+  }
+  return top;
+}
+
+/**
+ * The backward pass of one copy from the top cotangent to dL/dZ_1 [B, N1], in the model: dH = dZ W^T (a
+ * contraction over the layer's outputs, in increasing order, under the model), then dZ = relu'(Z) dH with
+ * relu'(0) = alpha (alpha times the incoming value: a chain rule).
+ */
+function backwardToFirstLayer(
+  model: ArithmeticModel,
+  layers: readonly Layer[],
+  Z: readonly Float64Array[],
+  top: Float64Array,
+  alpha: number,
+  B: number,
+): Float64Array {
+  let dZ: Float64Array = top;
+  for (let l = layers.length - 1; l >= 1; l--) {
+    const L = layers[l];
+    const zeroBias = new Float64Array(L.K);
+    const dH = denseLayerOfRows(model, dZ, B, L.N, L.Wt, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
+    const z = Z[l - 1];
+    for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? alpha * dH[q] : 0;
+    dZ = dH;
+  }
+  return dZ;
+}
+
+/** dW1[k, j] = sum_i X[i, k] dZ1[i, j], summed over the batch in increasing i under the model. */
+function firstLayerGradEntry(
+  model: ArithmeticModel,
+  X: Float64Array,
+  dZ1: Float64Array,
+  B: number,
+  K: number,
+  N1: number,
+  k: number,
+  j: number,
+): number {
+  return modelDot(model, X, dZ1, 0, B, k, K, j, N1);
+}
+
+/**
  * The two backward passes (relu'(0) = 0 and 1) of the mean cross-entropy, in the model's arithmetic, and whether
- * their first-layer weight gradients differ. dL/dlogits = (softmax - onehot) / B is computed in float64 and rounded
- * to storage (the same in both copies); every product by a weight matrix runs under the model.
+ * their first-layer weight gradients differ. Only the columns j of dW1 whose dZ1 differ are computed.
  */
 function copiesPart(
   model: ArithmeticModel,
@@ -310,47 +400,212 @@ function copiesPart(
   labels: Int32Array,
   B: number,
 ): boolean {
-  const rS = roundTo(model.storage);
   const last = layers.length - 1;
-  const C = layers[last].N;
-  const top = new Float64Array(B * C);
-  const logits = Z[last];
-  for (let i = 0; i < B; i++) {
-    let mx = -Infinity;
-    for (let c = 0; c < C; c++) mx = Math.max(mx, logits[i * C + c]);
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(logits[i * C + c] - mx);
-    for (let c = 0; c < C; c++)
-      top[i * C + c] = rS((Math.exp(logits[i * C + c] - mx) / s - (c === labels[i] ? 1 : 0)) / B);
-  }
-  const backward = (alpha: number): Float64Array => {
-    let dZ: Float64Array = top;
-    for (let l = last; l >= 1; l--) {
-      const L = layers[l];
-      const zeroBias = new Float64Array(L.K);
-      const dH = denseLayerOfRows(model, dZ, B, L.N, L.Wt, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
-      const z = Z[l - 1];
-      for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? alpha * dH[q] : 0;
-      dZ = dH;
-    }
-    return dZ; // dL/dZ of the first layer [B, N1]
-  };
-  const d0 = backward(0);
-  const d1 = backward(1);
+  const top = topCotangent(model, Z[last], labels, B, layers[last].N);
+  const d0 = backwardToFirstLayer(model, layers, Z, top, 0, B);
+  const d1 = backwardToFirstLayer(model, layers, Z, top, 1, B);
+  const K = layers[0].K;
   const N1 = layers[0].N;
-  const zeroBias = 0;
   for (let j = 0; j < N1; j++) {
     let same = true;
     for (let i = 0; i < B && same; i++) if (!Object.is(d0[i * N1 + j], d1[i * N1 + j])) same = false;
     if (same) continue;
-    // column j of dW1 = X^T dZ1: dW1[k, j] = sum_i X[i, k] dZ1[i, j], summed over the batch under the model
-    for (let k = 0; k < 784; k++) {
-      const g0 = modelDot(model, X, d0, zeroBias, B, k, 784, j, N1);
-      const g1 = modelDot(model, X, d1, zeroBias, B, k, 784, j, N1);
+    for (let k = 0; k < K; k++) {
+      const g0 = firstLayerGradEntry(model, X, d0, B, K, N1, k, j);
+      const g1 = firstLayerGradEntry(model, X, d1, B, K, N1, k, j);
       if (!Object.is(g0, g1)) return true;
     }
   }
   return false;
+}
+
+/** The input of {@link paperBackprop}: one copy of a network on one mini-batch. */
+export interface PaperBackpropInput {
+  /** Layer widths [inputs, hidden..., classes] (at least one hidden layer), as `mlp`'s `sizes`. */
+  readonly sizes: readonly number[];
+  /**
+   * The flat parameter vector in `mlp`'s layout: layer after layer, W_l [fanIn, fanOut] row-major, then b_l.
+   * Rounded to the model's storage format first, as the engine rounds its inputs.
+   */
+  readonly params: Float64Array | readonly number[];
+  /** The mini-batch [B, inputs] (rounded to storage first, as the engine rounds constants). */
+  readonly X: Tensor;
+  /** One class label per row. */
+  readonly labels: readonly number[];
+  /** The arithmetic model (a name of `ARITHMETIC_MODELS` or a spec). */
+  readonly model: PrecisionOption;
+  /** relu'(0) of this copy (the protocol compares 0 and 1). */
+  readonly reluPrimeAtZero: number;
+}
+
+/** What {@link paperBackprop} returns: the quantities of the protocol on one mini-batch. */
+export interface PaperBackprop {
+  /** The logits [B, classes] under the model. */
+  readonly logits: Tensor;
+  /** dL/dlogits [B, classes] of the mean cross-entropy: (softmax - one-hot) / B in float64, rounded once to storage. */
+  readonly top: Tensor;
+  /** dL/dW1 [inputs, N1], the first-layer weight gradient that the parting decision compares between the copies. */
+  readonly firstLayerGrad: Tensor;
+}
+
+const BACKPROP_KEYS = ["sizes", "params", "X", "labels", "model", "reluPrimeAtZero"] as const;
+
+/**
+ * One copy of {@link paperBifurcation}'s protocol on one mini-batch, by the same code (its forward pass, top
+ * cotangent, backward pass and first-layer sums): the logits, the top cotangent and the first-layer weight
+ * gradient, the quantity whose difference between relu'(0) = 0 and 1 makes a run part. For networks of any size
+ * (the protocol itself uses MNIST's 784 inputs and 10 classes).
+ *
+ * How it relates to the engine (tested bitwise for every named model, docs/precision-results.md):
+ *
+ * - **The forward pass** adds the bias in the accumulator: z = round_storage(round_acc(s + b)), as a GEMM with
+ *   beta = 1 does. The engine's `add(matmul(H, W), b)` rounds s to storage first and then adds b: the same value
+ *   when the accumulation format is the storage format (float64, float32, float16, bfloat16, float32-blas), not in
+ *   general for the tensor-core models. The engine computes this layer exactly as `matmul([H, 0, 1], [W; 0; b])`:
+ *   the bias as one more term of the dot product, after zero columns that pad K to a multiple of the model's block
+ *   (so that the bias term starts a block of its own, added to the finished sum once).
+ * - **The top cotangent** is (softmax - one-hot) / B computed in float64 and rounded once to storage; the engine's
+ *   `mean(softmaxCrossEntropy(...))` rounds each step of its formula (exp, difference, product by 1/B), so the
+ *   tops can differ in the last places.
+ * - **From the same top**, the backward pass (relu'(0) = alpha times the incoming value) and the first-layer
+ *   gradient are bitwise the engine's: `vjp(logits, params, top, { precision: model, policy: policies.reluAt(alpha) })`.
+ *
+ * @example
+ * ```ts
+ * import { paperBackprop, tensor, assertEqual } from "nonsmooth-ad";
+ * // 2 inputs, 2 hidden units, 2 classes; mlp's layout: W1 [2, 2], b1, W2 [2, 2], b2. The second hidden unit has
+ * // zero weights and bias: its pre-activation is exactly 0
+ * const params = [1, 0, 1, 0, 0.5, 0, 1, 0, 1, -1, 0, 0];
+ * const copy = (reluPrimeAtZero: number) =>
+ *   paperBackprop({ sizes: [2, 2, 2], params, X: tensor([[1, 2]]), labels: [0], model: "float16", reluPrimeAtZero });
+ * assertEqual(copy(0).logits.toArray(), [[3.5, 0]]);
+ * // relu'(0) = 1 passes the second unit's cotangent on to its weights; relu'(0) = 0 stops it
+ * const secondColumn = (reluPrimeAtZero: number) => [...copy(reluPrimeAtZero).firstLayerGrad.data].filter((_, q) => q % 2 === 1);
+ * assertEqual(secondColumn(0), [0, 0]);
+ * assertEqual(secondColumn(1).map((g) => g !== 0), [true, true]);
+ * ```
+ */
+export function paperBackprop(input: PaperBackpropInput): PaperBackprop {
+  const where = "paperBackprop";
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new TypeError(`${where}: expected { sizes, params, X, labels, model, reluPrimeAtZero }`);
+  options(where, "input", input, BACKPROP_KEYS);
+  const model = modelOption(where, input.model);
+  const sizes = checkSizes(where, input.sizes);
+  const alpha = finite(where, "reluPrimeAtZero", input.reluPrimeAtZero);
+  const r = roundTo(model.storage);
+  const count = sizes.slice(1).reduce((n, N, l) => n + sizes[l] * N + N, 0);
+  const params = input.params;
+  if (!(params instanceof Float64Array) && !Array.isArray(params))
+    throw new TypeError(`${where}: params must be a Float64Array or an array of numbers`);
+  if (params.length !== count)
+    throw new RangeError(`${where}: params has ${params.length} entries; sizes ${JSON.stringify(sizes)} need ${count}`);
+  const X = input.X;
+  if (!(X instanceof Tensor) || X.shape.length !== 2 || X.shape[1] !== sizes[0])
+    throw new TypeError(`${where}: X must be a tensor of shape [B, ${sizes[0]}]`);
+  const B = X.shape[0];
+  const C = sizes[sizes.length - 1];
+  const labels = input.labels;
+  if (!Array.isArray(labels) || labels.length !== B || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= C))
+    throw new RangeError(`${where}: labels must be ${B} class indices in [0, ${C})`);
+  const layers: Layer[] = [];
+  let o = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const K = sizes[l],
+      N = sizes[l + 1];
+    const W = new Float64Array(K * N);
+    const Wt = new Float64Array(N * K);
+    for (let k = 0; k < K; k++)
+      for (let j = 0; j < N; j++) {
+        const v = r(params[o + k * N + j]);
+        W[k * N + j] = v;
+        Wt[j * K + k] = v;
+      }
+    o += K * N;
+    const b = Float64Array.from({ length: N }, (_, j) => r(params[o + j]));
+    o += N;
+    layers.push({ K, N, W, Wt, b });
+  }
+  const x = Float64Array.from(X.data, r);
+  const Z = forwardPass(model, layers, x, B);
+  const last = layers.length - 1;
+  const top = topCotangent(model, Z[last], Int32Array.from(labels), B, C);
+  const dZ1 = backwardToFirstLayer(model, layers, Z, top, alpha, B);
+  const K = sizes[0];
+  const N1 = sizes[1];
+  const dW1 = new Float64Array(K * N1);
+  for (let k = 0; k < K; k++)
+    for (let j = 0; j < N1; j++) dW1[k * N1 + j] = firstLayerGradEntry(model, x, dZ1, B, K, N1, k, j);
+  return {
+    logits: new Tensor(Z[last], [B, C]),
+    top: new Tensor(top, [B, C]),
+    firstLayerGrad: new Tensor(dW1, [K, N1]),
+  };
+}
+
+/** Layer widths [inputs, hidden..., classes] with at least one hidden layer. */
+function checkSizes(where: string, sizes: unknown): readonly number[] {
+  if (!Array.isArray(sizes) || sizes.length < 3)
+    throw new RangeError(
+      `${where}: sizes must list the inputs, at least one hidden width and the classes, got ${JSON.stringify(sizes)}`,
+    );
+  return sizes.map((n, i) => integer(where, `sizes[${i}]`, n, 1));
+}
+
+/**
+ * The engine's program of {@link paperBackprop}'s forward pass under a model: the logits as a function of `mlp`'s
+ * flat parameter vector, each layer written as `matmul([H, 0, 1], [W; 0; b])`: the bias is one more term of the
+ * layer's dot product, placed after zero columns that pad K to a multiple of the model's block, so that it starts
+ * a block of its own and is added once to the finished sum in the accumulation format, round_storage(round_acc(s +
+ * b)), as a GEMM with beta = 1 does (zero terms change no partial sum). `add(matmul(H, W), b)` would round s to
+ * storage first. Run it with the same model as the `precision` option. The pairwise order has no such form.
+ *
+ * @example
+ * ```ts
+ * import { paperLogits, paperBackprop, evaluate, vjp, policies, tensor, assertEqual } from "nonsmooth-ad";
+ * const sizes = [2, 2, 2], params = [1, 0, 1, 0, 0.5, 0, 1, 0, 1, -1, 0, 0], X = tensor([[1, 2]]);
+ * const model = "float16-tensor-core";
+ * const paper = paperBackprop({ sizes, params, X, labels: [0], model, reluPrimeAtZero: 1 });
+ * const logits = paperLogits(sizes, X, model);
+ * assertEqual(evaluate(logits, params, { precision: model }).value.toArray(), paper.logits.toArray());
+ * // pulled back from the protocol's top cotangent, the engine's gradient of W1 (the first 4 parameters) is the protocol's
+ * const pulled = vjp(logits, params, paper.top, { precision: model, policy: policies.reluAt(1) }).vjp.slice(0, 4);
+ * assertEqual(pulled, [...paper.firstLayerGrad.data]);
+ * ```
+ */
+export function paperLogits(sizes: readonly number[], X: Tensor, model: PrecisionOption): (w: Value) => Value {
+  const where = "paperLogits";
+  const widths = checkSizes(where, sizes);
+  const m = modelOption(where, model);
+  if (m.order === "pairwise")
+    throw new RangeError(
+      `${where}: the pairwise order (${m.name}) changes its tree when a term is appended; the bias has no place in it`,
+    );
+  if (!(X instanceof Tensor) || X.shape.length !== 2 || X.shape[1] !== widths[0])
+    throw new TypeError(`${where}: X must be a tensor of shape [B, ${widths[0]}]`);
+  const B = X.shape[0];
+  const block = m.order === "blocked" ? m.block : 1;
+  const count = widths.slice(1).reduce((n, N, l) => n + widths[l] * N + N, 0);
+  return (w: Value): Value => {
+    const shape = w instanceof Tensor ? w.shape : typeof w === "number" ? [] : w.value.shape;
+    if (shape.length !== 1 || shape[0] !== count)
+      throw new RangeError(`${where}: the parameter vector must have shape [${count}], got [${shape.join(", ")}]`);
+    let h: Value = X;
+    let o = 0;
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const K = widths[l],
+        N = widths[l + 1];
+      const W = reshape(slice(w, [o], [K * N]), [K, N]);
+      const b = reshape(slice(w, [o + K * N], [N]), [1, N]);
+      o += K * N + N;
+      const pad = (block - (K % block)) % block;
+      const H: Value[] = pad > 0 ? [h, zeros([B, pad]), ones([B, 1])] : [h, ones([B, 1])];
+      const Wb: Value[] = pad > 0 ? [W, zeros([pad, N]), b] : [W, b];
+      const z: Value = matmul(concat(H, 1), concat(Wb, 0));
+      h = l + 2 < widths.length ? relu(z) : z;
+    }
+    return h;
+  };
 }
 
 /**

@@ -338,6 +338,26 @@ const rows: Row[] = [
     () => m.paperBifurcation(extra({ depth: 1, width: 2, model: "float64", runs: 1, seed: 0 })),
     /^paperBifurcation: unknown option "colour"/,
   ],
+  ["paperBackprop", () => m.paperBackprop(str), /^paperBackprop: expected \{ sizes, params, X, labels, model/],
+  [
+    "paperBackprop",
+    () =>
+      m.paperBackprop({
+        sizes: [1, 1, 2],
+        params: [0, 0, 0, 0, 0, 0],
+        X: m.tensor([[1]]),
+        labels: [0],
+        model: "float8" as never,
+        reluPrimeAtZero: 0,
+      }),
+    /^paperBackprop: unknown model "float8": expected one of float64/,
+  ],
+  ["paperLogits", () => m.paperLogits(str, m.tensor([[1]]), "float64"), /^paperLogits: sizes must list the inputs/],
+  [
+    "paperLogits",
+    () => m.paperLogits([1, 1, 2], m.tensor([[1]]), { storage: "float32", order: "pairwise" }),
+    /^paperLogits: the pairwise order/,
+  ],
   ["reluSlopeAccuracy", () => m.reluSlopeAccuracy(str), /^reluSlopeAccuracy: expected a configuration/],
   [
     "reluSlopeAccuracy",
