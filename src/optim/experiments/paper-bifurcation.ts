@@ -34,6 +34,7 @@ import { Rng, hash32, hashSeed } from "../../rng";
 import { finite, integer, options, seed as checkSeed } from "../../validate";
 import { Tensor, ones, zeros } from "../../tensor";
 import { concat, matmul, relu, reshape, slice } from "../../ops";
+import { Tracer } from "../../engine/trace";
 import type { Value } from "../../engine/trace";
 import { BUDGET_KEYS, Budget } from "./budget";
 import type { BudgetOptions } from "./budget";
@@ -508,6 +509,14 @@ export function paperBackprop(input: PaperBackpropInput): PaperBackprop {
   const labels = input.labels;
   if (!Array.isArray(labels) || labels.length !== B || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= C))
     throw new RangeError(`${where}: labels must be ${B} class indices in [0, ${C})`);
+  for (let i = 0; i < count; i++)
+    if (!Number.isFinite(r(params[i])))
+      throw new RangeError(
+        `${where}: params[${i}] = ${params[i]} is not a finite ${model.storage} value (it rounds to ${r(params[i])})`,
+      );
+  for (let i = 0; i < X.size; i++)
+    if (!Number.isFinite(r(X.data[i])))
+      throw new RangeError(`${where}: X has ${X.data[i]} at flat index ${i}, not a finite ${model.storage} value`);
   const layers: Layer[] = [];
   let o = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -587,7 +596,8 @@ export function paperLogits(sizes: readonly number[], X: Tensor, model: Precisio
   const block = m.order === "blocked" ? m.block : 1;
   const count = widths.slice(1).reduce((n, N, l) => n + widths[l] * N + N, 0);
   return (w: Value): Value => {
-    const shape = w instanceof Tensor ? w.shape : typeof w === "number" ? [] : w.value.shape;
+    const shape =
+      w instanceof Tensor ? w.shape : w instanceof Tracer ? w.value.shape : Array.isArray(w) ? [w.length] : [];
     if (shape.length !== 1 || shape[0] !== count)
       throw new RangeError(`${where}: the parameter vector must have shape [${count}], got [${shape.join(", ")}]`);
     let h: Value = X;

@@ -159,3 +159,39 @@ describe("the top cotangent: where the protocol and the engine's mean cross-entr
       expect(bitwise(engine.data, top.data)).toBe(false);
     });
 });
+
+describe("paperBackprop and paperLogits refuse bad input", () => {
+  const ok = {
+    sizes: [2, 2, 2],
+    params: new Array<number>(12).fill(0.5),
+    X: tensor([[1, 2]]),
+    labels: [0],
+    model: "float16" as const,
+  };
+  it("names the function and the argument", () => {
+    expect(() => paperBackprop({ ...ok, reluPrimeAtZero: 0, params: [1, 2] })).toThrow(
+      /^paperBackprop: params has 2 entries; sizes \[2,2,2\] need 12/,
+    );
+    expect(() => paperBackprop({ ...ok, reluPrimeAtZero: 0, params: [7e4, ...ok.params.slice(1)] })).toThrow(
+      /^paperBackprop: params\[0\] = 70000 is not a finite float16 value/,
+    );
+    expect(() => paperBackprop({ ...ok, reluPrimeAtZero: 0, X: tensor([[1, 2, 3]]) })).toThrow(
+      /^paperBackprop: X must be a tensor of shape \[B, 2\]/,
+    );
+    expect(() => paperBackprop({ ...ok, reluPrimeAtZero: 0, labels: [2] })).toThrow(
+      /^paperBackprop: labels must be 1 class indices in \[0, 2\)/,
+    );
+    expect(() => paperBackprop({ ...ok, reluPrimeAtZero: Number.NaN })).toThrow(
+      /^paperBackprop: reluPrimeAtZero is NaN/,
+    );
+    expect(() =>
+      paperBackprop({ ...ok, reluPrimeAtZero: 0, model: { storage: "float32", accumulation: "float16" } }),
+    ).toThrow(/^paperBackprop: model: accumulation float16 is less precise than storage float32/);
+    expect(() => paperLogits([2, 2], ok.X, "float16")).toThrow(
+      /^paperLogits: sizes must list the inputs, at least one hidden/,
+    );
+    expect(() => paperLogits([2, 2, 2], ok.X, "float16")(tensor([1, 2]))).toThrow(
+      /^paperLogits: the parameter vector must have shape \[12\], got \[2\]/,
+    );
+  });
+});
