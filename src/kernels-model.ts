@@ -9,8 +9,10 @@
  * the two bitwise). A sum of n values is the dot product with b_k = 1. Elementwise primitives do not come here:
  * they round their result to storage (`kernels.ts`).
  *
- * Deterministic: one thread, a fixed order per output. JavaScript only; the WebAssembly kernels keep the three
- * precisions whose sums round to storage in index order, which `kernels.ts` computes as before.
+ * Deterministic: a fixed order per output. Matrix products of the bfloat16 model run in WebAssembly SIMD
+ * (src/wasm/kernels.wat, mode 4, with worker threads for large products: every output is computed by the same code
+ * whichever thread runs it) where it is loaded and the operands allow it, bitwise the loops of this module, which
+ * run otherwise and remain the reference implementation of the kernels' tests.
  *
  * @module
  */
@@ -19,7 +21,8 @@ import type { ArithmeticModel } from "./arithmetic/models";
 import { overflowTie, roundTwoSum } from "./arithmetic/models";
 import { fma32 } from "./arithmetic/layer";
 import { Tensor, fmtShape, shapeSize } from "./tensor";
-import { broadcastIndex } from "./kernels";
+import { broadcastIndex, wasmWanted } from "./kernels";
+import { type WasmModelKernel, wasmModelMatmul } from "./wasm/dense";
 
 type Round = (x: number) => number;
 
@@ -28,7 +31,7 @@ type Round = (x: number) => number;
  * rounded to storage in index order from 0, without FMA, in float64, float32 or float16 (the three precisions, or
  * a spec with those fields): `kernels.ts` computes those sums (in WebAssembly for matrix products), bitwise the
  * same thing, since round_storage(round_acc(s + 0)) = s there (s is a storage value, never -0: it starts at +0).
- * bfloat16 has no WebAssembly kernel; this module's matrix product, which calls its rounding inline, serves it.
+ * bfloat16 comes here too: its matrix products have their own WebAssembly kernel (and loops calling bf16round inline).
  */
 export function contractionModel(model: ArithmeticModel): ArithmeticModel | undefined {
   return model.accumulation === model.storage &&
@@ -140,6 +143,14 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
       `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${K} vs ${k2})`,
     );
   }
+  const fast = wasmKernelOf(model);
+  if (fast !== null && wasmWanted(m * N * K)) {
+    const C = new Float64Array(m * N);
+    if (wasmModelMatmul(a.data, ac, transA, b.data, bc, transB, C, m, K, N, fast)) {
+      // C holds the sums s, bfloat16 values never -0: round_storage(round_acc(s + 0)) = s
+      return new Tensor(C, [m, N]);
+    }
+  }
   const H = transA ? transposed(a.data, ar, ac) : a.data; // [m, K]
   const W = transB ? transposed(b.data, br, bc) : b.data; // [K, N]
   const out = new Float64Array(m * N);
@@ -204,6 +215,17 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
     for (let j = 0; j < N; j++) out[o + j] = rS(rA(s[j] + 0));
   }
   return new Tensor(out, [m, N]);
+}
+
+/**
+ * The WebAssembly kernel of a model's matrix products, or null (the loops of {@link modelMatmul2d} then run):
+ * bfloat16 with every operation rounded to it in index order (`bfloat16`).
+ */
+function wasmKernelOf(model: ArithmeticModel): WasmModelKernel | null {
+  if (model.order === "pairwise") return null;
+  const { storage, accumulation, fma } = model;
+  if (storage === "bfloat16" && accumulation === "bfloat16" && !fma && model.order === "sequential") return "bfloat16";
+  return null; // the other models: the loops of modelMatmul2d
 }
 
 /**

@@ -47,6 +47,7 @@ interface Exports {
   pack_a(src: number, rs: number, cs: number, m: number, k: number, dst: number, mode: number): number;
   pack_b(src: number, rs: number, cs: number, k: number, n: number, dst: number, mode: number): number;
   last_max(): number;
+  last_min(): number;
   gemm(
     ap: number,
     bp: number,
@@ -260,10 +261,81 @@ export function wasmMatmul(
   n: number,
   precision: WasmMode,
 ): boolean {
+  const mode = MODE_CODE[precision];
+  return product(a, ac, transA, b, bc, transB, C, m, k, n, mode, mode === 0 ? 8 : 4, (maxA, maxB) => {
+    if (mode !== MODE_CODE.float16) return mode;
+    // no product or partial sum can reach 65504 when k max|A| max|B| stays below it (with room for the rounding
+    // of each term, at most a factor 1 + 2^-11 per operation); else the kernel that watches for overflow
+    const bound = k * maxA * maxB * (1 + 2 ** -11) ** (2 * k + 2);
+    return bound < F16_MAX ? mode : F16_CHECKED;
+  });
+}
+
+/**
+ * The arithmetic models whose matrix products have a WebAssembly kernel (see src/kernels-model.ts, which chooses
+ * them, and the notes of kernels.wat): `bfloat16` (every product and addition rounded to bfloat16, in order).
+ */
+export type WasmModelKernel = "bfloat16";
+
+/** Products of two bfloat16 values are exact in float32 while they stay normal (at least 2^-126) and finite. */
+const F32_MIN_NORMAL = 2 ** -126;
+const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
+/**
+ * op(A) [m, k] times op(B) [k, n] into C under one of the {@link WasmModelKernel}s; C receives the accumulated
+ * sums. Returns false (C untouched) when the product must take the JavaScript path: the kernels are not loaded,
+ * the operands do not fit the memory, an operand is not a finite value of the storage format, or a product of two
+ * of them could leave float32's normal range, where it would be rounded (the kernel relies on exact products).
+ */
+export function wasmModelMatmul(
+  a: Float64Array,
+  ac: number,
+  transA: boolean,
+  b: Float64Array,
+  bc: number,
+  transB: boolean,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  kernel: WasmModelKernel,
+): boolean {
+  // mode 4 on operands packed as bfloat16 (pack mode 4)
+  const ran = product(a, ac, transA, b, bc, transB, C, m, k, n, 4, 4, (maxA, maxB, minA, minB) =>
+    kernel === "bfloat16" && maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? 4 : null,
+  );
+  if (ran) modelProducts++;
+  return ran;
+}
+
+let modelProducts = 0;
+
+/** How many model products ran in WebAssembly in this process (tests check which path ran). */
+export function wasmModelProducts(): number {
+  return modelProducts;
+}
+
+/**
+ * Packs both operands in `packMode` (elements of `es` bytes), asks `gemmMode` for the kernel given the packed
+ * operands' max |value| and min nonzero |value| (null: the JavaScript path), runs it; false when the JavaScript
+ * path must run (see the callers).
+ */
+function product(
+  a: Float64Array,
+  ac: number,
+  transA: boolean,
+  b: Float64Array,
+  bc: number,
+  transB: boolean,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  packMode: number,
+  es: number,
+  gemmMode: (maxA: number, maxB: number, minA: number, minB: number) => number | null,
+): boolean {
   const e = getEngine();
   if (e === null) return false;
-  let mode = MODE_CODE[precision];
-  const es = mode === 0 ? 8 : 4;
   const nbI = Math.ceil(m / MR);
   const nbJ = Math.ceil(n / NR);
   // layout: raw A, raw B, packed A, packed B, C, one tile per thread (64-byte aligned: whole cache lines)
@@ -284,17 +356,13 @@ export function wasmMatmul(
   // A (i, p) and B (p, j) as strides into the raw copies
   const [ars, acs] = transA ? [1, ac] : [ac, 1];
   const [brs, bcs] = transB ? [1, bc] : [bc, 1];
-  if (x.pack_a(rawA, ars, acs, m, k, packA, mode) > 0) return false;
+  if (x.pack_a(rawA, ars, acs, m, k, packA, packMode) > 0) return false;
   const maxA = x.last_max();
-  if (x.pack_b(rawB, brs, bcs, k, n, packB, mode) > 0) return false;
-  const maxB = x.last_max();
-  if (mode === MODE_CODE.float16) {
-    // no product or partial sum can reach 65504 when k max|A| max|B| stays below it (with room for the rounding
-    // of each term, at most a factor 1 + 2^-11 per operation); else the kernel that watches for overflow
-    const bound = k * maxA * maxB * (1 + 2 ** -11) ** (2 * k + 2);
-    if (!(bound < F16_MAX)) mode = F16_CHECKED;
-  }
-  const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode);
+  const minA = x.last_min();
+  if (x.pack_b(rawB, brs, bcs, k, n, packB, packMode) > 0) return false;
+  const mode = gemmMode(maxA, x.last_max(), minA, x.last_min());
+  if (mode === null) return false;
+  const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode, es);
   if (overflow > 0) return false;
   C.set(new Float64Array(e.memory.buffer, cOff, m * n));
   return true;
@@ -320,10 +388,10 @@ function run(
   nbI: number,
   tiles: number,
   mode: number,
+  es: number,
 ): number {
   // chunks of row panels small enough to stay in a core's cache (about 256 KiB of packed A) while the kernel
   // sweeps every column panel over them, and a few per thread, to balance a worker that starts late
-  const es = mode === 0 ? 8 : 4;
   const cached = Math.max(1, Math.floor(CHUNK_BYTES / (MR * k * es)));
   const chunkPanels = Math.min(cached, Math.max(1, Math.ceil(nbI / (4 * (workers + 1)))));
   const chunks = Math.ceil(nbI / chunkPanels);

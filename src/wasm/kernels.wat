@@ -16,14 +16,21 @@
 ;; rounding from 53 to 24 bits is innocuous for + when 53 >= 2 * 24 + 2, Figueroa 1995); 2 and 3 = float16 (f32x4
 ;; on float16 values: products of two float16 values are exact in float32, and rounding a float32 sum of two
 ;; float16 values to float16 equals rounding the exact sum, as 24 >= 2 * 11 + 2; see the note before $gemm_f16 for 2 vs 3).
+;; Mode 4 serves the bfloat16 arithmetic model of src/arithmetic/models.ts (src/kernels-model.ts chooses it;
+;; bitwise that model's dot product, see the note before $gemm_bf16): every product and addition rounded to
+;; bfloat16 in order.
 ;; pack_* return how many elements are not values of the mode's format (NaN included, and for float16 infinities):
-;; the caller then uses the JavaScript path instead.
+;; the caller then uses the JavaScript path instead. Pack modes: 0 float64 copy; 1 float32; 2, 3 float16; 4 bfloat16
+;; (float32 lanes).
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
   ;; max |v| over the last float32 or float16 packing (NaN if one was NaN): the float16 overflow bound uses it
   (global $last_max (mut f64) (f64.const 0))
   (func (export "last_max") (result f64) (global.get $last_max))
+  ;; min |v| over the nonzero v of the last bfloat16 packing (Infinity if none): the underflow bound uses it
+  (global $last_min (mut f64) (f64.const inf))
+  (func (export "last_min") (result f64) (global.get $last_min))
 
   ;; pack_a for float64: whole panels copied without per-element calls; the last panel pads with zeros.
   (func $pack_a_f64 (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
@@ -86,12 +93,13 @@
   (func (export "pack_a") (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32)
       (param $dst i32) (param $mode i32) (result i32)
     (local $ib i32) (local $p i32) (local $r i32) (local $i i32) (local $bad i32) (local $es i32) (local $v f64)
-    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64)
+    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64) (local $mn f64)
     (if (i32.eqz (local.get $mode))
       (then (call $pack_a_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $m) (local.get $k) (local.get $dst))
             (return (i32.const 0))))
     (local.set $es (i32.const 4))
-    (local.set $half (i32.ge_u (local.get $mode) (i32.const 2)))
+    (local.set $half (i32.or (i32.eq (local.get $mode) (i32.const 2)) (i32.eq (local.get $mode) (i32.const 3))))
+    (local.set $mn (f64.const inf))
     (block $done (loop $rows
       (br_if $done (i32.ge_s (i32.shl (local.get $ib) (i32.const 2)) (local.get $m)))
       (local.set $p (i32.const 0))
@@ -117,6 +125,13 @@
             (local.set $bad (i32.add (local.get $bad) (i32.or
               (f32.ne (f32.sub (f32.add (local.get $f) (local.get $g)) (local.get $g)) (local.get $f))
               (f32.gt (f32.abs (local.get $f)) (f32.const 65504)))))))
+          ;; bfloat16: on its grid (the low 16 bits of the float32 are zero) and finite; min |v| over nonzero v
+          (if (i32.eq (local.get $mode) (i32.const 4)) (then
+            (local.set $bad (i32.add (local.get $bad) (i32.or
+              (i32.ne (i32.and (i32.reinterpret_f32 (local.get $f)) (i32.const 0xffff)) (i32.const 0))
+              (f32.eq (f32.abs (local.get $f)) (f32.const inf)))))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then (local.set $mn (f64.min (local.get $mn) (f64.abs (local.get $v))))))))
           (local.set $dst (i32.add (local.get $dst) (local.get $es)))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))
           (br_if $rs_ (i32.lt_s (local.get $r) (i32.const 4))))
@@ -125,18 +140,20 @@
       (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
       (br $rows)))
     (global.set $last_max (local.get $mx))
+    (global.set $last_min (local.get $mn))
     (local.get $bad))
 
   ;; Packs B (element (p, j) at src + 8 (p rs + j cs)) into panels of 8 columns; returns as pack_a.
   (func (export "pack_b") (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32)
       (param $dst i32) (param $mode i32) (result i32)
     (local $jb i32) (local $p i32) (local $c i32) (local $j i32) (local $bad i32) (local $es i32) (local $v f64)
-    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64)
+    (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64) (local $mn f64)
     (if (i32.eqz (local.get $mode))
       (then (call $pack_b_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $k) (local.get $n) (local.get $dst))
             (return (i32.const 0))))
     (local.set $es (i32.const 4))
-    (local.set $half (i32.ge_u (local.get $mode) (i32.const 2)))
+    (local.set $half (i32.or (i32.eq (local.get $mode) (i32.const 2)) (i32.eq (local.get $mode) (i32.const 3))))
+    (local.set $mn (f64.const inf))
     (block $done (loop $cols
       (br_if $done (i32.ge_s (i32.shl (local.get $jb) (i32.const 3)) (local.get $n)))
       (local.set $p (i32.const 0))
@@ -162,6 +179,13 @@
             (local.set $bad (i32.add (local.get $bad) (i32.or
               (f32.ne (f32.sub (f32.add (local.get $f) (local.get $g)) (local.get $g)) (local.get $f))
               (f32.gt (f32.abs (local.get $f)) (f32.const 65504)))))))
+          ;; bfloat16: on its grid (the low 16 bits of the float32 are zero) and finite; min |v| over nonzero v
+          (if (i32.eq (local.get $mode) (i32.const 4)) (then
+            (local.set $bad (i32.add (local.get $bad) (i32.or
+              (i32.ne (i32.and (i32.reinterpret_f32 (local.get $f)) (i32.const 0xffff)) (i32.const 0))
+              (f32.eq (f32.abs (local.get $f)) (f32.const inf)))))
+            (if (f64.ne (local.get $v) (f64.const 0))
+              (then (local.set $mn (f64.min (local.get $mn) (f64.abs (local.get $v))))))))
           (local.set $dst (i32.add (local.get $dst) (local.get $es)))
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (br_if $cs_ (i32.lt_s (local.get $c) (i32.const 8))))
@@ -170,6 +194,7 @@
       (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
       (br $cols)))
     (global.set $last_max (local.get $mx))
+    (global.set $last_min (local.get $mn))
     (local.get $bad))
 
   ;; The f64 block product over row panels [ib0, ib1) and all column panels; tile: 32 doubles of scratch.
@@ -706,10 +731,124 @@
       (br $jloop)))
     (local.get $ovf))
 
+  ;; Bfloat16 rounding, written inline in $gemm_bf16: a float32 lane x goes to the nearest bfloat16 value, ties to
+  ;; even, by integer arithmetic on its bits (bfloat16 is the upper half of a float32): add 0x7fff plus bit 16 (the
+  ;; last bit kept), then clear the low 16 bits. Below the halfway point nothing carries into bit 16; at it, the
+  ;; carry happens exactly when the kept part is odd (ties to even); a carry out of the mantissa raises the exponent,
+  ;; and past the largest bfloat16 value it gives the bits of Infinity, as IEEE 754 overflow does; signs, zeros and
+  ;; subnormals come out right. It rounds a float32, once. What reaches it is exact or rounded innocuously: a product
+  ;; of two bfloat16 values (8 + 8 significant bits) is exact in float32 while it stays normal and finite (the caller
+  ;; checks min|A| min|B| >= 2^-126 and max|A| max|B| <= the float32 maximum, else the JavaScript loops run); the
+  ;; float32 sum of two bfloat16 values rounded to bfloat16 equals the bfloat16 rounding of the exact sum, because
+  ;; 24 >= 2 x 8 + 2 (Figueroa, "When is double rounding innocuous?", SIGNUM Newsletter 30(3), 1995; a float64
+  ;; rounded first to float32 is another matter, 1 + 2^-8 + 2^-40 say, and never reaches this rounding). Zero signs:
+  ;; the sums start at +0 and a sum x + (-x) is +0, as in the loops of src/kernels-model.ts.
+
+  ;; The bfloat16 block product (mode 4) over row panels [ib0, ib1) and all column panels; tile: 32 doubles of scratch.
+  (func $gemm_bf16 (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+      (param $ib0 i32) (param $ib1 i32) (param $tile i32) (result i32)
+    (local $jb i32) (local $ib i32) (local $pa i32) (local $pb i32) (local $p i32) (local $i i32) (local $j i32)
+    (local $r i32) (local $q i32) (local $rows i32) (local $cols i32) (local $out i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (block $jdone (loop $jloop
+      (local.set $j (i32.shl (local.get $jb) (i32.const 3)))
+      (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $ib (local.get $ib0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $ib) (local.get $ib1)))
+        (local.set $pa (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 16)))))
+        (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (i32.mul (local.get $k) (i32.const 32)))))
+        (local.set $i (i32.shl (local.get $ib) (i32.const 2)))
+        (local.set $c00 (v128.const i64x2 0 0))
+        (local.set $c01 (v128.const i64x2 0 0))
+        (local.set $c10 (v128.const i64x2 0 0))
+        (local.set $c11 (v128.const i64x2 0 0))
+        (local.set $c20 (v128.const i64x2 0 0))
+        (local.set $c21 (v128.const i64x2 0 0))
+        (local.set $c30 (v128.const i64x2 0 0))
+        (local.set $c31 (v128.const i64x2 0 0))
+        (local.set $p (local.get $k))
+        (block $pdone (loop $ploop
+          (br_if $pdone (i32.eqz (local.get $p)))
+          (local.set $b0 (v128.load offset=0 (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $a (v128.load32_splat offset=0 (local.get $pa)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b0)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c00) (local.get $x)))
+          (local.set $c00 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b1)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c01) (local.get $x)))
+          (local.set $c01 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b0)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c10) (local.get $x)))
+          (local.set $c10 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b1)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c11) (local.get $x)))
+          (local.set $c11 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b0)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c20) (local.get $x)))
+          (local.set $c20 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b1)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c21) (local.get $x)))
+          (local.set $c21 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b0)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c30) (local.get $x)))
+          (local.set $c30 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.mul (local.get $a) (local.get $b1)))
+          (local.set $x (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $x (f32x4.add (local.get $c31) (local.get $x)))
+          (local.set $c31 (v128.and (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 1 1 1 1))) (v128.const i32x4 0xffff0000 0xffff0000 0xffff0000 0xffff0000)))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+          (br $ploop)))
+        ;; through the tile (float32 lanes), then widened into C
+        (v128.store offset=0 (local.get $tile) (local.get $c00))
+        (v128.store offset=16 (local.get $tile) (local.get $c01))
+        (v128.store offset=32 (local.get $tile) (local.get $c10))
+        (v128.store offset=48 (local.get $tile) (local.get $c11))
+        (v128.store offset=64 (local.get $tile) (local.get $c20))
+        (v128.store offset=80 (local.get $tile) (local.get $c21))
+        (v128.store offset=96 (local.get $tile) (local.get $c30))
+        (v128.store offset=112 (local.get $tile) (local.get $c31))
+        (local.set $rows (i32.sub (local.get $m) (local.get $i)))
+        (if (i32.gt_s (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+        (local.set $cols (i32.sub (local.get $n) (local.get $j)))
+        (if (i32.gt_s (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
+        (local.set $r (i32.const 0))
+        (block $rd (loop $rl
+          (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+          (local.set $out (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $n)) (local.get $j)) (i32.const 3))))
+          (local.set $q (i32.const 0))
+          (block $qd (loop $ql
+            (br_if $qd (i32.ge_s (local.get $q) (local.get $cols)))
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 3))) (f64.promote_f32 (f32.load (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rl)))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
+        (br $iloop)))
+      (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
+      (br $jloop)))
+    (i32.const 0))
+
   ;; C = A B over row panels [ib0, ib1) of the packed operands, in the mode's arithmetic (see the module note);
   ;; returns, in mode 3, how many blocks overflowed float16 (0 otherwise).
   (func (export "gemm") (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
       (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $mode i32) (result i32)
+    (if (i32.eq (local.get $mode) (i32.const 4)) (then (return (call $gemm_bf16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eqz (local.get $mode)) (then (return (call $gemm_f64 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (return (call $gemm_f32 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 2)) (then (return (call $gemm_f16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))

@@ -1,0 +1,186 @@
+// The WebAssembly kernel of the bfloat16 model (src/wasm/kernels.wat mode 4, chosen by src/kernels-model.ts) against
+// the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt arithmetic, the IEEE 754
+// definition): bitwise equal on random shapes with 0 and 1 extents, the four transposition layouts, operands full
+// of ties (few significant bits); split over worker threads as on one thread; operands the kernel cannot take
+// exactly go to the JavaScript loops. Negative control: the comparison with the exact rounding catches a bfloat16
+// rounding that goes through float32 first. Needs `npm run build` (the assembled .wasm).
+import { afterAll, describe, expect, it } from "vitest";
+import { ARITHMETIC_MODELS, Rng, Tensor, bf16round, dotReference, roundTo } from "../../../src";
+import type { ArithmeticModel } from "../../../src";
+import { modelMatmul2d } from "../../../src/kernels-model";
+import { setKernelBackend } from "../../../src/kernels";
+import {
+  THREAD_THRESHOLD,
+  setWasmThreads,
+  startWasmThreads,
+  wasmAvailable,
+  wasmJobsHandedOff,
+  wasmModelProducts,
+} from "../../../src/wasm/dense";
+import { exactOf, roundExact } from "../../../src/arithmetic/reference";
+
+/** The models with a WebAssembly kernel. */
+const FAST: readonly ArithmeticModel[] = [ARITHMETIC_MODELS.bfloat16];
+
+type Layout = readonly [transA: boolean, transB: boolean];
+const LAYOUTS: readonly Layout[] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
+
+/** Values of the storage format: random magnitudes, or few significant bits (sums full of ties); zeros, -0. */
+function values(rng: Rng, n: number, model: ArithmeticModel, ties: boolean): number[] {
+  const r = roundTo(model.storage);
+  return Array.from({ length: n }, () => {
+    const u = rng.uniform(0, 1);
+    if (u < 0.05) return 0;
+    if (u < 0.08) return -0;
+    const e = Math.floor(rng.uniform(-4, 4));
+    if (ties) return (rng.uniform(0, 1) < 0.5 ? -1 : 1) * (1 + Math.floor(rng.uniform(0, 8)) / 8) * 2 ** e;
+    return r(rng.normal() * 2 ** e);
+  });
+}
+
+/** op(A) op(B) under the model on one backend. */
+function product(backend: "wasm" | "js", a: Tensor, b: Tensor, [tA, tB]: Layout, model: ArithmeticModel): Tensor {
+  const before = setKernelBackend(backend);
+  try {
+    return modelMatmul2d(a, b, tA, tB, model);
+  } finally {
+    setKernelBackend(before);
+  }
+}
+
+/** A[i, :] and B[:, j] of the logical (untransposed) operands. */
+function operands(rng: Rng, m: number, k: number, n: number, [tA, tB]: Layout, model: ArithmeticModel, ties: boolean) {
+  const A = values(rng, m * k, model, ties); // logical [m, k], row-major
+  const B = values(rng, k * n, model, ties); // logical [k, n]
+  const a = tA
+    ? new Tensor(
+        Float64Array.from({ length: m * k }, (_, q) => A[(q % m) * k + Math.floor(q / m)]),
+        [k, m],
+      )
+    : new Tensor(Float64Array.from(A), [m, k]);
+  const b = tB
+    ? new Tensor(
+        Float64Array.from({ length: k * n }, (_, q) => B[(q % k) * n + Math.floor(q / k)]),
+        [n, k],
+      )
+    : new Tensor(Float64Array.from(B), [k, n]);
+  const rowA = (i: number) => A.slice(i * k, (i + 1) * k);
+  const colB = (j: number) => Array.from({ length: k }, (_, p) => B[p * n + j]);
+  return { a, b, rowA, colB };
+}
+
+/** Entries of `got` (an m x n product) that differ bitwise from the reference of `reference`. */
+function mismatches(
+  got: Float64Array,
+  m: number,
+  n: number,
+  reference: ArithmeticModel,
+  rowA: (i: number) => number[],
+  colB: (j: number) => number[],
+): number {
+  let wrong = 0;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) if (!Object.is(got[i * n + j], dotReference(reference, rowA(i), colB(j)))) wrong++;
+  return wrong;
+}
+
+/** K across the model's block boundaries (one block for the sequential order). */
+function ks(model: ArithmeticModel): number[] {
+  const b = model.block || 16;
+  return [...new Set([0, 1, 2, b - 1, b, b + 1, 2 * b + 3, 33])].filter((k) => k >= 0 && k <= 600);
+}
+
+describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact reference", () => {
+  it("the WebAssembly kernels are loaded (else every comparison below compares JavaScript with itself)", () => {
+    expect(wasmAvailable()).toBe(true);
+  });
+
+  for (const [t, model] of FAST.entries()) {
+    it(`${model.name}: random shapes with 0 and 1 extents, K across blocks, every layout, ties`, () => {
+      const rng = new Rng(500 + t);
+      const ran = wasmModelProducts();
+      let checked = 0;
+      for (const k of ks(model))
+        for (const [m, n] of [
+          [0, 3],
+          [1, 1],
+          [3, 0],
+          [5, 9],
+          [4, 8],
+          [9, 13],
+        ] as const)
+          for (const [l, layout] of LAYOUTS.entries()) {
+            const { a, b, rowA, colB } = operands(rng, m, k, n, layout, model, (k + l) % 2 === 0);
+            const wasm = product("wasm", a, b, layout, model).data;
+            const js = product("js", a, b, layout, model).data;
+            expect(Array.from(wasm), `${model.name} ${m}x${k}x${n} ${layout}`).toEqual(Array.from(js));
+            expect(mismatches(wasm, m, n, model, rowA, colB), `${model.name} ${m}x${k}x${n}`).toBe(0);
+            checked += m * n;
+          }
+      expect(checked).toBeGreaterThan(1000);
+      // every product above ran in WebAssembly (none fell back to the loops it is compared with)
+      expect(wasmModelProducts() - ran).toBe(ks(model).length * 6 * LAYOUTS.length);
+    });
+  }
+
+  it("operands the kernels cannot take exactly go to the JavaScript loops (same results)", () => {
+    const rng = new Rng(600);
+    for (const [model, bad] of [
+      // a bfloat16 product below 2^-126 would be rounded in float32 (then twice): the loops run
+      [ARITHMETIC_MODELS.bfloat16, 2 ** -70],
+      // values that are not of the storage format, and infinities
+      [ARITHMETIC_MODELS.bfloat16, -Infinity],
+    ] as const) {
+      const { a, b } = operands(rng, 6, 20, 9, [false, false], model, false);
+      a.data[7] = bad;
+      b.data[3] = bad;
+      const ran = wasmModelProducts();
+      const wasm = product("wasm", a, b, [false, false], model).data;
+      expect(wasmModelProducts(), `${model.name} ${bad}`).toBe(ran);
+      expect(Array.from(wasm)).toEqual(Array.from(product("js", a, b, [false, false], model).data));
+    }
+  });
+});
+
+describe("negative controls: the comparison catches what the kernels must not do", () => {
+  it("a bfloat16 rounding through float32 (twice)", () => {
+    // 1 + 2^-8 + 2^-40 goes to the tie 1 + 2^-8 in float32, then to even (1), where one rounding gives 1 + 2^-7;
+    // the kernels round to bfloat16 only float32 values that are exact (products) or sums of two bfloat16 values
+    // (innocuous: 24 >= 2 x 8 + 2)
+    const x = 1 + 2 ** -8 + 2 ** -40;
+    const exact = roundExact(exactOf(x), "bfloat16");
+    expect(bf16round(x)).toBe(exact);
+    expect(bf16round(Math.fround(x))).not.toBe(exact);
+  });
+});
+
+describe("threaded model kernels equal the one-thread product", () => {
+  afterAll(() => setWasmThreads(Number.MAX_SAFE_INTEGER));
+
+  it("rows split over worker threads, every kernel, ragged shapes, transposed operands", () => {
+    const ready = startWasmThreads(20_000);
+    const rng = new Rng(800);
+    for (const model of FAST.filter((m) => Object.values(ARITHMETIC_MODELS).includes(m))) {
+      for (const [m, k, n, layout] of [
+        [130, 129, 131, [false, false]],
+        [257, 64, 130, [true, true]],
+      ] as const) {
+        expect(m * k * n).toBeGreaterThanOrEqual(THREAD_THRESHOLD);
+        const { a, b } = operands(rng, m, k, n, layout, model, false);
+        setWasmThreads(1);
+        const one = product("wasm", a, b, layout, model).data;
+        setWasmThreads(8);
+        const before = wasmJobsHandedOff();
+        for (let attempt = 0; attempt < 50 && (attempt === 0 || wasmJobsHandedOff() === before); attempt++)
+          expect(Array.from(product("wasm", a, b, layout, model).data)).toEqual(Array.from(one));
+        expect(wasmJobsHandedOff() > before).toBe(ready > 0);
+        expect(Array.from(product("js", a, b, layout, model).data)).toEqual(Array.from(one));
+      }
+    }
+  });
+});
