@@ -9,10 +9,10 @@
  * the two bitwise). A sum of n values is the dot product with b_k = 1. Elementwise primitives do not come here:
  * they round their result to storage (`kernels.ts`).
  *
- * Deterministic: a fixed order per output. Matrix products of the bfloat16 model run in WebAssembly SIMD
- * (src/wasm/kernels.wat, mode 4, with worker threads for large products: every output is computed by the same code
- * whichever thread runs it) where it is loaded and the operands allow it, bitwise the loops of this module, which
- * run otherwise and remain the reference implementation of the kernels' tests.
+ * Deterministic: a fixed order per output. Matrix products of the bfloat16 and tensor-core models run in
+ * WebAssembly SIMD (src/wasm/kernels.wat, modes 4 and 5, with worker threads for large products: every output is
+ * computed by the same code whichever thread runs it) where it is loaded and the operands allow it, bitwise the
+ * loops of this module, which run otherwise and remain the reference implementation of the kernels' tests.
  *
  * @module
  */
@@ -146,8 +146,27 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
   const fast = wasmKernelOf(model);
   if (fast !== null && wasmWanted(m * N * K)) {
     const C = new Float64Array(m * N);
-    if (wasmModelMatmul(a.data, ac, transA, b.data, bc, transB, C, m, K, N, fast)) {
-      // C holds the sums s, bfloat16 values never -0: round_storage(round_acc(s + 0)) = s
+    if (
+      wasmModelMatmul(
+        a.data,
+        ac,
+        transA,
+        b.data,
+        bc,
+        transB,
+        C,
+        m,
+        K,
+        N,
+        fast,
+        model.order === "blocked" ? model.block : K,
+      )
+    ) {
+      // C holds the accumulated sums s (values of the accumulation format, never -0): the output is
+      // round_storage(round_acc(s + 0)) = round_storage(s), rounded here once (in float64, exact for a float32 s)
+      if (model.storage === "float16") for (let i = 0; i < C.length; i++) C[i] = f16round(C[i]);
+      else if (model.storage === "bfloat16" && fast !== "bfloat16")
+        for (let i = 0; i < C.length; i++) C[i] = bf16round(C[i]);
       return new Tensor(C, [m, N]);
     }
   }
@@ -219,13 +238,19 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
 
 /**
  * The WebAssembly kernel of a model's matrix products, or null (the loops of {@link modelMatmul2d} then run):
- * bfloat16 with every operation rounded to it in index order (`bfloat16`).
+ * bfloat16 with every operation rounded to it in index order (`bfloat16`); float16 or bfloat16 values accumulated
+ * in float32 with FMA, sequentially or in blocks (the tensor-core kernels: a product of two 16-bit values has at
+ * most 11 + 11 significant bits, so it is exact in float32 and round_f32(acc + a b) is one float32 addition of the
+ * float32 product).
  */
 function wasmKernelOf(model: ArithmeticModel): WasmModelKernel | null {
   if (model.order === "pairwise") return null;
   const { storage, accumulation, fma } = model;
   if (storage === "bfloat16" && accumulation === "bfloat16" && !fma && model.order === "sequential") return "bfloat16";
-  return null; // the other models: the loops of modelMatmul2d
+  if (accumulation !== "float32" || !fma) return null;
+  if (storage === "float16") return "float16-tensor-core";
+  if (storage === "bfloat16") return "bfloat16-tensor-core";
+  return null;
 }
 
 /**

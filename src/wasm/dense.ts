@@ -273,18 +273,22 @@ export function wasmMatmul(
 
 /**
  * The arithmetic models whose matrix products have a WebAssembly kernel (see src/kernels-model.ts, which chooses
- * them, and the notes of kernels.wat): `bfloat16` (every product and addition rounded to bfloat16, in order).
+ * them, and the notes of kernels.wat): `bfloat16` (every product and addition rounded to bfloat16, in order),
+ * `float16-tensor-core` and `bfloat16-tensor-core` (16-bit values, their exact products accumulated in float32 in
+ * blocks; the caller rounds the float32 sums to storage).
  */
-export type WasmModelKernel = "bfloat16";
+export type WasmModelKernel = "bfloat16" | "float16-tensor-core" | "bfloat16-tensor-core";
 
 /** Products of two bfloat16 values are exact in float32 while they stay normal (at least 2^-126) and finite. */
 const F32_MIN_NORMAL = 2 ** -126;
 const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
 /**
- * op(A) [m, k] times op(B) [k, n] into C under one of the {@link WasmModelKernel}s; C receives the accumulated
- * sums. Returns false (C untouched) when the product must take the JavaScript path: the kernels are not loaded,
- * the operands do not fit the memory, an operand is not a finite value of the storage format, or a product of two
- * of them could leave float32's normal range, where it would be rounded (the kernel relies on exact products).
+ * op(A) [m, k] times op(B) [k, n] into C under one of the {@link WasmModelKernel}s, K cut in blocks of `block`
+ * terms (the blocked kernels; block >= k is the sequential order). C receives the accumulated sums: bfloat16
+ * values for `bfloat16`, float32 values for the tensor cores. Returns false (C untouched) when the product must
+ * take the JavaScript path: the kernels are not loaded, the operands do not fit the memory, an operand is not a
+ * finite value of the storage format, or (bfloat16 values) a product of two of them could leave float32's normal
+ * range, where it would be rounded (the kernels rely on exact products).
  */
 export function wasmModelMatmul(
   a: Float64Array,
@@ -298,11 +302,16 @@ export function wasmModelMatmul(
   k: number,
   n: number,
   kernel: WasmModelKernel,
+  block: number,
 ): boolean {
-  // mode 4 on operands packed as bfloat16 (pack mode 4)
-  const ran = product(a, ac, transA, b, bc, transB, C, m, k, n, 4, 4, (maxA, maxB, minA, minB) =>
-    kernel === "bfloat16" && maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? 4 : null,
-  );
+  const blk = Math.max(1, Math.min(block, k, 1 << 26)); // shifted into the mode's bits 4..31
+  const packMode = kernel === "float16-tensor-core" ? 2 : 4;
+  const bf16 = kernel === "bfloat16" || kernel === "bfloat16-tensor-core";
+  const gemmMode = kernel === "bfloat16" ? 4 : 5 | (blk << 4);
+  const ran = product(a, ac, transA, b, bc, transB, C, m, k, n, packMode, 4, (maxA, maxB, minA, minB) => {
+    if (bf16) return maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? gemmMode : null;
+    return gemmMode;
+  });
   if (ran) modelProducts++;
   return ran;
 }

@@ -16,9 +16,10 @@
 ;; rounding from 53 to 24 bits is innocuous for + when 53 >= 2 * 24 + 2, Figueroa 1995); 2 and 3 = float16 (f32x4
 ;; on float16 values: products of two float16 values are exact in float32, and rounding a float32 sum of two
 ;; float16 values to float16 equals rounding the exact sum, as 24 >= 2 * 11 + 2; see the note before $gemm_f16 for 2 vs 3).
-;; Mode 4 serves the bfloat16 arithmetic model of src/arithmetic/models.ts (src/kernels-model.ts chooses it;
-;; bitwise that model's dot product, see the note before $gemm_bf16): every product and addition rounded to
-;; bfloat16 in order.
+;; Modes 4 and 5 serve arithmetic models of src/arithmetic/models.ts (src/kernels-model.ts chooses them; each is
+;; bitwise that model's dot product, see the notes before $gemm_bf16 and $gemm_tc): 4 = bfloat16, every product and
+;; addition rounded to bfloat16 in order; 5 = 16-bit values (float16 or bfloat16) accumulated in float32 with FMA,
+;; K in blocks (the block size in bits 4..31 of the mode).
 ;; pack_* return how many elements are not values of the mode's format (NaN included, and for float16 infinities):
 ;; the caller then uses the JavaScript path instead. Pack modes: 0 float64 copy; 1 float32; 2, 3 float16; 4 bfloat16
 ;; (float32 lanes).
@@ -844,11 +845,129 @@
       (br $jloop)))
     (i32.const 0))
 
+  ;; The tensor-core models: values of float16 (11 significant bits) or bfloat16 (8), products accumulated in
+  ;; float32 with FMA, acc = round_f32(acc + a b). The product a b has at most 22 significant bits and, for float16,
+  ;; lies between 2^-48 and 65504^2: exact in float32 (for bfloat16 the caller checks that products stay normal and
+  ;; finite), so the fused step is ONE float32 addition of the float32 product, f32x4.mul then f32x4.add (never
+  ;; relaxed SIMD's fma, whose rounding is the implementation's; Higham, Accuracy and Stability of Numerical
+  ;; Algorithms, 2nd ed., section 2.6 on fused multiply-add). The blocked order of models.ts: each block of $block
+  ;; terms summed from +0, its partial sum then added in float32 to the running sum (in the tile). The caller rounds
+  ;; the float32 sums to storage.
+
+  ;; The tensor-core block product (mode 5) over row panels [ib0, ib1) and all column panels, K in blocks of $block
+  ;; terms; tile: 32 doubles of scratch, its upper half holding the 4 x 8 running sums s between blocks.
+  (func $gemm_tc (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+      (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $block i32) (result i32)
+    (local $jb i32) (local $ib i32) (local $pa i32) (local $pb i32) (local $p i32) (local $i i32) (local $j i32)
+    (local $r i32) (local $q i32) (local $rows i32) (local $cols i32) (local $out i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $len i32) (local $left i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (block $jdone (loop $jloop
+      (local.set $j (i32.shl (local.get $jb) (i32.const 3)))
+      (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $ib (local.get $ib0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $ib) (local.get $ib1)))
+        (local.set $pa (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 16)))))
+        (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (i32.mul (local.get $k) (i32.const 32)))))
+        (local.set $i (i32.shl (local.get $ib) (i32.const 2)))
+        (v128.store offset=128 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=144 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=160 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=176 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=192 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=208 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=224 (local.get $tile) (v128.const i64x2 0 0))
+        (v128.store offset=240 (local.get $tile) (v128.const i64x2 0 0))
+        (local.set $left (local.get $k))
+        (block $kdone (loop $kloop
+          (br_if $kdone (i32.eqz (local.get $left)))
+          (local.set $len (select (local.get $block) (local.get $left) (i32.lt_u (local.get $block) (local.get $left))))
+          (local.set $left (i32.sub (local.get $left) (local.get $len)))
+        (local.set $c00 (v128.const i64x2 0 0))
+        (local.set $c01 (v128.const i64x2 0 0))
+        (local.set $c10 (v128.const i64x2 0 0))
+        (local.set $c11 (v128.const i64x2 0 0))
+        (local.set $c20 (v128.const i64x2 0 0))
+        (local.set $c21 (v128.const i64x2 0 0))
+        (local.set $c30 (v128.const i64x2 0 0))
+        (local.set $c31 (v128.const i64x2 0 0))
+          (local.set $p (local.get $len))
+          (block $pdone (loop $ploop
+            (br_if $pdone (i32.eqz (local.get $p)))
+            (local.set $b0 (v128.load offset=0 (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $a (v128.load32_splat offset=0 (local.get $pa)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $ploop)))
+          ;; the block's partial sums added to the running sums, in block order
+          (v128.store offset=128 (local.get $tile) (f32x4.add (v128.load offset=128 (local.get $tile)) (local.get $c00)))
+          (v128.store offset=144 (local.get $tile) (f32x4.add (v128.load offset=144 (local.get $tile)) (local.get $c01)))
+          (v128.store offset=160 (local.get $tile) (f32x4.add (v128.load offset=160 (local.get $tile)) (local.get $c10)))
+          (v128.store offset=176 (local.get $tile) (f32x4.add (v128.load offset=176 (local.get $tile)) (local.get $c11)))
+          (v128.store offset=192 (local.get $tile) (f32x4.add (v128.load offset=192 (local.get $tile)) (local.get $c20)))
+          (v128.store offset=208 (local.get $tile) (f32x4.add (v128.load offset=208 (local.get $tile)) (local.get $c21)))
+          (v128.store offset=224 (local.get $tile) (f32x4.add (v128.load offset=224 (local.get $tile)) (local.get $c30)))
+          (v128.store offset=240 (local.get $tile) (f32x4.add (v128.load offset=240 (local.get $tile)) (local.get $c31)))
+          (br $kloop)))
+        (local.set $c00 (v128.load offset=128 (local.get $tile)))
+        (local.set $c01 (v128.load offset=144 (local.get $tile)))
+        (local.set $c10 (v128.load offset=160 (local.get $tile)))
+        (local.set $c11 (v128.load offset=176 (local.get $tile)))
+        (local.set $c20 (v128.load offset=192 (local.get $tile)))
+        (local.set $c21 (v128.load offset=208 (local.get $tile)))
+        (local.set $c30 (v128.load offset=224 (local.get $tile)))
+        (local.set $c31 (v128.load offset=240 (local.get $tile)))
+        ;; through the tile (float32 lanes), then widened into C
+        (v128.store offset=0 (local.get $tile) (local.get $c00))
+        (v128.store offset=16 (local.get $tile) (local.get $c01))
+        (v128.store offset=32 (local.get $tile) (local.get $c10))
+        (v128.store offset=48 (local.get $tile) (local.get $c11))
+        (v128.store offset=64 (local.get $tile) (local.get $c20))
+        (v128.store offset=80 (local.get $tile) (local.get $c21))
+        (v128.store offset=96 (local.get $tile) (local.get $c30))
+        (v128.store offset=112 (local.get $tile) (local.get $c31))
+        (local.set $rows (i32.sub (local.get $m) (local.get $i)))
+        (if (i32.gt_s (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+        (local.set $cols (i32.sub (local.get $n) (local.get $j)))
+        (if (i32.gt_s (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
+        (local.set $r (i32.const 0))
+        (block $rd (loop $rl
+          (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+          (local.set $out (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $n)) (local.get $j)) (i32.const 3))))
+          (local.set $q (i32.const 0))
+          (block $qd (loop $ql
+            (br_if $qd (i32.ge_s (local.get $q) (local.get $cols)))
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 3))) (f64.promote_f32 (f32.load (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $rl)))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
+        (br $iloop)))
+      (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
+      (br $jloop)))
+    (i32.const 0))
+
   ;; C = A B over row panels [ib0, ib1) of the packed operands, in the mode's arithmetic (see the module note);
   ;; returns, in mode 3, how many blocks overflowed float16 (0 otherwise).
   (func (export "gemm") (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
       (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $mode i32) (result i32)
     (if (i32.eq (local.get $mode) (i32.const 4)) (then (return (call $gemm_bf16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
+    (if (i32.eq (i32.and (local.get $mode) (i32.const 15)) (i32.const 5)) (then (return (call $gemm_tc (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile) (i32.shr_u (local.get $mode) (i32.const 4))))))
     (if (i32.eqz (local.get $mode)) (then (return (call $gemm_f64 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (return (call $gemm_f32 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 2)) (then (return (call $gemm_f16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))

@@ -1,11 +1,13 @@
-// The WebAssembly kernel of the bfloat16 model (src/wasm/kernels.wat mode 4, chosen by src/kernels-model.ts) against
-// the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt arithmetic, the IEEE 754
-// definition): bitwise equal on random shapes with 0 and 1 extents, the four transposition layouts, operands full
-// of ties (few significant bits); split over worker threads as on one thread; operands the kernel cannot take
-// exactly go to the JavaScript loops. Negative control: the comparison with the exact rounding catches a bfloat16
-// rounding that goes through float32 first. Needs `npm run build` (the assembled .wasm).
+// The WebAssembly kernels of the arithmetic models (src/wasm/kernels.wat modes 4 and 5, chosen by
+// src/kernels-model.ts) against the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt
+// arithmetic, the IEEE 754 definition): bitwise equal on random shapes with 0 and 1 extents, K across block
+// boundaries (16 for the tensor cores, and specs with other blocks), the four transposition layouts, operands full
+// of ties (few significant bits); split over worker threads as on one thread; operands the kernels cannot take
+// exactly go to the JavaScript loops. Negative controls: the same comparison catches an unblocked sum under a
+// blocked model, and a bfloat16 rounding that goes through float32 first. Needs `npm run build` (the assembled
+// .wasm).
 import { afterAll, describe, expect, it } from "vitest";
-import { ARITHMETIC_MODELS, Rng, Tensor, bf16round, dotReference, roundTo } from "../../../src";
+import { ARITHMETIC_MODELS, Rng, Tensor, arithmeticModel, bf16round, dotReference, roundTo } from "../../../src";
 import type { ArithmeticModel } from "../../../src";
 import { modelMatmul2d } from "../../../src/kernels-model";
 import { setKernelBackend } from "../../../src/kernels";
@@ -19,8 +21,14 @@ import {
 } from "../../../src/wasm/dense";
 import { exactOf, roundExact } from "../../../src/arithmetic/reference";
 
-/** The models with a WebAssembly kernel. */
-const FAST: readonly ArithmeticModel[] = [ARITHMETIC_MODELS.bfloat16];
+/** The models with a WebAssembly kernel: the three named ones and specs with other blocks or the sequential order. */
+const FAST: readonly ArithmeticModel[] = [
+  ARITHMETIC_MODELS.bfloat16,
+  ARITHMETIC_MODELS["float16-tensor-core"],
+  ARITHMETIC_MODELS["bfloat16-tensor-core"],
+  arithmeticModel({ storage: "bfloat16", accumulation: "float32", fma: true, order: "blocked", block: 5 }),
+  arithmeticModel({ storage: "float16", accumulation: "float32", fma: true, order: "sequential" }),
+];
 
 type Layout = readonly [transA: boolean, transB: boolean];
 const LAYOUTS: readonly Layout[] = [
@@ -133,7 +141,10 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
     for (const [model, bad] of [
       // a bfloat16 product below 2^-126 would be rounded in float32 (then twice): the loops run
       [ARITHMETIC_MODELS.bfloat16, 2 ** -70],
+      [ARITHMETIC_MODELS["bfloat16-tensor-core"], 2 ** -70],
       // values that are not of the storage format, and infinities
+      [ARITHMETIC_MODELS["bfloat16-tensor-core"], 1 + 2 ** -10],
+      [ARITHMETIC_MODELS["float16-tensor-core"], 1 + 2 ** -12],
       [ARITHMETIC_MODELS.bfloat16, -Infinity],
     ] as const) {
       const { a, b } = operands(rng, 6, 20, 9, [false, false], model, false);
@@ -148,6 +159,35 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
 });
 
 describe("negative controls: the comparison catches what the kernels must not do", () => {
+  it("an unblocked sum under a blocked model (the tensor cores' blocks of 16)", () => {
+    for (const model of [ARITHMETIC_MODELS["float16-tensor-core"]]) {
+      // terms 2048 (last of block 1), then a block of 2^-13 each, then -2048: sequentially each 2^-13 is a tie
+      // of float32 at 2048 (to even: lost) and the sum is 0; in blocks their sum (bl 2^-13) is exact and survives
+      const bl = model.block;
+      const k = 2 * bl + 1;
+      const x = Array.from({ length: k }, (_, p) =>
+        p === bl - 1 ? 2048 : p === 2 * bl ? -2048 : p >= bl ? 2 ** -7 : 0,
+      );
+      const y = Array.from({ length: k }, (_, p) => (p >= bl && p < 2 * bl ? 2 ** -6 : 1));
+      const a = new Tensor(
+        Float64Array.from({ length: 8 * k }, (_, q) => x[q % k]),
+        [8, k],
+      );
+      const b = new Tensor(
+        Float64Array.from({ length: k * 16 }, (_, q) => y[Math.floor(q / 16)]),
+        [k, 16],
+      );
+      const rowA = () => x;
+      const colB = () => y;
+      expect(dotReference(model, x, y)).toBe(bl * 2 ** -13);
+      const unblocked = { ...model, order: "sequential" as const };
+      const wasm = product("wasm", a, b, [false, false], unblocked).data;
+      expect(mismatches(wasm, 8, 16, unblocked, rowA, colB)).toBe(0); // right for its own model (0)
+      expect(mismatches(wasm, 8, 16, model, rowA, colB)).toBe(128); // caught against the blocked one
+      expect(mismatches(product("wasm", a, b, [false, false], model).data, 8, 16, model, rowA, colB)).toBe(0);
+    }
+  });
+
   it("a bfloat16 rounding through float32 (twice)", () => {
     // 1 + 2^-8 + 2^-40 goes to the tie 1 + 2^-8 in float32, then to even (1), where one rounding gives 1 + 2^-7;
     // the kernels round to bfloat16 only float32 values that are exact (products) or sums of two bfloat16 values
