@@ -9,8 +9,8 @@
  * the two bitwise). A sum of n values is the dot product with b_k = 1. Elementwise primitives do not come here:
  * they round their result to storage (`kernels.ts`).
  *
- * Deterministic: a fixed order per output. Matrix products of the bfloat16 and tensor-core models run in
- * WebAssembly SIMD (src/wasm/kernels.wat, modes 4 and 5, with worker threads for large products: every output is
+ * Deterministic: a fixed order per output. Matrix products of the bfloat16, tensor-core and float32-FMA models run
+ * in WebAssembly SIMD (src/wasm/kernels.wat, modes 4-7, with worker threads for large products: every output is
  * computed by the same code whichever thread runs it) where it is loaded and the operands allow it, bitwise the
  * loops of this module, which run otherwise and remain the reference implementation of the kernels' tests.
  *
@@ -241,7 +241,10 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
  * bfloat16 with every operation rounded to it in index order (`bfloat16`); float16 or bfloat16 values accumulated
  * in float32 with FMA, sequentially or in blocks (the tensor-core kernels: a product of two 16-bit values has at
  * most 11 + 11 significant bits, so it is exact in float32 and round_f32(acc + a b) is one float32 addition of the
- * float32 product).
+ * float32 product); float32 values accumulated in float32 with FMA (`float32-fma`: the product is exact in float64,
+ * 24 + 24 <= 53 bits, and the sum is rounded to odd in float64, then to float32, which rounds it once: Boldo and
+ * Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE Trans.
+ * Computers 57(4), 2008, Theorem 1 with 53 >= 24 + 2).
  */
 function wasmKernelOf(model: ArithmeticModel): WasmModelKernel | null {
   if (model.order === "pairwise") return null;
@@ -250,6 +253,7 @@ function wasmKernelOf(model: ArithmeticModel): WasmModelKernel | null {
   if (accumulation !== "float32" || !fma) return null;
   if (storage === "float16") return "float16-tensor-core";
   if (storage === "bfloat16") return "bfloat16-tensor-core";
+  if (storage === "float32") return "float32-fma";
   return null;
 }
 

@@ -275,20 +275,29 @@ export function wasmMatmul(
  * The arithmetic models whose matrix products have a WebAssembly kernel (see src/kernels-model.ts, which chooses
  * them, and the notes of kernels.wat): `bfloat16` (every product and addition rounded to bfloat16, in order),
  * `float16-tensor-core` and `bfloat16-tensor-core` (16-bit values, their exact products accumulated in float32 in
- * blocks; the caller rounds the float32 sums to storage).
+ * blocks; the caller rounds the float32 sums to storage), `float32-fma` (float32 values, one float32 rounding per
+ * term, in blocks).
  */
-export type WasmModelKernel = "bfloat16" | "float16-tensor-core" | "bfloat16-tensor-core";
+export type WasmModelKernel = "bfloat16" | "float16-tensor-core" | "bfloat16-tensor-core" | "float32-fma";
 
 /** Products of two bfloat16 values are exact in float32 while they stay normal (at least 2^-126) and finite. */
 const F32_MIN_NORMAL = 2 ** -126;
 const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
 /**
+ * When min|A| min|B| >= 2^-101 (over nonzero values), a float32 value of A (B) with exponent u (v) is a multiple
+ * of 2^(u-23) (2^(v-23)), u + v >= -102, so every product, hence every sum acc + a b, is a multiple of
+ * 2^(u+v-46) >= 2^-149: a sum below 2^-126 in magnitude is then a float32 value, exact in float64, and mode 6
+ * need not watch float32's subnormal range (mode 7 does).
+ */
+const F32_FMA_NO_SMALL = 2 ** -101;
+
+/**
  * op(A) [m, k] times op(B) [k, n] into C under one of the {@link WasmModelKernel}s, K cut in blocks of `block`
  * terms (the blocked kernels; block >= k is the sequential order). C receives the accumulated sums: bfloat16
- * values for `bfloat16`, float32 values for the tensor cores. Returns false (C untouched) when the product must
- * take the JavaScript path: the kernels are not loaded, the operands do not fit the memory, an operand is not a
- * finite value of the storage format, or (bfloat16 values) a product of two of them could leave float32's normal
- * range, where it would be rounded (the kernels rely on exact products).
+ * values for `bfloat16`, float32 values otherwise. Returns false (C untouched) when the product must take the
+ * JavaScript path: the kernels are not loaded, the operands do not fit the memory, an operand is not a finite
+ * value of the storage format, or (bfloat16 values) a product of two of them could leave float32's normal range,
+ * where it would be rounded (the kernels rely on exact products).
  */
 export function wasmModelMatmul(
   a: Float64Array,
@@ -305,13 +314,28 @@ export function wasmModelMatmul(
   block: number,
 ): boolean {
   const blk = Math.max(1, Math.min(block, k, 1 << 26)); // shifted into the mode's bits 4..31
-  const packMode = kernel === "float16-tensor-core" ? 2 : 4;
+  const packMode = kernel === "float32-fma" ? 6 : kernel === "float16-tensor-core" ? 2 : 4;
   const bf16 = kernel === "bfloat16" || kernel === "bfloat16-tensor-core";
-  const gemmMode = kernel === "bfloat16" ? 4 : 5 | (blk << 4);
-  const ran = product(a, ac, transA, b, bc, transB, C, m, k, n, packMode, 4, (maxA, maxB, minA, minB) => {
-    if (bf16) return maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? gemmMode : null;
-    return gemmMode;
-  });
+  const gemmMode = kernel === "bfloat16" ? 4 : kernel === "float32-fma" ? 6 | (blk << 4) : 5 | (blk << 4);
+  const ran = product(
+    a,
+    ac,
+    transA,
+    b,
+    bc,
+    transB,
+    C,
+    m,
+    k,
+    n,
+    packMode,
+    packMode === 6 ? 8 : 4,
+    (maxA, maxB, minA, minB) => {
+      if (bf16) return maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? gemmMode : null;
+      // mode 7: the float32 kernel that also watches sums in float32's subnormal range
+      return kernel === "float32-fma" && !(minA * minB >= F32_FMA_NO_SMALL) ? gemmMode + 1 : gemmMode;
+    },
+  );
   if (ran) modelProducts++;
   return ran;
 }

@@ -16,13 +16,14 @@
 ;; rounding from 53 to 24 bits is innocuous for + when 53 >= 2 * 24 + 2, Figueroa 1995); 2 and 3 = float16 (f32x4
 ;; on float16 values: products of two float16 values are exact in float32, and rounding a float32 sum of two
 ;; float16 values to float16 equals rounding the exact sum, as 24 >= 2 * 11 + 2; see the note before $gemm_f16 for 2 vs 3).
-;; Modes 4 and 5 serve arithmetic models of src/arithmetic/models.ts (src/kernels-model.ts chooses them; each is
-;; bitwise that model's dot product, see the notes before $gemm_bf16 and $gemm_tc): 4 = bfloat16, every product and
-;; addition rounded to bfloat16 in order; 5 = 16-bit values (float16 or bfloat16) accumulated in float32 with FMA,
-;; K in blocks (the block size in bits 4..31 of the mode).
+;; Modes 4-7 serve the arithmetic models of src/arithmetic/models.ts (src/kernels-model.ts chooses them; each is
+;; bitwise that model's dot product, see the notes before $gemm_bf16, $gemm_tc and $gemm_f32_fma): 4 = bfloat16,
+;; every product and addition rounded to bfloat16 in order; 5 = 16-bit values (float16 or bfloat16) accumulated
+;; in float32 with FMA, K in blocks; 6 and 7 = float32 values accumulated with FMA, K in blocks, on f64x2 lanes.
+;; The blocked modes carry the block size in bits 4..31 of the mode.
 ;; pack_* return how many elements are not values of the mode's format (NaN included, and for float16 infinities):
 ;; the caller then uses the JavaScript path instead. Pack modes: 0 float64 copy; 1 float32; 2, 3 float16; 4 bfloat16
-;; (float32 lanes).
+;; (float32 lanes); 6 float64 copy whose values must be finite float32 values.
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
@@ -32,6 +33,25 @@
   ;; min |v| over the nonzero v of the last bfloat16 packing (Infinity if none): the underflow bound uses it
   (global $last_min (mut f64) (f64.const inf))
   (func (export "last_min") (result f64) (global.get $last_min))
+
+  ;; How many of the n float64 values at p are not finite float32 values (mode 6 packs float64 panels); min |v|
+  ;; over nonzero v into $last_min.
+  (func $check_f32 (param $p i32) (param $n i32) (result i32)
+    (local $bad i32) (local $v f64) (local $mn f64)
+    (local.set $mn (f64.const inf))
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $v (f64.load (local.get $p)))
+      (local.set $bad (i32.add (local.get $bad) (i32.or
+        (f64.ne (f64.promote_f32 (f32.demote_f64 (local.get $v))) (local.get $v))
+        (f64.eq (f64.abs (local.get $v)) (f64.const inf)))))
+      (if (f64.ne (local.get $v) (f64.const 0))
+        (then (local.set $mn (f64.min (local.get $mn) (f64.abs (local.get $v))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (global.set $last_min (local.get $mn))
+    (local.get $bad))
 
   ;; pack_a for float64: whole panels copied without per-element calls; the last panel pads with zeros.
   (func $pack_a_f64 (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
@@ -95,6 +115,9 @@
       (param $dst i32) (param $mode i32) (result i32)
     (local $ib i32) (local $p i32) (local $r i32) (local $i i32) (local $bad i32) (local $es i32) (local $v f64)
     (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64) (local $mn f64)
+    (if (i32.eq (local.get $mode) (i32.const 6))
+      (then (call $pack_a_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $m) (local.get $k) (local.get $dst))
+            (return (call $check_f32 (local.get $dst) (i32.mul (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)) (local.get $k))))))
     (if (i32.eqz (local.get $mode))
       (then (call $pack_a_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $m) (local.get $k) (local.get $dst))
             (return (i32.const 0))))
@@ -149,6 +172,9 @@
       (param $dst i32) (param $mode i32) (result i32)
     (local $jb i32) (local $p i32) (local $c i32) (local $j i32) (local $bad i32) (local $es i32) (local $v f64)
     (local $f f32) (local $g f32) (local $e i32) (local $half i32) (local $mx f64) (local $mn f64)
+    (if (i32.eq (local.get $mode) (i32.const 6))
+      (then (call $pack_b_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $k) (local.get $n) (local.get $dst))
+            (return (call $check_f32 (local.get $dst) (i32.mul (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8)) (local.get $k))))))
     (if (i32.eqz (local.get $mode))
       (then (call $pack_b_f64 (local.get $src) (local.get $rs) (local.get $cs) (local.get $k) (local.get $n) (local.get $dst))
             (return (i32.const 0))))
@@ -962,12 +988,348 @@
       (br $jloop)))
     (i32.const 0))
 
+  ;; float32 with FMA (the float32-blas model): acc = round_f32(acc + a b) for float32 values a, b. The product
+  ;; has at most 48 significant bits: exact in float64 (f64x2 lanes, operands packed as float64). s = RN64(acc + p)
+  ;; rounded to float32 is the fused result unless s lands exactly on a float32 midpoint (then the float64 rounding
+  ;; may have moved the exact sum onto the tie). On such lanes (rare; one vector test per step: the low 29 bits of
+  ;; s are 1 followed by zeros, which also matches the overflow tie max + 2^103), the error e of s (TwoSum, exact)
+  ;; turns s into the round-to-odd sum: s moved one float64 unit toward e when e != 0 and s is even; rounding that to
+  ;; float32 rounds the exact sum once (Boldo and Melquiond, "Emulation of FMA and correctly rounded sums: proved
+  ;; algorithms using rounding to odd", IEEE Trans. Computers 57(4), 2008: 53 >= 24 + 2). In float32's subnormal
+  ;; range midpoints have other bits: mode 7 also sends |s| < 2^-126 to the correction; mode 6 runs when the caller
+  ;; has shown that no sum can land there inexactly (see src/wasm/dense.ts). Block sums: round_f32(s + acc) of two
+  ;; float32 values through float64 is innocuous (53 >= 2 x 24 + 2, Figueroa 1995).
+
+  ;; The float32 block product with fused multiply-add (mode 6) over row panels [ib0, ib1) and all column panels,
+  ;; on float64 lanes (packed as float64), K in blocks of $block terms; each panel's 8 columns in two passes of 4
+  ;; (8 accumulators of two lanes); tile: the 4 x 4 running sums s of a pass (float64 lanes holding float32 values).
+  (func $gemm_f32_fma (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+      (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $block i32) (result i32)
+    (local $jb i32) (local $ib i32) (local $pa i32) (local $pb i32) (local $p i32) (local $i i32) (local $j i32)
+    (local $r i32) (local $q i32) (local $rows i32) (local $cols i32) (local $out i32)
+    (local $a v128) (local $x v128) (local $s v128) (local $t v128) (local $e v128) (local $len i32) (local $left i32)
+    (local $half i32) (local $pa0 i32) (local $pb0 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (block $jdone (loop $jloop
+      (local.set $j (i32.shl (local.get $jb) (i32.const 3)))
+      (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $ib (local.get $ib0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $ib) (local.get $ib1)))
+        (local.set $pa (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 32)))))
+        (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (i32.mul (local.get $k) (i32.const 64)))))
+        (local.set $i (i32.shl (local.get $ib) (i32.const 2)))
+        (local.set $pa0 (local.get $pa))
+        (local.set $pb0 (local.get $pb))
+        (local.set $half (i32.const 0))
+        (loop $hloop
+          (local.set $pa (local.get $pa0))
+          (local.set $pb (i32.add (local.get $pb0) (i32.shl (local.get $half) (i32.const 5))))
+          (v128.store offset=0 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=16 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=32 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=48 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=64 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=80 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=96 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=112 (local.get $tile) (v128.const i64x2 0 0))
+          (local.set $left (local.get $k))
+          (block $kdone (loop $kloop
+            (br_if $kdone (i32.eqz (local.get $left)))
+            (local.set $len (select (local.get $block) (local.get $left) (i32.lt_u (local.get $block) (local.get $left))))
+            (local.set $left (i32.sub (local.get $left) (local.get $len)))
+            (local.set $c00 (v128.const i64x2 0 0))
+            (local.set $c01 (v128.const i64x2 0 0))
+            (local.set $c10 (v128.const i64x2 0 0))
+            (local.set $c11 (v128.const i64x2 0 0))
+            (local.set $c20 (v128.const i64x2 0 0))
+            (local.set $c21 (v128.const i64x2 0 0))
+            (local.set $c30 (v128.const i64x2 0 0))
+            (local.set $c31 (v128.const i64x2 0 0))
+            (local.set $p (local.get $len))
+            (block $pdone (loop $ploop
+              (br_if $pdone (i32.eqz (local.get $p)))
+              (local.set $a (v128.load64_splat offset=0 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c00) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c00)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c00) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c00 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c01) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c01)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c01) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c01 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=8 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c10) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c10)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c10) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c10 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c11) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c11)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c11) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c11 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=16 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c20) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c20)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c20) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c20 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c21) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c21)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c21) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c21 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=24 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c30) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c30)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c30) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c30 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c31) (local.get $x)))
+              (if (v128.any_true (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c31)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c31) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c31 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+              (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+              (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+              (br $ploop)))
+            ;; the block's partial sums added to the running sums, in block order (float32 values: the float64 sum
+            ;; rounded to float32 is the float32 sum, 53 >= 2 x 24 + 2)
+            (v128.store offset=0 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=0 (local.get $tile)) (local.get $c00)))))
+            (v128.store offset=16 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=16 (local.get $tile)) (local.get $c01)))))
+            (v128.store offset=32 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=32 (local.get $tile)) (local.get $c10)))))
+            (v128.store offset=48 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=48 (local.get $tile)) (local.get $c11)))))
+            (v128.store offset=64 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=64 (local.get $tile)) (local.get $c20)))))
+            (v128.store offset=80 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=80 (local.get $tile)) (local.get $c21)))))
+            (v128.store offset=96 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=96 (local.get $tile)) (local.get $c30)))))
+            (v128.store offset=112 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=112 (local.get $tile)) (local.get $c31)))))
+            (br $kloop)))
+          ;; the valid part of the pass's 4 x 4 sums into C
+          (local.set $rows (i32.sub (local.get $m) (local.get $i)))
+          (if (i32.gt_s (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+          (local.set $cols (i32.sub (local.get $n) (i32.add (local.get $j) (i32.shl (local.get $half) (i32.const 2)))))
+          (if (i32.gt_s (local.get $cols) (i32.const 4)) (then (local.set $cols (i32.const 4))))
+          (local.set $r (i32.const 0))
+          (block $rd (loop $rl
+            (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+            (local.set $out (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $n)) (i32.add (local.get $j) (i32.shl (local.get $half) (i32.const 2)))) (i32.const 3))))
+            (local.set $q (i32.const 0))
+            (block $qd (loop $ql
+              (br_if $qd (i32.ge_s (local.get $q) (local.get $cols)))
+              (f64.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 3))) (f64.load (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 2)) (local.get $q)) (i32.const 3)))))
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))
+              (br $ql)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rl)))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $hloop (i32.lt_s (local.get $half) (i32.const 2))))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
+        (br $iloop)))
+      (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
+      (br $jloop)))
+    (i32.const 0))
+
+  ;; The float32 block product with fused multiply-add (mode 7) over row panels [ib0, ib1) and all column panels,
+  ;; on float64 lanes (packed as float64), K in blocks of $block terms; each panel's 8 columns in two passes of 4
+  ;; (8 accumulators of two lanes); tile: the 4 x 4 running sums s of a pass (float64 lanes holding float32 values).
+  (func $gemm_f32_fma_small (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+      (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $block i32) (result i32)
+    (local $jb i32) (local $ib i32) (local $pa i32) (local $pb i32) (local $p i32) (local $i i32) (local $j i32)
+    (local $r i32) (local $q i32) (local $rows i32) (local $cols i32) (local $out i32)
+    (local $a v128) (local $x v128) (local $s v128) (local $t v128) (local $e v128) (local $len i32) (local $left i32)
+    (local $half i32) (local $pa0 i32) (local $pb0 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (block $jdone (loop $jloop
+      (local.set $j (i32.shl (local.get $jb) (i32.const 3)))
+      (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $ib (local.get $ib0))
+      (block $idone (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $ib) (local.get $ib1)))
+        (local.set $pa (i32.add (local.get $ap) (i32.mul (local.get $ib) (i32.mul (local.get $k) (i32.const 32)))))
+        (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (i32.mul (local.get $k) (i32.const 64)))))
+        (local.set $i (i32.shl (local.get $ib) (i32.const 2)))
+        (local.set $pa0 (local.get $pa))
+        (local.set $pb0 (local.get $pb))
+        (local.set $half (i32.const 0))
+        (loop $hloop
+          (local.set $pa (local.get $pa0))
+          (local.set $pb (i32.add (local.get $pb0) (i32.shl (local.get $half) (i32.const 5))))
+          (v128.store offset=0 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=16 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=32 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=48 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=64 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=80 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=96 (local.get $tile) (v128.const i64x2 0 0))
+          (v128.store offset=112 (local.get $tile) (v128.const i64x2 0 0))
+          (local.set $left (local.get $k))
+          (block $kdone (loop $kloop
+            (br_if $kdone (i32.eqz (local.get $left)))
+            (local.set $len (select (local.get $block) (local.get $left) (i32.lt_u (local.get $block) (local.get $left))))
+            (local.set $left (i32.sub (local.get $left) (local.get $len)))
+            (local.set $c00 (v128.const i64x2 0 0))
+            (local.set $c01 (v128.const i64x2 0 0))
+            (local.set $c10 (v128.const i64x2 0 0))
+            (local.set $c11 (v128.const i64x2 0 0))
+            (local.set $c20 (v128.const i64x2 0 0))
+            (local.set $c21 (v128.const i64x2 0 0))
+            (local.set $c30 (v128.const i64x2 0 0))
+            (local.set $c31 (v128.const i64x2 0 0))
+            (local.set $p (local.get $len))
+            (block $pdone (loop $ploop
+              (br_if $pdone (i32.eqz (local.get $p)))
+              (local.set $a (v128.load64_splat offset=0 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c00) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c00)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c00) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c00 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c01) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c01)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c01) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c01 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=8 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c10) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c10)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c10) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c10 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c11) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c11)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c11) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c11 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=16 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c20) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c20)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c20) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c20 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c21) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c21)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c21) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c21 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $a (v128.load64_splat offset=24 (local.get $pa)))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c30) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c30)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c30) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c30 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $x (f64x2.mul (local.get $a) (v128.load offset=16 (local.get $pb))))
+              (local.set $s (f64x2.add (local.get $c31) (local.get $x)))
+              (if (v128.any_true (v128.or (i64x2.eq (v128.and (local.get $s) (v128.const i64x2 0x1fffffff 0x1fffffff)) (v128.const i64x2 0x10000000 0x10000000))
+                  (f64x2.lt (f64x2.abs (local.get $s)) (v128.const f64x2 0x1p-126 0x1p-126)))) (then
+                (local.set $t (f64x2.sub (local.get $s) (local.get $c31)))
+                (local.set $e (f64x2.add (f64x2.sub (local.get $c31) (f64x2.sub (local.get $s) (local.get $t))) (f64x2.sub (local.get $x) (local.get $t))))
+                (local.set $t (v128.andnot (f64x2.ne (local.get $e) (v128.const i64x2 0 0)) (i64x2.shr_s (i64x2.shl (local.get $s) (i32.const 63)) (i32.const 63))))
+                (local.set $s (i64x2.add (local.get $s) (v128.and (local.get $t) (v128.or (i64x2.shr_s (v128.xor (local.get $e) (local.get $s)) (i32.const 63)) (v128.const i64x2 1 1)))))))
+              (local.set $c31 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s))))
+              (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+              (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+              (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+              (br $ploop)))
+            ;; the block's partial sums added to the running sums, in block order (float32 values: the float64 sum
+            ;; rounded to float32 is the float32 sum, 53 >= 2 x 24 + 2)
+            (v128.store offset=0 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=0 (local.get $tile)) (local.get $c00)))))
+            (v128.store offset=16 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=16 (local.get $tile)) (local.get $c01)))))
+            (v128.store offset=32 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=32 (local.get $tile)) (local.get $c10)))))
+            (v128.store offset=48 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=48 (local.get $tile)) (local.get $c11)))))
+            (v128.store offset=64 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=64 (local.get $tile)) (local.get $c20)))))
+            (v128.store offset=80 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=80 (local.get $tile)) (local.get $c21)))))
+            (v128.store offset=96 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=96 (local.get $tile)) (local.get $c30)))))
+            (v128.store offset=112 (local.get $tile) (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (v128.load offset=112 (local.get $tile)) (local.get $c31)))))
+            (br $kloop)))
+          ;; the valid part of the pass's 4 x 4 sums into C
+          (local.set $rows (i32.sub (local.get $m) (local.get $i)))
+          (if (i32.gt_s (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+          (local.set $cols (i32.sub (local.get $n) (i32.add (local.get $j) (i32.shl (local.get $half) (i32.const 2)))))
+          (if (i32.gt_s (local.get $cols) (i32.const 4)) (then (local.set $cols (i32.const 4))))
+          (local.set $r (i32.const 0))
+          (block $rd (loop $rl
+            (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+            (local.set $out (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $n)) (i32.add (local.get $j) (i32.shl (local.get $half) (i32.const 2)))) (i32.const 3))))
+            (local.set $q (i32.const 0))
+            (block $qd (loop $ql
+              (br_if $qd (i32.ge_s (local.get $q) (local.get $cols)))
+              (f64.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 3))) (f64.load (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 2)) (local.get $q)) (i32.const 3)))))
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))
+              (br $ql)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rl)))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $hloop (i32.lt_s (local.get $half) (i32.const 2))))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
+        (br $iloop)))
+      (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
+      (br $jloop)))
+    (i32.const 0))
+
   ;; C = A B over row panels [ib0, ib1) of the packed operands, in the mode's arithmetic (see the module note);
   ;; returns, in mode 3, how many blocks overflowed float16 (0 otherwise).
   (func (export "gemm") (param $ap i32) (param $bp i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
       (param $ib0 i32) (param $ib1 i32) (param $tile i32) (param $mode i32) (result i32)
     (if (i32.eq (local.get $mode) (i32.const 4)) (then (return (call $gemm_bf16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (i32.and (local.get $mode) (i32.const 15)) (i32.const 5)) (then (return (call $gemm_tc (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile) (i32.shr_u (local.get $mode) (i32.const 4))))))
+    (if (i32.eq (i32.and (local.get $mode) (i32.const 15)) (i32.const 7)) (then (return (call $gemm_f32_fma_small (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile) (i32.shr_u (local.get $mode) (i32.const 4))))))
+    (if (i32.eq (i32.and (local.get $mode) (i32.const 15)) (i32.const 6)) (then (return (call $gemm_f32_fma (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile) (i32.shr_u (local.get $mode) (i32.const 4))))))
     (if (i32.eqz (local.get $mode)) (then (return (call $gemm_f64 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (return (call $gemm_f32 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))
     (if (i32.eq (local.get $mode) (i32.const 2)) (then (return (call $gemm_f16 (local.get $ap) (local.get $bp) (local.get $c) (local.get $m) (local.get $n) (local.get $k) (local.get $ib0) (local.get $ib1) (local.get $tile)))))

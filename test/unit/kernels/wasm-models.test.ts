@@ -1,13 +1,22 @@
-// The WebAssembly kernels of the arithmetic models (src/wasm/kernels.wat modes 4 and 5, chosen by
-// src/kernels-model.ts) against the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt
-// arithmetic, the IEEE 754 definition): bitwise equal on random shapes with 0 and 1 extents, K across block
-// boundaries (16 for the tensor cores, and specs with other blocks), the four transposition layouts, operands full
-// of ties (few significant bits); split over worker threads as on one thread; operands the kernels cannot take
-// exactly go to the JavaScript loops. Negative controls: the same comparison catches an unblocked sum under a
-// blocked model, and a bfloat16 rounding that goes through float32 first. Needs `npm run build` (the assembled
-// .wasm).
+// The WebAssembly kernels of the arithmetic models (src/wasm/kernels.wat modes 4-6, chosen by src/kernels-model.ts)
+// against the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt arithmetic, the IEEE
+// 754 definition): bitwise equal on random shapes with 0 and 1 extents, K across block boundaries (16 for the
+// tensor cores, 256 for float32-blas, and specs with other blocks), the four transposition layouts, operands full
+// of ties (few significant bits) and the midpoint cases of the fused multiply-add; split over worker threads as on
+// one thread; operands the kernels cannot take exactly go to the JavaScript loops. Negative controls: the same
+// comparison catches an unblocked sum under a blocked model, a fused step rounded without the round-to-odd
+// correction, and a bfloat16 rounding that goes through float32 first. Needs `npm run build` (the assembled .wasm).
 import { afterAll, describe, expect, it } from "vitest";
-import { ARITHMETIC_MODELS, Rng, Tensor, arithmeticModel, bf16round, dotReference, roundTo } from "../../../src";
+import {
+  ARITHMETIC_MODELS,
+  FORMATS,
+  Rng,
+  Tensor,
+  arithmeticModel,
+  bf16round,
+  dotReference,
+  roundTo,
+} from "../../../src";
 import type { ArithmeticModel } from "../../../src";
 import { modelMatmul2d } from "../../../src/kernels-model";
 import { setKernelBackend } from "../../../src/kernels";
@@ -21,13 +30,16 @@ import {
 } from "../../../src/wasm/dense";
 import { exactOf, roundExact } from "../../../src/arithmetic/reference";
 
-/** The models with a WebAssembly kernel: the three named ones and specs with other blocks or the sequential order. */
+/** The models with a WebAssembly kernel: the four named ones and specs with other blocks or the sequential order. */
 const FAST: readonly ArithmeticModel[] = [
   ARITHMETIC_MODELS.bfloat16,
   ARITHMETIC_MODELS["float16-tensor-core"],
   ARITHMETIC_MODELS["bfloat16-tensor-core"],
+  ARITHMETIC_MODELS["float32-blas"],
   arithmeticModel({ storage: "bfloat16", accumulation: "float32", fma: true, order: "blocked", block: 5 }),
   arithmeticModel({ storage: "float16", accumulation: "float32", fma: true, order: "sequential" }),
+  arithmeticModel({ storage: "float32", fma: true, order: "blocked", block: 7 }),
+  arithmeticModel({ storage: "float32", fma: true, order: "sequential" }),
 ];
 
 type Layout = readonly [transA: boolean, transB: boolean];
@@ -136,6 +148,74 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
     });
   }
 
+  it("float32-blas: the fused step on a float32 midpoint (round to odd) and at the overflow threshold", () => {
+    const model = ARITHMETIC_MODELS["float32-blas"];
+    // acc = 1 + 2^-23 (odd last bit), p = 2^-24 (1 - 2^-46): float64 rounds acc + p onto the float32 midpoint
+    // 1 + 2^-23 + 2^-24, which ties to even (up); the exact sum lies below it, so the fused step gives 1 + 2^-23
+    const a = [1 + 2 ** -23, 2 ** -24 * (1 + 2 ** -23)];
+    const b = [1, 1 - 2 ** -23];
+    const max = FORMATS.float32.max;
+    // max + p with p just below 2^103: float64 rounds onto the overflow tie; the exact sum is below it: max
+    const a2 = [max, (1 - 2 ** -23) * 2 ** 52];
+    const b2 = [1, (1 + 2 ** -23) * 2 ** 51];
+    for (const [x, y, want] of [
+      [a, b, 1 + 2 ** -23],
+      [a2, b2, max],
+    ] as const) {
+      // 4 identical rows and 8 identical columns: one full register block
+      const A = new Tensor(
+        Float64Array.from({ length: 8 }, (_, q) => x[q % 2]),
+        [4, 2],
+      );
+      const B = new Tensor(
+        Float64Array.from({ length: 16 }, (_, q) => y[q >> 3]),
+        [2, 8],
+      );
+      expect(dotReference(model, [...x], [...y])).toBe(want);
+      expect(Array.from(product("wasm", A, B, [false, false], model).data)).toEqual(new Array(32).fill(want));
+      expect(Math.fround(x[0] * y[0] + x[1] * y[1]) === want).toBe(false); // the case is real: naive rounding differs
+    }
+  });
+
+  it("float32-blas: sums in float32's subnormal range (the kernel that watches them), a midpoint there", () => {
+    const model = ARITHMETIC_MODELS["float32-blas"];
+    // acc = (2^23 - 1) 2^-149 (the largest subnormal, odd), p = (2^47 - 1) 2^-197 = 10610063 2^-99 x 13264529 2^-98
+    // = 2^-150 - 2^-197: float64 rounds acc + p onto the midpoint acc + 2^-150, ties to even would go up to 2^-126;
+    // the exact sum is below it: acc
+    const acc = (2 ** 23 - 1) * 2 ** -149;
+    const x = [acc, 10610063 * 2 ** -99];
+    const y = [1, 13264529 * 2 ** -98];
+    expect(x[1] * y[1]).toBe(2 ** -150 - 2 ** -197);
+    expect(dotReference(model, x, y)).toBe(acc);
+    expect(Math.fround(x[0] * y[0] + x[1] * y[1])).toBe(2 ** -126); // the naive rounding differs
+    const A = new Tensor(
+      Float64Array.from({ length: 8 }, (_, q) => x[q % 2]),
+      [4, 2],
+    );
+    const B = new Tensor(
+      Float64Array.from({ length: 16 }, (_, q) => y[q >> 3]),
+      [2, 8],
+    );
+    expect(Array.from(product("wasm", A, B, [false, false], model).data)).toEqual(new Array(32).fill(acc));
+    // random products near 2^-150, summed in the subnormal range
+    const rng = new Rng(650);
+    const ran = wasmModelProducts();
+    for (const [m, k, n] of [
+      [5, 300, 9],
+      [4, 17, 8],
+    ] as const) {
+      const { a, b, rowA, colB } = operands(rng, m, k, n, [false, false], model, false);
+      for (let q = 0; q < a.data.length; q++) a.data[q] *= 2 ** -75;
+      for (let q = 0; q < b.data.length; q++) b.data[q] = Math.fround(b.data[q] * 2 ** -72);
+      const A2 = (i: number) => rowA(i).map((v) => v * 2 ** -75);
+      const B2 = (j: number) => colB(j).map((v) => Math.fround(v * 2 ** -72));
+      const wasm = product("wasm", a, b, [false, false], model).data;
+      expect(mismatches(wasm, m, n, model, A2, B2)).toBe(0);
+      expect(Array.from(wasm)).toEqual(Array.from(product("js", a, b, [false, false], model).data));
+    }
+    expect(wasmModelProducts() - ran).toBe(2);
+  });
+
   it("operands the kernels cannot take exactly go to the JavaScript loops (same results)", () => {
     const rng = new Rng(600);
     for (const [model, bad] of [
@@ -145,6 +225,8 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
       // values that are not of the storage format, and infinities
       [ARITHMETIC_MODELS["bfloat16-tensor-core"], 1 + 2 ** -10],
       [ARITHMETIC_MODELS["float16-tensor-core"], 1 + 2 ** -12],
+      [ARITHMETIC_MODELS["float32-blas"], 0.1],
+      [ARITHMETIC_MODELS["float32-blas"], Infinity],
       [ARITHMETIC_MODELS.bfloat16, -Infinity],
     ] as const) {
       const { a, b } = operands(rng, 6, 20, 9, [false, false], model, false);
@@ -159,8 +241,8 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
 });
 
 describe("negative controls: the comparison catches what the kernels must not do", () => {
-  it("an unblocked sum under a blocked model (the tensor cores' blocks of 16)", () => {
-    for (const model of [ARITHMETIC_MODELS["float16-tensor-core"]]) {
+  it("an unblocked sum under a blocked model (the tensor cores' blocks of 16, float32-blas' panels of 256)", () => {
+    for (const model of [ARITHMETIC_MODELS["float16-tensor-core"], ARITHMETIC_MODELS["float32-blas"]]) {
       // terms 2048 (last of block 1), then a block of 2^-13 each, then -2048: sequentially each 2^-13 is a tie
       // of float32 at 2048 (to even: lost) and the sum is 0; in blocks their sum (bl 2^-13) is exact and survives
       const bl = model.block;
@@ -196,6 +278,15 @@ describe("negative controls: the comparison catches what the kernels must not do
     const exact = roundExact(exactOf(x), "bfloat16");
     expect(bf16round(x)).toBe(exact);
     expect(bf16round(Math.fround(x))).not.toBe(exact);
+  });
+
+  it("a fused step rounded without the round-to-odd correction", () => {
+    // the float32 fused step as a float64 sum rounded once to float32: wrong on the midpoint case above
+    const blas = ARITHMETIC_MODELS["float32-blas"];
+    const a = [1 + 2 ** -23, 2 ** -24 * (1 + 2 ** -23)];
+    const b = [1, 1 - 2 ** -23];
+    const naive = Math.fround(Math.fround(a[0] * b[0]) + a[1] * b[1]);
+    expect(naive).not.toBe(dotReference(blas, a, b));
   });
 });
 
