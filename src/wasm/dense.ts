@@ -331,7 +331,15 @@ export function wasmModelMatmul(
     packMode,
     packMode === 6 ? 8 : 4,
     (maxA, maxB, minA, minB) => {
-      if (bf16) return maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL ? gemmMode : null;
+      if (bf16 && !(maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL)) return null;
+      // mode 8: bfloat16 with the cheaper rounding, when no value can be subnormal or reach 2^111 (see kernels.wat)
+      if (
+        kernel === "bfloat16" &&
+        minA * minB >= 2 ** -118 &&
+        k * maxA * maxB * (1 + 2 ** -8) ** (2 * k + 2) < 2 ** 111
+      )
+        return 8;
+      if (bf16) return gemmMode;
       // mode 7: the float32 kernel that also watches sums in float32's subnormal range
       return kernel === "float32-fma" && !(minA * minB >= F32_FMA_NO_SMALL) ? gemmMode + 1 : gemmMode;
     },
@@ -341,10 +349,14 @@ export function wasmModelMatmul(
 }
 
 let modelProducts = 0;
+const modeRuns = new Map<number, number>();
 
-/** How many model products ran in WebAssembly in this process (tests check which path ran). */
-export function wasmModelProducts(): number {
-  return modelProducts;
+/**
+ * How many model products ran in WebAssembly in this process, in all or in one gemm mode (4-8, see kernels.wat):
+ * tests check which path ran.
+ */
+export function wasmModelProducts(mode?: number): number {
+  return mode === undefined ? modelProducts : (modeRuns.get(mode) ?? 0);
 }
 
 /**
@@ -395,6 +407,7 @@ function product(
   if (x.pack_b(rawB, brs, bcs, k, n, packB, packMode) > 0) return false;
   const mode = gemmMode(maxA, x.last_max(), minA, x.last_min());
   if (mode === null) return false;
+  if (mode >= 4) modeRuns.set(mode & 15, (modeRuns.get(mode & 15) ?? 0) + 1);
   const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode, es);
   if (overflow > 0) return false;
   C.set(new Float64Array(e.memory.buffer, cOff, m * n));

@@ -1,11 +1,12 @@
-// The WebAssembly kernels of the arithmetic models (src/wasm/kernels.wat modes 4-6, chosen by src/kernels-model.ts)
+// The WebAssembly kernels of the arithmetic models (src/wasm/kernels.wat modes 4-8, chosen by src/kernels-model.ts)
 // against the JavaScript loops of modelMatmul2d and the exact reference dotReference (BigInt arithmetic, the IEEE
 // 754 definition): bitwise equal on random shapes with 0 and 1 extents, K across block boundaries (16 for the
 // tensor cores, 256 for float32-blas, and specs with other blocks), the four transposition layouts, operands full
-// of ties (few significant bits) and the midpoint cases of the fused multiply-add; split over worker threads as on
-// one thread; operands the kernels cannot take exactly go to the JavaScript loops. Negative controls: the same
-// comparison catches an unblocked sum under a blocked model, a fused step rounded without the round-to-odd
-// correction, and a bfloat16 rounding that goes through float32 first. Needs `npm run build` (the assembled .wasm).
+// of ties (few significant bits), both bfloat16 roundings (bounded operands, then large ones overflowing to
+// Infinity), and the midpoint cases of the fused multiply-add (subnormal range included); split over worker
+// threads as on one thread; operands the kernels cannot take exactly go to the JavaScript loops. Negative
+// controls: the same comparison catches an unblocked sum under a blocked model, a fused step rounded without the
+// round-to-odd correction, and a bfloat16 rounding that goes through float32 first. Needs `npm run build`.
 import { afterAll, describe, expect, it } from "vitest";
 import {
   ARITHMETIC_MODELS,
@@ -214,6 +215,33 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
       expect(Array.from(wasm)).toEqual(Array.from(product("js", a, b, [false, false], model).data));
     }
     expect(wasmModelProducts() - ran).toBe(2);
+  });
+
+  it("bfloat16: both roundings (mode 8 on bounded operands, mode 4 beyond), overflow to +-Infinity", () => {
+    const model = ARITHMETIC_MODELS.bfloat16;
+    const rng = new Rng(620);
+    const [m, k, n] = [5, 40, 9];
+    const run = (scale: number) => {
+      const { a, b, rowA, colB } = operands(rng, m, k, n, [false, false], model, true);
+      for (const t of [a, b]) for (let q = 0; q < t.data.length; q++) t.data[q] = bf16round(t.data[q] * scale);
+      const [m4, m8] = [wasmModelProducts(4), wasmModelProducts(8)];
+      const wasm = product("wasm", a, b, [false, false], model).data;
+      expect(Array.from(wasm)).toEqual(Array.from(product("js", a, b, [false, false], model).data));
+      return { wasm, rowA: (i: number) => rowA(i).map((v) => bf16round(v * scale)), colB, m4, m8 };
+    };
+    // unit magnitudes: the cheaper rounding (mode 8), the exact reference
+    let r = run(1);
+    expect([wasmModelProducts(4) - r.m4, wasmModelProducts(8) - r.m8]).toEqual([0, 1]);
+    expect(mismatches(r.wasm, m, n, model, r.rowA, (j) => r.colB(j).map((v) => bf16round(v)))).toBe(0);
+    // products near 2^100: the integer rounding (mode 4), still the exact reference
+    r = run(2 ** 50);
+    expect([wasmModelProducts(4) - r.m4, wasmModelProducts(8) - r.m8]).toEqual([1, 0]);
+    expect(mismatches(r.wasm, m, n, model, r.rowA, (j) => r.colB(j).map((v) => bf16round(v * 2 ** 50)))).toBe(0);
+    // products up to 2^127.8: partial sums overflow to +-Infinity, as in the loops
+    r = run(2 ** 60);
+    expect(wasmModelProducts(4) - r.m4).toBe(1);
+    const kinds = new Set(Array.from(r.wasm, (v) => (Number.isNaN(v) ? "NaN" : Number.isFinite(v) ? "finite" : v)));
+    expect([...kinds].sort()).toEqual([-Infinity, Infinity, "finite"].sort());
   });
 
   it("operands the kernels cannot take exactly go to the JavaScript loops (same results)", () => {
