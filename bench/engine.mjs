@@ -4,8 +4,8 @@
 //  (b) MLP 784-256-256-10 loss gradient, batch 128: valueAndGrad (float64) on the WebAssembly SIMD kernels with
 //      worker threads, on one thread, and on the JavaScript kernels, vs tfjs (float32, CPU) vs hand-written
 //      JavaScript backprop on the library's own matmul kernel; the matrix product alone, one and two threads;
-//  (c) the same MLP's forward pass in emulated float32 and float16, and in the bfloat16 and float16-tensor-core
-//      arithmetic models, vs float64;
+//  (c) the same MLP's forward pass in emulated float32 and float16, and in the bfloat16, float16-tensor-core,
+//      bfloat16-tensor-core and float32-blas arithmetic models, vs float64;
 //  (d) peak memory of a 1e6-operation scalar program's gradient (scalar tape vs node list, fresh processes).
 // Every ratio is measured within this run. `node bench/engine.mjs` runs it standalone (`node bench/engine.mjs a`:
 // section (a) alone, `node bench/engine.mjs c` section (c) alone).
@@ -305,16 +305,25 @@ function maxRelDiff(a, b) {
 }
 
 /**
- * (c) the MLP's forward pass (`evaluate`) in float64, in the emulated float32 and float16, and in two arithmetic
- * models that run on the JavaScript kernels (bfloat16: every operation rounded to bfloat16; float16-tensor-core:
- * float16 values, matrix products and sums accumulated in float32 with FMA in blocks of 16), interleaved in one run.
+ * (c) the MLP's forward pass (`evaluate`) in float64, in the emulated float32 and float16, and in four arithmetic
+ * models (bfloat16: every operation rounded to bfloat16; float16-tensor-core and bfloat16-tensor-core: 16-bit
+ * values, matrix products and sums accumulated in float32 with FMA in blocks of 16; float32-blas: float32 values,
+ * FMA, panels of 256), interleaved in one run.
  */
 function benchForward(loss, params, opts, value64, valueTf) {
   const flopsF = 2 * BATCH * SIZES.slice(0, 3).reduce((s, nin, l) => s + nin * SIZES[l + 1], 0);
   const gf = (t) => flopsF / t / 1e9;
-  const precisions = /** @type {const} */ (["float64", "float32", "float16", "bfloat16", "float16-tensor-core"]);
+  const precisions = /** @type {const} */ ([
+    "float64",
+    "float32",
+    "float16",
+    "bfloat16",
+    "float16-tensor-core",
+    "bfloat16-tensor-core",
+    "float32-blas",
+  ]);
   log(
-    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and float16, and the bfloat16 and float16-tensor-core models`,
+    `\n(c) the same MLP's forward pass (${(flopsF / 1e6).toFixed(1)} MFLOP): evaluate in float64, emulated float32 and float16, and the bfloat16, float16-tensor-core, bfloat16-tensor-core and float32-blas models`,
   );
   const times = measureInterleaved(
     precisions.map((precision) => () => {
@@ -332,15 +341,17 @@ function benchForward(loss, params, opts, value64, valueTf) {
     );
   const ratio = (i) => times[i].perCall / times[0].perCall;
   log(
-    `  emulated float32 takes ${ratio(1).toFixed(2)}x the float64 time (target <= 1.2x), emulated float16 ${ratio(2).toFixed(2)}x (target <= 3x); bfloat16 ${ratio(3).toFixed(2)}x, float16-tensor-core ${ratio(4).toFixed(2)}x (no target)`,
+    `  emulated float32 takes ${ratio(1).toFixed(2)}x the float64 time (target <= 1.2x), emulated float16 ${ratio(2).toFixed(2)}x (target <= 3x); bfloat16 ${ratio(3).toFixed(2)}x, float16-tensor-core ${ratio(4).toFixed(2)}x, bfloat16-tensor-core ${ratio(5).toFixed(2)}x (targets <= 3x), float32-blas ${ratio(6).toFixed(2)}x (no target)`,
   );
   return [
     row("(c) MLP forward", "float32 GFLOP/s", gf(times[1].perCall), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float64 GFLOP/s", gf(times[0].perCall), undefined, "higher", "GFLOP/s"),
     row("(c) MLP forward", "float32 time / float64", ratio(1), 1.2, "lower"),
     row("(c) MLP forward", "float16 time / float64", ratio(2), 3, "lower"),
-    row("(c) MLP forward", "bfloat16 time / float64", ratio(3), undefined, "lower"),
-    row("(c) MLP forward", "float16-tensor-core time / float64", ratio(4), undefined, "lower"),
+    row("(c) MLP forward", "bfloat16 time / float64", ratio(3), 3, "lower"),
+    row("(c) MLP forward", "float16-tensor-core time / float64", ratio(4), 3, "lower"),
+    row("(c) MLP forward", "bfloat16-tensor-core time / float64", ratio(5), 3, "lower"),
+    row("(c) MLP forward", "float32-blas time / float64", ratio(6), undefined, "lower"),
   ];
 }
 

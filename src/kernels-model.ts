@@ -9,8 +9,10 @@
  * the two bitwise). A sum of n values is the dot product with b_k = 1. Elementwise primitives do not come here:
  * they round their result to storage (`kernels.ts`).
  *
- * Deterministic: one thread, a fixed order per output. JavaScript only; the WebAssembly kernels keep the three
- * precisions whose sums round to storage in index order, which `kernels.ts` computes as before.
+ * Deterministic: a fixed order per output. Matrix products of the bfloat16, tensor-core and float32-FMA models run
+ * in WebAssembly SIMD (src/wasm/kernels.wat, modes 4-7, with worker threads for large products: every output is
+ * computed by the same code whichever thread runs it) where it is loaded and the operands allow it, bitwise the
+ * loops of this module, which run otherwise and remain the reference implementation of the kernels' tests.
  *
  * @module
  */
@@ -19,7 +21,8 @@ import type { ArithmeticModel } from "./arithmetic/models";
 import { overflowTie, roundTwoSum } from "./arithmetic/models";
 import { fma32 } from "./arithmetic/layer";
 import { Tensor, fmtShape, shapeSize } from "./tensor";
-import { broadcastIndex } from "./kernels";
+import { broadcastIndex, wasmWanted } from "./kernels";
+import { type WasmModelKernel, wasmModelMatmul } from "./wasm/dense";
 
 type Round = (x: number) => number;
 
@@ -28,7 +31,7 @@ type Round = (x: number) => number;
  * rounded to storage in index order from 0, without FMA, in float64, float32 or float16 (the three precisions, or
  * a spec with those fields): `kernels.ts` computes those sums (in WebAssembly for matrix products), bitwise the
  * same thing, since round_storage(round_acc(s + 0)) = s there (s is a storage value, never -0: it starts at +0).
- * bfloat16 has no WebAssembly kernel; this module's matrix product, which calls its rounding inline, serves it.
+ * bfloat16 comes here too: its matrix products have their own WebAssembly kernel (and loops calling bf16round inline).
  */
 export function contractionModel(model: ArithmeticModel): ArithmeticModel | undefined {
   return model.accumulation === model.storage &&
@@ -140,6 +143,33 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
       `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${K} vs ${k2})`,
     );
   }
+  const fast = wasmKernelOf(model);
+  if (fast !== null && wasmWanted(m * N * K)) {
+    const C = new Float64Array(m * N);
+    if (
+      wasmModelMatmul(
+        a.data,
+        ac,
+        transA,
+        b.data,
+        bc,
+        transB,
+        C,
+        m,
+        K,
+        N,
+        fast,
+        model.order === "blocked" ? model.block : K,
+      )
+    ) {
+      // C holds the accumulated sums s (values of the accumulation format, never -0): the output is
+      // round_storage(round_acc(s + 0)) = round_storage(s), rounded here once (in float64, exact for a float32 s)
+      if (model.storage === "float16") for (let i = 0; i < C.length; i++) C[i] = f16round(C[i]);
+      else if (model.storage === "bfloat16" && fast !== "bfloat16")
+        for (let i = 0; i < C.length; i++) C[i] = bf16round(C[i]);
+      return new Tensor(C, [m, N]);
+    }
+  }
   const H = transA ? transposed(a.data, ar, ac) : a.data; // [m, K]
   const W = transB ? transposed(b.data, br, bc) : b.data; // [K, N]
   const out = new Float64Array(m * N);
@@ -204,6 +234,27 @@ export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boo
     for (let j = 0; j < N; j++) out[o + j] = rS(rA(s[j] + 0));
   }
   return new Tensor(out, [m, N]);
+}
+
+/**
+ * The WebAssembly kernel of a model's matrix products, or null (the loops of {@link modelMatmul2d} then run):
+ * bfloat16 with every operation rounded to it in index order (`bfloat16`); float16 or bfloat16 values accumulated
+ * in float32 with FMA, sequentially or in blocks (the tensor-core kernels: a product of two 16-bit values has at
+ * most 11 + 11 significant bits, so it is exact in float32 and round_f32(acc + a b) is one float32 addition of the
+ * float32 product); float32 values accumulated in float32 with FMA (`float32-fma`: the product is exact in float64,
+ * 24 + 24 <= 53 bits, and the sum is rounded to odd in float64, then to float32, which rounds it once: Boldo and
+ * Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE Trans.
+ * Computers 57(4), 2008, Theorem 1 with 53 >= 24 + 2).
+ */
+function wasmKernelOf(model: ArithmeticModel): WasmModelKernel | null {
+  if (model.order === "pairwise") return null;
+  const { storage, accumulation, fma } = model;
+  if (storage === "bfloat16" && accumulation === "bfloat16" && !fma && model.order === "sequential") return "bfloat16";
+  if (accumulation !== "float32" || !fma) return null;
+  if (storage === "float16") return "float16-tensor-core";
+  if (storage === "bfloat16") return "bfloat16-tensor-core";
+  if (storage === "float32") return "float32-fma";
+  return null;
 }
 
 /**

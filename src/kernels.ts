@@ -13,6 +13,7 @@
  */
 import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
 import { f16round, isExact } from "./precision";
+import { bf16round } from "./arithmetic/formats";
 import { type WasmMode, wasmMatmul } from "./wasm/dense";
 
 export type Round = (x: number) => number;
@@ -72,6 +73,12 @@ export function roundArrayFinite(d: Float64Array, round: Round): { out: Float64A
       out[i] = v;
       z += v * 0;
     }
+  else if (round === bf16round)
+    for (let i = 0; i < d.length; i++) {
+      const v = bf16round(d[i]);
+      out[i] = v;
+      z += v * 0;
+    }
   else
     for (let i = 0; i < d.length; i++) {
       const v = round(d[i]);
@@ -93,6 +100,7 @@ export function map1(x: Tensor, f: (a: number) => number, round: Round): Tensor 
   else if (round === f16round) for (let i = 0; i < n; i++) out[i] = f16round(f(d[i]));
   else if (round === Math.fround && f === round) for (let i = 0; i < n; i++) out[i] = Math.fround(d[i]);
   else if (round === Math.fround) for (let i = 0; i < n; i++) out[i] = Math.fround(f(d[i]));
+  else if (round === bf16round) for (let i = 0; i < n; i++) out[i] = bf16round(f(d[i]));
   else for (let i = 0; i < n; i++) out[i] = round(f(d[i]));
   return new Tensor(out, x.shape);
 }
@@ -112,6 +120,7 @@ export function map2(op: string, a: Tensor, b: Tensor, f: (x: number, y: number)
     if (exact) for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
     else if (round === f16round) for (let i = 0; i < n; i++) out[i] = f16round(f(ad[i], bd[i]));
     else if (round === Math.fround) for (let i = 0; i < n; i++) out[i] = Math.fround(f(ad[i], bd[i]));
+    else if (round === bf16round) for (let i = 0; i < n; i++) out[i] = bf16round(f(ad[i], bd[i]));
     else for (let i = 0; i < n; i++) out[i] = round(f(ad[i], bd[i]));
     return new Tensor(out, a.shape);
   }
@@ -180,7 +189,15 @@ function rowBroadcast2(
       const v = swapped ? f(sd[j], bd[o + j]) : f(bd[o + j], sd[j]);
       // the built-in roundings by name (inlined), see map1
       out[o + j] =
-        round === null ? v : round === f16round ? f16round(v) : round === Math.fround ? Math.fround(v) : round(v);
+        round === null
+          ? v
+          : round === f16round
+            ? f16round(v)
+            : round === Math.fround
+              ? Math.fround(v)
+              : round === bf16round
+                ? bf16round(v)
+                : round(v);
     }
   }
   return new Tensor(out, big.shape);
@@ -547,6 +564,15 @@ export function setKernelBackend(b: KernelBackend): KernelBackend {
   return before;
 }
 
+/**
+ * Whether a matrix product of `work` multiply-adds runs in WebAssembly (when loaded) under the current backend
+ * choice: always with "wasm", from WASM_MIN_WORK on with "auto", never with "js". The model kernels
+ * (`kernels-model.ts`) follow the same choice.
+ */
+export function wasmWanted(work: number): boolean {
+  return backend === "wasm" || (backend === "auto" && work >= WASM_MIN_WORK);
+}
+
 /** The precision whose rounding is `round`, when the WebAssembly kernels have it. */
 function wasmModeOf(round: Round): WasmMode | null {
   if (isExact(round)) return "float64";
@@ -574,7 +600,7 @@ export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean,
   }
   const C0 = new Float64Array(m * n);
   const mode = wasmModeOf(round);
-  if (mode !== null && (backend === "wasm" || (backend === "auto" && m * n * k >= WASM_MIN_WORK))) {
+  if (mode !== null && wasmWanted(m * n * k)) {
     if (wasmMatmul(a.data, ac, transA, b.data, bc, transB, C0, m, k, n, mode)) return new Tensor(C0, [m, n]);
   }
   const rowsA = transA ? transposed(a.data, ar, ac) : a.data; // [m, k]

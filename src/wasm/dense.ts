@@ -47,6 +47,7 @@ interface Exports {
   pack_a(src: number, rs: number, cs: number, m: number, k: number, dst: number, mode: number): number;
   pack_b(src: number, rs: number, cs: number, k: number, n: number, dst: number, mode: number): number;
   last_max(): number;
+  last_min(): number;
   gemm(
     ap: number,
     bp: number,
@@ -260,10 +261,126 @@ export function wasmMatmul(
   n: number,
   precision: WasmMode,
 ): boolean {
+  const mode = MODE_CODE[precision];
+  return product(a, ac, transA, b, bc, transB, C, m, k, n, mode, mode === 0 ? 8 : 4, (maxA, maxB) => {
+    if (mode !== MODE_CODE.float16) return mode;
+    // no product or partial sum can reach 65504 when k max|A| max|B| stays below it (with room for the rounding
+    // of each term, at most a factor 1 + 2^-11 per operation); else the kernel that watches for overflow
+    const bound = k * maxA * maxB * (1 + 2 ** -11) ** (2 * k + 2);
+    return bound < F16_MAX ? mode : F16_CHECKED;
+  });
+}
+
+/**
+ * The arithmetic models whose matrix products have a WebAssembly kernel (see src/kernels-model.ts, which chooses
+ * them, and the notes of kernels.wat): `bfloat16` (every product and addition rounded to bfloat16, in order),
+ * `float16-tensor-core` and `bfloat16-tensor-core` (16-bit values, their exact products accumulated in float32 in
+ * blocks; the caller rounds the float32 sums to storage), `float32-fma` (float32 values, one float32 rounding per
+ * term, in blocks).
+ */
+export type WasmModelKernel = "bfloat16" | "float16-tensor-core" | "bfloat16-tensor-core" | "float32-fma";
+
+/** Products of two bfloat16 values are exact in float32 while they stay normal (at least 2^-126) and finite. */
+const F32_MIN_NORMAL = 2 ** -126;
+const F32_MAX = (2 - 2 ** -23) * 2 ** 127;
+/**
+ * When min|A| min|B| >= 2^-101 (over nonzero values), a float32 value of A (B) with exponent u (v) is a multiple
+ * of 2^(u-23) (2^(v-23)), u + v >= -102, so every product, hence every sum acc + a b, is a multiple of
+ * 2^(u+v-46) >= 2^-149: a sum below 2^-126 in magnitude is then a float32 value, exact in float64, and mode 6
+ * need not watch float32's subnormal range (mode 7 does).
+ */
+const F32_FMA_NO_SMALL = 2 ** -101;
+
+/**
+ * op(A) [m, k] times op(B) [k, n] into C under one of the {@link WasmModelKernel}s, K cut in blocks of `block`
+ * terms (the blocked kernels; block >= k is the sequential order). C receives the accumulated sums: bfloat16
+ * values for `bfloat16`, float32 values otherwise. Returns false (C untouched) when the product must take the
+ * JavaScript path: the kernels are not loaded, the operands do not fit the memory, an operand is not a finite
+ * value of the storage format, or (bfloat16 values) a product of two of them could leave float32's normal range,
+ * where it would be rounded (the kernels rely on exact products).
+ */
+export function wasmModelMatmul(
+  a: Float64Array,
+  ac: number,
+  transA: boolean,
+  b: Float64Array,
+  bc: number,
+  transB: boolean,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  kernel: WasmModelKernel,
+  block: number,
+): boolean {
+  const blk = Math.max(1, Math.min(block, k, 1 << 26)); // shifted into the mode's bits 4..31
+  const packMode = kernel === "float32-fma" ? 6 : kernel === "float16-tensor-core" ? 2 : 4;
+  const bf16 = kernel === "bfloat16" || kernel === "bfloat16-tensor-core";
+  const gemmMode = kernel === "bfloat16" ? 4 : kernel === "float32-fma" ? 6 | (blk << 4) : 5 | (blk << 4);
+  const ran = product(
+    a,
+    ac,
+    transA,
+    b,
+    bc,
+    transB,
+    C,
+    m,
+    k,
+    n,
+    packMode,
+    packMode === 6 ? 8 : 4,
+    (maxA, maxB, minA, minB) => {
+      if (bf16 && !(maxA * maxB <= F32_MAX && minA * minB >= F32_MIN_NORMAL)) return null;
+      // mode 8: bfloat16 with the cheaper rounding, when no value can be subnormal or reach 2^111 (see kernels.wat)
+      if (
+        kernel === "bfloat16" &&
+        minA * minB >= 2 ** -118 &&
+        k * maxA * maxB * (1 + 2 ** -8) ** (2 * k + 2) < 2 ** 111
+      )
+        return 8;
+      if (bf16) return gemmMode;
+      // mode 7: the float32 kernel that also watches sums in float32's subnormal range
+      return kernel === "float32-fma" && !(minA * minB >= F32_FMA_NO_SMALL) ? gemmMode + 1 : gemmMode;
+    },
+  );
+  if (ran) modelProducts++;
+  return ran;
+}
+
+let modelProducts = 0;
+const modeRuns = new Map<number, number>();
+
+/**
+ * How many model products ran in WebAssembly in this process, in all or in one gemm mode (4-8, see kernels.wat):
+ * tests check which path ran.
+ */
+export function wasmModelProducts(mode?: number): number {
+  return mode === undefined ? modelProducts : (modeRuns.get(mode) ?? 0);
+}
+
+/**
+ * Packs both operands in `packMode` (elements of `es` bytes), asks `gemmMode` for the kernel given the packed
+ * operands' max |value| and min nonzero |value| (null: the JavaScript path), runs it; false when the JavaScript
+ * path must run (see the callers).
+ */
+function product(
+  a: Float64Array,
+  ac: number,
+  transA: boolean,
+  b: Float64Array,
+  bc: number,
+  transB: boolean,
+  C: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  packMode: number,
+  es: number,
+  gemmMode: (maxA: number, maxB: number, minA: number, minB: number) => number | null,
+): boolean {
   const e = getEngine();
   if (e === null) return false;
-  let mode = MODE_CODE[precision];
-  const es = mode === 0 ? 8 : 4;
   const nbI = Math.ceil(m / MR);
   const nbJ = Math.ceil(n / NR);
   // layout: raw A, raw B, packed A, packed B, C, one tile per thread (64-byte aligned: whole cache lines)
@@ -284,17 +401,14 @@ export function wasmMatmul(
   // A (i, p) and B (p, j) as strides into the raw copies
   const [ars, acs] = transA ? [1, ac] : [ac, 1];
   const [brs, bcs] = transB ? [1, bc] : [bc, 1];
-  if (x.pack_a(rawA, ars, acs, m, k, packA, mode) > 0) return false;
+  if (x.pack_a(rawA, ars, acs, m, k, packA, packMode) > 0) return false;
   const maxA = x.last_max();
-  if (x.pack_b(rawB, brs, bcs, k, n, packB, mode) > 0) return false;
-  const maxB = x.last_max();
-  if (mode === MODE_CODE.float16) {
-    // no product or partial sum can reach 65504 when k max|A| max|B| stays below it (with room for the rounding
-    // of each term, at most a factor 1 + 2^-11 per operation); else the kernel that watches for overflow
-    const bound = k * maxA * maxB * (1 + 2 ** -11) ** (2 * k + 2);
-    if (!(bound < F16_MAX)) mode = F16_CHECKED;
-  }
-  const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode);
+  const minA = x.last_min();
+  if (x.pack_b(rawB, brs, bcs, k, n, packB, packMode) > 0) return false;
+  const mode = gemmMode(maxA, x.last_max(), minA, x.last_min());
+  if (mode === null) return false;
+  if (mode >= 4) modeRuns.set(mode & 15, (modeRuns.get(mode & 15) ?? 0) + 1);
+  const overflow = run(e, workers, packA, packB, cOff, m, n, k, nbI, tiles, mode, es);
   if (overflow > 0) return false;
   C.set(new Float64Array(e.memory.buffer, cOff, m * n));
   return true;
@@ -320,10 +434,10 @@ function run(
   nbI: number,
   tiles: number,
   mode: number,
+  es: number,
 ): number {
   // chunks of row panels small enough to stay in a core's cache (about 256 KiB of packed A) while the kernel
   // sweeps every column panel over them, and a few per thread, to balance a worker that starts late
-  const es = mode === 0 ? 8 : 4;
   const cached = Math.max(1, Math.floor(CHUNK_BYTES / (MR * k * es)));
   const chunkPanels = Math.min(cached, Math.max(1, Math.ceil(nbI / (4 * (workers + 1)))));
   const chunks = Math.ceil(nbI / chunkPanels);

@@ -2,12 +2,15 @@
 // all or one axis, sumTo, norm, squaredError, logsumexp, softmaxCrossEntropy) is bitwise the exact reference
 // dotReference of the model (BigInt arithmetic, the IEEE 754 definition), on random shapes with 0 and 1 extents
 // and K not a multiple of the block; elementwise results are rounded to storage; the three precisions keep their
-// own kernels; bad options and overflowing inputs are refused. Negative controls: a wrong summation order and a
-// double-rounded FMA are caught by the same comparison.
+// own kernels; bad options and overflowing inputs are refused. Matrix products are checked on the JavaScript loops
+// (small products) and, forced at every size, on the WebAssembly kernels of the models that have one. Negative
+// controls: a wrong summation order and a double-rounded FMA are caught by the same comparison.
 import { describe, expect, it } from "vitest";
 import * as N from "../../../src";
 import { ARITHMETIC_MODELS, Rng, arithmeticModel, dotReference, evaluate, roundTo, tensor, vjp } from "../../../src";
 import type { ArithmeticModel, PrecisionOption, Tensor, Value } from "../../../src";
+import { setKernelBackend } from "../../../src/kernels";
+import { wasmModelProducts } from "../../../src/wasm/dense";
 
 const MODELS: readonly ArithmeticModel[] = [
   ...Object.values(ARITHMETIC_MODELS),
@@ -81,6 +84,39 @@ describe("contractions in the arithmetic models: bitwise the exact reference", (
       const r = matmulMismatches(model, model, 100 + t);
       expect(r.wrong, model.name).toBe(0);
       expect(r.checked).toBeGreaterThan(100);
+    }
+  });
+
+  it("the same through the engine with the WebAssembly kernels at every size (forward and both cotangents)", () => {
+    const before = setKernelBackend("wasm");
+    const ran = wasmModelProducts();
+    try {
+      for (const [t, model] of MODELS.entries()) {
+        const r = matmulMismatches(model, model, 150 + t);
+        expect(r.wrong, model.name).toBe(0);
+        const rng = new Rng(160 + t);
+        const [m, k, n] = [6, Math.max(model.block, 16) + 3, 9];
+        const A = values(rng, m * k, model);
+        const B = values(rng, k * n, model);
+        const G = values(rng, m * n, model);
+        const opts = { precision: model };
+        const gA = vjp((x: Value) => N.matmul(x, tensor(B, [k, n])), tensor(A, [m, k]), tensor(G, [m, n]), opts)
+          .vjp as Tensor;
+        for (let i = 0; i < m; i++)
+          for (let p = 0; p < k; p++)
+            expect(same(gA.data[i * k + p], dotReference(model, row(G, i, n), row(B, p, n))), model.name).toBe(true);
+        const gB = vjp((x: Value) => N.matmul(tensor(A, [m, k]), x), tensor(B, [k, n]), tensor(G, [m, n]), opts)
+          .vjp as Tensor;
+        for (let p = 0; p < k; p++)
+          for (let j = 0; j < n; j++)
+            expect(same(gB.data[p * n + j], dotReference(model, col(A, p, m, k), col(G, j, m, n))), model.name).toBe(
+              true,
+            );
+      }
+      // the named models but float64/float32/float16 (their own kernels) and the FMA and bfloat16 specs ran there
+      expect(wasmModelProducts() - ran).toBeGreaterThan(100);
+    } finally {
+      setKernelBackend(before);
     }
   });
 
