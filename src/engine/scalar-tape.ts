@@ -24,30 +24,99 @@ import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
-import type { ElementKinkCode } from "./nonsmooth";
 
 /**
  * What recording an application of a primitive needs, read once from its declaration: its opcode (an index into
- * one table of the primitives met so far, shared by every tape), whether the tape can record it, its declared
- * scalar function when parameterless, and its declared kink test.
+ * one table of the primitives met so far, shared by every tape), whether the tape can record it, and its recorders
+ * (generated at its first application with that many operands).
  */
 interface OpInfo {
   readonly code: number;
   /** It has a scalar function and scalar partials, and its kink (if any) is declared per element. */
   readonly recordable: boolean;
-  /** The declared scalar function of the parameterless primitive, once looked up (undefined: not yet, or none). */
-  fn: ((...x: number[]) => number) | undefined;
-  /** Its declared kink test per element (undefined: smooth). */
-  readonly at: ((a: number[], params: never) => boolean) | undefined;
-  /** The same test compiled from its declared code form, on the operands themselves (no array), if declared. */
-  readonly atInline: ((x0: number, x1: number, params: unknown) => boolean) | undefined;
+  /** The recorder of applications with one operand (undefined: not generated yet). */
+  rec1: Recorder | undefined;
+  /** The recorder of applications with two operands. */
+  rec2: Recorder | undefined;
 }
 
-/** The kink test of a code form as a function of the operands (a unary primitive's ignores x1). */
-function inlineTest(code: ElementKinkCode | undefined): OpInfo["atInline"] {
-  if (code === undefined) return undefined;
-  return new Function("x0", "x1", "p", `"use strict"; return ${code.at(["(x0)", "(x1)"], "p")};`) as OpInfo["atInline"];
+/**
+ * Records one application of a primitive with one or two operands (b is undefined for one) on the tape: its value,
+ * its kink test, its entry, and the traced value it returns; undefined when the generic path is to take it (no
+ * traced operand: a computation on constants; or an operand the tape cannot hold, after spilling the tape).
+ */
+type Recorder = (tape: ScalarTape, a: Value | undefined, b: Value | undefined, params: unknown) => Tracer | undefined;
+
+/**
+ * Generates the recorder of a recordable primitive for `arity` operands: straight-line code that reads the
+ * operands, calls the declared scalar function (a parameterless primitive's function is looked up once, at its
+ * first application), rounds, runs the declared kink test (inlined from its code form when it
+ * has one) and records the entry. A function of its own per primitive, so that each call site in it sees one
+ * function (the JIT inlines the scalar function and the test), where one shared recorder would see them all.
+ */
+function recorder(prim: Primitive<never>, code: number, arity: 1 | 2, params: unknown): Recorder {
+  const refs = new Refs();
+  const T = refs.ref(Tracer);
+  const P = refs.ref(prim);
+  const NAME = JSON.stringify(prim.name);
+  // looked up only when the first application has no params (a primitive with params may need them to build it)
+  const fn =
+    params === undefined
+      ? (prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
+      : undefined;
+  const args = arity === 1 ? "x0" : "x0, x1";
+  const second = arity === 1 ? "0" : "x1";
+  const value =
+    fn === undefined
+      ? `${P}.scalarValue(x0, ${second}, params)`
+      : `params === undefined ? ${refs.ref(fn)}(${args}) : ${P}.scalarValue(x0, ${second}, params)`;
+  const rule = prim.kink?.element;
+  // the declared code form on the operands themselves; else the declared test, on a fresh array (a user's test may
+  // keep it)
+  const test =
+    rule === undefined
+      ? "false"
+      : rule.code !== undefined
+        ? rule.code.at(arity === 1 ? ["x0"] : ["x0", "x1"], "params")
+        : `${refs.ref(rule.at)}([${args}], params)`;
+  const operand = (v: string, k: number): string => `if (${v} instanceof ${T}) {
+    if (${v}.trace !== t) return tape.spillUndefined();
+    r${k} = ${v}.index;
+    x${k} = tape.b.val[r${k}];
+  } else {
+    const c = tape.constant(${v}, ${NAME});
+    if (c === undefined) return tape.spillUndefined();
+    x${k} = c;
+    r${k} = tape.pushConst(c);
+  }`;
+  const body =
+    arity === 1
+      ? `if (!(a instanceof ${T})) return undefined;
+  let r0 = 0, x0 = 0;
+  ${operand("a", 0)}
+  const r1 = ${NONE};`
+      : `if (!(a instanceof ${T}) && !(b instanceof ${T})) return undefined;
+  let r0 = 0, x0 = 0, r1 = 0, x1 = 0;
+  ${operand("a", 0)}
+  ${operand("b", 1)}`;
+  return compileWithRefs<Recorder>(
+    refs,
+    `return function record_${prim.name.replace(/\W/g, "_")}(tape, a, b, params) {
+  const t = tape.trace;
+  ${body}
+  const y = t.round(${value});
+  if (t.logKinks && (${test})) tape.kinkHit(${P});
+  return tape.record(${code}, r0, r1, y, params);
+};`,
+  );
 }
+
+/** The recorder of a primitive the tape cannot hold: a computation on constants goes on, anything else spills. */
+const recordNothing: Recorder = (tape, a, b) => {
+  if (!(a instanceof Tracer) && !(b instanceof Tracer)) return undefined;
+  tape.spill();
+  return undefined;
+};
 
 const INFO = new Map<Primitive<never>, OpInfo>();
 const PRIM_OF: Primitive<never>[] = [];
@@ -58,15 +127,15 @@ function infoOf(prim: Primitive<never>): OpInfo {
   let info = INFO.get(prim);
   if (info === undefined) {
     const kink = prim.kink;
+    const recordable =
+      prim.scalarValue !== undefined &&
+      prim.scalarPartials !== undefined &&
+      (kink === undefined || kink.element !== undefined);
     info = {
       code: PRIM_OF.length,
-      recordable:
-        prim.scalarValue !== undefined &&
-        prim.scalarPartials !== undefined &&
-        (kink === undefined || kink.element !== undefined),
-      fn: undefined,
-      at: kink?.element?.at,
-      atInline: inlineTest(kink?.element?.code),
+      recordable,
+      rec1: recordable ? undefined : recordNothing,
+      rec2: recordable ? undefined : recordNothing,
     };
     PRIM_OF.push(prim);
     INFO.set(prim, info);
@@ -257,7 +326,8 @@ export const NONE_OPERAND = NONE;
 /** A flat tape of scalar applications, attached to a trace while the program stays scalar. */
 export class ScalarTape implements ScalarRecorder {
   length = 0;
-  private b: Buffers;
+  /** @internal (read by the generated recorders) */
+  b: Buffers;
   /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
   private params: unknown[] | null = null;
   private nConsts = 0;
@@ -297,83 +367,31 @@ export class ScalarTape implements ScalarRecorder {
   }
 
   apply(prim: Primitive<never>, args: readonly Value[], params: unknown): Tracer | undefined {
+    const slot = prim.tapeSlot;
+    const info = slot !== undefined ? (slot as OpInfo) : infoOf(prim);
     const n = args.length;
-    // a computation on constants (no traced operand): no entry, the generic path evaluates it
-    if (!(args[0] instanceof Tracer) && !(n > 1 && args[1] instanceof Tracer)) {
-      let traced = false;
-      for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
-      if (!traced) return undefined;
-    }
-    const info = infoOf(prim);
-    if (!info.recordable || n < 1 || n > 2) {
-      this.spill();
-      return undefined;
-    }
-    const t = this.trace;
-    const val = this.b.val;
-    const a = args[0];
-    let x0: number;
-    let r0: number;
-    if (a instanceof Tracer) {
-      if (a.trace !== t) return this.spillUndefined();
-      r0 = a.index;
-      x0 = val[r0];
-    } else {
-      const c = this.constant(a, prim.name);
-      if (c === undefined) return this.spillUndefined();
-      x0 = c;
-      r0 = this.pushConst(c);
-    }
-    let x1 = 0;
-    let r1 = NONE;
-    if (n === 2) {
-      const b = args[1];
-      if (b instanceof Tracer) {
-        if (b.trace !== t) return this.spillUndefined();
-        r1 = b.index;
-        x1 = val[r1];
-      } else {
-        const c = this.constant(b, prim.name);
-        if (c === undefined) return this.spillUndefined();
-        x1 = c;
-        r1 = this.pushConst(c);
-      }
-    }
-    // a parameterless primitive's function is looked up once (one with params is never applied without them)
-    let y: number;
-    if (params === undefined) {
-      const fn = (info.fn ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined);
-      y = t.round(fn === undefined ? prim.scalarValue!(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
-    } else y = t.round(prim.scalarValue!(x0, x1, params as never));
-    const at = info.at;
-    if (at !== undefined && t.logKinks) {
-      let hit: boolean;
-      const atInline = info.atInline;
-      if (atInline !== undefined) hit = atInline(x0, x1, params);
-      else {
-        let xs: number[];
-        if (n === 1) {
-          xs = this.xs1;
-          xs[0] = x0;
-        } else {
-          xs = this.xs2;
-          xs[0] = x0;
-          xs[1] = x1;
-        }
-        hit = at(xs, params as never);
-      }
-      if (hit) {
-        const kink = prim.kink!;
-        t.kinkEvents.push({
-          op: prim.name,
-          node: this.length,
-          key: kink.key,
-          count: 1,
-          notLipschitz: kink.notLipschitz,
-        });
-      }
-    }
-    return new Tracer(t, this.push(info.code, r0, r1, y, params), undefined, y);
+    if (n === 2) return (info.rec2 ??= recorder(prim, info.code, 2, params))(this, args[0], args[1], params);
+    if (n === 1) return (info.rec1 ??= recorder(prim, info.code, 1, params))(this, args[0], undefined, params);
+    // no scalar primitive takes another number of operands: a computation on constants goes on, anything else spills
+    for (let i = 0; i < n; i++) if (args[i] instanceof Tracer) return this.spillUndefined();
+    return undefined;
+  }
+
+  /** Records entry (code, r0, r1) of value y (a recorder's last step); returns its traced value. @internal */
+  record(code: number, r0: number, r1: number, y: number, params: unknown): Tracer {
+    return new Tracer(this.trace, this.push(code, r0, r1, y, params), undefined, y);
+  }
+
+  /** Logs a kink hit of the application about to be recorded (the next entry). @internal */
+  kinkHit(prim: Primitive<never>): void {
+    const kink = prim.kink!;
+    this.trace.kinkEvents.push({
+      op: prim.name,
+      node: this.length,
+      key: kink.key,
+      count: 1,
+      notLipschitz: kink.notLipschitz,
+    });
   }
 
   /**
@@ -524,7 +542,8 @@ export class ScalarTape implements ScalarRecorder {
     t.fast = null;
   }
 
-  private spillUndefined(): undefined {
+  /** Spills the tape; undefined (the generic path takes the application). @internal */
+  spillUndefined(): undefined {
     this.spill();
     return undefined;
   }
@@ -534,7 +553,7 @@ export class ScalarTape implements ScalarRecorder {
    * scalar tensor rounded likewise; a finite constant that overflows the precision is refused with the same
    * error. Undefined for anything else (a tensor of another shape: not a scalar program any more).
    */
-  private constant(a: Value, op: string): number | undefined {
+  constant(a: Value, op: string): number | undefined {
     const t = this.trace;
     if (typeof a === "number") {
       if (Object.is(a, -0)) return -0;
@@ -549,7 +568,8 @@ export class ScalarTape implements ScalarRecorder {
     return r;
   }
 
-  private pushConst(x: number): number {
+  /** @internal */
+  pushConst(x: number): number {
     const b = this.b;
     if (this.nConsts === b.consts.length) b.consts = grown(b.consts, new Float64Array(b.consts.length * 2));
     b.consts[this.nConsts] = x;
