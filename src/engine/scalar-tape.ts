@@ -19,7 +19,7 @@
 import { Tensor, scalar } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
 import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
-import type { BackwardKernel } from "./codegen";
+import type { Accumulate, BackwardKernel } from "./codegen";
 import { isExact } from "../precision";
 import type { Precision } from "../precision";
 import type { KinkPolicy } from "../policy";
@@ -180,6 +180,8 @@ interface KernelSet {
   fusedCount: number;
   /** The kernels of the opcodes met after the fused sweep was full, each a function of its own. */
   readonly solo: (BackwardKernel | undefined)[];
+  /** The program structures met, most recent first, with their straight-line sweeps (see `StraightSweep`). */
+  readonly straight: Straight[];
 }
 
 /**
@@ -198,7 +200,7 @@ function kernelSet(round: (x: number) => number, precision: Precision, policy: K
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
     const env = { precision, round, policy, node: 0 };
-    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [] };
+    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [], straight: [] };
     KERNEL_SETS.set(round, set);
   }
   lastSet = set;
@@ -266,12 +268,147 @@ function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
   return n !== null;
 }
 
+/**
+ * The backward sweep of one recorded program structure (the opcodes and operand references of entries 0 to the
+ * output) as straight-line code, as compile.ts writes a program's backward pass: each entry's kernel body (the same
+ * generated body the fused sweep runs for its opcode) in the same order, with its operands written in and its
+ * adjoints in local variables (which entries receive a cotangent, and which contribution comes first, depend on the
+ * structure alone); no loop, no switch on the opcode. A program run again and again (a training loop, a sweep over
+ * points) records the same structure at every call: after STRAIGHT_AFTER calls it gets this code, which later calls
+ * with that structure run instead of the fused sweep. Values, constants and the policy are read at run time, so
+ * the results are those of the fused sweep. It writes the adjoints of the input entries only (`adj`, `has`).
+ */
+type StraightSweep = (
+  val: Float64Array,
+  consts: Float64Array,
+  adj: Float64Array,
+  has: Uint8Array,
+  env: LinEnv,
+  seed: number,
+) => void;
+
+/** A program structure met by the backward sweep of one precision, and its straight-line sweep once generated. */
+interface Straight {
+  /** The entries it covers (0 to n - 1; the output is entry n - 1). */
+  readonly n: number;
+  readonly op: Int32Array;
+  readonly a0: Int32Array;
+  readonly a1: Int32Array;
+  /** How many sweeps met it. */
+  seen: number;
+  run: StraightSweep | null;
+}
+
+/** The sweeps of a structure that go through the fused sweep before it gets its own code (generating costs ~0.1 ms). */
+const STRAIGHT_AFTER = 8;
+/** The most structures remembered per precision (the least recently met one makes room). */
+const STRAIGHT_KEPT = 16;
+/** The longest program that gets straight-line code (longer ones: the fused sweep, whose code size does not grow). */
+const STRAIGHT_MAX = 512;
+
+function sameStructure(s: Straight, op: Int32Array, a0: Int32Array, a1: Int32Array): boolean {
+  for (let i = s.n - 1; i >= 0; i--) if (s.op[i] !== op[i] || s.a0[i] !== a0[i] || s.a1[i] !== a1[i]) return false;
+  return true;
+}
+
+/**
+ * The remembered structure of entries 0 to n - 1 of a tape (found by comparison), remembered now if new and
+ * eligible (every opcode has its kernel in the fused sweep: else it never gets code); null otherwise.
+ */
+function findStructure(set: KernelSet, b: Buffers, n: number): Straight | null {
+  const list = set.straight;
+  for (let j = 0; j < list.length; j++) {
+    const s = list[j];
+    if (s.n === n && sameStructure(s, b.op, b.a0, b.a1)) return s;
+  }
+  for (let i = 0; i < n; i++) {
+    const code = b.op[i];
+    if (code !== INPUT_OP && typeof set.arity[code] !== "number") return null;
+  }
+  const s: Straight = { n, op: b.op.slice(0, n), a0: b.a0.slice(0, n), a1: b.a1.slice(0, n), seen: 0, run: null };
+  if (list.length >= STRAIGHT_KEPT) list.pop();
+  list.unshift(s);
+  return s;
+}
+
+/** Counts a sweep of structure s (most recently met first) and returns its code once it has met STRAIGHT_AFTER. */
+function meet(set: KernelSet, s: Straight): StraightSweep | null {
+  const list = set.straight;
+  if (list[0] !== s) {
+    const j = list.indexOf(s);
+    if (j < 0) return null; // made room for others since the tape predicted it
+    list.splice(j, 1);
+    list.unshift(s);
+  }
+  if (s.run === null && ++s.seen >= STRAIGHT_AFTER) s.run = straightCode(set, s);
+  return s.run;
+}
+
+let straightGenerated = 0;
+
+/** How many straight-line sweeps this process has generated (tests check that theirs ran). @internal */
+export function straightSweepsGenerated(): number {
+  return straightGenerated;
+}
+
+/** Generates the straight-line sweep of a structure (see `StraightSweep`). */
+function straightCode(set: KernelSet, s: Straight): StraightSweep {
+  straightGenerated++;
+  const refs = new Refs();
+  const round = isExact(set.env.round) ? null : set.env.round;
+  const out = s.n - 1;
+  const reached = new Uint8Array(s.n);
+  reached[out] = 1;
+  const blocks: string[] = [];
+  const operand = (r: number): string => (r === NONE ? "0" : r >= 0 ? `g${r}` : `consts[${-r - 1}]`);
+  for (let i = out; i >= 0; i--) {
+    const code = s.op[i];
+    if (code === INPUT_OP || reached[i] === 0) continue;
+    const refsOf = [s.a0[i], s.a1[i]];
+    // the first term an entry receives is its adjoint, later ones are added (as has[] decides in the fused sweep)
+    const accumulate: Accumulate = (j, term, rnd) => {
+      const r = refsOf[j];
+      if (r < 0) return "";
+      if (reached[r] === 0) {
+        reached[r] = 1;
+        return `g${r} = ${term};`;
+      }
+      return `g${r} = ${rnd(`g${r} + ${term}`)};`;
+    };
+    const body = backwardKernelBody(PRIM_OF[code], set.arity[code] as number, set.env, round, refs, accumulate);
+    if (body === null) throw new Error(`straight sweep: the kernel of ${PRIM_OF[code].name} disappeared`);
+    const x = (r: number): string => (r >= 0 ? `val[${r}]` : operand(r));
+    blocks.push(`{
+    const x0 = ${x(refsOf[0])}, x1 = ${x(refsOf[1])}, y = val[${i}], c = g${i};
+    env.node = ${i};
+    ${body.join("\n    ")}
+  }`);
+  }
+  const locals: string[] = [];
+  const inputs: string[] = [];
+  for (let i = 0; i < s.n; i++) {
+    if (reached[i] === 1) locals.push(i === out ? `g${i} = seed` : `g${i} = 0`);
+    if (s.op[i] === INPUT_OP) inputs.push(reached[i] === 1 ? `adj[${i}] = g${i}; has[${i}] = 1;` : `has[${i}] = 0;`);
+  }
+  return compileWithRefs<StraightSweep>(
+    refs,
+    `return function straightSweep(val, consts, adj, has, env, seed) {
+  let ${locals.join(", ")};
+  ${blocks.join("\n  ")}
+  ${inputs.join("\n  ")}
+};`,
+  );
+}
+
 /** The opcode of an input entry. */
 const INPUT_OP = -1;
 /** The operand reference of an absent second operand (unary primitives). */
 const NONE = -2147483648;
 
-/** The adjoints of a backward sweep: `has[i]` 0 means entry i received no cotangent (a symbolic zero). */
+/**
+ * The adjoints of a backward sweep: `has[i]` 0 means entry i received no cotangent (a symbolic zero). Only the
+ * input entries' are meant to be read (a straight-line sweep writes no other).
+ */
 export interface ScalarAdjoints {
   readonly adj: Float64Array;
   readonly has: Uint8Array;
@@ -331,6 +468,11 @@ export class ScalarTape implements ScalarRecorder {
   /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
   private params: unknown[] | null = null;
   private nConsts = 0;
+  /**
+   * The structure this call is expected to record (the one the last sweep in its precision met): null as soon as an
+   * entry differs from it, so that the sweep knows it without comparing the tape (see `StraightSweep`).
+   */
+  private expect: Straight | null;
   private readonly xs1 = [0];
   private readonly xs2 = [0, 0];
 
@@ -341,6 +483,7 @@ export class ScalarTape implements ScalarRecorder {
   ) {
     this.b = spare ?? new Buffers(256);
     spare = null;
+    this.expect = kernelSet(trace.round, trace.precision, trace.policy).straight[0] ?? null;
   }
 
   /**
@@ -400,20 +543,30 @@ export class ScalarTape implements ScalarRecorder {
    */
   backward(out: number, seed: number): ScalarAdjoints {
     const { adj, has } = this.b;
-    has.fill(0, 0, out + 1);
-    adj[out] = seed;
-    has[out] = 1;
     const t = this.trace;
     const round = t.round;
     // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
     // (a user primitive's partials may call the library) restores it when it returns
     const set = kernelSet(round, t.precision, t.policy);
+    // the structure predicted at the start and matched by every entry recorded since, or found by comparison
+    let straight: StraightSweep | null = null;
+    if (this.params === null && out < STRAIGHT_MAX) {
+      const e = this.expect;
+      const s = e !== null && e.n === out + 1 ? e : findStructure(set, this.b, out + 1);
+      if (s !== null) straight = meet(set, s);
+    }
+    if (straight === null) {
+      has.fill(0, 0, out + 1);
+      adj[out] = seed;
+      has[out] = 1;
+    }
     const kenv = set.env;
     const prevPolicy = kenv.policy;
     const prevNode = kenv.node;
     kenv.policy = t.policy;
     try {
-      this.sweep(out, adj, has, set);
+      if (straight !== null) straight(this.b.val, this.b.consts, adj, has, kenv, seed);
+      else this.sweep(out, adj, has, set);
     } finally {
       kenv.policy = prevPolicy;
       kenv.node = prevNode;
@@ -592,6 +745,8 @@ export class ScalarTape implements ScalarRecorder {
     b.a0[i] = r0;
     b.a1[i] = r1;
     b.val[i] = y;
+    const e = this.expect;
+    if (e !== null && i < e.n && (e.op[i] !== code || e.a0[i] !== r0 || e.a1[i] !== r1)) this.expect = null;
     if (this.params !== null) this.params.push(params);
     else if (params !== undefined) {
       this.params = new Array<unknown>(i).fill(undefined);
