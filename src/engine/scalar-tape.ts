@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { Tensor, scalar } from "../tensor";
+import { Tensor } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
 import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
 import type { Accumulate, BackwardKernel } from "./codegen";
@@ -405,17 +405,6 @@ const INPUT_OP = -1;
 /** The operand reference of an absent second operand (unary primitives). */
 const NONE = -2147483648;
 
-/**
- * The adjoints of a backward sweep: `has[i]` 0 means entry i received no cotangent (a symbolic zero). Only the
- * input entries' are meant to be read (a straight-line sweep writes no other).
- */
-export interface ScalarAdjoints {
-  readonly adj: Float64Array;
-  readonly has: Uint8Array;
-  /** Entries 0 to n - 1 were swept (later entries received nothing). */
-  readonly n: number;
-}
-
 /** The typed arrays of a tape and of its backward sweep (reused by the next call once a call has finished). */
 class Buffers {
   op: Int32Array;
@@ -468,13 +457,16 @@ export class ScalarTape implements ScalarRecorder {
   /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
   private params: unknown[] | null = null;
   private nConsts = 0;
+  /** The entries the last backward sweep covered (0 to swept - 1). */
+  private swept = 0;
   /**
    * The structure this call is expected to record (the one the last sweep in its precision met): null as soon as an
    * entry differs from it, so that the sweep knows it without comparing the tape (see `StraightSweep`).
    */
   private expect: Straight | null;
-  private readonly xs1 = [0];
-  private readonly xs2 = [0, 0];
+  /** Argument arrays of the interpreted path (made when first needed). */
+  private xs1: number[] | null = null;
+  private xs2: number[] | null = null;
 
   constructor(
     readonly trace: Trace,
@@ -541,7 +533,7 @@ export class ScalarTape implements ScalarRecorder {
    * The backward sweep from entry `out` with cotangent `seed`: each entry's declared scalar reverse step, in
    * reverse order, skipping entries that received no cotangent (as the node list does with symbolic zeros).
    */
-  backward(out: number, seed: number): ScalarAdjoints {
+  backward(out: number, seed: number): void {
     const { adj, has } = this.b;
     const t = this.trace;
     const round = t.round;
@@ -571,7 +563,12 @@ export class ScalarTape implements ScalarRecorder {
       kenv.policy = prevPolicy;
       kenv.node = prevNode;
     }
-    return { adj, has, n: out + 1 };
+    this.swept = out + 1;
+  }
+
+  /** The adjoint of input entry `index` after `backward` (0 where no cotangent arrived: a symbolic zero). */
+  adjoint(index: number): number {
+    return index < this.swept && this.b.has[index] === 1 ? this.b.adj[index] : 0;
   }
 
   private sweep(out: number, adj: Float64Array, has: Uint8Array, set: KernelSet): void {
@@ -582,8 +579,8 @@ export class ScalarTape implements ScalarRecorder {
     let env: { -readonly [K in keyof LinEnv]: LinEnv[K] } | undefined;
     const { op, a0, a1, val, consts } = this.b;
     const params = this.params;
-    const xs1 = this.xs1;
-    const xs2 = this.xs2;
+    const xs1 = (this.xs1 ??= [0]);
+    const xs2 = (this.xs2 ??= [0, 0]);
     let i = out;
     while (i >= 0) {
       // the fused kernels take every entry they can; this loop takes the others, one at a time
@@ -764,8 +761,3 @@ function grown<A extends Int32Array | Float64Array>(old: A, into: A): A {
 
 /** The buffers of a released tape: empty, so a use after release fails loudly instead of reading another call's data. */
 const EMPTY = new Buffers(0);
-
-/** A scalar tensor holding an adjoint (0 where none arrived), shaped like the input it belongs to. */
-export function adjointTensor(a: ScalarAdjoints, index: number): Tensor {
-  return scalar(index < a.n && a.has[index] === 1 ? a.adj[index] : 0);
-}
