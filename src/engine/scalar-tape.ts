@@ -79,10 +79,11 @@ function recorder(prim: Primitive<never>, code: number, arity: 1 | 2, params: un
       : rule.code !== undefined
         ? rule.code.at(arity === 1 ? ["x0"] : ["x0", "x1"], "params")
         : `${refs.ref(rule.at)}([${args}], params)`;
+  // a traced operand of this trace was made by this tape, holding its value (`num`, what val[index] holds)
   const operand = (v: string, k: number): string => `if (${v} instanceof ${T}) {
     if (${v}.trace !== t) return tape.spillUndefined();
     r${k} = ${v}.index;
-    x${k} = tape.b.val[r${k}];
+    x${k} = ${v}.num;
   } else {
     const c = tape.constant(${v}, ${NAME});
     if (c === undefined) return tape.spillUndefined();
