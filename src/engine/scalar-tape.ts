@@ -727,31 +727,46 @@ export class ScalarTape implements ScalarRecorder {
     return -++this.nConsts;
   }
 
+  /**
+   * Appends an entry. Kept small, so that the JIT inlines it into every recorder: growing the buffers, entries with
+   * params and a structure that stops matching the predicted one go through methods of their own.
+   */
   private push(code: number, r0: number, r1: number, y: number, params: unknown): number {
     const i = this.length;
-    const b = this.b;
-    if (i === b.op.length) {
-      const n = Math.max(2 * i, 64);
-      b.op = grown(b.op, new Int32Array(n));
-      b.a0 = grown(b.a0, new Int32Array(n));
-      b.a1 = grown(b.a1, new Int32Array(n));
-      b.val = grown(b.val, new Float64Array(n));
-      b.adj = new Float64Array(n);
-      b.has = new Uint8Array(n);
-    }
+    const b = i < this.b.op.length ? this.b : this.grow();
     b.op[i] = code;
     b.a0[i] = r0;
     b.a1[i] = r1;
     b.val[i] = y;
-    const e = this.expect;
-    if (e !== null && i < e.n && (e.op[i] !== code || e.a0[i] !== r0 || e.a1[i] !== r1)) this.expect = null;
-    if (this.params !== null) this.params.push(params);
-    else if (params !== undefined) {
-      this.params = new Array<unknown>(i).fill(undefined);
-      this.params.push(params);
-    }
+    if (this.expect !== null) this.check(i, code, r0, r1);
+    if (params !== undefined || this.params !== null) this.pushParams(i, params);
     this.length = i + 1;
     return i;
+  }
+
+  /** Drops the predicted structure when entry i differs from it (see `expect`). */
+  private check(i: number, code: number, r0: number, r1: number): void {
+    const e = this.expect!;
+    if (i < e.n && (e.op[i] !== code || e.a0[i] !== r0 || e.a1[i] !== r1)) this.expect = null;
+  }
+
+  /** Records the params of entry i (the array of params is made at the first entry that has some). */
+  private pushParams(i: number, params: unknown): void {
+    if (this.params === null) this.params = new Array<unknown>(i).fill(undefined);
+    this.params.push(params);
+  }
+
+  /** Doubles the buffers (a long program). */
+  private grow(): Buffers {
+    const b = this.b;
+    const n = Math.max(2 * b.op.length, 64);
+    b.op = grown(b.op, new Int32Array(n));
+    b.a0 = grown(b.a0, new Int32Array(n));
+    b.a1 = grown(b.a1, new Int32Array(n));
+    b.val = grown(b.val, new Float64Array(n));
+    b.adj = new Float64Array(n);
+    b.has = new Uint8Array(n);
+    return b;
   }
 }
 
