@@ -204,14 +204,16 @@ export function record(
         continue;
       }
       const t = ts[i];
-      if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       if (tape) {
         // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
-        const r = trace.round(t.data[0]);
-        if (r !== t.data[0]) checkNoOverflow(op, inputName(packed, i), t.data, [r], precision);
+        const v = t.data[0];
+        if (!Number.isFinite(v)) checkFinite(op, t, inputName(packed, i));
+        const r = trace.round(v);
+        if (r !== v) checkNoOverflow(op, inputName(packed, i), t.data, [r], precision);
         inputs[i] = new Tracer(trace, tape.input(r), undefined, r);
         continue;
       }
+      if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       const rounded = new Tensor(roundChecked(op, trace, t.data, inputName(packed, i)), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
