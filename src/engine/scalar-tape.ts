@@ -275,7 +275,7 @@ function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
  * generated body the fused sweep runs for its opcode) in the same order, with its operands written in and its
  * adjoints in local variables (which entries receive a cotangent, and which contribution comes first, depend on the
  * structure alone); no loop, no switch on the opcode. A program run again and again (a training loop, a sweep over
- * points) records the same structure at every call: after STRAIGHT_AFTER calls it gets this code, which later calls
+ * points) records the same structure at every call: after `straightAfter` calls it gets this code, which later calls
  * with that structure run instead of the fused sweep. Values, constants and the policy are read at run time, so
  * the results are those of the fused sweep. It writes the adjoints of the input entries only (`adj`, `has`).
  */
@@ -300,8 +300,22 @@ interface Straight {
   run: StraightSweep | null;
 }
 
-/** The sweeps of a structure that go through the fused sweep before it gets its own code (generating costs ~0.1 ms). */
-const STRAIGHT_AFTER = 8;
+/**
+ * The sweeps of a structure that go through the fused sweep before it gets its own code. Generating it and its first
+ * runs (before the JIT optimizes it) cost about 1 ms for 20 entries, a few ms for a hundred, what the straight line
+ * saves on some thousands of sweeps: a program called fewer times never pays for it.
+ */
+let straightAfter = 2000;
+
+/**
+ * Sets how many sweeps of a structure go before it gets straight-line code (tests lower it to reach that code with
+ * few calls); returns the previous value. @internal
+ */
+export function setStraightAfter(n: number): number {
+  const prev = straightAfter;
+  straightAfter = n;
+  return prev;
+}
 /** The most structures remembered per precision (the least recently met one makes room). */
 const STRAIGHT_KEPT = 16;
 /** The longest program that gets straight-line code (longer ones: the fused sweep, whose code size does not grow). */
@@ -332,7 +346,7 @@ function findStructure(set: KernelSet, b: Buffers, n: number): Straight | null {
   return s;
 }
 
-/** Counts a sweep of structure s (most recently met first) and returns its code once it has met STRAIGHT_AFTER. */
+/** Counts a sweep of structure s (most recently met first) and returns its code once it has met `straightAfter`. */
 function meet(set: KernelSet, s: Straight): StraightSweep | null {
   const list = set.straight;
   if (list[0] !== s) {
@@ -341,7 +355,7 @@ function meet(set: KernelSet, s: Straight): StraightSweep | null {
     list.splice(j, 1);
     list.unshift(s);
   }
-  if (s.run === null && ++s.seen >= STRAIGHT_AFTER) s.run = straightCode(set, s);
+  if (s.run === null && ++s.seen >= straightAfter) s.run = straightCode(set, s);
   return s.run;
 }
 
