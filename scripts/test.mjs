@@ -25,6 +25,9 @@ try {
       stdio: "inherit",
     });
     if (r.status !== 0) throw new Error(`build failed (tsc exited with ${r.status ?? r.signal})`);
+    // the entry points' re-exports as data properties (see the script)
+    const x = spawnSync(process.execPath, ["scripts/flatten-exports.mjs"], { cwd: ROOT, stdio: "inherit" });
+    if (x.status !== 0) throw new Error(`build failed (flatten-exports exited with ${x.status ?? x.signal})`);
   });
 } catch (e) {
   console.error(`test: ${e.message}`);

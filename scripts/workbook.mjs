@@ -298,7 +298,8 @@ export async function main(argv) {
     steps.push([
       "build",
       runStep("build", process.execPath, ["scripts/build-wasm.mjs"]) + // the WebAssembly kernels (src/wasm)
-        runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]),
+        runStep("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"]) +
+        runStep("build", process.execPath, ["scripts/flatten-exports.mjs"]), // the entry points' exports as data
     ]);
 
   const { dir: kernelDir, dataDir } = installKernel({ prefix: opts.kernelDir });

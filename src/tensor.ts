@@ -91,7 +91,9 @@ export class Tensor {
 export function shapeSize(shape: readonly number[]): number {
   if (!Array.isArray(shape)) checkShapeArg("shapeSize", shape);
   let n = 1;
-  for (const d of shape) {
+  // an indexed loop (no iterator): every tensor construction runs it, a scalar's too
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!(Number.isInteger(d) && d >= 0))
       throw new Error(`invalid shape [${shape.join(", ")}]: extents must be integers >= 0`);
     n *= d;

@@ -66,8 +66,8 @@ export type BackwardKernel = (
  * in a precision: the partials written in the algebra of expressions, each kink's select calling the declared rule
  * with `env` (whose policy and node the caller sets before each entry: the rule reads them when it runs). The
  * body reads `x0`, `x1` (the operands' values), `y`, `c` (the cotangent), `r0`, `r1` (the operand references) and
- * updates `adj` and `has`; what it refers to is named in `refs`. Null when the primitive has no partials in that
- * algebra.
+ * updates `adj` and `has` (or whatever `accumulate` writes); what it refers to is named in `refs`. Null when the
+ * primitive has no partials in that algebra.
  */
 export function backwardKernelBody(
   prim: Primitive<never>,
@@ -75,21 +75,43 @@ export function backwardKernelBody(
   env: LinEnv,
   round: ((x: number) => number) | null,
   refs: Refs,
+  accumulate: Accumulate = throughArrays,
 ): string[] | null {
   if (prim.codePartials === undefined) return null;
   const R = round === null ? null : refs.ref(round);
   const rnd = (e: string): string => (R === null ? `(${e})` : `${R}(${e})`);
+  const xs = arity === 1 ? ["x0"] : ["x0", "x1"];
+  // a primitive whose selects are constant on each branch off its kink set (declared with its kink test's code
+  // form) has each select computed at the first point of each branch and read from a table afterwards; at the kink
+  // (the policy's choice, maybe drawn per application) it is called every time
+  const code = prim.kink?.element?.code;
+  const branchwise = code?.constantSelects === true;
+  let selects = 0;
   const sink: CodeSink = {
     number: literal,
     ref: (v) => refs.ref(v),
-    select(_env: Env, xs: readonly string[], f: (a: number[], element: number) => number): string {
-      const arr = refs.own(new Array<number>(xs.length).fill(0));
-      return `(${xs.map((x, j) => `${arr}[${j}] = ${x}, `).join("")}${refs.own(f)}(${arr}, 0))`;
+    select(_env: Env, sx: readonly string[], f: (a: number[], element: number) => number): string {
+      const arr = refs.own(new Array<number>(sx.length).fill(0));
+      const call = `(${sx.map((x, j) => `${arr}[${j}] = ${x}, `).join("")}${refs.own(f)}(${arr}, 0))`;
+      if (!branchwise) return call;
+      selects++;
+      // NaN marks a branch not met yet (a select that is NaN on a branch is just called every time there)
+      const C = refs.own(new Float64Array(5 ** code.switching(xs, "undefined").length).fill(Number.NaN));
+      return `(kinkAt ? ${call} : ${C}[branch] === ${C}[branch] ? ${C}[branch] : (${C}[branch] = ${call}))`;
     },
   };
-  const xs = arity === 1 ? ["x0"] : ["x0", "x1"];
   const ps = prim.codePartials(xs, "y", undefined as never, env, codeAlgebra(R, sink));
   const lines: string[] = [];
+  if (selects > 0 && code !== undefined) {
+    // the kink test and the branch: the sign classes (1 positive, 2 negative, 3 zero, 4 NaN) of the switching
+    // quantities, numbered as compile.ts numbers them
+    const sw = code.switching(xs, "undefined");
+    lines.push(
+      `const kinkAt = ${code.at(xs, "undefined")};`,
+      ...sw.map((e, j) => `const s${j} = ${e};`),
+      `const branch = ${sw.map((_e, j) => `(s${j} > 0 ? 1 : s${j} < 0 ? 2 : s${j} === 0 ? 3 : 4)`).reduce((acc, c) => `${acc} * 5 + ${c}`)};`,
+    );
+  }
   // every partial is evaluated, the constants' too, in order: as the number interpreter does
   const qs = ps.map((q, j) => {
     if (q === null || typeof q === "number") return q;
@@ -100,13 +122,26 @@ export function backwardKernelBody(
   if (qs.some((q) => q === undefined)) return null;
   qs.forEach((q, j) => {
     if (q === null || q === undefined) return;
-    const r = `r${j}`;
-    lines.push(
-      `if (${r} >= 0) { const g = ${cotangentTerm(q, "c", rnd)}; if (has[${r}] === 0) { adj[${r}] = g; has[${r}] = 1; } else adj[${r}] = ${rnd(`adj[${r}] + g`)}; }`,
-    );
+    const line = accumulate(j, cotangentTerm(q, "c", rnd), rnd);
+    if (line !== "") lines.push(line);
   });
   return lines;
 }
+
+/**
+ * How a kernel body adds `term` (the cotangent times the partial of operand j) to that operand's adjoint; "" when
+ * the operand receives nothing (a constant). `rnd` wraps an expression in the precision's rounding.
+ */
+export type Accumulate = (j: number, term: string, rnd: (e: string) => string) => string;
+
+/**
+ * The adjoint of operand j in the `adj` and `has` arrays, its reference `r<j>` read at run time: a constant (a
+ * negative reference) receives nothing, the first term is stored as it is, later ones are added and rounded.
+ */
+export const throughArrays: Accumulate = (j, term, rnd) => {
+  const r = `r${j}`;
+  return `if (${r} >= 0) { const g = ${term}; if (has[${r}] === 0) { adj[${r}] = g; has[${r}] = 1; } else adj[${r}] = ${rnd(`adj[${r}] + g`)}; }`;
+};
 
 /** The generated function of `refs` and `body` (the names k0, k1, ... bound to the referred values). */
 export function compileWithRefs<F>(refs: Refs, body: string): F {

@@ -16,38 +16,108 @@
  *
  * @module
  */
-import { Tensor, scalar } from "../tensor";
+import { Tensor } from "../tensor";
 import { Tracer, checkNoOverflow, roundedScalar } from "./trace";
 import { Refs, backwardKernel, backwardKernelBody, compileWithRefs } from "./codegen";
-import type { BackwardKernel } from "./codegen";
+import type { Accumulate, BackwardKernel } from "./codegen";
 import { isExact } from "../precision";
 import type { NumberFormat } from "../arithmetic/formats";
 import type { KinkPolicy } from "../policy";
 import type { LinEnv, Primitive, ScalarRecorder, TapeNode, Trace, Value } from "./trace";
-import type { ElementKinkCode } from "./nonsmooth";
 
 /**
  * What recording an application of a primitive needs, read once from its declaration: its opcode (an index into
- * one table of the primitives met so far, shared by every tape), whether the tape can record it, its declared
- * scalar function when parameterless, and its declared kink test.
+ * one table of the primitives met so far, shared by every tape), whether the tape can record it, and its recorders
+ * (generated at its first application with that many operands).
  */
 interface OpInfo {
   readonly code: number;
   /** It has a scalar function and scalar partials, and its kink (if any) is declared per element. */
   readonly recordable: boolean;
-  /** The declared scalar function of the parameterless primitive, once looked up (undefined: not yet, or none). */
-  fn: ((...x: number[]) => number) | undefined;
-  /** Its declared kink test per element (undefined: smooth). */
-  readonly at: ((a: number[], params: never) => boolean) | undefined;
-  /** The same test compiled from its declared code form, on the operands themselves (no array), if declared. */
-  readonly atInline: ((x0: number, x1: number, params: unknown) => boolean) | undefined;
+  /** The recorder of applications with one operand (undefined: not generated yet). */
+  rec1: Recorder | undefined;
+  /** The recorder of applications with two operands. */
+  rec2: Recorder | undefined;
 }
 
-/** The kink test of a code form as a function of the operands (a unary primitive's ignores x1). */
-function inlineTest(code: ElementKinkCode | undefined): OpInfo["atInline"] {
-  if (code === undefined) return undefined;
-  return new Function("x0", "x1", "p", `"use strict"; return ${code.at(["(x0)", "(x1)"], "p")};`) as OpInfo["atInline"];
+/**
+ * Records one application of a primitive with one or two operands (b is undefined for one) on the tape: its value,
+ * its kink test, its entry, and the traced value it returns; undefined when the generic path is to take it (no
+ * traced operand: a computation on constants; or an operand the tape cannot hold, after spilling the tape).
+ */
+type Recorder = (tape: ScalarTape, a: Value | undefined, b: Value | undefined, params: unknown) => Tracer | undefined;
+
+/**
+ * Generates the recorder of a recordable primitive for `arity` operands: straight-line code that reads the
+ * operands, calls the declared scalar function (a parameterless primitive's function is looked up once, at its
+ * first application), rounds, runs the declared kink test (inlined from its code form when it
+ * has one) and records the entry. A function of its own per primitive, so that each call site in it sees one
+ * function (the JIT inlines the scalar function and the test), where one shared recorder would see them all.
+ */
+function recorder(prim: Primitive<never>, code: number, arity: 1 | 2, params: unknown): Recorder {
+  const refs = new Refs();
+  const T = refs.ref(Tracer);
+  const P = refs.ref(prim);
+  const NAME = JSON.stringify(prim.name);
+  // looked up only when the first application has no params (a primitive with params may need them to build it)
+  const fn =
+    params === undefined
+      ? (prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined)
+      : undefined;
+  const args = arity === 1 ? "x0" : "x0, x1";
+  const second = arity === 1 ? "0" : "x1";
+  const value =
+    fn === undefined
+      ? `${P}.scalarValue(x0, ${second}, params)`
+      : `params === undefined ? ${refs.ref(fn)}(${args}) : ${P}.scalarValue(x0, ${second}, params)`;
+  const rule = prim.kink?.element;
+  // the declared code form on the operands themselves; else the declared test, on a fresh array (a user's test may
+  // keep it)
+  const test =
+    rule === undefined
+      ? "false"
+      : rule.code !== undefined
+        ? rule.code.at(arity === 1 ? ["x0"] : ["x0", "x1"], "params")
+        : `${refs.ref(rule.at)}([${args}], params)`;
+  // a traced operand of this trace was made by this tape, holding its value (`num`, what val[index] holds)
+  const operand = (v: string, k: number): string => `if (${v} instanceof ${T}) {
+    if (${v}.trace !== t) return tape.spillUndefined();
+    r${k} = ${v}.index;
+    x${k} = ${v}.num;
+  } else {
+    const c = tape.constant(${v}, ${NAME});
+    if (c === undefined) return tape.spillUndefined();
+    x${k} = c;
+    r${k} = tape.pushConst(c);
+  }`;
+  const body =
+    arity === 1
+      ? `if (!(a instanceof ${T})) return undefined;
+  let r0 = 0, x0 = 0;
+  ${operand("a", 0)}
+  const r1 = ${NONE};`
+      : `if (!(a instanceof ${T}) && !(b instanceof ${T})) return undefined;
+  let r0 = 0, x0 = 0, r1 = 0, x1 = 0;
+  ${operand("a", 0)}
+  ${operand("b", 1)}`;
+  return compileWithRefs<Recorder>(
+    refs,
+    `return function record_${prim.name.replace(/\W/g, "_")}(tape, a, b, params) {
+  const t = tape.trace;
+  ${body}
+  const y = t.round(${value});
+  if (t.logKinks && (${test})) tape.kinkHit(${P});
+  return tape.record(${code}, r0, r1, y, params);
+};`,
+  );
 }
+
+/** The recorder of a primitive the tape cannot hold: a computation on constants goes on, anything else spills. */
+const recordNothing: Recorder = (tape, a, b) => {
+  if (!(a instanceof Tracer) && !(b instanceof Tracer)) return undefined;
+  tape.spill();
+  return undefined;
+};
 
 const INFO = new Map<Primitive<never>, OpInfo>();
 const PRIM_OF: Primitive<never>[] = [];
@@ -58,15 +128,15 @@ function infoOf(prim: Primitive<never>): OpInfo {
   let info = INFO.get(prim);
   if (info === undefined) {
     const kink = prim.kink;
+    const recordable =
+      prim.scalarValue !== undefined &&
+      prim.scalarPartials !== undefined &&
+      (kink === undefined || kink.element !== undefined);
     info = {
       code: PRIM_OF.length,
-      recordable:
-        prim.scalarValue !== undefined &&
-        prim.scalarPartials !== undefined &&
-        (kink === undefined || kink.element !== undefined),
-      fn: undefined,
-      at: kink?.element?.at,
-      atInline: inlineTest(kink?.element?.code),
+      recordable,
+      rec1: recordable ? undefined : recordNothing,
+      rec2: recordable ? undefined : recordNothing,
     };
     PRIM_OF.push(prim);
     INFO.set(prim, info);
@@ -111,6 +181,8 @@ interface KernelSet {
   fusedCount: number;
   /** The kernels of the opcodes met after the fused sweep was full, each a function of its own. */
   readonly solo: (BackwardKernel | undefined)[];
+  /** The program structures met, most recent first, with their straight-line sweeps (see `StraightSweep`). */
+  readonly straight: Straight[];
 }
 
 /**
@@ -129,7 +201,7 @@ function kernelSet(round: (x: number) => number, precision: NumberFormat, policy
   let set = KERNEL_SETS.get(round);
   if (set === undefined) {
     const env = { precision, round, policy, node: 0 };
-    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [] };
+    set = { env, arity: [], fused: fusedSweep(env, []), fusedCount: 0, solo: [], straight: [] };
     KERNEL_SETS.set(round, set);
   }
   lastSet = set;
@@ -197,18 +269,156 @@ function hasKernel(set: KernelSet, code: number, unary: boolean): boolean {
   return n !== null;
 }
 
+/**
+ * The backward sweep of one recorded program structure (the opcodes and operand references of entries 0 to the
+ * output) as straight-line code, as compile.ts writes a program's backward pass: each entry's kernel body (the same
+ * generated body the fused sweep runs for its opcode) in the same order, with its operands written in and its
+ * adjoints in local variables (which entries receive a cotangent, and which contribution comes first, depend on the
+ * structure alone); no loop, no switch on the opcode. A program run again and again (a training loop, a sweep over
+ * points) records the same structure at every call: after `straightAfter` calls it gets this code, which later calls
+ * with that structure run instead of the fused sweep. Values, constants and the policy are read at run time, so
+ * the results are those of the fused sweep. It writes the adjoints of the input entries only (`adj`, `has`).
+ */
+type StraightSweep = (
+  val: Float64Array,
+  consts: Float64Array,
+  adj: Float64Array,
+  has: Uint8Array,
+  env: LinEnv,
+  seed: number,
+) => void;
+
+/** A program structure met by the backward sweep of one precision, and its straight-line sweep once generated. */
+interface Straight {
+  /** The entries it covers (0 to n - 1; the output is entry n - 1). */
+  readonly n: number;
+  readonly op: Int32Array;
+  readonly a0: Int32Array;
+  readonly a1: Int32Array;
+  /** How many sweeps met it. */
+  seen: number;
+  run: StraightSweep | null;
+}
+
+/**
+ * The sweeps of a structure that go through the fused sweep before it gets its own code. Generating it and its first
+ * runs (before the JIT optimizes it) cost about 1 ms for 20 entries, a few ms for a hundred, what the straight line
+ * saves on some thousands of sweeps: a program called fewer times never pays for it.
+ */
+let straightAfter = 2000;
+
+/**
+ * Sets how many sweeps of a structure go before it gets straight-line code (tests lower it to reach that code with
+ * few calls); returns the previous value. @internal
+ */
+export function setStraightAfter(n: number): number {
+  const prev = straightAfter;
+  straightAfter = n;
+  return prev;
+}
+/** The most structures remembered per precision (the least recently met one makes room). */
+const STRAIGHT_KEPT = 16;
+/** The longest program that gets straight-line code (longer ones: the fused sweep, whose code size does not grow). */
+const STRAIGHT_MAX = 512;
+
+function sameStructure(s: Straight, op: Int32Array, a0: Int32Array, a1: Int32Array): boolean {
+  for (let i = s.n - 1; i >= 0; i--) if (s.op[i] !== op[i] || s.a0[i] !== a0[i] || s.a1[i] !== a1[i]) return false;
+  return true;
+}
+
+/**
+ * The remembered structure of entries 0 to n - 1 of a tape (found by comparison), remembered now if new and
+ * eligible (every opcode has its kernel in the fused sweep: else it never gets code); null otherwise.
+ */
+function findStructure(set: KernelSet, b: Buffers, n: number): Straight | null {
+  const list = set.straight;
+  for (let j = 0; j < list.length; j++) {
+    const s = list[j];
+    if (s.n === n && sameStructure(s, b.op, b.a0, b.a1)) return s;
+  }
+  for (let i = 0; i < n; i++) {
+    const code = b.op[i];
+    if (code !== INPUT_OP && typeof set.arity[code] !== "number") return null;
+  }
+  const s: Straight = { n, op: b.op.slice(0, n), a0: b.a0.slice(0, n), a1: b.a1.slice(0, n), seen: 0, run: null };
+  if (list.length >= STRAIGHT_KEPT) list.pop();
+  list.unshift(s);
+  return s;
+}
+
+/** Counts a sweep of structure s (most recently met first) and returns its code once it has met `straightAfter`. */
+function meet(set: KernelSet, s: Straight): StraightSweep | null {
+  const list = set.straight;
+  if (list[0] !== s) {
+    const j = list.indexOf(s);
+    if (j < 0) return null; // made room for others since the tape predicted it
+    list.splice(j, 1);
+    list.unshift(s);
+  }
+  if (s.run === null && ++s.seen >= straightAfter) s.run = straightCode(set, s);
+  return s.run;
+}
+
+let straightGenerated = 0;
+
+/** How many straight-line sweeps this process has generated (tests check that theirs ran). @internal */
+export function straightSweepsGenerated(): number {
+  return straightGenerated;
+}
+
+/** Generates the straight-line sweep of a structure (see `StraightSweep`). */
+function straightCode(set: KernelSet, s: Straight): StraightSweep {
+  straightGenerated++;
+  const refs = new Refs();
+  const round = isExact(set.env.round) ? null : set.env.round;
+  const out = s.n - 1;
+  const reached = new Uint8Array(s.n);
+  reached[out] = 1;
+  const blocks: string[] = [];
+  const operand = (r: number): string => (r === NONE ? "0" : r >= 0 ? `g${r}` : `consts[${-r - 1}]`);
+  for (let i = out; i >= 0; i--) {
+    const code = s.op[i];
+    if (code === INPUT_OP || reached[i] === 0) continue;
+    const refsOf = [s.a0[i], s.a1[i]];
+    // the first term an entry receives is its adjoint, later ones are added (as has[] decides in the fused sweep)
+    const accumulate: Accumulate = (j, term, rnd) => {
+      const r = refsOf[j];
+      if (r < 0) return "";
+      if (reached[r] === 0) {
+        reached[r] = 1;
+        return `g${r} = ${term};`;
+      }
+      return `g${r} = ${rnd(`g${r} + ${term}`)};`;
+    };
+    const body = backwardKernelBody(PRIM_OF[code], set.arity[code] as number, set.env, round, refs, accumulate);
+    if (body === null) throw new Error(`straight sweep: the kernel of ${PRIM_OF[code].name} disappeared`);
+    const x = (r: number): string => (r >= 0 ? `val[${r}]` : operand(r));
+    blocks.push(`{
+    const x0 = ${x(refsOf[0])}, x1 = ${x(refsOf[1])}, y = val[${i}], c = g${i};
+    env.node = ${i};
+    ${body.join("\n    ")}
+  }`);
+  }
+  const locals: string[] = [];
+  const inputs: string[] = [];
+  for (let i = 0; i < s.n; i++) {
+    if (reached[i] === 1) locals.push(i === out ? `g${i} = seed` : `g${i} = 0`);
+    if (s.op[i] === INPUT_OP) inputs.push(reached[i] === 1 ? `adj[${i}] = g${i}; has[${i}] = 1;` : `has[${i}] = 0;`);
+  }
+  return compileWithRefs<StraightSweep>(
+    refs,
+    `return function straightSweep(val, consts, adj, has, env, seed) {
+  let ${locals.join(", ")};
+  ${blocks.join("\n  ")}
+  ${inputs.join("\n  ")}
+};`,
+  );
+}
+
 /** The opcode of an input entry. */
 const INPUT_OP = -1;
 /** The operand reference of an absent second operand (unary primitives). */
 const NONE = -2147483648;
-
-/** The adjoints of a backward sweep: `has[i]` 0 means entry i received no cotangent (a symbolic zero). */
-export interface ScalarAdjoints {
-  readonly adj: Float64Array;
-  readonly has: Uint8Array;
-  /** Entries 0 to n - 1 were swept (later entries received nothing). */
-  readonly n: number;
-}
 
 /** The typed arrays of a tape and of its backward sweep (reused by the next call once a call has finished). */
 class Buffers {
@@ -257,12 +467,21 @@ export const NONE_OPERAND = NONE;
 /** A flat tape of scalar applications, attached to a trace while the program stays scalar. */
 export class ScalarTape implements ScalarRecorder {
   length = 0;
-  private b: Buffers;
+  /** @internal (read by the generated recorders) */
+  b: Buffers;
   /** The params of each entry; null while every entry has none (most programs: no array grows per entry). */
   private params: unknown[] | null = null;
   private nConsts = 0;
-  private readonly xs1 = [0];
-  private readonly xs2 = [0, 0];
+  /** The entries the last backward sweep covered (0 to swept - 1). */
+  private swept = 0;
+  /**
+   * The structure this call is expected to record (the one the last sweep in its precision met): null as soon as an
+   * entry differs from it, so that the sweep knows it without comparing the tape (see `StraightSweep`).
+   */
+  private expect: Straight | null;
+  /** Argument arrays of the interpreted path (made when first needed). */
+  private xs1: number[] | null = null;
+  private xs2: number[] | null = null;
 
   constructor(
     readonly trace: Trace,
@@ -271,6 +490,7 @@ export class ScalarTape implements ScalarRecorder {
   ) {
     this.b = spare ?? new Buffers(256);
     spare = null;
+    this.expect = kernelSet(trace.round, trace.precision, trace.policy).straight[0] ?? null;
   }
 
   /**
@@ -297,110 +517,73 @@ export class ScalarTape implements ScalarRecorder {
   }
 
   apply(prim: Primitive<never>, args: readonly Value[], params: unknown): Tracer | undefined {
+    const slot = prim.tapeSlot;
+    const info = slot !== undefined ? (slot as OpInfo) : infoOf(prim);
     const n = args.length;
-    // a computation on constants (no traced operand): no entry, the generic path evaluates it
-    if (!(args[0] instanceof Tracer) && !(n > 1 && args[1] instanceof Tracer)) {
-      let traced = false;
-      for (let i = 2; i < n; i++) if (args[i] instanceof Tracer) traced = true;
-      if (!traced) return undefined;
-    }
-    const info = infoOf(prim);
-    if (!info.recordable || n < 1 || n > 2) {
-      this.spill();
-      return undefined;
-    }
-    const t = this.trace;
-    const val = this.b.val;
-    const a = args[0];
-    let x0: number;
-    let r0: number;
-    if (a instanceof Tracer) {
-      if (a.trace !== t) return this.spillUndefined();
-      r0 = a.index;
-      x0 = val[r0];
-    } else {
-      const c = this.constant(a, prim.name);
-      if (c === undefined) return this.spillUndefined();
-      x0 = c;
-      r0 = this.pushConst(c);
-    }
-    let x1 = 0;
-    let r1 = NONE;
-    if (n === 2) {
-      const b = args[1];
-      if (b instanceof Tracer) {
-        if (b.trace !== t) return this.spillUndefined();
-        r1 = b.index;
-        x1 = val[r1];
-      } else {
-        const c = this.constant(b, prim.name);
-        if (c === undefined) return this.spillUndefined();
-        x1 = c;
-        r1 = this.pushConst(c);
-      }
-    }
-    // a parameterless primitive's function is looked up once (one with params is never applied without them)
-    let y: number;
-    if (params === undefined) {
-      const fn = (info.fn ??= prim.scalarFunction?.(undefined as never) as ((...x: number[]) => number) | undefined);
-      y = t.round(fn === undefined ? prim.scalarValue!(x0, x1, params as never) : n === 1 ? fn(x0) : fn(x0, x1));
-    } else y = t.round(prim.scalarValue!(x0, x1, params as never));
-    const at = info.at;
-    if (at !== undefined && t.logKinks) {
-      let hit: boolean;
-      const atInline = info.atInline;
-      if (atInline !== undefined) hit = atInline(x0, x1, params);
-      else {
-        let xs: number[];
-        if (n === 1) {
-          xs = this.xs1;
-          xs[0] = x0;
-        } else {
-          xs = this.xs2;
-          xs[0] = x0;
-          xs[1] = x1;
-        }
-        hit = at(xs, params as never);
-      }
-      if (hit) {
-        const kink = prim.kink!;
-        t.kinkEvents.push({
-          op: prim.name,
-          node: this.length,
-          key: kink.key,
-          count: 1,
-          notLipschitz: kink.notLipschitz,
-        });
-      }
-    }
-    return new Tracer(t, this.push(info.code, r0, r1, y, params), undefined, y);
+    if (n === 2) return (info.rec2 ??= recorder(prim, info.code, 2, params))(this, args[0], args[1], params);
+    if (n === 1) return (info.rec1 ??= recorder(prim, info.code, 1, params))(this, args[0], undefined, params);
+    // no scalar primitive takes another number of operands: a computation on constants goes on, anything else spills
+    for (let i = 0; i < n; i++) if (args[i] instanceof Tracer) return this.spillUndefined();
+    return undefined;
+  }
+
+  /** Records entry (code, r0, r1) of value y (a recorder's last step); returns its traced value. @internal */
+  record(code: number, r0: number, r1: number, y: number, params: unknown): Tracer {
+    return new Tracer(this.trace, this.push(code, r0, r1, y, params), undefined, y);
+  }
+
+  /** Logs a kink hit of the application about to be recorded (the next entry). @internal */
+  kinkHit(prim: Primitive<never>): void {
+    const kink = prim.kink!;
+    this.trace.kinkEvents.push({
+      op: prim.name,
+      node: this.length,
+      key: kink.key,
+      count: 1,
+      notLipschitz: kink.notLipschitz,
+    });
   }
 
   /**
    * The backward sweep from entry `out` with cotangent `seed`: each entry's declared scalar reverse step, in
    * reverse order, skipping entries that received no cotangent (as the node list does with symbolic zeros).
    */
-  backward(out: number, seed: number): ScalarAdjoints {
+  backward(out: number, seed: number): void {
     const { adj, has } = this.b;
-    has.fill(0, 0, out + 1);
-    adj[out] = seed;
-    has[out] = 1;
     const t = this.trace;
     const round = t.round;
     // the kernels' environment is shared by every call in this precision: a call made from inside a kink rule
     // (a user primitive's partials may call the library) restores it when it returns
     const set = kernelSet(round, t.precision, t.policy);
+    // the structure predicted at the start and matched by every entry recorded since, or found by comparison
+    let straight: StraightSweep | null = null;
+    if (this.params === null && out < STRAIGHT_MAX) {
+      const e = this.expect;
+      const s = e !== null && e.n === out + 1 ? e : findStructure(set, this.b, out + 1);
+      if (s !== null) straight = meet(set, s);
+    }
+    if (straight === null) {
+      has.fill(0, 0, out + 1);
+      adj[out] = seed;
+      has[out] = 1;
+    }
     const kenv = set.env;
     const prevPolicy = kenv.policy;
     const prevNode = kenv.node;
     kenv.policy = t.policy;
     try {
-      this.sweep(out, adj, has, set);
+      if (straight !== null) straight(this.b.val, this.b.consts, adj, has, kenv, seed);
+      else this.sweep(out, adj, has, set);
     } finally {
       kenv.policy = prevPolicy;
       kenv.node = prevNode;
     }
-    return { adj, has, n: out + 1 };
+    this.swept = out + 1;
+  }
+
+  /** The adjoint of input entry `index` after `backward` (0 where no cotangent arrived: a symbolic zero). */
+  adjoint(index: number): number {
+    return index < this.swept && this.b.has[index] === 1 ? this.b.adj[index] : 0;
   }
 
   private sweep(out: number, adj: Float64Array, has: Uint8Array, set: KernelSet): void {
@@ -411,8 +594,8 @@ export class ScalarTape implements ScalarRecorder {
     let env: { -readonly [K in keyof LinEnv]: LinEnv[K] } | undefined;
     const { op, a0, a1, val, consts } = this.b;
     const params = this.params;
-    const xs1 = this.xs1;
-    const xs2 = this.xs2;
+    const xs1 = (this.xs1 ??= [0]);
+    const xs2 = (this.xs2 ??= [0, 0]);
     let i = out;
     while (i >= 0) {
       // the fused kernels take every entry they can; this loop takes the others, one at a time
@@ -524,7 +707,8 @@ export class ScalarTape implements ScalarRecorder {
     t.fast = null;
   }
 
-  private spillUndefined(): undefined {
+  /** Spills the tape; undefined (the generic path takes the application). @internal */
+  spillUndefined(): undefined {
     this.spill();
     return undefined;
   }
@@ -534,7 +718,7 @@ export class ScalarTape implements ScalarRecorder {
    * scalar tensor rounded likewise; a finite constant that overflows the precision is refused with the same
    * error. Undefined for anything else (a tensor of another shape: not a scalar program any more).
    */
-  private constant(a: Value, op: string): number | undefined {
+  constant(a: Value, op: string): number | undefined {
     const t = this.trace;
     if (typeof a === "number") {
       if (Object.is(a, -0)) return -0;
@@ -549,36 +733,54 @@ export class ScalarTape implements ScalarRecorder {
     return r;
   }
 
-  private pushConst(x: number): number {
+  /** @internal */
+  pushConst(x: number): number {
     const b = this.b;
     if (this.nConsts === b.consts.length) b.consts = grown(b.consts, new Float64Array(b.consts.length * 2));
     b.consts[this.nConsts] = x;
     return -++this.nConsts;
   }
 
+  /**
+   * Appends an entry. Kept small, so that the JIT inlines it into every recorder: growing the buffers, entries with
+   * params and a structure that stops matching the predicted one go through methods of their own.
+   */
   private push(code: number, r0: number, r1: number, y: number, params: unknown): number {
     const i = this.length;
-    const b = this.b;
-    if (i === b.op.length) {
-      const n = Math.max(2 * i, 64);
-      b.op = grown(b.op, new Int32Array(n));
-      b.a0 = grown(b.a0, new Int32Array(n));
-      b.a1 = grown(b.a1, new Int32Array(n));
-      b.val = grown(b.val, new Float64Array(n));
-      b.adj = new Float64Array(n);
-      b.has = new Uint8Array(n);
-    }
+    const b = i < this.b.op.length ? this.b : this.grow();
     b.op[i] = code;
     b.a0[i] = r0;
     b.a1[i] = r1;
     b.val[i] = y;
-    if (this.params !== null) this.params.push(params);
-    else if (params !== undefined) {
-      this.params = new Array<unknown>(i).fill(undefined);
-      this.params.push(params);
-    }
+    if (this.expect !== null) this.check(i, code, r0, r1);
+    if (params !== undefined || this.params !== null) this.pushParams(i, params);
     this.length = i + 1;
     return i;
+  }
+
+  /** Drops the predicted structure when entry i differs from it (see `expect`). */
+  private check(i: number, code: number, r0: number, r1: number): void {
+    const e = this.expect!;
+    if (i < e.n && (e.op[i] !== code || e.a0[i] !== r0 || e.a1[i] !== r1)) this.expect = null;
+  }
+
+  /** Records the params of entry i (the array of params is made at the first entry that has some). */
+  private pushParams(i: number, params: unknown): void {
+    if (this.params === null) this.params = new Array<unknown>(i).fill(undefined);
+    this.params.push(params);
+  }
+
+  /** Doubles the buffers (a long program). */
+  private grow(): Buffers {
+    const b = this.b;
+    const n = Math.max(2 * b.op.length, 64);
+    b.op = grown(b.op, new Int32Array(n));
+    b.a0 = grown(b.a0, new Int32Array(n));
+    b.a1 = grown(b.a1, new Int32Array(n));
+    b.val = grown(b.val, new Float64Array(n));
+    b.adj = new Float64Array(n);
+    b.has = new Uint8Array(n);
+    return b;
   }
 }
 
@@ -589,8 +791,3 @@ function grown<A extends Int32Array | Float64Array>(old: A, into: A): A {
 
 /** The buffers of a released tape: empty, so a use after release fails loudly instead of reading another call's data. */
 const EMPTY = new Buffers(0);
-
-/** A scalar tensor holding an adjoint (0 where none arrived), shaped like the input it belongs to. */
-export function adjointTensor(a: ScalarAdjoints, index: number): Tensor {
-  return scalar(index < a.n && a.has[index] === 1 ? a.adj[index] : 0);
-}

@@ -342,6 +342,11 @@ export function apply<P>(prim: Primitive<P>, args: readonly Value[], params: P):
     const r = t.fast.apply(prim, args, params);
     if (r !== undefined) return r;
   }
+  return applyOnTensors(t, prim, args, params);
+}
+
+/** `apply` on tensors (kept apart so that the scalar tape's path above stays small enough to be inlined into ops). */
+function applyOnTensors<P>(t: Trace | null, prim: Primitive<P>, args: readonly Value[], params: P): Value {
   const env = t ?? FLOAT64_ENV;
   const n = args.length;
   const tensors = new Array<Tensor>(n);

@@ -17,7 +17,7 @@ import { map2, roundArrayFinite } from "../kernels";
 import { Trace, Tracer, apply, checkNoOverflow, enterTrace, leaveTrace, primal, withTrace } from "./trace";
 import type { Linear, LinEnv, Primitive, TapeNode, Value } from "./trace";
 import { buildKinkReport } from "./kink-report";
-import { ScalarTape, adjointTensor } from "./scalar-tape";
+import { ScalarTape } from "./scalar-tape";
 import type { KinkLog, KinkReport } from "./kink-report";
 
 /** Options of every differentiation call. */
@@ -66,6 +66,19 @@ const unpackTensor = (ts: readonly Tensor[]): Tensor => ts[0];
 const unpackFloat64Array = (ts: readonly Tensor[]): Float64Array => Float64Array.from(ts[0].data);
 const unpackTensors = (ts: readonly Tensor[]): Tensor[] => [...ts];
 const unpackNumbers = (ts: readonly Tensor[]): number[] => Array.from(ts[0].data);
+
+/** How a list of scalar tensors recorded on the scalar tape is packed (its gradients: the list as it is made). */
+const SCALAR_LIST: Packed = { tensors: NO_TENSORS, unpack: unpackTensors, multi: true };
+
+/** Whether x is a non-empty array of scalar tensors. */
+function isScalarList(x: Primal): boolean {
+  if (!Array.isArray(x) || x.length === 0) return false;
+  for (let i = 0; i < x.length; i++) {
+    const t: unknown = x[i];
+    if (!(t instanceof Tensor) || t.shape.length !== 0) return false;
+  }
+  return true;
+}
 
 function allTensors(x: readonly unknown[]): boolean {
   for (let i = 0; i < x.length; i++) if (!(x[i] instanceof Tensor)) return false;
@@ -165,11 +178,17 @@ export function record(
   const { policy, model } = resolveOptions(op, opts);
   // one number on the scalar tape is read as it is (no tensor is made for it, nor for its gradient)
   const num = scalarTape && typeof x === "number";
-  const packed: Packed = num ? { tensors: NO_TENSORS, unpack: unpackNumber, multi: false, number: x } : pack(op, x);
+  // so is a list of scalar tensors (not copied: it is read before f runs)
+  const list = scalarTape && !num && isScalarList(x);
+  const packed: Packed = num
+    ? { tensors: NO_TENSORS, unpack: unpackNumber, multi: false, number: x }
+    : list
+      ? SCALAR_LIST
+      : pack(op, x);
   const trace = new Trace(policy, model, () => `${op}(${f.name || "anonymous"})`);
   trace.logKinks = logKinks;
   // a program whose inputs are all scalars starts on the scalar tape (reverse mode and evaluation only)
-  const ts = packed.tensors;
+  const ts = list ? (x as readonly Tensor[]) : packed.tensors;
   let scalars = scalarTape;
   for (let i = 0; scalars && i < ts.length; i++) if (ts[i].shape.length !== 0) scalars = false;
   const count = num ? 1 : ts.length;
@@ -190,14 +209,16 @@ export function record(
         continue;
       }
       const t = ts[i];
-      if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       if (tape) {
         // a scalar: its tracer holds the number (a tensor is made only if the program reads it)
-        const r = trace.round(t.data[0]);
-        if (r !== t.data[0]) checkNoOverflow(op, inputName(packed, i), t.data, [r], trace.precision);
+        const v = t.data[0];
+        if (!Number.isFinite(v)) checkFinite(op, t, inputName(packed, i));
+        const r = trace.round(v);
+        if (r !== v) checkNoOverflow(op, inputName(packed, i), t.data, [r], trace.precision);
         inputs[i] = new Tracer(trace, tape.input(r), undefined, r);
         continue;
       }
+      if (!allFinite(t.data)) checkFinite(op, t, inputName(packed, i));
       const rounded = new Tensor(roundChecked(op, trace, t.data, inputName(packed, i)), t.shape);
       const tr = new Tracer(trace, trace.nodes.length, rounded);
       trace.nodes.push({ prim: INPUT, params: undefined, inputs: [], output: tr, needed: [] });
@@ -519,16 +540,14 @@ function reverseRecorded<X extends Primal>(op: string, rec: Recording): ValueAnd
 
 /** The gradient of a program still on its scalar tape: the backward sweep on the flat tape (no norm there, so no NaN-norm inputs). */
 function scalarTapeGrad(rec: Recording, tape: ScalarTape, output: Tracer): unknown {
-  const a = tape.backward(output.index, 1);
+  tape.backward(output.index, 1);
   const inputs = rec.inputs;
   // a number in, a number out: the adjoint itself (what the scalar tensor made of it would hold)
-  if (rec.packed.number !== undefined) {
-    const k = inputs[0].index;
-    return k < a.n && a.has[k] === 1 ? a.adj[k] : 0;
-  }
+  if (rec.packed.number !== undefined) return tape.adjoint(inputs[0].index);
   const grads = new Array<Tensor>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) grads[i] = adjointTensor(a, inputs[i].index);
-  return rec.packed.unpack(grads);
+  for (let i = 0; i < inputs.length; i++) grads[i] = scalar(tape.adjoint(inputs[i].index));
+  // a list of scalar tensors: this fresh list (unpacking would copy it)
+  return rec.packed === SCALAR_LIST ? grads : rec.packed.unpack(grads);
 }
 
 /**

@@ -8,6 +8,7 @@ import * as N from "../../../src";
 import { evaluate, grad, kinkReport, scalar, valueAndGrad } from "../../../src";
 import type { Tensor, Value } from "../../../src";
 import { valueAndGradOnNodes } from "../../../src/engine/transforms";
+import { setStraightAfter, straightSweepsGenerated } from "../../../src/engine/scalar-tape";
 import {
   POLICIES,
   PRECISIONS_ALL,
@@ -39,6 +40,35 @@ describe("scalar tape: bitwise the node list", () => {
       ),
       { numRuns: 600, seed: 20261130 },
     );
+  });
+
+  it("a program called again and again (its sweep becomes straight-line code, here after 8 calls): the node list's results at every call", () => {
+    const before = straightSweepsGenerated();
+    const after = setStraightAfter(8);
+    try {
+      fc.assert(
+        fc.property(
+          programArb(),
+          fc.array(pointArb, { minLength: 12, maxLength: 12 }),
+          fc.nat(POLICIES.length - 1),
+          fc.constantFrom(...PRECISIONS_ALL),
+          (p, xs, k, precision) => {
+            const f = (v: Value[]) => runProgram(p, v);
+            const opts = { policy: POLICIES[k], precision };
+            for (const x of xs) {
+              const fast = outcome(() => valueAndGrad(f, asInputs(x), opts));
+              const ref = outcome(() => valueAndGradOnNodes(f, asInputs(x), opts));
+              expect(fast, `${showProgram(p)} at ${x.map(bits)}`).toBe(ref);
+            }
+          },
+        ),
+        { numRuns: 150, seed: 20261201 },
+      );
+    } finally {
+      setStraightAfter(after);
+    }
+    // the straight-line sweeps did run (the comparison above is not only the fused sweep's)
+    expect(straightSweepsGenerated()).toBeGreaterThan(before);
   });
 
   it("the comparison can fail: a node list run under another policy differs at a kink (negative control)", () => {
