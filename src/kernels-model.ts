@@ -20,8 +20,8 @@ import { FORMATS, bf16round, f16round, roundTo } from "./arithmetic/formats";
 import type { ArithmeticModel } from "./arithmetic/models";
 import { overflowTie, roundTwoSum } from "./arithmetic/models";
 import { fma32 } from "./arithmetic/layer";
-import { Tensor, fmtShape, shapeSize } from "./tensor";
-import { broadcastIndex, wasmWanted } from "./kernels";
+import { Tensor, shapeSize } from "./tensor";
+import { broadcastIndex, matmulDims, transposed, wasmWanted } from "./kernels";
 import { type WasmModelKernel, wasmModelMatmul } from "./wasm/dense";
 
 type Round = (x: number) => number;
@@ -118,13 +118,6 @@ function pairwiseLane(
   return rA(pairwiseLane(a, b, lo, mid, rA) + pairwiseLane(a, b, mid, hi, rA));
 }
 
-/** A row-major copy of the transpose of an r x c matrix. */
-function transposed(d: Float64Array, r: number, c: number): Float64Array {
-  const t = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = d[i * c + j];
-  return t;
-}
-
 /**
  * op(A) [m, k] times op(B) [k, n] under the model, each output the model's dot product of its k terms in
  * increasing k. The loops walk k once per row of op(A) and update the n partial sums of that row together (each
@@ -134,15 +127,7 @@ function transposed(d: Float64Array, r: number, c: number): Float64Array {
 export function modelMatmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean, model: ArithmeticModel): Tensor {
   const [ar, ac] = a.shape;
   const [br, bc] = b.shape;
-  const m = transA ? ac : ar;
-  const K = transA ? ar : ac;
-  const k2 = transB ? bc : br;
-  const N = transB ? br : bc;
-  if (K !== k2) {
-    throw new Error(
-      `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${K} vs ${k2})`,
-    );
-  }
+  const [m, K, N] = matmulDims(a, b, transA, transB);
   const fast = wasmKernelOf(model);
   if (fast !== null && wasmWanted(m * N * K)) {
     const C = new Float64Array(m * N);

@@ -286,7 +286,7 @@ export function reduceAxis(
 }
 
 /** A row-major copy of the transpose of an r x c matrix. */
-function transposed(d: Float64Array, r: number, c: number): Float64Array {
+export function transposed(d: Float64Array, r: number, c: number): Float64Array {
   const t = new Float64Array(r * c);
   for (let i = 0; i < r; i++) {
     const ri = i * c;
@@ -582,6 +582,23 @@ function wasmModeOf(round: Round): WasmMode | null {
 }
 
 /**
+ * The sizes [m, k, n] of op(A) [m, k] times op(B) [k, n] for 2-D operands, or the error naming both shapes when
+ * the inner dimensions differ (the matrix products of `kernels-model.ts` check their operands with it too).
+ */
+export function matmulDims(a: Tensor, b: Tensor, transA: boolean, transB: boolean): [number, number, number] {
+  const [ar, ac] = a.shape;
+  const [br, bc] = b.shape;
+  const k = transA ? ar : ac;
+  const k2 = transB ? bc : br;
+  if (k !== k2) {
+    throw new Error(
+      `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${k} vs ${k2})`,
+    );
+  }
+  return [transA ? ac : ar, k, transB ? br : bc];
+}
+
+/**
  * Matrix product of 2-D tensors, op(A) [m, k] times op(B) [k, n], where op transposes when asked.
  * Each output element accumulates its k terms in increasing order (see the module note), whatever the flags:
  * operands are first laid out so that both are read along rows.
@@ -589,15 +606,7 @@ function wasmModeOf(round: Round): WasmMode | null {
 export function matmul2d(a: Tensor, b: Tensor, transA: boolean, transB: boolean, round: Round): Tensor {
   const [ar, ac] = a.shape;
   const [br, bc] = b.shape;
-  const m = transA ? ac : ar;
-  const k = transA ? ar : ac;
-  const k2 = transB ? bc : br;
-  const n = transB ? br : bc;
-  if (k !== k2) {
-    throw new Error(
-      `matmul: inner dimensions differ: ${transA ? "transpose of " : ""}${fmtShape(a.shape)} times ${transB ? "transpose of " : ""}${fmtShape(b.shape)} (${k} vs ${k2})`,
-    );
-  }
+  const [m, k, n] = matmulDims(a, b, transA, transB);
   const C0 = new Float64Array(m * n);
   const mode = wasmModeOf(round);
   if (mode !== null && wasmWanted(m * n * k)) {

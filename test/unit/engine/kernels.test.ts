@@ -4,8 +4,9 @@
 // exercise the register blocking's edges.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Tensor, rounding } from "../../../src";
+import { ARITHMETIC_MODELS, Tensor, rounding } from "../../../src";
 import { matmul2d } from "../../../src/kernels";
+import { modelMatmul2d } from "../../../src/kernels-model";
 
 function naive(a: Tensor, b: Tensor, tA: boolean, tB: boolean, round: (x: number) => number): Float64Array {
   const m = tA ? a.shape[1] : a.shape[0];
@@ -68,5 +69,12 @@ describe("matmul2d: same summation order in every layout and precision", () => {
     expect(() =>
       matmul2d(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [2, 3]), false, false, r),
     ).toThrow("matmul: inner dimensions differ: [2, 3] times [2, 3] (3 vs 2)");
+    // the model kernels check their operands with the same function (one message)
+    const model = ARITHMETIC_MODELS["float16-tensor-core"];
+    const [a, b] = [new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [3, 2])];
+    expect(() => modelMatmul2d(a, b, true, false, model)).toThrow(
+      "matmul: inner dimensions differ: transpose of [2, 3] times [3, 2] (2 vs 3)",
+    );
+    expect(modelMatmul2d(a, b, false, false, model).shape).toEqual([2, 2]);
   });
 });
