@@ -38,6 +38,24 @@ const col = (d: readonly number[], j: number, r: number, c: number): number[] =>
   Array.from({ length: r }, (_, i) => d[i * c + j]);
 const ones = (n: number): number[] => new Array<number>(n).fill(1);
 
+/** Both cotangents of op(A) [m, k] times B [k, n] under the model (random operands), each entry its dotReference. */
+function expectMatmulCotangents(model: ArithmeticModel, rng: Rng, m: number, k: number, n: number): void {
+  const A = values(rng, m * k, model);
+  const B = values(rng, k * n, model);
+  const G = values(rng, m * n, model);
+  const opts = { precision: model };
+  const gA = vjp((x: Value) => N.matmul(x, tensor(B, [k, n])), tensor(A, [m, k]), tensor(G, [m, n]), opts)
+    .vjp as Tensor;
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++)
+      expect(same(gA.data[i * k + p], dotReference(model, row(G, i, n), row(B, p, n))), model.name).toBe(true);
+  const gB = vjp((x: Value) => N.matmul(tensor(A, [m, k]), x), tensor(B, [k, n]), tensor(G, [m, n]), opts)
+    .vjp as Tensor;
+  for (let p = 0; p < k; p++)
+    for (let j = 0; j < n; j++)
+      expect(same(gB.data[p * n + j], dotReference(model, col(A, p, m, k), col(G, j, m, n))), model.name).toBe(true);
+}
+
 /** Shapes m x k x n with 0 and 1 extents, k across block boundaries (and past 256 for float32-blas). */
 function shapes(model: ArithmeticModel): [number, number, number][] {
   const ks = [0, 1, 2, 5, 7, 16, 17, 33];
@@ -94,24 +112,7 @@ describe("contractions in the arithmetic models: bitwise the exact reference", (
       for (const [t, model] of MODELS.entries()) {
         const r = matmulMismatches(model, model, 150 + t);
         expect(r.wrong, model.name).toBe(0);
-        const rng = new Rng(160 + t);
-        const [m, k, n] = [6, Math.max(model.block, 16) + 3, 9];
-        const A = values(rng, m * k, model);
-        const B = values(rng, k * n, model);
-        const G = values(rng, m * n, model);
-        const opts = { precision: model };
-        const gA = vjp((x: Value) => N.matmul(x, tensor(B, [k, n])), tensor(A, [m, k]), tensor(G, [m, n]), opts)
-          .vjp as Tensor;
-        for (let i = 0; i < m; i++)
-          for (let p = 0; p < k; p++)
-            expect(same(gA.data[i * k + p], dotReference(model, row(G, i, n), row(B, p, n))), model.name).toBe(true);
-        const gB = vjp((x: Value) => N.matmul(tensor(A, [m, k]), x), tensor(B, [k, n]), tensor(G, [m, n]), opts)
-          .vjp as Tensor;
-        for (let p = 0; p < k; p++)
-          for (let j = 0; j < n; j++)
-            expect(same(gB.data[p * n + j], dotReference(model, col(A, p, m, k), col(G, j, m, n))), model.name).toBe(
-              true,
-            );
+        expectMatmulCotangents(model, new Rng(160 + t), 6, Math.max(model.block, 16) + 3, 9);
       }
       // the named models but float64/float32/float16 (their own kernels) and the FMA and bfloat16 specs ran there
       expect(wasmModelProducts() - ran).toBeGreaterThan(100);
@@ -160,22 +161,9 @@ describe("contractions in the arithmetic models: bitwise the exact reference", (
         [1, 6, 2],
         [2, 0, 3],
       ] as const) {
-        const A = values(rng, m * k, model);
-        const B = values(rng, k * n, model);
+        expectMatmulCotangents(model, rng, m, k, n);
         const G = values(rng, m * n, model);
         const opts = { precision: model };
-        const gA = vjp((x: Value) => N.matmul(x, tensor(B, [k, n])), tensor(A, [m, k]), tensor(G, [m, n]), opts)
-          .vjp as Tensor;
-        for (let i = 0; i < m; i++)
-          for (let p = 0; p < k; p++)
-            expect(same(gA.data[i * k + p], dotReference(model, row(G, i, n), row(B, p, n))), model.name).toBe(true);
-        const gB = vjp((x: Value) => N.matmul(tensor(A, [m, k]), x), tensor(B, [k, n]), tensor(G, [m, n]), opts)
-          .vjp as Tensor;
-        for (let p = 0; p < k; p++)
-          for (let j = 0; j < n; j++)
-            expect(same(gB.data[p * n + j], dotReference(model, col(A, p, m, k), col(G, j, m, n))), model.name).toBe(
-              true,
-            );
         const bias = values(rng, n, model);
         const M = values(rng, m * n, model);
         const gb = vjp((b: Value) => N.add(tensor(M, [m, n]), b), tensor(bias, [n]), tensor(G, [m, n]), opts)
