@@ -110,6 +110,20 @@ function mismatches(
   return wrong;
 }
 
+/** A [4, 2] of identical rows x and B [2, 8] of identical columns y: one full register block of x . y. */
+function registerBlock(x: readonly number[], y: readonly number[]): [Tensor, Tensor] {
+  return [
+    new Tensor(
+      Float64Array.from({ length: 8 }, (_, q) => x[q % 2]),
+      [4, 2],
+    ),
+    new Tensor(
+      Float64Array.from({ length: 16 }, (_, q) => y[q >> 3]),
+      [2, 8],
+    ),
+  ];
+}
+
 /** K across the model's block boundaries (one block for the sequential order). */
 function ks(model: ArithmeticModel): number[] {
   const b = model.block || 16;
@@ -163,15 +177,7 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
       [a, b, 1 + 2 ** -23],
       [a2, b2, max],
     ] as const) {
-      // 4 identical rows and 8 identical columns: one full register block
-      const A = new Tensor(
-        Float64Array.from({ length: 8 }, (_, q) => x[q % 2]),
-        [4, 2],
-      );
-      const B = new Tensor(
-        Float64Array.from({ length: 16 }, (_, q) => y[q >> 3]),
-        [2, 8],
-      );
+      const [A, B] = registerBlock(x, y);
       expect(dotReference(model, [...x], [...y])).toBe(want);
       expect(Array.from(product("wasm", A, B, [false, false], model).data)).toEqual(new Array(32).fill(want));
       expect(Math.fround(x[0] * y[0] + x[1] * y[1]) === want).toBe(false); // the case is real: naive rounding differs
@@ -189,14 +195,7 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
     expect(x[1] * y[1]).toBe(2 ** -150 - 2 ** -197);
     expect(dotReference(model, x, y)).toBe(acc);
     expect(Math.fround(x[0] * y[0] + x[1] * y[1])).toBe(2 ** -126); // the naive rounding differs
-    const A = new Tensor(
-      Float64Array.from({ length: 8 }, (_, q) => x[q % 2]),
-      [4, 2],
-    );
-    const B = new Tensor(
-      Float64Array.from({ length: 16 }, (_, q) => y[q >> 3]),
-      [2, 8],
-    );
+    const [A, B] = registerBlock(x, y);
     expect(Array.from(product("wasm", A, B, [false, false], model).data)).toEqual(new Array(32).fill(acc));
     // random products near 2^-150, summed in the subnormal range
     const rng = new Rng(650);
