@@ -439,7 +439,13 @@ function perKink(base: KinkPolicy, choose: (slot: KinkSlot) => number | undefine
  * ```
  */
 function reluAt(s: number, flags?: OutsideClarkeOptIn): KinkPolicy {
-  return custom({ name: `relu'(0)=${s}`, relu: s }, flags);
+  try {
+    return custom({ name: `relu'(0)=${s}`, relu: s }, flags);
+  } catch (e) {
+    // the refusal names the call that was made (the opt-in hint holds for both: the same second argument)
+    if (e instanceof Error) e.message = e.message.replace(/^policies\.custom:/, "policies.reluAt:");
+    throw e;
+  }
 }
 
 /**

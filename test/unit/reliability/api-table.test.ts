@@ -130,7 +130,12 @@ const rows: Row[] = [
     () => m.policies.custom({ relu: Infinity }, { outsideClarke: true }),
     /^policies\.custom: relu = Infinity must be a finite number/,
   ],
-  ["policies.reluAt", () => m.policies.reluAt(2), /^policies\.custom: relu = 2 is outside the Clarke set/],
+  ["policies.reluAt", () => m.policies.reluAt(2), /^policies\.reluAt: relu = 2 is outside the Clarke set/],
+  [
+    "policies.reluAt",
+    () => m.policies.reluAt(0.5, { outsideClarke: 1 } as never),
+    /^policies\.reluAt: outsideClarke must be true or false, got 1/,
+  ],
   [
     "outsideClarkeChoices",
     () => m.outsideClarkeChoices(bad),
