@@ -62,7 +62,7 @@ const resolvedSpecs = new WeakMap<object, ArithmeticModel>();
 export function resolvePrecision(op: string, precision: unknown): ArithmeticModel {
   if (typeof precision === "string" && Object.hasOwn(ARITHMETIC_MODELS, precision))
     return ARITHMETIC_MODELS[precision as ArithmeticModelName];
-  if (precision === null || typeof precision !== "object")
+  if (precision === null || typeof precision !== "object" || Array.isArray(precision))
     throw new Error(
       `${op}: unknown precision ${JSON.stringify(precision) ?? String(precision)}: expected one of ${MODEL_NAMES.join(", ")}, or an arithmetic model spec { storage, accumulation, fma, order, block }`,
     );

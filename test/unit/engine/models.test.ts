@@ -287,6 +287,10 @@ describe("bad precisions and inputs: clear errors", () => {
     expect(message(() => N.grad(id, 1, { precision: "float8" as never }))).toBe(
       'grad: unknown precision "float8": expected one of float64, float32, float16, bfloat16, float32-blas, float16-tensor-core, bfloat16-tensor-core, or an arithmetic model spec { storage, accumulation, fma, order, block }',
     );
+    // a list (the runners' form) is not one precision: the same message, not a complaint about a field "0"
+    expect(message(() => N.grad(id, 1, { precision: ["float16"] as never }))).toBe(
+      'grad: unknown precision ["float16"]: expected one of float64, float32, float16, bfloat16, float32-blas, float16-tensor-core, bfloat16-tensor-core, or an arithmetic model spec { storage, accumulation, fma, order, block }',
+    );
   });
   it("a spec accumulating in a format less precise than storage, or with an unknown field, names the option", () => {
     expect(message(() => N.evaluate(id, [1], { precision: { storage: "float32", accumulation: "float16" } }))).toBe(
