@@ -71,6 +71,35 @@ describe("scalar tape: bitwise the node list", () => {
     expect(straightSweepsGenerated()).toBeGreaterThan(before);
   });
 
+  it("one program called under changing policies and precisions after its straight-line sweep exists: the node list's results at every call (the sweep and the branch tables are shared by every policy of a precision)", () => {
+    const before = straightSweepsGenerated();
+    const after = setStraightAfter(2);
+    try {
+      fc.assert(
+        fc.property(
+          programArb(),
+          fc.array(fc.tuple(pointArb, fc.nat(POLICIES.length - 1), fc.constantFrom(...PRECISIONS_ALL)), {
+            minLength: 12,
+            maxLength: 12,
+          }),
+          (p, calls) => {
+            const f = (v: Value[]) => runProgram(p, v);
+            for (const [x, k, precision] of calls) {
+              const opts = { policy: POLICIES[k], precision };
+              const fast = outcome(() => valueAndGrad(f, asInputs(x), opts));
+              const ref = outcome(() => valueAndGradOnNodes(f, asInputs(x), opts));
+              expect(fast, `${showProgram(p)} at ${x.map(bits)}, ${POLICIES[k].name}, ${String(precision)}`).toBe(ref);
+            }
+          },
+        ),
+        { numRuns: 150, seed: 20261202 },
+      );
+    } finally {
+      setStraightAfter(after);
+    }
+    expect(straightSweepsGenerated()).toBeGreaterThan(before);
+  });
+
   it("the comparison can fail: a node list run under another policy differs at a kink (negative control)", () => {
     const f = (v: Value[]) => N.add(N.relu(v[0]), N.abs(v[1]));
     const a = outcome(() => valueAndGrad(f, asInputs([0, 0, 0]), { policy: N.presets.pytorch }));
