@@ -197,6 +197,18 @@ describe("WebAssembly model kernels: bitwise the JavaScript loops and the exact 
     expect(Math.fround(x[0] * y[0] + x[1] * y[1])).toBe(2 ** -126); // the naive rounding differs
     const [A, B] = registerBlock(x, y);
     expect(Array.from(product("wasm", A, B, [false, false], model).data)).toEqual(new Array(32).fill(acc));
+    // a partial sum that rounds to -0 (0 + (-2^-200) in float32), in each of two blocks: the output is +0, as the
+    // model's round_storage(round_acc(s + 0)) and the loops give it
+    const blocks = arithmeticModel({ storage: "float32", fma: true, order: "blocked", block: 1 });
+    const [Az, Bz] = registerBlock([2 ** -100, 2 ** -100], [-(2 ** -100), -(2 ** -100)]);
+    expect(Object.is(dotReference(blocks, [2 ** -100, 2 ** -100], [-(2 ** -100), -(2 ** -100)]), 0)).toBe(true);
+    for (const mdl of [model, blocks]) {
+      const got = product("wasm", Az, Bz, [false, false], mdl).data;
+      expect(Array.from(got, (v) => Object.is(v, 0))).toEqual(new Array(32).fill(true));
+      expect(Array.from(product("js", Az, Bz, [false, false], mdl).data, (v) => Object.is(v, 0))).toEqual(
+        new Array(32).fill(true),
+      );
+    }
     // random products near 2^-150, summed in the subnormal range
     const rng = new Rng(650);
     const ran = wasmModelProducts();
