@@ -31,11 +31,24 @@ export function gradVector(where: string, g: Params, n: number): Float64Array {
   return out;
 }
 
-/** The Euclidean norm of a vector. */
+/**
+ * The Euclidean norm of a vector: finite whenever the norm is, and not 0 for a nonzero vector (when the sum of
+ * squares overflows or may have underflowed, the squares are summed again, scaled by the largest entry), Infinity
+ * for an infinite entry, NaN for a NaN entry.
+ */
 export function norm2(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
+  if (s !== Infinity && !(s < 1e-280)) return Math.sqrt(s); // NaN returns here too
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  if (m === Infinity || m === 0) return m;
+  let t = 0;
+  for (let i = 0; i < v.length; i++) {
+    const q = v[i] / m;
+    t += q * q;
+  }
+  return m * Math.sqrt(t);
 }
 
 /** a + s b, as a new vector. */

@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { valueAndGrad } from "../../engine/transforms";
+import { evaluate, valueAndGrad } from "../../engine/transforms";
+import { norm2 } from "../vector";
 import { CLARKE_RANGES, policies } from "../../policy";
 import type { KinkPolicy } from "../../policy";
 import type { PrecisionOption } from "../../precision";
@@ -191,15 +192,14 @@ function trainOne(
     const batch = takeRows(data, batchIndices(plan.runSeed, k, n, batchSize));
     const r = valueAndGrad(net.loss(batch, { loss }), params, { policy, precision });
     kinks += r.kinks.byKey.relu ?? 0;
-    let g2 = 0;
-    for (const g of r.grad) g2 += g * g;
-    if (!Number.isFinite(r.value) || !Number.isFinite(g2)) {
+    const gradNorm = norm2(r.grad); // finite for every finite gradient (scaled when its squares overflow)
+    if (!Number.isFinite(r.value) || !Number.isFinite(gradNorm)) {
       divergedAt = k;
       // a difference only if the reference's output at this step was finite (two runs diverging alike agree)
       if (firstDifference < 0 && reference && k < reference.length) firstDifference = k;
       break;
     }
-    maxGradNorm = Math.max(maxGradNorm, Math.sqrt(g2));
+    maxGradNorm = Math.max(maxGradNorm, gradNorm);
     const print = fingerprint(r.grad);
     prints.push(print);
     if (firstDifference < 0 && reference && reference[k] !== print) firstDifference = k;
@@ -208,7 +208,7 @@ function trainOne(
     state = u.state;
     done++;
   }
-  const finalLoss = valueAndGrad(net.loss(data, { loss }), params, { policy, precision }).value;
+  const finalLoss = evaluate(net.loss(data, { loss }), params, { policy, precision }).value.item();
   return {
     prints,
     fields: {
