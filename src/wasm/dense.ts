@@ -313,7 +313,10 @@ export function wasmModelMatmul(
   kernel: WasmModelKernel,
   block: number,
 ): boolean {
-  const blk = Math.max(1, Math.min(block, k, 1 << 26)); // shifted into the mode's bits 4..31
+  // the block travels in the mode's bits 4..31: a block the field cannot hold (more than 2^26 terms, only for
+  // operands of 512 MiB and more) takes the JavaScript path rather than being summed in other blocks
+  if (Math.min(block, k) > 1 << 26) return false;
+  const blk = Math.max(1, Math.min(block, k));
   const packMode = kernel === "float32-fma" ? 6 : kernel === "float16-tensor-core" ? 2 : 4;
   const bf16 = kernel === "bfloat16" || kernel === "bfloat16-tensor-core";
   const gemmMode = kernel === "bfloat16" ? 4 : kernel === "float32-fma" ? 6 | (blk << 4) : 5 | (blk << 4);
