@@ -12,6 +12,7 @@ import {
   fsign,
   fsignDiff,
   kinkByKey,
+  outsideChoicesOf,
   userRange,
 } from "../../../src/engine/nonsmooth";
 import type { KinkDeclaration } from "../../../src/engine/nonsmooth";
@@ -62,6 +63,8 @@ describe("kinkByKey", () => {
     expect(kinkByKey("relu.lower")).toBeUndefined();
     expect(kinkByKey("clipx")).toBeUndefined(); // no dot: not a bound of clip
     expect(kinkByKey("nothing")).toBeUndefined();
+    expect(kinkByKey("nothing.lower")).toBeUndefined();
+    expect(kinkByKey(".lower")).toBeUndefined();
   });
   it("a user primitive's key is its own: its range is read by userRange, nothing else has one", () => {
     definePrimitive({
@@ -143,6 +146,10 @@ describe("choose: the choice at one kink hit", () => {
       const draws = Array.from({ length: 40 }, (_, e) => choose(p, decl("clip"), 3, e, 0, part));
       for (const v of draws) expect(v >= 0 && v <= 1).toBe(true);
       expect(Math.min(...draws) < 0.25 && Math.max(...draws) > 0.75, part).toBe(true);
+    }
+    // the two bounds of one hit are two draws, not one
+    for (let e = 0; e < 20; e++) {
+      expect(choose(p, decl("clip"), 3, e, 0, "lower")).not.toBe(choose(p, decl("clip"), 3, e, 0, "upper"));
     }
   });
 });
@@ -226,5 +233,25 @@ describe("extremeChoices: the vertices of the Clarke set at one kink slot", () =
     expect(extremeChoices({ key: "norm", node: 0, element: 0 })).toBeNull();
     expect(extremeChoices({ key: "sqrt", node: 0, element: 0 })).toBeNull();
     expect(extremeChoices({ key: "nothing", node: 0, element: 0 })).toBeNull();
+    definePrimitive({
+      name: "mutationRamp",
+      arity: 1,
+      value: (x) => Math.max(x, 0),
+      partials: (x) => [x > 0 ? 1 : 0],
+      kink: { at: (x) => x === 0, range: [0.25, 1], default: 0.25, partials: (s) => [s] },
+    });
+    expect(extremeChoices({ key: "primitives.mutationRamp", node: 0, element: 0 })).toEqual([0.25, 1]);
+  });
+});
+
+describe("outsideChoicesOf: the choices outside the Clarke set at one kink", () => {
+  it("lists a bound by bound, and nothing for a kink without a choice (sqrt) or a user primitive's", () => {
+    const p = policies.custom({ clip: { lower: 2, upper: -1 }, relu: 3 }, { outsideClarke: true });
+    expect(outsideChoicesOf(p, decl("clip"))).toEqual(["clip.lower=2", "clip.upper=-1"]);
+    expect(outsideChoicesOf(p, decl("relu"))).toEqual(["relu=3"]);
+    expect(outsideChoicesOf(p, decl("sqrt"))).toEqual([]);
+    expect(outsideChoicesOf(policies.tfjs, decl("maxTies"))).toEqual(["maxTies=each"]);
+    expect(outsideChoicesOf(policies.jax, decl("norm"))).toEqual(["norm=nan"]);
+    expect(outsideChoicesOf(policies.pytorch, decl("norm"))).toEqual([]);
   });
 });
