@@ -11,8 +11,9 @@ export default {
   coverageAnalysis: "perTest",
   // A mutant that runs only while a module loads (a preset's value, a table built at import) needs every test
   // file run again on a fresh import: hours for a module here. Such mutants are ignored by default; test them on a
-  // narrow set of test files: --ignoreStatic false --testFiles test/unit/engine/kinks.test.ts
-  ignoreStatic: true,
+  // narrow set of test files: NSAD_MUTATION_STATIC=1 npm run mutation -- --mutate src/policy.ts:150-220
+  // --testFiles test/unit/engine/kinks.test.ts
+  ignoreStatic: process.env.NSAD_MUTATION_STATIC !== "1",
   // the machine running this is usually shared: two workers at most
   concurrency: 2,
   // a default: pick the module on the command line (--mutate), one module (or one line range) at a time

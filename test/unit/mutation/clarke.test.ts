@@ -32,6 +32,11 @@ describe("clarkeInterval: [min, max] of the one-sided derivatives, and its dista
     const c = clarkeInterval((t: Value) => neg(abs(t)), 0);
     expect(c).toEqual({ left: 1, right: -1, interval: [-1, 1], distance: 0, critical: true });
   });
+  it("an interval ending at 0 has distance +0 and is critical", () => {
+    const c = clarkeInterval((t: Value) => relu(neg(t)), 0); // -1 on the left, 0 on the right
+    expect(c.interval).toEqual([-1, 0]);
+    expect(Object.is(c.distance, 0) && c.critical).toBe(true);
+  });
   it("one-sided derivatives of 0 are +0, not -0", () => {
     const c = clarkeInterval((t: Value) => relu(neg(t)), 1);
     expect(Object.is(c.left, 0) && Object.is(c.right, 0)).toBe(true);
