@@ -25,6 +25,7 @@ export class AssertionError extends Error {
 
 function describe(x: unknown): string {
   if (typeof x === "number") return Object.is(x, -0) ? "-0" : String(x);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: JSON.stringify below writes strings alike
   if (typeof x === "string") return JSON.stringify(x);
   if (ArrayBuffer.isView(x)) return `[${Array.from(x as unknown as ArrayLike<number>).join(", ")}]`;
   try {
@@ -49,11 +50,15 @@ export function assert(condition: boolean, message = "assertion failed"): assert
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
-  if (typeof a === "number" && typeof b === "number") return a === b; // 0 and -0 are equal here
+  // 0 and -0 are equal here; a number equals no other type (that is what the branches below find too, so the test
+  // reads only a's type)
+  if (typeof a === "number") return a === b;
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b) || Array.isArray(a) || Array.isArray(b)) {
     const xa = a as ArrayLike<unknown>;
     const xb = b as ArrayLike<unknown>;
-    if (xa == null || xb == null || typeof xa.length !== "number" || xa.length !== xb.length) return false;
+    // one side is an array or a typed array, so its length is a number and a missing length differs from it
+    if (xa == null || xb == null || xa.length !== xb.length) return false;
+    // Stryker disable next-line EqualityOperator: i <= length reads undefined on both sides at i = length (equal)
     for (let i = 0; i < xa.length; i++) if (!deepEqual(xa[i], xb[i])) return false;
     return true;
   }
@@ -108,6 +113,7 @@ export function assertClose(
   if (a.length !== e.length) {
     throw new AssertionError(`${message}: expected ${e.length} value(s), got ${a.length}`);
   }
+  // Stryker disable next-line EqualityOperator: i <= length compares undefined === undefined at i = length (ok)
   for (let i = 0; i < a.length; i++) {
     const ok = a[i] === e[i] || Math.abs(a[i] - e[i]) <= tolerance; // === lets +inf match +inf
     if (!ok) {

@@ -330,10 +330,12 @@ function custom(options: PolicyOptions, flags?: OutsideClarkeOptIn): KinkPolicy 
   const given = options as Readonly<Record<string, unknown>>;
   const dflt = pytorch as unknown as Readonly<Record<string, unknown>>;
   for (const { key, choice } of kinksOf("scalar")) {
-    if (given[key] !== undefined && choice.kind === "scalar")
-      p[key] = checkRange(key, given[key], ...choice.range, outside);
+    if (given[key] === undefined) continue;
+    // Stryker disable next-line ConditionalExpression: kinksOf("scalar") gives only scalar kinks (a type narrowing)
+    if (choice.kind === "scalar") p[key] = checkRange(key, given[key], ...choice.range, outside);
   }
   for (const { key, choice } of kinksOf("bounds")) {
+    // Stryker disable next-line ConditionalExpression: kinksOf("bounds") gives only bound kinks (a type narrowing)
     if (choice.kind === "bounds")
       p[key] = bound(
         key,
@@ -482,6 +484,7 @@ export function checkPolicy(p: unknown, where: string): KinkPolicy {
       `${where}: policy must be a kink policy such as policies.pytorch or policies.custom({...}), got ${String(p)}`,
     );
   }
+  // Stryker disable next-line ConditionalExpression: a policy validated here passes the check again (saves work)
   if (VALIDATED.has(p)) return p as KinkPolicy;
   const given = p as Readonly<Record<string, unknown>>;
   const known = ["name", ...ALL_KEYS, "randomSeed", "perKink"];

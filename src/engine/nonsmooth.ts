@@ -126,8 +126,10 @@ export function registerKink<P>(decl: KinkDeclaration<P>): void {
 export function kinkByKey(key: string): KinkDeclaration<never> | undefined {
   const direct = REGISTRY.get(key);
   if (direct) return direct;
+  // only a bound kink has slots under its key ("clip.lower"); a user primitive's key ("primitives.NAME") finds no
+  // declaration under "primitives", so the prefix needs no test of its own
   const dot = key.lastIndexOf(".");
-  if (dot > 0 && !key.startsWith("primitives.")) {
+  if (dot !== -1) {
     const d = REGISTRY.get(key.slice(0, dot));
     if (d && d.choice.kind === "bounds") return d;
   }
@@ -137,6 +139,7 @@ export function kinkByKey(key: string): KinkDeclaration<never> | undefined {
 /** The Clarke range a user primitive declared (undefined if it has no kink). */
 export function userRange(name: string): readonly [number, number] | undefined {
   const d = REGISTRY.get(`primitives.${name}`);
+  // Stryker disable next-line ConditionalExpression: only user primitives register keys under "primitives."
   return d && d.choice.kind === "user" ? d.choice.range : undefined;
 }
 
@@ -151,6 +154,9 @@ export function checkSlotChoice(p: KinkPolicy, key: string, v: number, lo: numbe
   }
   return v;
 }
+
+/** A number uniform in [lo, hi] from a uniform u in [0, 1): the random policy's draw in a Clarke range. */
+const drawIn = ([lo, hi]: readonly [number, number], u: number): number => lo + (hi - lo) * u;
 
 /** The policy's field for a key, read without a static type (fields are checked where they are used). */
 function field(p: KinkPolicy, key: string): unknown {
@@ -188,8 +194,7 @@ export function choose(
       if (typeof v !== "number") throw missing(p, key, "a number");
       return v;
     }
-    const [lo, hi] = c.range;
-    return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, key.length);
+    return drawIn(c.range, keyedUniform(p.randomSeed, node, element, x, key.length));
   }
   if (c.kind === "bounds" && part !== undefined) {
     const slot = `${key}.${part}`;
@@ -203,8 +208,9 @@ export function choose(
       if (typeof v !== "number") throw missing(p, key, "{ lower, upper }");
       return v;
     }
-    const [lo, hi] = c.range;
-    return lo + (hi - lo) * keyedUniform(p.randomSeed, node, element, x, part === "lower" ? 11 : 13);
+    // the two bounds draw with different salts, so their choices at one hit are independent
+    // Stryker disable next-line EqualityOperator: swapping the two salts swaps two independent uniform draws
+    return drawIn(c.range, keyedUniform(p.randomSeed, node, element, x, part === "lower" ? 11 : 13));
   }
   throw new Error(
     `${kink.op}: the kink key "${key}" (${c.kind}) has no per-element choice${c.kind === "bounds" ? " without a bound" : ""}`,
