@@ -452,7 +452,7 @@ function topCotangent(
 /**
  * The backward pass of one copy from the top cotangent to dL/dZ_1 [B, N1], in the model: dH = dZ W^T (a
  * contraction over the layer's outputs, in increasing order, under the model), then dZ = relu'(Z) dH with
- * relu'(0) = alpha (alpha times the incoming value: a chain rule).
+ * relu'(0) = alpha (alpha, rounded to storage, times the incoming value, rounded to storage: a chain rule).
  */
 function backwardToFirstLayer(
   model: ArithmeticModel,
@@ -463,12 +463,16 @@ function backwardToFirstLayer(
   B: number,
 ): Float64Array {
   let dZ: Float64Array = top;
+  // alpha is a value of the program and alpha dH a product: both rounded to storage, as the engine rounds a kink
+  // choice and every product (both exact, so the rounding invisible, only for alpha = 0 or 1)
+  const r = roundTo(model.storage);
+  const a = r(alpha);
   for (let l = layers.length - 1; l >= 1; l--) {
     const L = layers[l];
     const zeroBias = new Float64Array(L.K);
     const dH = denseLayerOfRows(model, dZ, B, L.N, L.Wt, L.K, zeroBias); // dH[i, k] = sum_j dZ[i, j] W[k, j]
     const z = Z[l - 1];
-    for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? alpha * dH[q] : 0;
+    for (let q = 0; q < dH.length; q++) dH[q] = z[q] > 0 ? dH[q] : z[q] === 0 ? r(a * dH[q]) : 0;
     dZ = dH;
   }
   return dZ;
