@@ -12,8 +12,9 @@
  * @module
  */
 import { Tensor, broadcastShapes, fmtShape, sameShape, scalar, shapeSize, stridesOf } from "./tensor";
-import { f16round, isExact } from "./precision";
-import { bf16round } from "./arithmetic/formats";
+import { isExact } from "./precision";
+// imported from where it is defined (a re-export compiles to a getter, read per element in the loops below)
+import { bf16round, f16round } from "./arithmetic/formats";
 import { type WasmMode, wasmMatmul } from "./wasm/dense";
 
 export type Round = (x: number) => number;
