@@ -17,22 +17,13 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { arg, flag } from "./lib/cli-args.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const L = require(path.join(root, "dist/index.js"));
 // parallelism is across runs (--workers): the matrix products of a run stay on its own thread
 require(path.join(root, "dist/wasm/dense.js")).setWasmThreads(1);
-
-/** @param {string} name @param {string | undefined} fallback */
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = process.argv[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
-  return v;
-}
-const flag = (name) => process.argv.includes(`--${name}`);
 
 const depth = Number(arg("depth", "3"));
 const width = Number(arg("width", "256"));

@@ -10,19 +10,11 @@ import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { arg, flag } from "./lib/cli-args.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const L = require(path.join(root, "dist/index.js"));
-
-/** @param {string} name @param {string | undefined} fallback */
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = process.argv[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
-  return v;
-}
 
 const precision = arg("precision", "float16");
 const slopes = String(arg("slopes", "0,1,50,1000,10000")).split(",").map(Number);
@@ -51,7 +43,7 @@ const rows = L.reluSlopeAccuracy({
   runs,
   seed,
   maxMinutes: Number(arg("max-minutes", "60")),
-  allowLong: process.argv.includes("--allow-long"),
+  allowLong: flag("allow-long"),
   onProgress: (p) => {
     if (p.done === 0) console.log(`estimated ${(p.estimatedSeconds / 60).toFixed(1)} minutes for ${p.total} runs`);
   },
