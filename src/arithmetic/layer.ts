@@ -124,13 +124,6 @@ export function denseLayer(
 ): Float64Array {
   checkModel("denseLayer", model);
   checkRange("denseLayer", "Wt", model, Wt, 0, 1, N * K);
-  if (model.order === "pairwise") {
-    checkRange("denseLayer", "H", model, H, 0, 1, B * K);
-    checkRange("denseLayer", "b", model, b, 0, 1, N);
-    for (let i = 0; i < B; i++)
-      for (let j = 0; j < N; j++) out[i * N + j] = modelDot(model, H, Wt, b[j], K, i * K, 1, j * K, 1);
-    return out;
-  }
   return denseLayerOfRows(model, H, B, K, transpose(Wt, N, K), N, b, out);
 }
 
