@@ -9,7 +9,7 @@
 export { assert, assertEqual, assertClose, AssertionError } from "./assert";
 export { Tensor, tensor, scalar, zeros, ones, full, linspace, shapeSize } from "./tensor";
 export type { NestedArray } from "./tensor";
-export { f16round, rounding, PRECISIONS } from "./precision";
+export { rounding, PRECISIONS } from "./precision";
 export type { Precision } from "./precision";
 export { Rng, keyedUniform } from "./rng";
 export { policies, presets, outsideClarkeChoices, CLARKE_RANGES } from "./policy";

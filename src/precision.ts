@@ -18,8 +18,6 @@ import { roundTo } from "./arithmetic/formats";
 import { ARITHMETIC_MODELS, arithmeticModel } from "./arithmetic/models";
 import type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec } from "./arithmetic/models";
 
-export { f16round } from "./arithmetic/formats";
-
 /** The arithmetic a program runs in. Storage is always a Float64Array; values are rounded to this format. */
 export type Precision = "float64" | "float32" | "float16";
 

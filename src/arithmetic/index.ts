@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { NUMBER_FORMATS, FORMATS, bf16round, roundTo, ulpOf } from "./formats";
+export { NUMBER_FORMATS, FORMATS, f16round, bf16round, roundTo, ulpOf } from "./formats";
 export type { NumberFormat, FormatInfo } from "./formats";
 export { ARITHMETIC_MODELS, arithmeticModel, modelDot, dotReference } from "./models";
 export type { ArithmeticModel, ArithmeticModelName, ArithmeticModelSpec, SummationOrder } from "./models";
