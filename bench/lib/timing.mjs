@@ -151,17 +151,7 @@ export function measureInterleaved(fns, { minTime = 0.5, minBatches = 7, warmup 
       totals[i] += t;
     });
   }
-  return times.map((ts, i) => {
-    ts.sort((a, b) => a - b);
-    const median = ts[Math.floor(ts.length / 2)];
-    return {
-      perCall: median,
-      callsPerSecond: 1 / median,
-      batches: ts.length,
-      calls: sizes[i] * ts.length,
-      spread: (ts[ts.length - 1] - ts[0]) / median,
-    };
-  });
+  return times.map((ts, i) => summarize(ts, sizes[i]));
 }
 
 /** Prints one measurement as "name: key=value ..." (the default report of the benchmark modules run standalone). */
